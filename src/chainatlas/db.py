@@ -1,0 +1,234 @@
+"""The transactional store: SQLAlchemy Core tables that run identically on SQLite and PostgreSQL.
+
+The schema is created and changed only through the Alembic migrations in ``chainatlas/migrations``
+(``chainatlas init`` applies them). Keys that identify a row naturally (USCC, segment code, period …)
+are the primary or unique keys, so that re-importing the same file is an upsert that changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Connection
+
+from chainatlas.settings import get_settings
+
+metadata = MetaData()
+
+Money = Numeric(20, 2, asdecimal=False)
+
+region = Table(
+    "region",
+    metadata,
+    Column("code", String(6), primary_key=True, comment="行政区划代码 (GB/T 2260)"),
+    Column("name", String(64), nullable=False),
+    Column("parent_code", String(6), nullable=True),
+    Column("level", String(12), nullable=False, comment="province / prefecture / county"),
+)
+
+country = Table(
+    "country",
+    metadata,
+    Column("alpha2", String(2), primary_key=True, comment="ISO 3166-1 alpha-2"),
+    Column("alpha3", String(3), nullable=False),
+    Column("numeric", String(3), nullable=False),
+    Column("name_en", String(128), nullable=False),
+    Column("name_zh", String(128), nullable=True),
+)
+
+industry = Table(
+    "industry",
+    metadata,
+    Column("code", String(5), primary_key=True, comment="GB/T 4754-2017, e.g. C3612"),
+    Column("name_zh", String(64), nullable=False),
+    Column("level", String(10), nullable=False, comment="section / division / group / class"),
+    Column("parent_code", String(5), nullable=True),
+)
+
+enterprise = Table(
+    "enterprise",
+    metadata,
+    Column("uscc", String(24), primary_key=True, comment="统一社会信用代码, or a synthetic key for foreign firms"),
+    Column("name", String(200), nullable=False),
+    Column("country_code", String(2), nullable=False, server_default="CN"),
+    Column("region_code", String(6), nullable=True, index=True),
+    Column("address", String(300), nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("industry_code", String(5), nullable=True, index=True),
+    Column("founded_on", Date, nullable=True),
+    Column("registered_capital_yuan", Money, nullable=True),
+    Column("employees", Integer, nullable=True),
+    Column("revenue_yuan", Money, nullable=True),
+    Column("rd_spend_yuan", Money, nullable=True),
+    Column("invention_patents", Integer, nullable=True),
+    Column("is_above_scale", Boolean, nullable=True),
+    Column("is_high_tech", Boolean, nullable=True),
+    Column("is_srdi", Boolean, nullable=True),
+    Column("is_little_giant", Boolean, nullable=True),
+    Column("is_chain_leader", Boolean, nullable=True),
+    Column("is_listed", Boolean, nullable=True),
+    Column("source", String(200), nullable=False),
+    Column("as_of", Date, nullable=False),
+)
+
+enterprise_attribute = Table(
+    "enterprise_attribute",
+    metadata,
+    Column("uscc", String(24), primary_key=True),
+    Column("attribute", String(40), primary_key=True),
+    Column("as_of", Date, primary_key=True),
+    Column("source", String(200), primary_key=True),
+    Column("value", Text, nullable=True),
+)
+
+chain = Table(
+    "chain",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name_zh", String(64), nullable=False),
+    Column("name_en", String(128), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("sources", Text, nullable=True, comment="JSON list of references"),
+)
+
+segment = Table(
+    "segment",
+    metadata,
+    Column("code", String(64), primary_key=True, comment="chain id + '.' + segment, e.g. nev.cathode"),
+    Column("chain_id", String(32), nullable=False, index=True),
+    Column("name_zh", String(64), nullable=False),
+    Column("name_en", String(128), nullable=False),
+    Column("stage", String(12), nullable=False),
+    Column("is_key", Boolean, nullable=False),
+    Column("feeds_into", Text, nullable=False, comment="JSON list of segment codes"),
+    Column("industry_codes", Text, nullable=False, comment="JSON list"),
+    Column("keywords", Text, nullable=False, comment="JSON list"),
+    Column("tax_code_prefixes", Text, nullable=False, comment="JSON list"),
+)
+
+placement = Table(
+    "placement",
+    metadata,
+    Column("uscc", String(24), primary_key=True),
+    Column("segment_code", String(64), primary_key=True, index=True),
+    Column("evidence", String(20), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("as_of", Date, nullable=False),
+)
+
+supply_link = Table(
+    "supply_link",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("supplier_uscc", String(24), nullable=False),
+    Column("buyer_uscc", String(24), nullable=False),
+    Column("period", String(6), nullable=False),
+    Column("value_yuan", Money, nullable=False),
+    Column("segment_code", String(64), nullable=False, server_default=""),
+    Column("product", String(200), nullable=False, server_default=""),
+    Column("quantity", Float, nullable=True),
+    Column("unit", String(20), nullable=True),
+    Column("source", String(200), nullable=False),
+    UniqueConstraint("supplier_uscc", "buyer_uscc", "period", "segment_code", "product", "source", name="uq_link"),
+    Index("ix_link_buyer", "buyer_uscc", "period"),
+    Index("ix_link_supplier", "supplier_uscc", "period"),
+)
+
+transaction_line = Table(
+    "transaction_line",
+    metadata,
+    Column("line_id", String(40), primary_key=True, comment="SHA-1 of the line's fields"),
+    Column("seller_uscc", String(24), nullable=False, index=True),
+    Column("buyer_uscc", String(24), nullable=False, index=True),
+    Column("invoice_no", String(40), nullable=True),
+    Column("invoice_date", Date, nullable=False),
+    Column("amount_yuan", Money, nullable=False),
+    Column("tax_yuan", Money, nullable=True),
+    Column("goods_name", String(200), nullable=False),
+    Column("goods_tax_code", String(19), nullable=True),
+    Column("source", String(200), nullable=False),
+)
+
+import_job = Table(
+    "import_job",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("files", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("summary", Text, nullable=False, comment="JSON: rows per table, problems"),
+)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: the settings' database)."""
+    url = url or get_settings().resolved_database_url()
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            # WAL lets the web server read while an import writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+    return engine
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None) -> Engine:
+    return make_engine(url)
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Iterable[str]) -> None:
+    """Insert ``rows`` into ``table``, updating the non-key columns where the ``keys`` already exist."""
+    if not rows:
+        return
+    keys = list(keys)
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(table)
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)  # type: ignore[assignment]
+    else:  # pragma: no cover - only the two supported databases
+        raise RuntimeError(f"unsupported database {dialect}")
+    update_cols = [c for c in rows[0] if c not in keys]
+    if update_cols:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: getattr(stmt.excluded, c) for c in update_cols}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(stmt, list(rows))

@@ -1,0 +1,382 @@
+"""Import (导入): read files, validate every row, then write all of them in one transaction — or none.
+
+Two passes keep memory bounded: pass 1 streams each file in batches, validates them and spills the
+valid, typed rows to temporary Parquet files (transaction lines are aggregated into supply links on
+the way); pass 2 writes the spilled rows inside a single database transaction. When any row fails and
+``skip_invalid`` is not set, pass 2 never starts: nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
+
+from chainatlas import db
+from chainatlas.chains.infer import SegmentMatcher
+from chainatlas.chains.templates import load_chains
+from chainatlas.exchange import spec as S
+from chainatlas.exchange.problems import MAX_LISTED, Problem, write_report
+from chainatlas.exchange.readers import LINE, ReadError, Sheet, open_file
+from chainatlas.exchange.validate import Context, validate_batch
+from chainatlas.registry.codes import country_codes
+from chainatlas.settings import get_settings
+
+Progress = Callable[[int, str], None]
+IGNORED_HEADERS = {"序号", "no", "no.", "#"}
+WRITE_CHUNK = 5_000
+REFERENCES = {
+    "placements": ("uscc",),
+    "supply_links": ("supplier_uscc", "buyer_uscc"),
+    "transactions": ("seller_uscc", "buyer_uscc"),
+}
+
+
+@dataclass
+class ImportReport:
+    files: list[str]
+    dry_run: bool
+    rows: dict[str, int] = field(default_factory=dict)  # valid rows per table
+    rows_read: int = 0
+    rows_invalid: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    n_problems: int = 0
+    written: bool = False
+    links_from_transactions: int = 0
+    lines_kept: int = 0
+    report_paths: list[str] = field(default_factory=list)
+    job_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.n_problems == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+def build_context(conn: Connection) -> Context:
+    """Code lists from the database, and the enterprises it already holds."""
+    regions = frozenset(r for (r,) in conn.execute(select(db.region.c.code)))
+    codes = [c for (c,) in conn.execute(select(db.industry.c.code))]
+    industries: dict[str, str] = {}
+    for c in codes:
+        industries[c] = c
+        industries.setdefault(c[1:], c) if len(c) > 1 else None
+    segments = frozenset(s for (s,) in conn.execute(select(db.segment.c.code)))
+    chains = frozenset(s for (s,) in conn.execute(select(db.chain.c.id)))
+    parties = {u for (u,) in conn.execute(select(db.enterprise.c.uscc))}
+    return Context(regions, industries, country_codes(), segments, chains, parties)
+
+
+@dataclass
+class _Part:
+    sheet: Sheet
+    table: str
+    rename: dict[str, str]
+    spill: list[Path] = field(default_factory=list)
+
+
+def _plan(paths: list[Path], table: str | None, encoding: str, report: ImportReport) -> list[_Part]:
+    parts: list[_Part] = []
+    for path in paths:
+        try:
+            sheets = open_file(path, encoding)
+        except ReadError as exc:
+            report.problems.append(exc.problem)
+            report.n_problems += 1
+            continue
+        for sh in sheets:
+            if table:
+                if table not in S.TABLES:
+                    raise ValueError(f"unknown table {table}; tables: {', '.join(S.TABLES)}")
+                name, how = table, "--table"
+            else:
+                found, how = S.recognise_table(sh.headers, sh.name or None)
+                if found is None:
+                    report.problems.append(Problem(
+                        path.name, sh.name, 0, "", ", ".join(sh.headers[:8]),
+                        f"无法识别表类型（{how}）；请用 --table 指定",
+                        f"cannot recognise the table ({how}); give --table"))
+                    report.n_problems += 1
+                    continue
+                name = found
+            t = S.TABLES[name]
+            if not t.importable:
+                report.problems.append(Problem(path.name, sh.name, 0, "", name,
+                                               f"「{t.zh}」是参考表，不能导入（由软件随附数据维护）",
+                                               f"'{name}' is a reference table and cannot be imported"))
+                report.n_problems += 1
+                continue
+            hm = t.header_map()
+            rename: dict[str, str] = {}
+            for h in sh.headers:
+                key = S.normalise_header(h)
+                if key in hm and hm[key] not in rename.values():
+                    rename[h] = hm[key]
+                elif key in IGNORED_HEADERS:
+                    continue
+                else:
+                    report.problems.append(Problem(path.name, sh.name, 1, h, "",
+                                                   f"未知列或重复列（表「{t.zh}」没有此列）",
+                                                   f"unknown or repeated column (table '{name}' has no such column)"))
+                    report.n_problems += 1
+            missing = [c for c in t.required if c not in rename.values()]
+            if missing:
+                zh = "、".join(t.column(c).zh for c in missing)
+                report.problems.append(Problem(path.name, sh.name, 1, ", ".join(missing), "",
+                                               f"缺少必填列：{zh}（识别为表「{t.zh}」，依据：{how}）",
+                                               f"missing required columns {missing} (table '{name}', recognised by {how})"))
+                report.n_problems += 1
+                continue
+            parts.append(_Part(sh, name, rename))
+    return parts
+
+
+def import_files(
+    paths: list[Path] | list[str],
+    *,
+    table: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    keep_lines: bool = False,
+    encoding: str = "auto",
+    period: str = "year",
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+    write_reports: bool = True,
+    display_names: dict[str, str] | None = None,
+) -> ImportReport:
+    """Import ``paths`` into the database; see the module docstring for the all-or-nothing rule.
+
+    ``period`` is ``year`` or ``quarter``: how transaction lines are bucketed into supply-link periods.
+    """
+    files = [Path(p) for p in paths]
+    names = display_names or {}
+    report = ImportReport([names.get(str(p), p.name) for p in files], dry_run)
+    engine = engine or db.get_engine()
+    settings = get_settings()
+    today = dt.date.today()
+    tmpdir = Path(tempfile.mkdtemp(prefix="chainatlas-import-"))
+    parts = _plan(files, table, encoding, report)
+    try:
+        with engine.connect() as conn:
+            ctx = build_context(conn)
+        matcher = SegmentMatcher.from_chains(load_chains())
+        txn_partials: list[pl.DataFrame] = []
+        seen_names: dict[str, tuple[str, int, str]] = {}
+        for tname in S.IMPORT_ORDER:
+            t = S.TABLES[tname]
+            for part in (p for p in parts if p.table == tname):
+                sh = part.sheet
+                label = names.get(str(sh.path), sh.path.name)
+                originals = {v: k for k, v in part.rename.items()}
+                try:
+                    for i, batch in enumerate(sh.batches(settings.import_batch_rows)):
+                        batch = batch.select([LINE, *part.rename]).rename(part.rename)
+                        res = validate_batch(batch, t, ctx, file=label, sheet=sh.name, original_headers=originals,
+                                             references=REFERENCES.get(tname, ()), listed_so_far=len(report.problems))
+                        report.rows_read += batch.height
+                        valid = _defaults(res.valid, t, label, today)
+                        if tname == "enterprises":
+                            valid, extra = _name_conflicts(valid, seen_names, label, sh.name, originals)
+                            for p in extra:
+                                res.problems.append(p)
+                                res.n_problems += 1
+                                res.n_bad += 1
+                            ctx.known_parties.update(valid["uscc"].to_list())
+                        report.problems.extend(res.problems[: max(0, MAX_LISTED - len(report.problems))])
+                        report.n_problems += res.n_problems
+                        report.rows_invalid += res.n_bad
+                        report.rows[tname] = report.rows.get(tname, 0) + valid.height
+                        if tname == "transactions":
+                            valid = _with_segment_and_period(valid, matcher, period)
+                            txn_partials.append(_aggregate(valid))
+                            if keep_lines:
+                                spill = tmpdir / f"{id(part)}-{i}.parquet"
+                                _line_rows(valid).write_parquet(spill)
+                                part.spill.append(spill)
+                        else:
+                            spill = tmpdir / f"{id(part)}-{i}.parquet"
+                            valid.drop(LINE).write_parquet(spill)
+                            part.spill.append(spill)
+                        if progress:
+                            progress(batch.height, label)
+                except ReadError as exc:
+                    report.problems.append(exc.problem)
+                    report.n_problems += 1
+        links = _aggregate(pl.concat(txn_partials)) if txn_partials else None
+        report.links_from_transactions = 0 if links is None else links.height
+        if report.n_problems and write_reports and files:
+            report.report_paths = [str(p) for p in write_report(report.problems, files[0])]
+        if (report.n_problems and not skip_invalid) or dry_run:
+            return report
+        with engine.begin() as conn:
+            for tname in S.IMPORT_ORDER:
+                for part in (p for p in parts if p.table == tname):
+                    for spill in part.spill:
+                        frame = pl.read_parquet(spill)
+                        if tname == "transactions":
+                            report.lines_kept += frame.height
+                        _write(conn, tname, frame)
+            if links is not None:
+                _write(conn, "supply_links", links.drop("lines"))
+            report.job_id = _record_job(conn, report)
+        report.written = True
+        return report
+    finally:
+        for part in parts:
+            part.sheet.cleanup()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _defaults(frame: pl.DataFrame, t: S.TableSpec, label: str, today: dt.date) -> pl.DataFrame:
+    """Fill the columns a file may leave out: source (file name), as_of (import date), and the rest."""
+    cols = set(frame.columns)
+    add: list[pl.Expr] = []
+    if "source" in {c.name for c in t.columns}:
+        add.append((pl.col("source").fill_null(label) if "source" in cols else pl.lit(label)).alias("source"))
+    if "as_of" in {c.name for c in t.columns}:
+        add.append((pl.col("as_of").fill_null(today) if "as_of" in cols else pl.lit(today)).alias("as_of"))
+    if t.name == "enterprises":
+        add.append((pl.col("country_code").fill_null("CN") if "country_code" in cols else pl.lit("CN")).alias("country_code"))
+    if t.name == "placements":
+        add.append((pl.col("evidence").fill_null("declared") if "evidence" in cols else pl.lit("declared")).alias("evidence"))
+        add.append((pl.col("confidence").fill_null(1.0) if "confidence" in cols else pl.lit(1.0)).alias("confidence"))
+    if t.name == "supply_links":
+        for c in ("segment_code", "product"):
+            add.append((pl.col(c).fill_null("") if c in cols else pl.lit("")).alias(c))
+    return frame.with_columns(add) if add else frame
+
+
+def _name_conflicts(
+    frame: pl.DataFrame, seen: dict[str, tuple[str, int, str]], label: str, sheet: str, originals: dict[str, str]
+) -> tuple[pl.DataFrame, list[Problem]]:
+    """One USCC with two different names in one import is an error on the later row."""
+    problems: list[Problem] = []
+    keep: list[bool] = []
+    for uscc, name, line in frame.select("uscc", "name", LINE).iter_rows():
+        prev = seen.get(uscc)
+        if prev and prev[0] != name:
+            problems.append(Problem(label, sheet, int(line), originals.get("name", "name"), name,
+                                    f"同一统一社会信用代码 {uscc} 对应两个不同名称（另见 {prev[2]} 第{prev[1]}行「{prev[0]}」）",
+                                    f"USCC {uscc} has two different names (see {prev[2]} row {prev[1]} '{prev[0]}')"))
+            keep.append(False)
+        else:
+            seen.setdefault(uscc, (name, int(line), label))
+            keep.append(True)
+    return frame.filter(pl.Series(keep, dtype=pl.Boolean)), problems
+
+
+def _with_segment_and_period(frame: pl.DataFrame, matcher: SegmentMatcher, period: str) -> pl.DataFrame:
+    """Segment of each line (from its goods name / tax code) and its period (year or quarter)."""
+    if "goods_tax_code" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("goods_tax_code"))
+    keys = frame.select("goods_name", "goods_tax_code").unique()
+    seg = [matcher.match(g, c) for g, c in keys.iter_rows()]
+    keys = keys.with_columns(pl.Series("segment_code", seg, dtype=pl.String))
+    year = pl.col("invoice_date").dt.year().cast(pl.String)
+    per = year if period == "year" else year + pl.lit("Q") + pl.col("invoice_date").dt.quarter().cast(pl.String)
+    return frame.join(keys, on=["goods_name", "goods_tax_code"], how="left", nulls_equal=True).with_columns(
+        per.alias("period")
+    )
+
+
+def _aggregate(frame: pl.DataFrame) -> pl.DataFrame:
+    """Σ amount (tax excluded) per supplier, buyer, period, segment and source."""
+    if "value_yuan" in frame.columns:  # a partial aggregate: add partials up
+        return frame.group_by("supplier_uscc", "buyer_uscc", "period", "segment_code", "source").agg(
+            pl.col("value_yuan").sum(), pl.col("lines").sum(), pl.lit("").alias("product"))
+    return frame.group_by(
+        pl.col("seller_uscc").alias("supplier_uscc"), "buyer_uscc", "period", "segment_code",
+        pl.lit("transactions:").add(pl.col("source")).alias("source"),
+    ).agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"), pl.len().alias("lines"), pl.lit("").alias("product"))
+
+
+def _line_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Raw lines kept with --keep-lines, keyed by a hash of their content."""
+    cols = ["seller_uscc", "buyer_uscc", "invoice_no", "invoice_date", "amount_yuan", "tax_yuan", "goods_name",
+            "goods_tax_code", "source"]
+    for c in cols:
+        if c not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c))
+    frame = frame.select(cols)
+    key = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in cols[:-1]], separator="|")
+    return frame.with_columns(key.map_elements(_sha1, return_dtype=pl.String).alias("line_id"))
+
+
+def _sha1(s: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(s.encode()).hexdigest()
+
+
+ENTERPRISE_ATTRS = [c.name for c in S.ENTERPRISES.columns if c.name not in ("uscc", "source", "as_of")]
+
+
+def _rows(frame: pl.DataFrame) -> Iterator[list[dict[str, Any]]]:
+    for chunk in frame.iter_slices(WRITE_CHUNK):
+        yield chunk.to_dicts()
+
+
+def _write(conn: Connection, tname: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    if tname == "enterprises":
+        _write_enterprises(conn, frame)
+    elif tname == "placements":
+        for rows in _rows(frame):
+            db.upsert(conn, db.placement, rows, ["uscc", "segment_code"])
+    elif tname == "supply_links":
+        keep = [c.name for c in S.SUPPLY_LINKS.columns if c.name in frame.columns]
+        for rows in _rows(frame.select(keep)):
+            db.upsert(conn, db.supply_link, rows, list(S.SUPPLY_LINKS.keys))
+    elif tname == "transactions":
+        for rows in _rows(frame):
+            db.upsert(conn, db.transaction_line, rows, ["line_id"])
+
+
+def _write_enterprises(conn: Connection, frame: pl.DataFrame) -> None:
+    """Upsert enterprises: a newer ``as_of`` wins, blank cells never erase known values, and every
+    attribute value is kept in ``enterprise_attribute`` with its source and as-of date (history)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    t = db.enterprise
+    present = [c for c in frame.columns if c in t.c]
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(t)
+    update = {c: func.coalesce(stmt.excluded[c], t.c[c]) for c in present if c != "uscc"}
+    stmt = stmt.on_conflict_do_update(index_elements=["uscc"], set_=update, where=t.c.as_of <= stmt.excluded.as_of)
+    attrs = [c for c in ENTERPRISE_ATTRS if c in frame.columns]
+    long = frame.select("uscc", "source", "as_of", *[pl.col(a).cast(pl.String) for a in attrs]).unpivot(
+        index=["uscc", "source", "as_of"], on=attrs, variable_name="attribute", value_name="value"
+    ).filter(pl.col("value").is_not_null())
+    for rows in _rows(frame.select(present)):
+        conn.execute(stmt, rows)
+    for rows in _rows(long):
+        db.upsert(conn, db.enterprise_attribute, rows, ["uscc", "attribute", "as_of", "source"])
+
+
+def _record_job(conn: Connection, report: ImportReport) -> int:
+    summary = {"rows": report.rows, "rows_read": report.rows_read, "rows_invalid": report.rows_invalid,
+               "n_problems": report.n_problems, "links_from_transactions": report.links_from_transactions,
+               "lines_kept": report.lines_kept}
+    res = conn.execute(db.import_job.insert().values(
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), files=json.dumps(report.files, ensure_ascii=False),
+        status="written" if report.n_problems == 0 else "written-skipping-invalid",
+        summary=json.dumps(summary, ensure_ascii=False)))
+    pk = res.inserted_primary_key
+    return int(pk[0]) if pk else 0

@@ -1,0 +1,372 @@
+"""The data-exchange specification v1 (数据交互规范 v1): one :class:`TableSpec` per exchanged table.
+
+Everything else — validation, the Excel templates, the JSON Schemas at ``/api/v1/spec/{table}.schema.json``
+and ``docs/exchange-spec.md`` — is derived from these declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+SPEC_VERSION = "1.0"
+
+
+class Kind(StrEnum):
+    """Column kinds: how a cell is parsed and checked."""
+
+    text = "text"
+    uscc = "uscc"  # 统一社会信用代码 with its check character
+    party = "party"  # a USCC, or a synthetic foreign key X-<ISO country>-<12 hex>
+    region = "region"  # 6-digit division code (GB/T 2260)
+    industry = "industry"  # GB/T 4754-2017 code, with or without the section letter
+    country = "country"  # ISO 3166-1 alpha-2
+    segment = "segment"  # a chain segment code, e.g. nev.cathode
+    chain = "chain"
+    stage = "stage"
+    date = "date"
+    period = "period"  # 2025 or 2025Q3
+    money = "money"  # yuan, ≥ 0, two decimals
+    integer = "integer"
+    number = "number"
+    boolean = "boolean"
+    latitude = "latitude"
+    longitude = "longitude"
+    tax_code = "tax_code"  # 19-digit goods and services tax classification code
+    evidence = "evidence"
+    level = "level"
+
+
+KIND_DOC: dict[Kind, tuple[str, str]] = {
+    Kind.text: ("文本", "text"),
+    Kind.uscc: ("18位统一社会信用代码（GB 32100-2015，含校验位）", "18-character USCC (GB 32100-2015, check character verified)"),
+    Kind.party: ("统一社会信用代码；境外主体用 X-国家代码-12位十六进制", "USCC; foreign partners: X-<ISO country>-<12 hex>"),
+    Kind.region: ("6位行政区划代码（GB/T 2260）", "6-digit administrative division code (GB/T 2260)"),
+    Kind.industry: ("国民经济行业分类代码（GB/T 4754-2017），如 C3612 或 3612", "GB/T 4754-2017 industry code, e.g. C3612 or 3612"),
+    Kind.country: ("ISO 3166-1 两位国家代码", "ISO 3166-1 alpha-2 country code"),
+    Kind.segment: ("产业链环节代码，如 nev.cathode", "chain segment code, e.g. nev.cathode"),
+    Kind.chain: ("产业链代码", "chain id"),
+    Kind.stage: ("upstream / midstream / downstream（上游/中游/下游）", "upstream / midstream / downstream"),
+    Kind.date: ("日期 YYYY-MM-DD（也接受 YYYY/MM/DD、YYYYMMDD、Excel 日期）", "date YYYY-MM-DD (also YYYY/MM/DD, YYYYMMDD, Excel dates)"),
+    Kind.period: ("期间：年 2025 或季度 2025Q3", "period: year 2025 or quarter 2025Q3"),
+    Kind.money: ("金额，单位元，≥0，不含税", "amount in yuan, ≥ 0, tax excluded"),
+    Kind.integer: ("非负整数", "non-negative integer"),
+    Kind.number: ("非负数", "non-negative number"),
+    Kind.boolean: ("是/否（也接受 Y/N、1/0、true/false）", "yes/no (是/否, Y/N, 1/0, true/false)"),
+    Kind.latitude: ("纬度（WGS-84，-90~90）", "latitude (WGS-84, -90..90)"),
+    Kind.longitude: ("经度（WGS-84，-180~180）", "longitude (WGS-84, -180..180)"),
+    Kind.tax_code: ("19位税收分类编码", "19-digit tax classification code of goods"),
+    Kind.evidence: ("declared / industry_code / product_keyword / tax_code / supply_link", "placement evidence"),
+    Kind.level: ("层级", "level"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: str
+    kind: Kind
+    description_zh: str
+    description_en: str
+    required: bool = False
+    unit: str | None = None
+    example: str = ""
+    max_length: int | None = None
+    maximum: float | None = None
+    aliases: tuple[str, ...] = ()
+
+    def headers(self) -> tuple[str, ...]:
+        """All headers accepted for this column: the English name, the Chinese name and aliases."""
+        return (self.name, self.zh, *self.aliases)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    zh: str
+    description_zh: str
+    description_en: str
+    columns: tuple[Column, ...]
+    keys: tuple[str, ...]
+    importable: bool = True
+    depends_on: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def header_map(self) -> dict[str, str]:
+        """Accepted header (case- and space-insensitive) → column name."""
+        return {normalise_header(h): c.name for c in self.columns for h in c.headers()}
+
+
+def normalise_header(header: str) -> str:
+    """Headers match regardless of case, spaces and full-/half-width brackets.
+
+    >>> normalise_header(" 金额（元） ") == normalise_header("金额(元)")
+    True
+    """
+    return (
+        header.strip().lower().replace(" ", "").replace("\u3000", "")
+        .replace("（", "(").replace("）", ")").replace("_", "")
+    )
+
+
+def _source_cols() -> tuple[Column, ...]:
+    return (
+        Column("source", "数据来源", Kind.text, "数据来源（部门、系统或文件）；缺省为文件名",
+               "source of the data (department, system or file); defaults to the file name",
+               max_length=200, example="市场监管局"),
+        Column("as_of", "数据日期", Kind.date, "数据所属日期（截至日期）；缺省为导入日期",
+               "as-of date of the data; defaults to the import date", example="2025-12-31",
+               aliases=("截至日期",)),
+    )
+
+
+MAX_YUAN = 1e13  # 10 万亿元: above any single firm's or link's annual value; catches unit mistakes (分 vs 元)
+
+ENTERPRISES = TableSpec(
+    "enterprises", "企业", "企业主体及其属性，每个属性带来源和数据日期。",
+    "Enterprises and their attributes; every attribute carries its source and as-of date.",
+    columns=(
+        Column("uscc", "统一社会信用代码", Kind.party, "企业唯一标识", "enterprise identifier", required=True,
+               example="91410100MA44XXXXXX", aliases=("信用代码", "社会信用代码")),
+        Column("name", "企业名称", Kind.text, "登记名称", "registered name", required=True, max_length=200,
+               example="郑州示例新材料有限公司（示例）"),
+        Column("region_code", "行政区划代码", Kind.region, "注册地所在县级行政区划代码；境外主体留空",
+               "county-level division code of the registered address; empty for foreign partners",
+               required=True, example="410105", aliases=("区划代码",)),
+        Column("industry_code", "行业代码", Kind.industry, "主营行业（小类或大类）", "main industry (class or division)",
+               required=True, example="C3841", aliases=("国民经济行业代码", "行业分类代码")),
+        Column("country_code", "国家代码", Kind.country, "所在国家；缺省 CN", "country; default CN", example="CN"),
+        Column("address", "地址", Kind.text, "注册地址", "registered address", max_length=300),
+        Column("lat", "纬度", Kind.latitude, "WGS-84 纬度", "WGS-84 latitude", example="34.75"),
+        Column("lon", "经度", Kind.longitude, "WGS-84 经度", "WGS-84 longitude", example="113.65"),
+        Column("founded_on", "成立日期", Kind.date, "成立日期", "date founded", example="2012-05-08"),
+        Column("registered_capital_yuan", "注册资本（元）", Kind.money, "注册资本", "registered capital", unit="元",
+               maximum=MAX_YUAN, aliases=("注册资本",)),
+        Column("employees", "从业人数", Kind.integer, "年末从业人员数", "employees at year end", unit="人",
+               maximum=5_000_000, aliases=("员工人数",)),
+        Column("revenue_yuan", "营业收入（元）", Kind.money, "年营业收入", "annual revenue", unit="元",
+               maximum=MAX_YUAN, aliases=("营业收入", "主营业务收入（元）")),
+        Column("rd_spend_yuan", "研发费用（元）", Kind.money, "年研发费用", "annual R&D spending", unit="元",
+               maximum=MAX_YUAN, aliases=("研发费用",)),
+        Column("invention_patents", "发明专利数", Kind.integer, "有效发明专利数", "valid invention patents", unit="件",
+               maximum=1_000_000),
+        Column("is_above_scale", "规上企业", Kind.boolean, "规模以上工业企业（年主营业务收入≥2000万元）",
+               "above-designated-size (annual main-business revenue ≥ 20 million yuan)", aliases=("是否规上",)),
+        Column("is_high_tech", "高新技术企业", Kind.boolean, "高新技术企业认定", "certified high-tech enterprise"),
+        Column("is_srdi", "专精特新", Kind.boolean, "专精特新中小企业", "specialised-refined-distinctive-innovative SME",
+               aliases=("专精特新中小企业",)),
+        Column("is_little_giant", "小巨人", Kind.boolean, "专精特新“小巨人”企业", "“little giant” enterprise",
+               aliases=("专精特新小巨人",)),
+        Column("is_chain_leader", "链主企业", Kind.boolean, "产业链链主企业（地方认定）", "chain-leader enterprise (local designation)",
+               aliases=("链主",)),
+        Column("is_listed", "上市企业", Kind.boolean, "上市公司", "listed company", aliases=("是否上市",)),
+        *_source_cols(),
+    ),
+    keys=("uscc",),
+)
+
+PLACEMENTS = TableSpec(
+    "placements", "企业环节归属", "企业在产业链环节上的归属，带依据和置信度；申报（declared）优先。",
+    "Placement of enterprises on chain segments with evidence and confidence; declared placements win.",
+    columns=(
+        Column("uscc", "统一社会信用代码", Kind.party, "企业", "enterprise", required=True, aliases=("信用代码",)),
+        Column("segment_code", "环节代码", Kind.segment, "产业链环节", "chain segment", required=True, example="nev.cell"),
+        Column("evidence", "依据", Kind.evidence, "归属依据；缺省 declared", "evidence; default declared", example="declared"),
+        Column("confidence", "置信度", Kind.number, "0~1；缺省 1", "0..1; default 1", maximum=1.0, example="1"),
+        *_source_cols(),
+    ),
+    keys=("uscc", "segment_code"),
+    depends_on=("enterprises",),
+)
+
+SUPPLY_LINKS = TableSpec(
+    "supply_links", "供应关系", "供方向需方在某期间的供货金额（元，不含税）。",
+    "Value supplied by a supplier to a buyer over a period (yuan, tax excluded).",
+    columns=(
+        Column("supplier_uscc", "供方统一社会信用代码", Kind.party, "供方", "supplier", required=True,
+               aliases=("供方信用代码", "销方统一社会信用代码")),
+        Column("buyer_uscc", "需方统一社会信用代码", Kind.party, "需方", "buyer", required=True,
+               aliases=("需方信用代码", "购方统一社会信用代码")),
+        Column("period", "期间", Kind.period, "年或季度", "year or quarter", required=True, example="2025"),
+        Column("value_yuan", "金额（元）", Kind.money, "供货金额（不含税）", "value supplied (tax excluded)",
+               required=True, unit="元", maximum=MAX_YUAN, aliases=("金额", "采购金额（元）")),
+        Column("segment_code", "环节代码", Kind.segment, "所供产品所属环节", "segment of the goods supplied",
+               example="nev.cathode"),
+        Column("product", "产品", Kind.text, "产品名称", "product", max_length=200, aliases=("产品名称",)),
+        Column("quantity", "数量", Kind.number, "数量", "quantity"),
+        Column("unit", "单位", Kind.text, "数量单位", "unit of quantity", max_length=20),
+        Column("source", "数据来源", Kind.text, "数据来源；缺省为文件名", "source; defaults to the file name",
+               max_length=200),
+    ),
+    keys=("supplier_uscc", "buyer_uscc", "period", "segment_code", "product", "source"),
+    depends_on=("enterprises",),
+)
+
+TRANSACTIONS = TableSpec(
+    "transactions", "交易明细（发票行）", "增值税发票行级明细；导入时汇总为供应关系，原始行仅在 --keep-lines 时保留。",
+    "VAT-invoice lines; aggregated into supply links on import; raw lines kept only with --keep-lines.",
+    columns=(
+        Column("seller_uscc", "销方统一社会信用代码", Kind.party, "销售方", "seller", required=True,
+               aliases=("销方信用代码", "销方税号")),
+        Column("buyer_uscc", "购方统一社会信用代码", Kind.party, "购买方", "buyer", required=True,
+               aliases=("购方信用代码", "购方税号")),
+        Column("invoice_date", "开票日期", Kind.date, "开票日期", "invoice date", required=True),
+        Column("amount_yuan", "金额（元）", Kind.money, "不含税金额", "amount, tax excluded", required=True,
+               unit="元", maximum=MAX_YUAN, aliases=("金额",)),
+        Column("tax_yuan", "税额（元）", Kind.money, "税额", "VAT amount", unit="元", maximum=MAX_YUAN, aliases=("税额",)),
+        Column("goods_name", "货物或应税劳务名称", Kind.text, "商品名称", "goods name", required=True, max_length=200,
+               aliases=("商品名称", "货物名称")),
+        Column("goods_tax_code", "税收分类编码", Kind.tax_code, "19位税收分类编码", "19-digit tax classification code",
+               aliases=("商品编码",)),
+        Column("invoice_no", "发票号码", Kind.text, "发票号码", "invoice number", max_length=40),
+        Column("source", "数据来源", Kind.text, "数据来源；缺省为文件名", "source; defaults to the file name",
+               max_length=200),
+    ),
+    keys=("seller_uscc", "buyer_uscc", "invoice_no", "invoice_date", "goods_name", "amount_yuan"),
+    depends_on=("enterprises",),
+)
+
+CHAINS = TableSpec(
+    "chains", "产业链", "产业链（由随软件发布的 YAML 模板定义）。", "Chains (defined by the YAML templates shipped with the package).",
+    columns=(
+        Column("id", "产业链代码", Kind.chain, "代码", "id", required=True, example="nev"),
+        Column("name_zh", "名称", Kind.text, "中文名称", "Chinese name", required=True),
+        Column("name_en", "英文名称", Kind.text, "英文名称", "English name", required=True),
+        Column("description", "说明", Kind.text, "说明", "description"),
+    ),
+    keys=("id",), importable=False,
+)
+
+SEGMENTS = TableSpec(
+    "segments", "产业链环节", "产业链环节（有向无环图）。", "Chain segments (a DAG).",
+    columns=(
+        Column("code", "环节代码", Kind.segment, "全局代码 链.环节", "global code chain.segment", required=True),
+        Column("chain_id", "产业链代码", Kind.chain, "所属产业链", "chain", required=True),
+        Column("name_zh", "名称", Kind.text, "中文名称", "Chinese name", required=True),
+        Column("name_en", "英文名称", Kind.text, "英文名称", "English name", required=True),
+        Column("stage", "上中下游", Kind.stage, "所处阶段", "stage", required=True),
+        Column("is_key", "关键环节", Kind.boolean, "是否关键环节", "key segment"),
+        Column("feeds_into", "下游环节", Kind.text, "JSON 列表", "JSON list of segment codes"),
+        Column("industry_codes", "行业代码提示", Kind.text, "JSON 列表", "JSON list"),
+        Column("keywords", "产品关键词", Kind.text, "JSON 列表", "JSON list"),
+        Column("tax_code_prefixes", "税收编码前缀", Kind.text, "JSON 列表", "JSON list"),
+    ),
+    keys=("code",), importable=False,
+)
+
+REGIONS = TableSpec(
+    "regions", "行政区划", "省、地、县三级行政区划代码。", "Provinces, prefectures and counties.",
+    columns=(
+        Column("code", "行政区划代码", Kind.region, "6位代码", "6-digit code", required=True),
+        Column("name", "名称", Kind.text, "名称", "name", required=True),
+        Column("parent_code", "上级代码", Kind.text, "上级区划", "parent division"),
+        Column("level", "层级", Kind.level, "province / prefecture / county", "level", required=True),
+    ),
+    keys=("code",), importable=False,
+)
+
+INDUSTRIES = TableSpec(
+    "industries", "国民经济行业分类", "GB/T 4754-2017 门类/大类/中类/小类。", "GB/T 4754-2017 sections, divisions, groups, classes.",
+    columns=(
+        Column("code", "行业代码", Kind.industry, "代码", "code", required=True),
+        Column("name_zh", "名称", Kind.text, "名称", "name", required=True),
+        Column("level", "层级", Kind.level, "section / division / group / class", "level", required=True),
+        Column("parent_code", "上级代码", Kind.text, "上级", "parent"),
+    ),
+    keys=("code",), importable=False,
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t for t in (ENTERPRISES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES)
+}
+IMPORT_ORDER = ("enterprises", "placements", "supply_links", "transactions")
+
+SHEET_NAMES = {t.zh: t.name for t in TABLES.values()} | {t.name: t.name for t in TABLES.values()}
+
+
+def recognise_table(headers: list[str], sheet_name: str | None = None) -> tuple[str | None, str]:
+    """Which table a file or sheet holds: by sheet name, else the importable table whose required
+    columns are all present (an ambiguous match is an error the caller reports).
+
+    >>> recognise_table(["统一社会信用代码", "企业名称", "行政区划代码", "行业代码"])[0]
+    'enterprises'
+    >>> recognise_table(["供方统一社会信用代码", "需方统一社会信用代码", "期间", "金额"])[0]
+    'supply_links'
+    """
+    if sheet_name and sheet_name.strip() in SHEET_NAMES:
+        return SHEET_NAMES[sheet_name.strip()], "sheet name"
+    present = {normalise_header(h) for h in headers if h}
+    matches = []
+    for t in TABLES.values():
+        if not t.importable:
+            continue
+        hm = t.header_map()
+        mapped = {hm[h] for h in present if h in hm}
+        if set(t.required) <= mapped:
+            matches.append((len(mapped), t.name))
+    if not matches:
+        return None, "no table's required columns are all present"
+    matches.sort(reverse=True)
+    if len(matches) > 1 and matches[0][0] == matches[1][0]:
+        return None, "ambiguous: " + ", ".join(m[1] for m in matches)
+    return matches[0][1], "columns"
+
+
+def json_schema(table: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one row of ``table``."""
+    spec = TABLES[table]
+    types: dict[Kind, dict[str, Any]] = {
+        Kind.uscc: {"type": "string", "pattern": "^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$"},
+        Kind.party: {"type": "string", "pattern": "^([0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}|X-[A-Z]{2}-[0-9A-F]{12})$"},
+        Kind.region: {"type": "string", "pattern": "^[0-9]{6}$"},
+        Kind.industry: {"type": "string", "pattern": "^[A-T]?[0-9]{0,4}$"},
+        Kind.country: {"type": "string", "pattern": "^[A-Z]{2}$"},
+        Kind.date: {"type": "string", "format": "date"},
+        Kind.period: {"type": "string", "pattern": "^[0-9]{4}(Q[1-4])?$"},
+        Kind.money: {"type": "number", "minimum": 0},
+        Kind.integer: {"type": "integer", "minimum": 0},
+        Kind.number: {"type": "number", "minimum": 0},
+        Kind.boolean: {"type": "boolean"},
+        Kind.latitude: {"type": "number", "minimum": -90, "maximum": 90},
+        Kind.longitude: {"type": "number", "minimum": -180, "maximum": 180},
+        Kind.tax_code: {"type": "string", "pattern": "^[0-9]{19}$"},
+        Kind.stage: {"type": "string", "enum": ["upstream", "midstream", "downstream"]},
+        Kind.evidence: {"type": "string", "enum": list(EVIDENCE)},
+    }
+    props: dict[str, Any] = {}
+    for c in spec.columns:
+        p = dict(types.get(c.kind, {"type": "string"}))
+        if c.max_length:
+            p["maxLength"] = c.max_length
+        if c.maximum is not None:
+            p["maximum"] = c.maximum
+        p["title"] = c.zh
+        p["description"] = f"{c.description_zh} / {c.description_en}" + (f" [{c.unit}]" if c.unit else "")
+        if c.example:
+            p["examples"] = [c.example]
+        p["x-aliases"] = list(c.headers())
+        if not c.required:
+            p = {"anyOf": [p, {"type": "null"}], "title": p["title"], "description": p["description"]}
+        props[c.name] = p
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://chainatlas.example/spec/v{SPEC_VERSION}/{table}.schema.json",
+        "title": f"{spec.zh} / {table}",
+        "description": f"{spec.description_zh} {spec.description_en}",
+        "type": "object",
+        "properties": props,
+        "required": list(spec.required),
+        "additionalProperties": False,
+        "x-keys": list(spec.keys),
+        "x-spec-version": SPEC_VERSION,
+    }
+
+
+EVIDENCE = ("declared", "industry_code", "product_keyword", "tax_code", "supply_link")

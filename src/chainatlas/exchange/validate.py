@@ -1,0 +1,239 @@
+"""Validation of exchanged rows against :mod:`chainatlas.exchange.spec`, vectorised with Polars.
+
+Each column kind has one parser (string or already-typed input → typed value) and a list of checks;
+every failed check becomes a :class:`~chainatlas.exchange.problems.Problem` naming file, row, column,
+value and the reason in Chinese and English. Rows with any problem are never written (unless the user
+asks for ``--skip-invalid``, and then only the valid rows are).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from chainatlas.exchange.problems import MAX_LISTED, Problem
+from chainatlas.exchange.readers import LINE
+from chainatlas.exchange.spec import EVIDENCE, Kind, TableSpec
+from chainatlas.registry.uscc import ALPHABET, FOREIGN_KEY_RE, check_character, valid_uscc_mask
+
+TRUE_WORDS = ("是", "y", "yes", "true", "t", "1", "√")
+FALSE_WORDS = ("否", "n", "no", "false", "f", "0", "×")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class Context:
+    """What the validator checks codes and references against."""
+
+    regions: frozenset[str]
+    industries: dict[str, str]  # accepted spelling (C3612, 3612, c3612) → canonical code
+    countries: frozenset[str]
+    segments: frozenset[str]
+    chains: frozenset[str]
+    known_parties: set[str] = field(default_factory=set)
+    today: dt.date = field(default_factory=dt.date.today)
+    _party_series: pl.Series | None = None
+
+    def parties(self) -> pl.Series:
+        if self._party_series is None or len(self._party_series) != len(self.known_parties):
+            self._party_series = pl.Series("p", sorted(self.known_parties), dtype=pl.String)
+        return self._party_series
+
+
+@dataclass
+class Check:
+    column: str
+    bad: pl.Expr
+    reason_zh: str
+    reason_en: str
+    detail: Callable[[str], tuple[str, str]] | None = None  # per-value reason, for few bad values
+
+
+def _text(name: str) -> pl.Expr:
+    c = pl.col(name).cast(pl.String).str.strip_chars()
+    return pl.when(c == "").then(None).otherwise(c)
+
+
+def _number(name: str, dtype: pl.DataType) -> pl.Expr:
+    if dtype.is_numeric():
+        return pl.col(name).cast(pl.Float64)
+    s = _text(name).str.replace_all(",", "").str.replace(r"^[¥￥]", "")
+    return s.cast(pl.Float64, strict=False)
+
+
+def _date(name: str, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Date:
+        return pl.col(name)
+    if isinstance(dtype, pl.Datetime):
+        return pl.col(name).dt.date()
+    s = _text(name)
+    return pl.coalesce([s.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS])
+
+
+def parse_expr(name: str, kind: Kind, dtype: pl.DataType, ctx: Context) -> pl.Expr:
+    """The typed value of column ``name`` (null where it cannot be parsed)."""
+    if kind in (Kind.money, Kind.number, Kind.latitude, Kind.longitude):
+        return _number(name, dtype)
+    if kind == Kind.integer:
+        return _number(name, dtype).round(0).cast(pl.Int64, strict=False)
+    if kind == Kind.date:
+        return _date(name, dtype)
+    if kind == Kind.boolean:
+        if dtype == pl.Boolean:
+            return pl.col(name)
+        s = _text(name).str.to_lowercase()
+        return pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False).otherwise(None)
+    if kind == Kind.industry:
+        return _text(name).str.to_uppercase().replace_strict(ctx.industries, default=None, return_dtype=pl.String)
+    if kind in (Kind.country, Kind.uscc, Kind.party):
+        return _text(name).str.to_uppercase()
+    return _text(name)
+
+
+def _uscc_detail(value: str) -> tuple[str, str]:
+    v = value.strip().upper()
+    if len(v) != 18:
+        return f"统一社会信用代码应为18位，实际{len(v)}位", f"USCC must have 18 characters, has {len(v)}"
+    if not v[:8].isdigit() or any(ch not in ALPHABET for ch in v[8:]):
+        return ("统一社会信用代码含非法字符（前8位须为数字，不含 I、O、Z、S、V）",
+                "USCC has invalid characters (first 8 must be digits; no I, O, Z, S, V)")
+    expected = check_character(v[:17])
+    return (f"统一社会信用代码校验位错误：应为 {expected}，实为 {v[17]}（GB 32100-2015）",
+            f"wrong USCC check character: expected {expected}, got {v[17]} (GB 32100-2015)")
+
+
+def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Context) -> tuple[list[Check], dict[str, pl.Expr]]:
+    """The checks and parsed expressions for the columns of ``spec`` that are ``present``."""
+    checks: list[Check] = []
+    parsed: dict[str, pl.Expr] = {}
+    today = ctx.today
+    for col in spec.columns:
+        name = col.name
+        if name not in present:
+            continue
+        raw = _text(name)
+        value = parse_expr(name, col.kind, df.schema[name], ctx)
+        parsed[name] = value
+        if col.required:
+            checks.append(Check(name, raw.is_null(), "必填项为空", "required value is missing"))
+        unparsable = raw.is_not_null() & value.is_null()
+        k = col.kind
+        if k == Kind.text and col.max_length:
+            checks.append(Check(name, raw.str.len_chars() > col.max_length, f"长度超过 {col.max_length} 个字符",
+                                f"longer than {col.max_length} characters"))
+        elif k in (Kind.uscc, Kind.party):
+            checks.append(Check(name, raw.is_not_null() & ~pl.col(f"__ok_{name}"), "统一社会信用代码无效",
+                                "invalid USCC", detail=_uscc_detail))
+        elif k == Kind.region:
+            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(ctx.regions)),
+                                "未知的行政区划代码（应为 GB/T 2260 的6位县级或地级代码）",
+                                "unknown administrative division code (6-digit GB/T 2260 code expected)"))
+        elif k == Kind.industry:
+            checks.append(Check(name, unparsable, "未知的行业代码（GB/T 4754-2017）", "unknown industry code (GB/T 4754-2017)"))
+        elif k == Kind.country:
+            checks.append(Check(name, raw.is_not_null() & ~value.is_in(list(ctx.countries)),
+                                "未知的国家代码（ISO 3166-1 两位字母）", "unknown country code (ISO 3166-1 alpha-2)"))
+        elif k == Kind.segment:
+            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(ctx.segments)),
+                                "未知的产业链环节代码", "unknown chain segment code"))
+        elif k == Kind.evidence:
+            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(EVIDENCE)),
+                                f"依据应为 {'/'.join(EVIDENCE)}", f"evidence must be one of {', '.join(EVIDENCE)}"))
+        elif k == Kind.date:
+            checks.append(Check(name, unparsable, "无法识别的日期（应为 YYYY-MM-DD）", "unparsable date (YYYY-MM-DD expected)"))
+            checks.append(Check(name, value > pl.lit(today), "日期晚于今天", "date is in the future"))
+            checks.append(Check(name, value < pl.lit(dt.date(1900, 1, 1)), "日期早于1900年", "date before 1900"))
+        elif k == Kind.period:
+            year = raw.str.slice(0, 4).cast(pl.Int32, strict=False)
+            quarter = raw.str.slice(5, 1).cast(pl.Int32, strict=False)
+            current_q = (today.month - 1) // 3 + 1
+            checks.append(Check(name, raw.is_not_null() & ~raw.str.contains(r"^\d{4}(Q[1-4])?$"),
+                                "期间格式应为 2025 或 2025Q3", "period must look like 2025 or 2025Q3"))
+            checks.append(Check(name, (year > today.year) | ((year == today.year) & (quarter > current_q)),
+                                "期间在未来", "period is in the future"))
+            checks.append(Check(name, year < 1980, "期间早于1980年", "period before 1980"))
+        elif k in (Kind.money, Kind.number, Kind.integer):
+            num = _number(name, df.schema[name])
+            checks.append(Check(name, raw.is_not_null() & (num.is_null() | num.is_nan()), "不是数字", "not a number"))
+            checks.append(Check(name, num < 0, "不能为负数", "must not be negative"))
+            if col.maximum is not None:
+                unit_hint = "（可能是单位错误，金额单位为元）" if k == Kind.money else ""
+                checks.append(Check(name, num > col.maximum, f"数值超出合理范围（>{col.maximum:g}）{unit_hint}",
+                                    f"value out of plausible range (> {col.maximum:g})" + (" — amounts are in yuan" if unit_hint else "")))
+            if k == Kind.integer:
+                checks.append(Check(name, num.is_not_null() & (num != num.round(0)), "应为整数", "must be an integer"))
+        elif k == Kind.boolean:
+            checks.append(Check(name, unparsable, "应为 是/否", "must be yes/no (是/否)"))
+        elif k == Kind.latitude:
+            checks.append(Check(name, unparsable | (value.abs() > 90), "纬度应在 -90~90 之间", "latitude must be within -90..90"))
+        elif k == Kind.longitude:
+            checks.append(Check(name, unparsable | (value.abs() > 180), "经度应在 -180~180 之间", "longitude must be within -180..180"))
+        elif k == Kind.tax_code:
+            checks.append(Check(name, raw.is_not_null() & ~raw.str.contains(r"^\d{19}$"),
+                                "税收分类编码应为19位数字", "tax classification code must be 19 digits"))
+    return checks, parsed
+
+
+def _party_ok(values: pl.Series, allow_foreign: bool) -> pl.Series:
+    s = values.cast(pl.String).str.strip_chars().str.to_uppercase().fill_null("")
+    ok = valid_uscc_mask(s.to_list())
+    if allow_foreign:
+        ok |= s.str.contains(FOREIGN_KEY_RE.pattern).to_numpy()
+    return pl.Series(ok.astype(np.bool_))
+
+
+@dataclass
+class BatchResult:
+    valid: pl.DataFrame  # typed rows without problems (with the __line column)
+    problems: list[Problem]
+    n_bad: int
+    n_problems: int
+
+
+def validate_batch(
+    df: pl.DataFrame,
+    spec: TableSpec,
+    ctx: Context,
+    *,
+    file: str,
+    sheet: str,
+    original_headers: dict[str, str],
+    references: tuple[str, ...] = (),
+    listed_so_far: int = 0,
+) -> BatchResult:
+    """Validate one batch whose columns are already renamed to the spec's names."""
+    present = [c for c in df.columns if c != LINE]
+    for col in spec.columns:
+        if col.kind in (Kind.uscc, Kind.party) and col.name in present:
+            df = df.with_columns(_party_ok(df[col.name], col.kind == Kind.party).alias(f"__ok_{col.name}"))
+    checks, parsed = column_checks(spec, present, df, ctx)
+    for ref in references:
+        if ref in present:
+            checks.append(Check(ref, pl.col(f"__ok_{ref}") & ~_text(ref).str.to_uppercase().is_in(ctx.parties()),
+                                "引用的企业不存在（请先导入企业表，或在同一次导入中一并提供）",
+                                "referenced enterprise is unknown (import it first or in the same import)"))
+    flags = df.select([pl.col(LINE)] + [c.bad.fill_null(False).alias(f"__bad{i}") for i, c in enumerate(checks)])
+    problems: list[Problem] = []
+    n_problems = 0
+    any_bad = np.zeros(df.height, dtype=bool)
+    for i, chk in enumerate(checks):
+        mask = flags[f"__bad{i}"].to_numpy()
+        count = int(mask.sum())
+        if not count:
+            continue
+        any_bad |= mask
+        n_problems += count
+        room = MAX_LISTED - listed_so_far - len(problems)
+        if room <= 0:
+            continue
+        rows = df.filter(pl.Series(mask)).head(room).select(LINE, pl.col(chk.column).cast(pl.String))
+        for line, value in rows.iter_rows():
+            zh, en = chk.detail(value) if (chk.detail and value) else (chk.reason_zh, chk.reason_en)
+            problems.append(Problem(file, sheet, int(line), original_headers.get(chk.column, chk.column), value or "", zh, en))
+    typed = df.select([pl.col(LINE)] + [expr.alias(name) for name, expr in parsed.items()])
+    valid = typed.filter(pl.Series(~any_bad))
+    return BatchResult(valid, problems, int(any_bad.sum()), n_problems)

@@ -1,0 +1,49 @@
+"""One settings object for the whole product (environment prefix ``CHAINATLAS_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Settings, read from the environment (``CHAINATLAS_DATABASE_URL`` …).
+
+    >>> Settings(home_region="41").home_region
+    '41'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CHAINATLAS_", extra="ignore")
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Folder for the embedded database")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty = SQLite file data/chainatlas.sqlite; postgresql+psycopg://… = PostgreSQL",
+    )
+    home_region: str = Field(
+        default="4101",
+        pattern=r"^\d{2}(\d{2}(\d{2})?)?$",
+        description="Division-code prefix that counts as local (本地): 4101 Zhengzhou, 41 Henan",
+    )
+    assets_dir: Path = Field(
+        default=PROJECT_ROOT / "frontend" / "node_modules",
+        description="npm-installed third-party assets (ECharts, htmx, the division-code package)",
+    )
+    default_language: str = Field(default="zh", pattern="^(zh|en)$")
+    import_batch_rows: int = Field(default=200_000, ge=1000, description="Rows per batch when streaming imports")
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'chainatlas.sqlite'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
