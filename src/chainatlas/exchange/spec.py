@@ -75,6 +75,7 @@ class Column:
     max_length: int | None = None
     maximum: float | None = None
     aliases: tuple[str, ...] = ()
+    domestic_only: bool = False  # required only for enterprises in China (country_code CN or empty)
 
     def headers(self) -> tuple[str, ...]:
         """All headers accepted for this column: the English name, the Chinese name and aliases."""
@@ -139,7 +140,7 @@ ENTERPRISES = TableSpec(
                example="郑州示例新材料有限公司（示例）"),
         Column("region_code", "行政区划代码", Kind.region, "注册地所在县级行政区划代码；境外主体留空",
                "county-level division code of the registered address; empty for foreign partners",
-               required=True, example="410105", aliases=("区划代码",)),
+               required=True, domestic_only=True, example="410105", aliases=("区划代码",)),
         Column("industry_code", "行业代码", Kind.industry, "主营行业（小类或大类）", "main industry (class or division)",
                required=True, example="C3841", aliases=("国民经济行业代码", "行业分类代码")),
         Column("country_code", "国家代码", Kind.country, "所在国家；缺省 CN", "country; default CN", example="CN"),

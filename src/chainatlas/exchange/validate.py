@@ -118,7 +118,11 @@ def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Co
         raw = _text(name)
         value = parse_expr(name, col.kind, df.schema[name], ctx)
         parsed[name] = value
-        if col.required:
+        if col.required and col.domestic_only:
+            domestic = _text("country_code").str.to_uppercase().fill_null("CN") == "CN" if "country_code" in present else pl.lit(True)
+            checks.append(Check(name, raw.is_null() & domestic, "必填项为空（境内企业必填）",
+                                "required value is missing (required for enterprises in China)"))
+        elif col.required:
             checks.append(Check(name, raw.is_null(), "必填项为空", "required value is missing"))
         unparsable = raw.is_not_null() & value.is_null()
         k = col.kind

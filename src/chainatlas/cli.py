@@ -1,0 +1,193 @@
+"""The ``chainatlas`` command line — a thin shell over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from chainatlas import db
+from chainatlas.settings import get_settings
+
+app = typer.Typer(help="ChainAtlas 产业链图谱平台 — command line", no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+_state: dict[str, str | None] = {"db": None}
+
+
+@app.callback()
+def _main(
+    database: Annotated[str | None, typer.Option("--db", help="Database URL (default: CHAINATLAS_DATABASE_URL or the SQLite file)")] = None,
+) -> None:
+    _state["db"] = database
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return db.get_engine(_state["db"] or get_settings().resolved_database_url())
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行/rows"),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the database and load the code tables and chain templates (初始化数据库)."""
+    from chainatlas.bootstrap import init_database
+
+    counts = init_database(_engine())
+    console.print("数据库已就绪 / database ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@app.command()
+def demo(
+    scale: Annotated[str, typer.Option(help="s ≈ 5k firms/50k links, m ≈ 200k/1M, l ≈ 1M/5M (files only)")] = "s",
+    seed: Annotated[int, typer.Option(help="Random seed (deterministic output)")] = 20260301,
+    out: Annotated[Path | None, typer.Option(help="Folder for the generated files")] = None,
+    load: Annotated[bool, typer.Option(help="Import the generated files into the database")] = True,
+) -> None:
+    """Build the fictional demo city (示例城市, all data labelled 示例)."""
+    from chainatlas.bootstrap import init_database
+    from chainatlas.demo.city import generate
+    from chainatlas.exchange.importer import import_files
+
+    if scale not in ("s", "m", "l"):
+        raise typer.BadParameter("scale must be s, m or l")
+    out = out or get_settings().data_dir / "demo" / scale
+    console.print(f"生成示例城市 / generating demo city scale={scale} seed={seed} → {out}")
+    files = generate(scale, seed, out)
+    if not load:
+        return
+    engine = _engine()
+    init_database(engine)
+    with _progress() as bar:
+        task = bar.add_task("导入/import", total=None)
+        report = import_files([files.enterprises, files.placements, files.transactions], engine=engine,
+                              progress=lambda n, label: bar.update(task, advance=n, description=label))
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSONL or Parquet files")],
+    table: Annotated[str | None, typer.Option(help="Table, when it cannot be recognised from columns or sheet names")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the rest")] = False,
+    keep_lines: Annotated[bool, typer.Option("--keep-lines", help="Keep raw transaction lines (sensitive)")] = False,
+    encoding: Annotated[str, typer.Option(help="CSV encoding: auto, utf-8 or gb18030")] = "auto",
+    period: Annotated[str, typer.Option(help="Bucket transaction lines by year or quarter")] = "year",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Import files (导入): validate every row, then write all or nothing."""
+    from chainatlas.exchange.importer import import_files
+
+    with _progress() as bar:
+        task = bar.add_task("校验/validate", total=None)
+        report = import_files(files, table=table, dry_run=dry_run, skip_invalid=skip_invalid, keep_lines=keep_lines,
+                              encoding=encoding, period=period, engine=_engine(),
+                              progress=lambda n, label: bar.update(task, advance=n, description=label))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str, indent=1))
+    else:
+        _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+    for p in report.problems[:50]:
+        console.print(f"[red]✗[/red] {p}")
+    if report.n_problems > 50:
+        console.print(f"… 共 {report.n_problems} 个问题 / {report.n_problems} problems in all")
+    rows = ", ".join(f"{k} {v}" for k, v in report.rows.items())
+    if report.ok:
+        verb = "校验通过（未写入，--dry-run）/ valid (dry run, nothing written)" if report.dry_run else "已导入 / imported"
+        console.print(f"[green]✓[/green] {verb}: {rows}" + (f"; 由发票行汇总供应关系 / links from lines {report.links_from_transactions}" if report.links_from_transactions else ""))
+    elif report.written:
+        console.print(f"[yellow]![/yellow] 已写入有效行，跳过 {report.rows_invalid} 行 / wrote valid rows, skipped {report.rows_invalid}: {rows}")
+    else:
+        console.print(f"[red]未写入任何数据 / nothing written[/red]: {report.n_problems} 个问题 / problems")
+    for path in report.report_paths:
+        console.print(f"问题报告 / report: {path}")
+
+
+@app.command()
+def export(
+    table: Annotated[str, typer.Argument(help="enterprises, supply_links, transactions, chains, segments, placements, regions, industries")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, jsonl or parquet")] = "csv",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file")] = Path("export.csv"),
+    headers: Annotated[str, typer.Option(help="Column headers: en (spec names) or zh (Chinese)")] = "en",
+) -> None:
+    """Export a table (导出); the file re-imports unchanged."""
+    from chainatlas.exchange.export import export_table
+
+    n = export_table(_engine(), table, fmt, output, headers)
+    console.print(f"已导出 / exported {n} 行/rows → {output}")
+
+
+@app.command()
+def template(
+    table: Annotated[str, typer.Argument(help="Table name")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file to write")] = Path("template.xlsx"),
+) -> None:
+    """Write an Excel import template (导入模板) with notes and drop-down lists."""
+    from chainatlas.exchange.spec import TABLES
+    from chainatlas.exchange.template import write_template
+
+    if table not in TABLES:
+        raise typer.BadParameter(f"unknown table {table}; tables: {', '.join(TABLES)}")
+    engine = None
+    try:
+        engine = _engine()
+        from chainatlas.bootstrap import table_counts
+
+        table_counts(engine, ("region",))
+    except Exception:  # no database yet: the template still works, without code drop-downs
+        engine = None
+    write_template(table, output, engine)
+    console.print(f"模板已写入 / template written → {output}")
+
+
+@app.command()
+def spec(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Markdown file")] = Path("docs/exchange-spec.md"),
+) -> None:
+    """Write the data-exchange specification document (数据交互规范) from the schemas."""
+    from chainatlas.exchange.specdoc import render_markdown
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_markdown(), encoding="utf-8")
+    console.print(f"规范已写入 / specification written → {output}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Serve the web workbench and the API (Web 工作台与接口)."""
+    import uvicorn
+
+    from chainatlas.web.app import create_app
+
+    if _state["db"]:
+        import os
+
+        os.environ["CHAINATLAS_DATABASE_URL"] = _state["db"]
+    typer.echo(f"ChainAtlas: http://{host}:{port}/  (API docs /docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    app(prog_name="chainatlas")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

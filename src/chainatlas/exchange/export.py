@@ -1,0 +1,110 @@
+"""Export (导出) of any exchange table to CSV, XLSX, JSON Lines or Parquet — the formats import reads,
+so an export re-imports unchanged (round trip). Rows are streamed from the database in batches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from chainatlas import db
+from chainatlas.exchange.spec import TABLES, TableSpec
+
+DB_TABLE = {
+    "enterprises": db.enterprise, "supply_links": db.supply_link, "transactions": db.transaction_line,
+    "chains": db.chain, "segments": db.segment, "placements": db.placement, "regions": db.region,
+    "industries": db.industry,
+}
+FORMATS = ("csv", "xlsx", "jsonl", "parquet")
+BATCH = 100_000
+
+
+def _schema(spec: TableSpec) -> dict[str, pl.DataType]:
+    from chainatlas.exchange.spec import Kind
+
+    types: dict[Kind, pl.DataType] = {
+        Kind.money: pl.Float64(), Kind.number: pl.Float64(), Kind.latitude: pl.Float64(), Kind.longitude: pl.Float64(),
+        Kind.integer: pl.Int64(), Kind.boolean: pl.Boolean(), Kind.date: pl.Date(),
+    }
+    return {c.name: types.get(c.kind, pl.String()) for c in spec.columns}
+
+
+def iter_table(engine: Engine, table: str, where: object | None = None, batch: int = BATCH) -> Iterator[pl.DataFrame]:
+    """Batches of ``table`` with the spec's column names and types."""
+    spec = TABLES[table]
+    t = DB_TABLE[table]
+    db_cols = {"transactions": {"seller_uscc", "buyer_uscc"}}.get(table, set())
+    cols = [t.c[c.name] for c in spec.columns if c.name in t.c or c.name in db_cols]
+    stmt = select(*cols)
+    if where is not None:
+        stmt = stmt.where(where)  # type: ignore[arg-type]
+    key_cols = [t.c[k] for k in spec.keys if k in t.c]
+    stmt = stmt.order_by(*key_cols)
+    schema = {k: v for k, v in _schema(spec).items() if k in t.c}
+    with engine.connect().execution_options(stream_results=True) as conn:
+        result = conn.execute(stmt)
+        names = list(result.keys())
+        while rows := result.fetchmany(batch):
+            yield pl.DataFrame([dict(zip(names, r, strict=True)) for r in rows], schema=schema, orient="row")
+    return
+
+
+def export_table(engine: Engine, table: str, fmt: str, path: Path, headers: str = "en") -> int:
+    """Write ``table`` to ``path`` in ``fmt``; ``headers`` ``zh`` writes the Chinese column names.
+
+    Returns the number of rows written. CSV is UTF-8 with a BOM so that Excel opens it correctly.
+    """
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table}; tables: {', '.join(TABLES)}")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt}; formats: {', '.join(FORMATS)}")
+    spec = TABLES[table]
+    rename = {c.name: c.zh for c in spec.columns} if headers == "zh" else {}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    empty = pl.DataFrame(schema={k: v for k, v in _schema(spec).items() if k in DB_TABLE[table].c})
+    batches = iter_table(engine, table)
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        writer = None
+        for b in batches:
+            arrow = b.rename(rename).to_arrow()
+            writer = writer or pq.ParquetWriter(path, arrow.schema)
+            writer.write_table(arrow)
+            n += b.height
+        if writer is None:
+            empty.rename(rename).write_parquet(path)
+        else:
+            writer.close()
+    elif fmt == "csv":
+        with path.open("wb") as fh:
+            fh.write(b"\xef\xbb\xbf")
+            first = True
+            for b in batches:
+                b.rename(rename).write_csv(fh, include_header=first)
+                first = False
+                n += b.height
+            if first:
+                empty.rename(rename).write_csv(fh)
+    elif fmt == "jsonl":
+        with path.open("w", encoding="utf-8") as fh:
+            for b in batches:
+                for row in b.rename(rename).iter_rows(named=True):
+                    fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                n += b.height
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(spec.zh)
+        ws.append([rename.get(c, c) for c in empty.columns])
+        for b in batches:
+            for row in b.iter_rows():
+                ws.append(list(row))
+            n += b.height
+        wb.save(path)
+    return n

@@ -1,0 +1,167 @@
+"""Read-side queries over the registry: enterprise search, profiles, overview counts, chains, links.
+
+Pure functions of an engine and parameters, returning plain dicts, so that the API, the web pages and
+the CLI show the same figures.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, func, or_, select
+
+from chainatlas import db
+from chainatlas.settings import get_settings
+
+FLAGS = ("is_above_scale", "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader", "is_listed")
+FLAG_ZH = {"is_above_scale": "规上", "is_high_tech": "高新技术企业", "is_srdi": "专精特新", "is_little_giant": "小巨人",
+           "is_chain_leader": "链主", "is_listed": "上市"}
+ENTERPRISE_COLUMNS = [c.name for c in db.enterprise.columns]
+
+
+def search_enterprises(
+    engine: Engine, *, q: str | None = None, region: str | None = None, industry: str | None = None,
+    segment: str | None = None, chain: str | None = None, flags: list[str] | None = None, page: int = 1, per_page: int = 50,
+) -> dict[str, Any]:
+    """Enterprises matching all filters (name or USCC contains ``q``; division-code prefix ``region``;
+    industry-code prefix ``industry``; placed on ``segment`` or any segment of ``chain``; every flag set)."""
+    e = db.enterprise
+    conds = []
+    if q:
+        conds.append(or_(e.c.name.contains(q), e.c.uscc.contains(q.upper())))
+    if region:
+        conds.append(e.c.region_code.startswith(region))
+    if industry:
+        conds.append(e.c.industry_code.startswith(industry.upper()))
+    if segment or chain:
+        p = db.placement
+        sub = select(p.c.uscc).where(p.c.segment_code == segment if segment else p.c.segment_code.startswith(f"{chain}."))
+        conds.append(e.c.uscc.in_(sub))
+    for f in flags or []:
+        if f not in FLAGS:
+            raise ValueError(f"unknown flag {f}; flags: {', '.join(FLAGS)}")
+        conds.append(e.c[f].is_(True))
+    where = and_(*conds) if conds else None
+    per_page = max(1, min(per_page, 1000))
+    page = max(1, page)
+    with engine.connect() as conn:
+        count = select(func.count()).select_from(e)
+        total = conn.execute(count.where(where) if where is not None else count).scalar_one()
+        stmt = select(e.c.uscc, e.c.name, e.c.country_code, e.c.region_code, e.c.industry_code, e.c.revenue_yuan,
+                      e.c.employees, *[e.c[f] for f in FLAGS], db.region.c.name.label("region_name"))
+        stmt = stmt.outerjoin(db.region, db.region.c.code == e.c.region_code)
+        if where is not None:
+            stmt = stmt.where(where)
+        stmt = stmt.order_by(e.c.revenue_yuan.desc().nulls_last(), e.c.uscc).limit(per_page).offset((page - 1) * per_page)
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    return {"total": int(total), "page": page, "per_page": per_page, "items": rows}
+
+
+def get_enterprise(engine: Engine, uscc: str, top: int = 10) -> dict[str, Any] | None:
+    """One enterprise: attributes with source and as-of date, segments, top suppliers and customers."""
+    e, a, p, s, link = db.enterprise, db.enterprise_attribute, db.placement, db.segment, db.supply_link
+    with engine.connect() as conn:
+        row = conn.execute(select(e).where(e.c.uscc == uscc)).first()
+        if row is None:
+            return None
+        record = dict(row._mapping)
+        latest = select(a.c.attribute, a.c.value, a.c.source, a.c.as_of).where(a.c.uscc == uscc).order_by(a.c.attribute, a.c.as_of.desc())
+        provenance: dict[str, dict[str, Any]] = {}
+        history: list[dict[str, Any]] = []
+        for r in conn.execute(latest):
+            history.append(dict(r._mapping))
+            provenance.setdefault(r.attribute, {"value": r.value, "source": r.source, "as_of": r.as_of})
+        segments = [dict(r._mapping) for r in conn.execute(
+            select(p.c.segment_code, s.c.name_zh, s.c.name_en, s.c.stage, s.c.chain_id, p.c.evidence, p.c.confidence, p.c.source)
+            .join(s, s.c.code == p.c.segment_code).where(p.c.uscc == uscc))]
+        region = conn.execute(select(db.region.c.name).where(db.region.c.code == record["region_code"])).scalar()
+        industry = conn.execute(select(db.industry.c.name_zh).where(db.industry.c.code == record["industry_code"])).scalar()
+
+        def partners(mine: Any, theirs: Any) -> list[dict[str, Any]]:
+            stmt = (select(theirs.label("uscc"), e.c.name, e.c.region_code, link.c.period,
+                           func.sum(link.c.value_yuan).label("value_yuan"), func.count().label("links"))
+                    .join(e, e.c.uscc == theirs).where(mine == uscc)
+                    .group_by(theirs, e.c.name, e.c.region_code, link.c.period)
+                    .order_by(link.c.period.desc(), func.sum(link.c.value_yuan).desc()).limit(top))
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+        suppliers = partners(link.c.buyer_uscc, link.c.supplier_uscc)
+        customers = partners(link.c.supplier_uscc, link.c.buyer_uscc)
+    home = get_settings().home_region
+    for lst in (suppliers, customers):
+        for r in lst:
+            r["local"] = bool(r["region_code"] and r["region_code"].startswith(home))
+    return {"enterprise": record, "region_name": region, "industry_name": industry, "provenance": provenance,
+            "history": history, "segments": segments, "top_suppliers": suppliers, "top_customers": customers}
+
+
+def overview(engine: Engine) -> dict[str, Any]:
+    """Counts for the overview page: enterprises by chain, by district of the home city, by tier."""
+    e, p, s = db.enterprise, db.placement, db.segment
+    home = get_settings().home_region
+    local = e.c.region_code.startswith(home)
+    with engine.connect() as conn:
+        totals = conn.execute(select(func.count(), func.sum(case((local, 1), else_=0)))).one()
+        links = conn.execute(select(func.count(), func.count(func.distinct(db.supply_link.c.period))).select_from(db.supply_link)).one()
+        by_chain = [dict(r._mapping) for r in conn.execute(
+            select(db.chain.c.id, db.chain.c.name_zh, db.chain.c.name_en,
+                   func.count(func.distinct(p.c.uscc)).label("enterprises"),
+                   func.count(func.distinct(case((local, p.c.uscc)))).label("local_enterprises"))
+            .select_from(db.chain).outerjoin(s, s.c.chain_id == db.chain.c.id).outerjoin(p, p.c.segment_code == s.c.code)
+            .outerjoin(e, e.c.uscc == p.c.uscc).group_by(db.chain.c.id, db.chain.c.name_zh, db.chain.c.name_en).order_by(db.chain.c.id))]
+        by_district = [dict(r._mapping) for r in conn.execute(
+            select(e.c.region_code, db.region.c.name, func.count().label("enterprises"),
+                   func.sum(case((e.c.is_above_scale.is_(True), 1), else_=0)).label("above_scale"))
+            .join(db.region, db.region.c.code == e.c.region_code).where(local)
+            .group_by(e.c.region_code, db.region.c.name).order_by(e.c.region_code))]
+        tiers = {f: int(conn.execute(select(func.count()).where(local, e.c[f].is_(True))).scalar_one()) for f in FLAGS}
+        as_of = conn.execute(select(func.max(e.c.as_of))).scalar()
+    return {"home_region": home, "enterprises": int(totals[0]), "local_enterprises": int(totals[1] or 0),
+            "supply_links": int(links[0]), "periods": int(links[1]), "by_chain": by_chain, "by_district": by_district,
+            "tiers_local": tiers, "as_of": as_of}
+
+
+def list_chains(engine: Engine) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(db.chain).order_by(db.chain.c.id))]
+
+
+def get_chain(engine: Engine, chain_id: str) -> dict[str, Any] | None:
+    s, p = db.segment, db.placement
+    with engine.connect() as conn:
+        row = conn.execute(select(db.chain).where(db.chain.c.id == chain_id)).first()
+        if row is None:
+            return None
+        counts = dict(conn.execute(select(p.c.segment_code, func.count()).where(p.c.segment_code.startswith(f"{chain_id}."))
+                                   .group_by(p.c.segment_code)).all())
+        segs = []
+        for r in conn.execute(select(s).where(s.c.chain_id == chain_id)):
+            d = dict(r._mapping)
+            for k in ("feeds_into", "industry_codes", "keywords", "tax_code_prefixes"):
+                d[k] = json.loads(d[k])
+            d["enterprises"] = int(counts.get(d["code"], 0))
+            segs.append(d)
+    chain = dict(row._mapping)
+    chain["sources"] = json.loads(chain["sources"] or "[]")
+    chain["segments"] = segs
+    return chain
+
+
+def list_supply_links(
+    engine: Engine, *, supplier: str | None = None, buyer: str | None = None, period: str | None = None,
+    segment: str | None = None, page: int = 1, per_page: int = 100,
+) -> dict[str, Any]:
+    link = db.supply_link
+    conds = []
+    for col, v in ((link.c.supplier_uscc, supplier), (link.c.buyer_uscc, buyer), (link.c.period, period), (link.c.segment_code, segment)):
+        if v:
+            conds.append(col == v)
+    where = and_(*conds) if conds else None
+    per_page = max(1, min(per_page, 1000))
+    with engine.connect() as conn:
+        count = select(func.count()).select_from(link)
+        total = conn.execute(count.where(where) if where is not None else count).scalar_one()
+        stmt = select(link).order_by(link.c.value_yuan.desc(), link.c.id).limit(per_page).offset((max(page, 1) - 1) * per_page)
+        rows = [dict(r._mapping) for r in conn.execute(stmt.where(where) if where is not None else stmt)]
+    return {"total": int(total), "page": page, "per_page": per_page, "items": rows}

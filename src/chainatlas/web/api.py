@@ -1,0 +1,109 @@
+"""REST API v1 (``/api/v1``): one router, resources mirror the library's query functions."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from fastapi.responses import JSONResponse
+
+from chainatlas import db
+from chainatlas.exchange.importer import import_files
+from chainatlas.exchange.spec import TABLES, json_schema
+from chainatlas.registry import queries
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return db.get_engine()
+
+
+@router.get("/overview", summary="Counts by chain, district and tier (总览)")
+def overview() -> dict[str, Any]:
+    return queries.overview(_engine())
+
+
+@router.get("/enterprises", summary="Search enterprises (企业检索)")
+def enterprises(
+    q: str | None = None, region: Annotated[str | None, Query(description="division-code prefix, e.g. 4101")] = None,
+    industry: str | None = None, segment: str | None = None, chain: str | None = None,
+    flag: Annotated[list[str] | None, Query(description="is_srdi, is_little_giant, is_chain_leader …")] = None,
+    page: int = 1, per_page: int = 50,
+) -> dict[str, Any]:
+    try:
+        return queries.search_enterprises(_engine(), q=q, region=region, industry=industry, segment=segment, chain=chain,
+                                          flags=flag, page=page, per_page=per_page)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.get("/enterprises/{uscc}", summary="Enterprise profile (企业画像)")
+def enterprise(uscc: str) -> dict[str, Any]:
+    found = queries.get_enterprise(_engine(), uscc)
+    if found is None:
+        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+    return found
+
+
+@router.get("/chains", summary="Chains (产业链)")
+def chains() -> list[dict[str, Any]]:
+    return queries.list_chains(_engine())
+
+
+@router.get("/chains/{chain_id}", summary="One chain with its segments (产业链环节)")
+def chain(chain_id: str) -> dict[str, Any]:
+    found = queries.get_chain(_engine(), chain_id)
+    if found is None:
+        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链")
+    return found
+
+
+@router.get("/supply-links", summary="Supply links (供应关系)")
+def supply_links(supplier: str | None = None, buyer: str | None = None, period: str | None = None,
+                 segment: str | None = None, page: int = 1, per_page: int = 100) -> dict[str, Any]:
+    return queries.list_supply_links(_engine(), supplier=supplier, buyer=buyer, period=period, segment=segment,
+                                     page=page, per_page=per_page)
+
+
+@router.get("/spec/{table}.schema.json", summary="JSON Schema of an exchange table (数据交互规范)")
+def spec(table: str) -> JSONResponse:
+    if table not in TABLES:
+        raise HTTPException(404, f"unknown table {table}; tables: {', '.join(TABLES)}")
+    return JSONResponse(json_schema(table), media_type="application/schema+json")
+
+
+@router.post("/imports", summary="Import files (导入): all-or-nothing, with a problem report")
+def create_import(
+    files: Annotated[list[UploadFile], File(description="CSV, XLSX, JSONL or Parquet")],
+    table: str | None = None, dry_run: bool = False, skip_invalid: bool = False, keep_lines: bool = False,
+    encoding: str = "auto",
+) -> JSONResponse:
+    report = run_upload(files, table=table, dry_run=dry_run, skip_invalid=skip_invalid, keep_lines=keep_lines, encoding=encoding)
+    body = report.to_dict()
+    body["report_paths"] = []
+    return JSONResponse(body, status_code=200 if report.ok else 422)
+
+
+def save_uploads(files: list[UploadFile], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for f in files:
+        name = Path(f.filename or "upload").name
+        dest = folder / name
+        with dest.open("wb") as out:
+            shutil.copyfileobj(f.file, out)
+        paths.append(dest)
+    return paths
+
+
+def run_upload(files: list[UploadFile], **options: Any):  # type: ignore[no-untyped-def]
+    folder = Path(tempfile.mkdtemp(prefix="chainatlas-upload-"))
+    try:
+        paths = save_uploads(files, folder)
+        return import_files(paths, engine=_engine(), write_reports=False, **options)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

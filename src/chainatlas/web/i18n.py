@@ -1,0 +1,79 @@
+"""UI strings, Chinese by default with English (``?lang=en``, remembered in a cookie)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app": {"zh": "ChainAtlas 产业链图谱平台", "en": "ChainAtlas industrial-chain atlas"},
+    "overview": {"zh": "总览", "en": "Overview"},
+    "enterprises": {"zh": "企业检索", "en": "Enterprises"},
+    "import": {"zh": "数据导入", "en": "Import"},
+    "api": {"zh": "接口文档", "en": "API docs"},
+    "demo_notice": {"zh": "演示数据均为虚构示例（示例），不代表真实统计。", "en": "Demo data are fictional (示例), not real statistics."},
+    "total_enterprises": {"zh": "企业总数", "en": "Enterprises"},
+    "local_enterprises": {"zh": "本地企业", "en": "Local enterprises"},
+    "supply_links": {"zh": "供应关系", "en": "Supply links"},
+    "by_chain": {"zh": "各产业链企业数", "en": "Enterprises by chain"},
+    "by_district": {"zh": "本地各区县企业数", "en": "Local enterprises by district"},
+    "tiers": {"zh": "本地梯度企业", "en": "Local enterprises by tier"},
+    "chain": {"zh": "产业链", "en": "Chain"},
+    "district": {"zh": "区县", "en": "District"},
+    "count": {"zh": "数量", "en": "Count"},
+    "local": {"zh": "本地", "en": "Local"},
+    "above_scale": {"zh": "规上", "en": "Above scale"},
+    "search": {"zh": "搜索", "en": "Search"},
+    "name_or_uscc": {"zh": "企业名称或统一社会信用代码", "en": "Name or USCC"},
+    "region_prefix": {"zh": "区划代码前缀", "en": "Division prefix"},
+    "industry": {"zh": "行业代码", "en": "Industry"},
+    "segment": {"zh": "环节", "en": "Segment"},
+    "name": {"zh": "企业名称", "en": "Name"},
+    "uscc": {"zh": "统一社会信用代码", "en": "USCC"},
+    "region": {"zh": "区划", "en": "Region"},
+    "revenue": {"zh": "营业收入（元）", "en": "Revenue (yuan)"},
+    "employees": {"zh": "从业人数", "en": "Employees"},
+    "flags": {"zh": "标识", "en": "Flags"},
+    "export": {"zh": "导出", "en": "Export"},
+    "results": {"zh": "条结果", "en": "results"},
+    "attributes": {"zh": "属性（来源与数据日期）", "en": "Attributes (source and as-of)"},
+    "attribute": {"zh": "属性", "en": "Attribute"},
+    "value": {"zh": "值", "en": "Value"},
+    "source": {"zh": "来源", "en": "Source"},
+    "as_of": {"zh": "数据日期", "en": "As of"},
+    "segments": {"zh": "所属环节", "en": "Segments"},
+    "top_suppliers": {"zh": "主要供应商", "en": "Top suppliers"},
+    "top_customers": {"zh": "主要客户", "en": "Top customers"},
+    "period": {"zh": "期间", "en": "Period"},
+    "amount": {"zh": "金额（元）", "en": "Value (yuan)"},
+    "upload": {"zh": "上传并校验", "en": "Upload and validate"},
+    "confirm": {"zh": "确认导入", "en": "Confirm import"},
+    "files": {"zh": "文件（CSV/XLSX/JSONL/Parquet，可多选）", "en": "Files (CSV/XLSX/JSONL/Parquet, several allowed)"},
+    "valid": {"zh": "校验通过，尚未写入。确认后写入数据库。", "en": "Valid; nothing written yet. Confirm to write."},
+    "invalid": {"zh": "校验未通过，未写入任何数据。", "en": "Validation failed; nothing was written."},
+    "imported": {"zh": "已导入", "en": "Imported"},
+    "problems": {"zh": "问题清单", "en": "Problems"},
+    "row": {"zh": "行", "en": "Row"},
+    "column": {"zh": "列", "en": "Column"},
+    "reason": {"zh": "原因", "en": "Reason"},
+    "file": {"zh": "文件", "en": "File"},
+    "stage": {"zh": "上中下游", "en": "Stage"},
+    "evidence": {"zh": "依据", "en": "Evidence"},
+    "local_yes": {"zh": "本地", "en": "local"},
+    "not_found": {"zh": "未找到", "en": "Not found"},
+    "template": {"zh": "下载导入模板", "en": "Download templates"},
+    "prev": {"zh": "上一页", "en": "Previous"},
+    "next": {"zh": "下一页", "en": "Next"},
+}
+
+
+def language(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def translator(lang: str):  # type: ignore[no-untyped-def]
+    def t(key: str) -> str:
+        entry = STRINGS.get(key)
+        return entry[lang] if entry else key
+
+    return t

@@ -1,0 +1,118 @@
+"""Workbench pages. Each page has a JSON twin (``?format=json``) and each table exports (``csv``/``xlsx``)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from chainatlas import db
+from chainatlas.exchange.importer import import_files
+from chainatlas.exchange.spec import TABLES
+from chainatlas.registry import queries
+from chainatlas.settings import get_settings
+from chainatlas.web.api import save_uploads
+from chainatlas.web.i18n import language, translator
+from chainatlas.web.tabular import table_response
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def render(request: Request, name: str, data: dict[str, Any], fmt: str | None = None) -> Response:
+    """The page, or its JSON twin when ``format=json``."""
+    if (fmt or request.query_params.get("format")) == "json":
+        return JSONResponse(jsonable_encoder(data))
+    lang = language(request)
+    resp = templates.TemplateResponse(request, name, {"data": data, "t": translator(lang), "lang": lang,
+                                                      "flag_zh": queries.FLAG_ZH, "query": dict(request.query_params)})
+    if "lang" in request.query_params:
+        resp.set_cookie("lang", lang, samesite="lax")
+    return resp
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request) -> Response:
+    data = queries.overview(db.get_engine())
+    fmt = request.query_params.get("format")
+    if fmt in ("csv", "xlsx"):
+        return table_response(data["by_chain"], fmt, "overview-by-chain")
+    return render(request, "overview.html", data)
+
+
+@router.get("/enterprises", response_class=HTMLResponse)
+def enterprises_page(request: Request, q: str | None = None, region: str | None = None, industry: str | None = None,
+                     segment: str | None = None, flag: Annotated[list[str] | None, None] = None, page: int = 1) -> Response:
+    flags = [f for f in request.query_params.getlist("flag") if f]
+    fmt = request.query_params.get("format")
+    per_page = 1000 if fmt in ("csv", "xlsx") else 50
+    try:
+        data = queries.search_enterprises(db.get_engine(), q=q or None, region=region or None, industry=industry or None,
+                                          segment=segment or None, flags=flags, page=page, per_page=per_page)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if fmt in ("csv", "xlsx"):
+        return table_response(data["items"], fmt, "enterprises")
+    data["filters"] = {"q": q or "", "region": region or "", "industry": industry or "", "segment": segment or "", "flags": flags}
+    return render(request, "enterprises.html", data)
+
+
+@router.get("/enterprises/{uscc}", response_class=HTMLResponse)
+def enterprise_page(request: Request, uscc: str) -> Response:
+    data = queries.get_enterprise(db.get_engine(), uscc)
+    if data is None:
+        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+    fmt = request.query_params.get("format")
+    table = request.query_params.get("table", "top_suppliers")
+    if fmt in ("csv", "xlsx"):
+        if table not in ("top_suppliers", "top_customers", "segments", "history"):
+            raise HTTPException(422, "table must be top_suppliers, top_customers, segments or history")
+        return table_response(data[table], fmt, f"{uscc}-{table}")
+    return render(request, "enterprise.html", data)
+
+
+def _uploads_dir() -> Path:
+    return get_settings().data_dir / "uploads"
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request) -> Response:
+    return render(request, "import.html", {"stage": "form", "tables": list(TABLES)})
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_upload(request: Request, files: Annotated[list[UploadFile], File()], table: Annotated[str, Form()] = "") -> Response:
+    """Step 1: upload and validate (dry run); the files wait under a token for confirmation."""
+    token = secrets.token_hex(8)
+    folder = _uploads_dir() / token
+    paths = save_uploads(files, folder)
+    report = import_files(paths, table=table or None, dry_run=True, engine=db.get_engine(), write_reports=False)
+    (folder / "options.json").write_text(json.dumps({"table": table or None}), encoding="utf-8")
+    if not report.ok:
+        shutil.rmtree(folder, ignore_errors=True)
+    return render(request, "import.html", {"stage": "validated", "token": token if report.ok else None,
+                                            "report": report.to_dict(), "tables": list(TABLES)})
+
+
+@router.post("/import/{token}/confirm", response_class=HTMLResponse)
+def import_confirm(request: Request, token: str) -> Response:
+    """Step 2: write the validated files (validated again: the database may have changed meanwhile)."""
+    if not token.isalnum():
+        raise HTTPException(422, "bad token")
+    folder = _uploads_dir() / token
+    if not folder.exists():
+        raise HTTPException(404, "upload not found or already imported / 上传已过期或已导入")
+    options = json.loads((folder / "options.json").read_text(encoding="utf-8"))
+    paths = sorted(p for p in folder.iterdir() if p.name != "options.json")
+    try:
+        report = import_files(paths, table=options["table"], engine=db.get_engine(), write_reports=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return render(request, "import.html", {"stage": "imported", "report": report.to_dict(), "tables": list(TABLES)})

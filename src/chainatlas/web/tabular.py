@@ -1,0 +1,37 @@
+"""Responses for tables: every list the product shows can be had as JSON, CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi.responses import Response, StreamingResponse
+
+
+def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, headers: dict[str, str] | None = None) -> Response:
+    """``rows`` as a CSV (UTF-8 with BOM, for Excel) or XLSX download; column titles from ``headers``."""
+    cols = list(rows[0].keys()) if rows else list((headers or {}).keys())
+    titles = [(headers or {}).get(c, c) for c in cols]
+    if fmt == "csv":
+        buf = io.StringIO()
+        buf.write("\ufeff")
+        w = csv.writer(buf)
+        w.writerow(titles)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+        return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(filename[:31])
+    ws.append(titles)
+    for r in rows:
+        ws.append([r.get(c) for c in cols])
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return StreamingResponse(out, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
