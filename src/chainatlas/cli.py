@@ -50,9 +50,17 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed (deterministic output)")] = 20260301,
     out: Annotated[Path | None, typer.Option(help="Folder for the generated files")] = None,
     load: Annotated[bool, typer.Option(help="Import the generated files into the database")] = True,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database already holds enterprises")] = False,
 ) -> None:
     """Build the fictional demo city (示例城市, all data labelled 示例)."""
-    from chainatlas.bootstrap import init_database
+    from chainatlas.bootstrap import init_database, is_empty
+
+    if if_empty and load:
+        engine = _engine()
+        init_database(engine)
+        if not is_empty(engine):
+            console.print("数据库已有数据，跳过示例城市 / database not empty, demo skipped")
+            return
     from chainatlas.demo.city import generate
     from chainatlas.exchange.importer import import_files
 

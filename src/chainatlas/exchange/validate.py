@@ -217,7 +217,7 @@ def validate_batch(
     checks, parsed = column_checks(spec, present, df, ctx)
     for ref in references:
         if ref in present:
-            checks.append(Check(ref, pl.col(f"__ok_{ref}") & ~_text(ref).str.to_uppercase().is_in(ctx.parties()),
+            checks.append(Check(ref, pl.col(f"__ok_{ref}") & ~_text(ref).str.to_uppercase().is_in(ctx.parties().implode()),
                                 "引用的企业不存在（请先导入企业表，或在同一次导入中一并提供）",
                                 "referenced enterprise is unknown (import it first or in the same import)"))
     flags = df.select([pl.col(LINE)] + [c.bad.fill_null(False).alias(f"__bad{i}") for i, c in enumerate(checks)])

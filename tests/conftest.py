@@ -1,0 +1,75 @@
+"""Shared fixtures. The test session uses its own data folder and SQLite file (set before the
+settings are first read); PostgreSQL tests use CHAINATLAS_TEST_PG_URL in a schema of their own."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SESSION_DIR = Path(tempfile.mkdtemp(prefix="chainatlas-tests-"))
+os.environ["CHAINATLAS_DATA_DIR"] = str(SESSION_DIR)
+os.environ["CHAINATLAS_DATABASE_URL"] = f"sqlite:///{SESSION_DIR / 'demo.sqlite'}"
+os.environ.setdefault("CHAINATLAS_HOME_REGION", "4101")
+
+from sqlalchemy import Engine, text  # noqa: E402
+
+from chainatlas import db  # noqa: E402
+from chainatlas.bootstrap import init_database  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+ARTIFACTS = PROJECT / "artifacts"
+PG_URL = os.environ.get("CHAINATLAS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture()
+def engine(tmp_path: Path) -> Engine:
+    """A fresh, initialised SQLite database."""
+    e = db.make_engine(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    init_database(e)
+    return e
+
+
+@pytest.fixture()
+def pg_engine() -> Iterator[Engine]:
+    """A fresh, initialised PostgreSQL schema on the real server (dropped afterwards)."""
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = db.make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    e = db.make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    init_database(e)
+    try:
+        yield e
+    finally:
+        e.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """Each test using this runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        e = db.make_engine(f"sqlite:///{tmp_path / 'any.sqlite'}")
+        init_database(e)
+        yield e
+    else:
+        yield request.getfixturevalue("pg_engine")
+
+
+@pytest.fixture(scope="session")
+def demo_engine() -> Engine:
+    """The session database with the demo city (scale s) loaded, as `make run` builds it."""
+    from chainatlas.demo.city import load_demo
+
+    e = db.get_engine()
+    init_database(e)
+    report = load_demo("s", out_dir=SESSION_DIR / "demo-s", engine=e)
+    assert report.ok, report.problems[:5]
+    return e

@@ -1,0 +1,204 @@
+"""Import: good files land once (idempotent), and every kind of bad input is reported with file, row,
+column, value and reason — with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import Engine, select
+
+from chainatlas import db
+from chainatlas.exchange.importer import import_files
+from tests.exchange.helpers import A, B, C, ENT_HEADER, ENTERPRISES, LINKS, count, write, written_rows
+
+
+def test_enterprises_and_links_import_once_on_both_databases(any_engine: Engine, tmp_path: Path) -> None:
+    files = [write(tmp_path / "ents.csv", ENTERPRISES), write(tmp_path / "links.csv", LINKS)]
+    r = import_files(files, engine=any_engine)
+    assert r.ok and r.written and r.rows == {"enterprises": 3, "supply_links": 2}
+    before = written_rows(any_engine)
+    again = import_files(files, engine=any_engine)
+    assert again.ok and written_rows(any_engine) == before  # re-import changes nothing
+    with any_engine.connect() as conn:
+        row = conn.execute(select(db.enterprise).where(db.enterprise.c.uscc == B)).one()
+        assert row.industry_code == "C3612"  # 3612 normalised to the lettered code
+        assert row.source == "ents.csv" and row.as_of == dt.date(2025, 12, 31)
+        link = conn.execute(select(db.supply_link.c.value_yuan).where(db.supply_link.c.supplier_uscc == C)).scalar_one()
+        assert link == pytest.approx(3000000.50)
+
+
+def test_newer_as_of_wins_and_blank_cells_keep_known_values(engine: Engine, tmp_path: Path) -> None:
+    import_files([write(tmp_path / "a.csv", ENTERPRISES)], engine=engine)
+    newer = f"{ENT_HEADER}\n{A},郑州甲电池有限公司（示例）,410105,C3841,,2026-06-30\n"
+    older = f"{ENT_HEADER}\n{A},郑州甲电池有限公司（示例）,410105,C3841,1,2024-01-01\n"
+    assert import_files([write(tmp_path / "b.csv", newer)], engine=engine).ok
+    assert import_files([write(tmp_path / "c.csv", older)], engine=engine).ok
+    with engine.connect() as conn:
+        row = conn.execute(select(db.enterprise).where(db.enterprise.c.uscc == A)).one()
+        history = conn.execute(select(db.enterprise_attribute.c.value, db.enterprise_attribute.c.as_of)
+                               .where(db.enterprise_attribute.c.uscc == A, db.enterprise_attribute.c.attribute == "revenue_yuan")
+                               .order_by(db.enterprise_attribute.c.as_of)).all()
+    assert row.revenue_yuan == 120000000 and row.as_of == dt.date(2026, 6, 30)
+    assert [h.as_of for h in history] == [dt.date(2024, 1, 1), dt.date(2025, 12, 31)]
+
+
+def _bad(engine: Engine, path: Path, **kw: object) -> list[tuple[int, str, str]]:
+    r = import_files([path], engine=engine, **kw)  # type: ignore[arg-type]
+    assert not r.ok and not r.written
+    assert written_rows(engine) == 0, "a failed import must write nothing"
+    assert Path(str(path) + ".report.csv").exists() and Path(str(path) + ".report.xlsx").exists()
+    return [(p.row, p.column, p.reason_en) for p in r.problems]
+
+
+BAD_ENTERPRISES = {
+    "wrong_check_character": (f"{ENT_HEADER}\n{A[:17]}{'0' if A[17] != '0' else '1'},甲（示例）,410105,C3841,1,2025-01-01\n",
+                              "统一社会信用代码", "check character"),
+    "unknown_region": (f"{ENT_HEADER}\n{A},甲（示例）,419999,C3841,1,2025-01-01\n", "行政区划代码", "division"),
+    "unknown_industry": (f"{ENT_HEADER}\n{A},甲（示例）,410105,C9999,1,2025-01-01\n", "行业代码", "industry code"),
+    "negative_amount": (f"{ENT_HEADER}\n{A},甲（示例）,410105,C3841,-5,2025-01-01\n", "营业收入（元）", "negative"),
+    "non_numeric_amount": (f"{ENT_HEADER}\n{A},甲（示例）,410105,C3841,一百万,2025-01-01\n", "营业收入（元）", "not a number"),
+    "absurd_amount": (f"{ENT_HEADER}\n{A},甲（示例）,410105,C3841,5e15,2025-01-01\n", "营业收入（元）", "plausible"),
+    "unparsable_date": (f"{ENT_HEADER}\n{A},甲（示例）,410105,C3841,1,2025-13-45\n", "数据日期", "unparsable"),
+    "future_date": (f"{ENT_HEADER}\n{A},甲（示例）,410105,C3841,1,{dt.date.today() + dt.timedelta(days=3)}\n", "数据日期", "future"),
+    "missing_name": (f"{ENT_HEADER}\n{A},,410105,C3841,1,2025-01-01\n", "企业名称", "missing"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ENTERPRISES))
+def test_bad_enterprise_rows_are_reported_and_nothing_is_written(engine: Engine, tmp_path: Path, case: str) -> None:
+    text, column, reason = BAD_ENTERPRISES[case]
+    # a good row next to the bad one must not be written either
+    text = text + f"{B},乙（示例）,410122,C3612,1,2025-01-01\n"
+    problems = _bad(engine, write(tmp_path / f"{case}.csv", text))
+    assert any(row == 2 and col == column and reason in why for row, col, why in problems), problems
+
+
+def test_one_uscc_with_two_names_in_one_file(engine: Engine, tmp_path: Path) -> None:
+    text = f"{ENT_HEADER}\n{A},甲公司（示例）,410105,C3841,1,2025-01-01\n{A},甲有限公司（示例）,410105,C3841,1,2025-01-01\n"
+    problems = _bad(engine, write(tmp_path / "dup.csv", text))
+    assert problems == [(3, "企业名称", problems[0][2])] and "two different names" in problems[0][2]
+
+
+def test_link_with_unknown_buyer(engine: Engine, tmp_path: Path) -> None:
+    import_files([write(tmp_path / "e.csv", ENTERPRISES)], engine=engine)
+    before = written_rows(engine)
+    unknown = "91410105MA44YYYY9"
+    from chainatlas.registry.uscc import make_uscc
+
+    text = f"供方统一社会信用代码,需方统一社会信用代码,期间,金额（元）\n{A},{make_uscc(unknown[:17])},2025,10\n"
+    r = import_files([write(tmp_path / "l.csv", text)], engine=engine)
+    assert not r.ok and written_rows(engine) == before
+    assert r.problems[0].column == "需方统一社会信用代码" and "unknown" in r.problems[0].reason_en
+
+
+def test_links_and_their_enterprises_in_one_import(engine: Engine, tmp_path: Path) -> None:
+    r = import_files([write(tmp_path / "l.csv", LINKS), write(tmp_path / "e.csv", ENTERPRISES)], engine=engine)
+    assert r.ok and count(engine, "supply_link") == 2
+
+
+def test_future_period_and_bad_period(engine: Engine, tmp_path: Path) -> None:
+    import_files([write(tmp_path / "e.csv", ENTERPRISES)], engine=engine)
+    nxt = dt.date.today().year + 1
+    text = f"供方统一社会信用代码,需方统一社会信用代码,期间,金额（元）\n{A},{B},{nxt},10\n{A},{B},2025Q5,10\n"
+    r = import_files([write(tmp_path / "p.csv", text)], engine=engine)
+    reasons = {(p.row, p.reason_en) for p in r.problems}
+    assert (2, "period is in the future") in reasons and any(row == 3 for row, _ in reasons)
+    assert count(engine, "supply_link") == 0
+
+
+def test_skip_invalid_writes_only_valid_rows(engine: Engine, tmp_path: Path) -> None:
+    text = ENTERPRISES + f"{A[:17]}X,坏（示例）,410105,C3841,1,2025-01-01\n"
+    r = import_files([write(tmp_path / "s.csv", text)], engine=engine, skip_invalid=True)
+    assert not r.ok and r.written and count(engine, "enterprise") == 3 and r.rows_invalid == 1
+
+
+def test_dry_run_writes_nothing(engine: Engine, tmp_path: Path) -> None:
+    r = import_files([write(tmp_path / "d.csv", ENTERPRISES)], engine=engine, dry_run=True)
+    assert r.ok and not r.written and written_rows(engine) == 0
+
+
+def test_file_of_another_tables_columns_with_table_option(engine: Engine, tmp_path: Path) -> None:
+    r = import_files([write(tmp_path / "links.csv", LINKS)], engine=engine, table="enterprises")
+    assert not r.ok and written_rows(engine) == 0
+    assert any("missing required columns" in p.reason_en for p in r.problems)
+
+
+def test_unrecognisable_file(engine: Engine, tmp_path: Path) -> None:
+    r = import_files([write(tmp_path / "x.csv", "甲,乙\n1,2\n")], engine=engine)
+    assert not r.ok and "cannot recognise" in r.problems[0].reason_en
+
+
+def test_empty_file(engine: Engine, tmp_path: Path) -> None:
+    r = import_files([write(tmp_path / "empty.csv", "")], engine=engine)
+    assert not r.ok and r.problems[0].reason_en == "file is empty"
+
+
+def test_gb18030_file_is_read_and_declared_mismatches_are_refused(engine: Engine, tmp_path: Path) -> None:
+    gb = write(tmp_path / "gb.csv", ENTERPRISES, "gb18030")
+    assert import_files([gb], engine=engine, dry_run=True).ok  # auto-detected
+    r = import_files([gb], engine=engine, encoding="utf-8")
+    assert not r.ok and "not UTF-8" in r.problems[0].reason_en
+    utf = write(tmp_path / "utf.csv", ENTERPRISES)
+    r = import_files([utf], engine=engine, encoding="gb18030")
+    assert not r.ok and "garble" in r.problems[0].reason_en
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + ENTERPRISES.encode())
+    assert import_files([bom], engine=engine).ok
+    assert written_rows(engine) > 0
+
+
+def _xlsx(path: Path, rows: list[list[object]], merge: str | None = None, title: str = "Sheet") -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title
+    for r in rows:
+        ws.append(r)
+    if merge:
+        ws.merge_cells(merge)
+    wb.save(path)
+    return path
+
+
+def test_xlsx_with_sheet_name_and_excel_types(engine: Engine, tmp_path: Path) -> None:
+    rows: list[list[object]] = [["统一社会信用代码", "企业名称", "行政区划代码", "行业代码", "成立日期", "专精特新"],
+                                [A, "甲（示例）", 410105, "C3841", dt.datetime(2012, 5, 8), "是"]]
+    r = import_files([_xlsx(tmp_path / "e.xlsx", rows, title="企业")], engine=engine)
+    assert r.ok, r.problems
+    with engine.connect() as conn:
+        row = conn.execute(select(db.enterprise).where(db.enterprise.c.uscc == A)).one()
+    assert row.founded_on == dt.date(2012, 5, 8) and row.is_srdi is True and row.region_code == "410105"
+
+
+@pytest.mark.parametrize("merge", ["A1:B1", None])
+def test_xlsx_merged_or_missing_header_cell(engine: Engine, tmp_path: Path, merge: str | None) -> None:
+    header: list[object] = ["统一社会信用代码", "企业名称", "行政区划代码", "行业代码"]
+    if merge is None:
+        header[2] = None
+    rows = [header, [A, "甲（示例）", "410105", "C3841"]]
+    r = import_files([_xlsx(tmp_path / "h.xlsx", rows, merge)], engine=engine)
+    assert not r.ok and written_rows(engine) == 0
+    assert "header cell" in r.problems[0].reason_en and r.problems[0].row == 1
+
+
+def test_transactions_aggregate_into_links_and_lines_are_kept_only_on_request(any_engine: Engine, tmp_path: Path) -> None:
+    import_files([write(tmp_path / "e.csv", ENTERPRISES)], engine=any_engine)
+    text = ("销方统一社会信用代码,购方统一社会信用代码,开票日期,金额（元）,税额（元）,货物或应税劳务名称,发票号码\n"
+            f"{C},{A},2025-03-01,100.10,13.01,磷酸铁锂正极材料,001\n"
+            f"{C},{A},2025-09-30,200.20,26.03,三元材料,002\n"
+            f"{A},{B},2025-10-01,1000,130,动力电池电芯,003\n"
+            f"{A},{B},2024-12-31,50,6.5,办公用品,004\n")
+    path = write(tmp_path / "t.csv", text)
+    r = import_files([path], engine=any_engine)
+    assert r.ok and r.rows["transactions"] == 4 and count(any_engine, "transaction_line") == 0
+    with any_engine.connect() as conn:
+        links = {(x.supplier_uscc, x.buyer_uscc, x.period, x.segment_code): x.value_yuan
+                 for x in conn.execute(select(db.supply_link))}
+    assert links[(C, A, "2025", "nev.cathode")] == pytest.approx(300.30)
+    assert links[(A, B, "2025", "nev.cell")] == pytest.approx(1000)
+    assert links[(A, B, "2024", "")] == pytest.approx(50)
+    import_files([path], engine=any_engine, keep_lines=True)
+    assert count(any_engine, "transaction_line") == 4 and count(any_engine, "supply_link") == 3
