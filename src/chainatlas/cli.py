@@ -11,7 +11,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from sqlalchemy import Engine
+
 from chainatlas import db
+from chainatlas.exchange.importer import ImportReport
 from chainatlas.settings import get_settings
 
 app = typer.Typer(help="ChainAtlas 产业链图谱平台 — command line", no_args_is_help=True, add_completion=False)
@@ -26,7 +29,7 @@ def _main(
     _state["db"] = database
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     return db.get_engine(_state["db"] or get_settings().resolved_database_url())
 
 
@@ -109,7 +112,7 @@ def import_(
         raise typer.Exit(1)
 
 
-def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+def _print_report(report: ImportReport) -> None:
     for p in report.problems[:50]:
         console.print(f"[red]✗[/red] {p}")
     if report.n_problems > 50:
@@ -198,4 +201,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
+    sys.exit(0)

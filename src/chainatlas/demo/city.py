@@ -129,11 +129,12 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
         cand = np.flatnonzero(np.isin(firm_seg, idx) & local)
         if cand.size:
             top = cand[np.argsort(-revenue[cand])][: 1 + int(rng.random() < 0.5)]
-            revenue[top] *= rng.uniform(40, 120, top.size)
+            # chain leaders: tens of billions of yuan, like a regional OEM or assembler
+            revenue[top] = np.maximum(revenue[top], rng.uniform(1.5e10, 8e10, top.size)).round(-3)
             leaders.extend(top.tolist())
     is_leader = np.zeros(n_firms, dtype=bool)
     is_leader[leaders] = True
-    employees = np.maximum(3, (revenue / rng.uniform(6e5, 1.6e6, n_firms))).astype(np.int64)
+    employees = np.clip(revenue / rng.uniform(6e5, 1.6e6, n_firms), 3, 80_000).astype(np.int64)
     rd_ratio = np.clip(rng.gamma(2.0, 0.018, n_firms), 0, 0.3)
     rd_spend = (revenue * rd_ratio).round(-2)
     patents = rng.poisson(np.clip(rd_spend / 4e6, 0, 400))
@@ -161,8 +162,8 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
     from chainatlas.registry.uscc import foreign_key
 
     uscc = np.array(_uscc_bodies(rng, region_code), dtype=object)
-    for i in np.flatnonzero(foreign):
-        uscc[i] = foreign_key(str(country[i]), names[i])
+    for j in np.flatnonzero(foreign):
+        uscc[j] = foreign_key(str(country[j]), names[j])
     lat = np.where(local, [ZHENGZHOU.get(r, ("", np.nan, np.nan))[1] for r in region_code], np.nan)
     lon = np.where(local, [ZHENGZHOU.get(r, ("", np.nan, np.nan))[2] for r in region_code], np.nan)
     lat = np.round(lat + rng.normal(0, 0.03, n_firms), 5)

@@ -47,8 +47,8 @@ def iter_table(engine: Engine, table: str, where: object | None = None, batch: i
     with engine.connect().execution_options(stream_results=True) as conn:
         result = conn.execute(stmt)
         names = list(result.keys())
-        while rows := result.fetchmany(batch):
-            yield pl.DataFrame([dict(zip(names, r, strict=True)) for r in rows], schema=schema, orient="row")
+        while chunk := result.fetchmany(batch):
+            yield pl.DataFrame([dict(zip(names, r, strict=True)) for r in chunk], schema=schema, orient="row")
     return
 
 
@@ -103,8 +103,8 @@ def export_table(engine: Engine, table: str, fmt: str, path: Path, headers: str 
         ws = wb.create_sheet(spec.zh)
         ws.append([rename.get(c, c) for c in empty.columns])
         for b in batches:
-            for row in b.iter_rows():
-                ws.append(list(row))
+            for values in b.iter_rows():
+                ws.append(list(values))
             n += b.height
         wb.save(path)
     return n

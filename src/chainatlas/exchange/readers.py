@@ -21,6 +21,7 @@ from chainatlas.exchange.problems import Problem
 
 LINE = "__line"
 NOTES_MARK = "※"  # the template's notes row starts with this mark and is skipped
+CODE_SHEET = "代码表"  # the template's sheet of code lists for drop-downs; not data
 CHUNK = 1 << 20
 
 
@@ -246,6 +247,8 @@ def _open_xlsx(path: Path) -> list[Sheet]:
     sheets = []
     try:
         for ws in wb.worksheets:
+            if ws.title == CODE_SHEET:
+                continue
             header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
             if header_row is None:
                 continue

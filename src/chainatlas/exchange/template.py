@@ -11,10 +11,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import Engine, select
 
 from chainatlas import db
-from chainatlas.exchange.readers import NOTES_MARK
+from chainatlas.exchange.readers import CODE_SHEET, NOTES_MARK
 from chainatlas.exchange.spec import EVIDENCE, KIND_DOC, TABLES, Kind
-
-CODE_SHEET = "代码表"
 
 
 def write_template(table: str, path: Path, engine: Engine | None = None) -> Path:

@@ -62,10 +62,10 @@ def get_enterprise(engine: Engine, uscc: str, top: int = 10) -> dict[str, Any] |
     """One enterprise: attributes with source and as-of date, segments, top suppliers and customers."""
     e, a, p, s, link = db.enterprise, db.enterprise_attribute, db.placement, db.segment, db.supply_link
     with engine.connect() as conn:
-        row = conn.execute(select(e).where(e.c.uscc == uscc)).first()
-        if row is None:
+        found = conn.execute(select(e).where(e.c.uscc == uscc)).first()
+        if found is None:
             return None
-        record = dict(row._mapping)
+        record: dict[str, Any] = dict(found._mapping)
         latest = select(a.c.attribute, a.c.value, a.c.source, a.c.as_of).where(a.c.uscc == uscc).order_by(a.c.attribute, a.c.as_of.desc())
         provenance: dict[str, dict[str, Any]] = {}
         history: list[dict[str, Any]] = []
@@ -90,8 +90,8 @@ def get_enterprise(engine: Engine, uscc: str, top: int = 10) -> dict[str, Any] |
         customers = partners(link.c.supplier_uscc, link.c.buyer_uscc)
     home = get_settings().home_region
     for lst in (suppliers, customers):
-        for r in lst:
-            r["local"] = bool(r["region_code"] and r["region_code"].startswith(home))
+        for partner in lst:
+            partner["local"] = bool(partner["region_code"] and partner["region_code"].startswith(home))
     return {"enterprise": record, "region_name": region, "industry_name": industry, "provenance": provenance,
             "history": history, "segments": segments, "top_suppliers": suppliers, "top_customers": customers}
 
@@ -133,8 +133,8 @@ def get_chain(engine: Engine, chain_id: str) -> dict[str, Any] | None:
         row = conn.execute(select(db.chain).where(db.chain.c.id == chain_id)).first()
         if row is None:
             return None
-        counts = dict(conn.execute(select(p.c.segment_code, func.count()).where(p.c.segment_code.startswith(f"{chain_id}."))
-                                   .group_by(p.c.segment_code)).all())
+        stmt = select(p.c.segment_code, func.count()).where(p.c.segment_code.startswith(f"{chain_id}.")).group_by(p.c.segment_code)
+        counts: dict[str, int] = {code: int(n) for code, n in conn.execute(stmt)}
         segs = []
         for r in conn.execute(select(s).where(s.c.chain_id == chain_id)):
             d = dict(r._mapping)

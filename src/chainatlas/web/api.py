@@ -10,15 +10,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import JSONResponse
 
+from sqlalchemy import Engine
+
 from chainatlas import db
-from chainatlas.exchange.importer import import_files
+from chainatlas.exchange.importer import ImportReport, import_files
 from chainatlas.exchange.spec import TABLES, json_schema
 from chainatlas.registry import queries
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     return db.get_engine()
 
 
@@ -100,7 +102,7 @@ def save_uploads(files: list[UploadFile], folder: Path) -> list[Path]:
     return paths
 
 
-def run_upload(files: list[UploadFile], **options: Any):  # type: ignore[no-untyped-def]
+def run_upload(files: list[UploadFile], **options: Any) -> ImportReport:
     folder = Path(tempfile.mkdtemp(prefix="chainatlas-upload-"))
     try:
         paths = save_uploads(files, folder)

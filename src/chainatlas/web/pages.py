@@ -23,6 +23,7 @@ from chainatlas.web.i18n import language, translator
 from chainatlas.web.tabular import table_response
 
 router = APIRouter(include_in_schema=False)
+COLUMN_ZH = {c.name: c.zh for c in TABLES["enterprises"].columns}
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -32,7 +33,8 @@ def render(request: Request, name: str, data: dict[str, Any], fmt: str | None = 
         return JSONResponse(jsonable_encoder(data))
     lang = language(request)
     resp = templates.TemplateResponse(request, name, {"data": data, "t": translator(lang), "lang": lang,
-                                                      "flag_zh": queries.FLAG_ZH, "query": dict(request.query_params)})
+                                                      "flag_zh": queries.FLAG_ZH, "query": dict(request.query_params),
+                                                      "labels": COLUMN_ZH})
     if "lang" in request.query_params:
         resp.set_cookie("lang", lang, samesite="lax")
     return resp

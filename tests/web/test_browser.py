@@ -1,0 +1,97 @@
+"""Headless Chromium (Debian's /usr/bin/chromium via Playwright) clicking through every page.
+
+Screenshots are kept in artifacts/screenshots/ for people to look at."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import Engine
+
+from chainatlas.web.app import create_app
+from tests.conftest import ARTIFACTS
+from tests.exchange.helpers import ENTERPRISES
+
+SHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_engine: Engine) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        yield pg
+        browser.close()
+        assert not errors, errors
+
+
+def test_overview_search_and_profile(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    expect(page.locator("#n-enterprises")).to_have_text("5,000")
+    page.wait_for_function("document.querySelector('#chart-chains canvas') !== null")  # ECharts drew, served locally
+    page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
+    page.click("#nav-enterprises")
+    page.fill("#q", "整车")
+    page.click("#search-button")
+    expect(page.locator("#results .ent-link").first).to_be_visible()
+    total = int(page.locator("#total").inner_text().replace(",", ""))
+    assert total > 0
+    page.screenshot(path=str(SHOTS / "enterprises.png"), full_page=True)
+    name = page.locator("#results .ent-link").first.inner_text()
+    page.locator("#results .ent-link").first.click()
+    expect(page.locator("#ent-name")).to_have_text(name)
+    expect(page.locator("#attributes")).to_contain_text("示例数据 demo")
+    page.screenshot(path=str(SHOTS / "enterprise.png"), full_page=True)
+    page.click("#lang-en")
+    expect(page.locator("#nav-overview")).to_have_text("Overview")
+    page.screenshot(path=str(SHOTS / "enterprise-en.png"), full_page=True)
+    page.goto(base_url + "/?lang=zh")
+
+
+def test_import_page_validates_then_confirms(page: Page, base_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "企业-错误.csv"
+    bad.write_text(ENTERPRISES.replace(",C3841,", ",C0000,"), encoding="utf-8")
+    page.goto(base_url + "/import")
+    page.set_input_files("#files", str(bad))
+    page.click("#upload-button")
+    expect(page.locator("#import-status")).to_have_class("bad")
+    expect(page.locator("#problems")).to_contain_text("C0000")
+    page.screenshot(path=str(SHOTS / "import-invalid.png"), full_page=True)
+    good = tmp_path / "企业.csv"
+    good.write_text(ENTERPRISES, encoding="utf-8")
+    page.set_input_files("#files", str(good))
+    page.click("#upload-button")
+    expect(page.locator("#import-status")).to_have_class("ok")
+    page.click("#confirm-button")
+    expect(page.locator("#import-rows")).to_contain_text("3")
+    page.screenshot(path=str(SHOTS / "import-done.png"), full_page=True)
