@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
@@ -202,3 +203,35 @@ def test_transactions_aggregate_into_links_and_lines_are_kept_only_on_request(an
     assert links[(A, B, "2024", "")] == pytest.approx(50)
     import_files([path], engine=any_engine, keep_lines=True)
     assert count(any_engine, "transaction_line") == 4 and count(any_engine, "supply_link") == 3
+
+
+def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(engine: Engine, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean file is aggregated by the streaming fast path (the row-by-row validator is never called);
+    its links equal those of the row-by-row pass; a file with one bad line falls back and names the row."""
+    import chainatlas.exchange.importer as importer
+    from chainatlas.demo.city import generate
+
+    files = generate("s", seed=3, out_dir=tmp_path / "demo")
+    assert import_files([files.enterprises], engine=engine).ok
+    txn = pl.read_parquet(files.transactions).head(20_000)
+    txn.write_csv(tmp_path / "lines.csv")
+    real = importer.validate_batch
+
+    def refuse(*a: object, **k: object) -> object:
+        raise AssertionError("row-by-row pass used for a clean file")
+
+    monkeypatch.setattr(importer, "validate_batch", refuse)
+    fast = import_files([tmp_path / "lines.csv"], engine=engine, dry_run=True, links_out=tmp_path / "fast.parquet")
+    assert fast.ok and fast.rows["transactions"] == 20_000
+    monkeypatch.setattr(importer, "validate_batch", real)
+    slow = import_files([tmp_path / "lines.csv"], engine=engine, dry_run=True, keep_lines=True, links_out=tmp_path / "slow.parquet")
+    assert slow.ok
+    order = ["supplier_uscc", "buyer_uscc", "period", "segment_code"]
+    a = pl.read_parquet(tmp_path / "fast.parquet").select(*order, "value_yuan").sort(order)
+    b = pl.read_parquet(tmp_path / "slow.parquet").select(*order, "value_yuan").sort(order)
+    assert a.height > 1000 and a.equals(b)
+    bad = txn.with_columns(pl.when(pl.int_range(pl.len()) == 777).then(-1.0).otherwise(pl.col("amount_yuan")).alias("amount_yuan"))
+    bad.write_csv(tmp_path / "bad.csv")
+    r = import_files([tmp_path / "bad.csv"], engine=engine, dry_run=True)
+    assert not r.ok and [(p.row, p.column) for p in r.problems] == [(779, "amount_yuan")]

@@ -25,6 +25,7 @@ from chainatlas import db
 from chainatlas.chains.infer import SegmentMatcher
 from chainatlas.chains.templates import load_chains
 from chainatlas.exchange import spec as S
+from chainatlas.exchange.fastpath import aggregate_lines_fast
 from chainatlas.exchange.problems import MAX_LISTED, Problem, write_report
 from chainatlas.exchange.readers import LINE, ReadError, Sheet, open_file
 from chainatlas.exchange.validate import Context, validate_batch
@@ -159,22 +160,29 @@ def import_files(
     progress: Progress | None = None,
     write_reports: bool = True,
     display_names: dict[str, str] | None = None,
+    context: Context | None = None,
+    links_out: Path | None = None,
 ) -> ImportReport:
     """Import ``paths`` into the database; see the module docstring for the all-or-nothing rule.
 
     ``period`` is ``year`` or ``quarter``: how transaction lines are bucketed into supply-link periods.
+    ``context`` replaces the code lists and known enterprises read from the database (batch runs);
+    ``links_out`` also writes the supply links aggregated from invoice lines to a Parquet file (an
+    analytic snapshot); with ``dry_run`` that is the database-free batch mode for very large files.
     """
     files = [Path(p) for p in paths]
     names = display_names or {}
     report = ImportReport([names.get(str(p), p.name) for p in files], dry_run)
-    engine = engine or db.get_engine()
     settings = get_settings()
     today = dt.date.today()
     tmpdir = Path(tempfile.mkdtemp(prefix="chainatlas-import-"))
     parts = _plan(files, table, encoding, report)
     try:
-        with engine.connect() as conn:
-            ctx = build_context(conn)
+        if context is None:
+            with (engine or db.get_engine()).connect() as conn:
+                ctx = build_context(conn)
+        else:
+            ctx = context
         matcher = SegmentMatcher.from_chains(load_chains())
         txn_partials: list[pl.DataFrame] = []
         seen_names: dict[str, tuple[str, int, str]] = {}
@@ -184,6 +192,15 @@ def import_files(
                 sh = part.sheet
                 label = names.get(str(sh.path), sh.path.name)
                 originals = {v: k for k, v in part.rename.items()}
+                if tname == "transactions" and not keep_lines:
+                    fast = aggregate_lines_fast(sh, part.rename, ctx, matcher, period, label)
+                    if fast is not None:  # every line valid: no need for the row-by-row pass
+                        report.rows_read += fast.lines
+                        report.rows[tname] = report.rows.get(tname, 0) + fast.lines
+                        txn_partials.append(fast.links)
+                        if progress:
+                            progress(fast.lines, label)
+                        continue
                 try:
                     for i, batch in enumerate(sh.batches(settings.import_batch_rows)):
                         batch = batch.select([LINE, *part.rename]).rename(part.rename)
@@ -218,13 +235,17 @@ def import_files(
                 except ReadError as exc:
                     report.problems.append(exc.problem)
                     report.n_problems += 1
-        links = _aggregate(pl.concat(txn_partials)) if txn_partials else None
+        links = None
+        if txn_partials:
+            links = txn_partials[0] if len(txn_partials) == 1 else _aggregate(pl.concat(txn_partials, how="diagonal_relaxed"))
         report.links_from_transactions = 0 if links is None else links.height
+        if links_out is not None and links is not None and not report.n_problems:
+            links.drop("lines").write_parquet(links_out)
         if report.n_problems and write_reports and files:
             report.report_paths = [str(p) for p in write_report(report.problems, files[0])]
         if (report.n_problems and not skip_invalid) or dry_run:
             return report
-        with engine.begin() as conn:
+        with (engine or db.get_engine()).begin() as conn:
             for tname in S.IMPORT_ORDER:
                 for part in (p for p in parts if p.table == tname):
                     for spill in part.spill:

@@ -18,7 +18,7 @@ import polars as pl
 from chainatlas.exchange.problems import MAX_LISTED, Problem
 from chainatlas.exchange.readers import LINE
 from chainatlas.exchange.spec import EVIDENCE, Kind, TableSpec
-from chainatlas.registry.uscc import ALPHABET, FOREIGN_KEY_RE, check_character, valid_uscc_mask
+from chainatlas.registry.uscc import ALPHABET, FOREIGN_KEY_RE, check_character, valid_uscc_expr
 
 TRUE_WORDS = ("是", "y", "yes", "true", "t", "1", "√")
 FALSE_WORDS = ("否", "n", "no", "false", "f", "0", "×")
@@ -36,12 +36,6 @@ class Context:
     chains: frozenset[str]
     known_parties: set[str] = field(default_factory=set)
     today: dt.date = field(default_factory=dt.date.today)
-    _party_series: pl.Series | None = None
-
-    def parties(self) -> pl.Series:
-        if self._party_series is None or len(self._party_series) != len(self.known_parties):
-            self._party_series = pl.Series("p", sorted(self.known_parties), dtype=pl.String)
-        return self._party_series
 
 
 @dataclass
@@ -115,7 +109,8 @@ def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Co
         name = col.name
         if name not in present:
             continue
-        raw = _text(name)
+        # typed cells (Parquet numbers, dates) are checked as they are: casting them to text costs much
+        raw = _text(name) if df.schema[name] == pl.String else pl.col(name)
         value = parse_expr(name, col.kind, df.schema[name], ctx)
         parsed[name] = value
         if col.required and col.domestic_only:
@@ -130,7 +125,7 @@ def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Co
             checks.append(Check(name, raw.str.len_chars() > col.max_length, f"长度超过 {col.max_length} 个字符",
                                 f"longer than {col.max_length} characters"))
         elif k in (Kind.uscc, Kind.party):
-            checks.append(Check(name, raw.is_not_null() & ~pl.col(f"__ok_{name}"), "统一社会信用代码无效",
+            checks.append(Check(name, pl.col(f"__bad_{name}"), "统一社会信用代码无效",
                                 "invalid USCC", detail=_uscc_detail))
         elif k == Kind.region:
             checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(ctx.regions)),
@@ -182,12 +177,12 @@ def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Co
     return checks, parsed
 
 
-def _party_ok(values: pl.Series, allow_foreign: bool) -> pl.Series:
-    s = values.cast(pl.String).str.strip_chars().str.to_uppercase().fill_null("")
-    ok = valid_uscc_mask(s.to_list())
+def party_ok_expr(name: str, allow_foreign: bool) -> pl.Expr:
+    """True where column ``name`` holds a valid USCC (or, if allowed, a foreign partner key)."""
+    ok = valid_uscc_expr(name).fill_null(False)
     if allow_foreign:
-        ok |= s.str.contains(FOREIGN_KEY_RE.pattern).to_numpy()
-    return pl.Series(ok.astype(np.bool_))
+        ok = ok | pl.col(name).str.contains(FOREIGN_KEY_RE.pattern).fill_null(False)
+    return ok
 
 
 @dataclass
@@ -211,13 +206,26 @@ def validate_batch(
 ) -> BatchResult:
     """Validate one batch whose columns are already renamed to the spec's names."""
     present = [c for c in df.columns if c != LINE]
-    for col in spec.columns:
-        if col.kind in (Kind.uscc, Kind.party) and col.name in present:
-            df = df.with_columns(_party_ok(df[col.name], col.kind == Kind.party).alias(f"__ok_{col.name}"))
+    party_cols = [c for c in spec.columns if c.kind in (Kind.uscc, Kind.party) and c.name in present]
+    df = df.with_columns([_text(c.name).str.to_uppercase().alias(f"__key_{c.name}") for c in party_cols])
+    marks = []
+    for c in party_cols:
+        # Check each distinct code once (a batch of invoice lines repeats the same firms many times):
+        # the check character in Polars, membership among known enterprises in a Python set.
+        key = f"__key_{c.name}"
+        uniq = df.select(pl.col(key).unique().drop_nulls().alias("v"))
+        uniq = uniq.with_columns(party_ok_expr("v", c.kind == Kind.party).alias("ok"))
+        invalid = uniq.filter(~pl.col("ok"))["v"]
+        unknown: list[str] = []
+        if c.name in references:
+            unknown = [v for v in uniq.filter(pl.col("ok"))["v"].to_list() if v not in ctx.known_parties]
+        marks += [pl.col(key).is_in(invalid.implode()).alias(f"__bad_{c.name}"),
+                  pl.col(key).is_in(pl.Series(unknown, dtype=pl.String).implode()).alias(f"__unknown_{c.name}")]
+    df = df.with_columns(marks)
     checks, parsed = column_checks(spec, present, df, ctx)
     for ref in references:
         if ref in present:
-            checks.append(Check(ref, pl.col(f"__ok_{ref}") & ~_text(ref).str.to_uppercase().is_in(ctx.parties().implode()),
+            checks.append(Check(ref, pl.col(f"__unknown_{ref}"),
                                 "引用的企业不存在（请先导入企业表，或在同一次导入中一并提供）",
                                 "referenced enterprise is unknown (import it first or in the same import)"))
     flags = df.select([pl.col(LINE)] + [c.bad.fill_null(False).alias(f"__bad{i}") for i, c in enumerate(checks)])

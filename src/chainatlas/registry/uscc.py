@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 from stdnum.cn import uscc as _stdnum_uscc
+
+if TYPE_CHECKING:
+    import polars as pl
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
@@ -63,6 +67,25 @@ def valid_uscc_mask(codes: list[str]) -> np.ndarray:
     expected = (31 - total % 31) % 31
     ok[idx] = alphabet_ok & (values[:, 17] == expected)
     return ok
+
+
+def valid_uscc_expr(column: str) -> pl.Expr:
+    """:func:`is_valid_uscc` as a Polars expression (runs in Polars' engine, no Python loop).
+
+    >>> import polars as pl
+    >>> pl.DataFrame({"c": ["91110108551385082Q", "91110108551385082A", None]}).select(valid_uscc_expr("c"))["c"].to_list()
+    [True, False, None]
+    """
+    import polars as pl
+
+    s = pl.col(column)
+    value = {c: i for i, c in enumerate(ALPHABET)}
+    fmt = s.str.contains(r"^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$")
+    total = pl.sum_horizontal(
+        [s.str.slice(i, 1).replace_strict(value, default=0, return_dtype=pl.Int64) * int(w) for i, w in enumerate(_WEIGHTS)]
+    )
+    check = s.str.slice(17, 1).replace_strict(value, default=-1, return_dtype=pl.Int64)
+    return fmt & (check == (31 - total % 31) % 31)
 
 
 def foreign_key(country_alpha2: str, name: str) -> str:

@@ -1,0 +1,122 @@
+"""Fast path for invoice lines: aggregate first, check each distinct value once.
+
+A file of invoice lines repeats the same sellers, buyers and goods many times. This path streams the
+whole file through Polars' streaming engine once: it applies the per-row rules of
+:func:`~chainatlas.exchange.validate.column_checks` to the columns that vary per line (date, amounts,
+invoice number), counts the lines that break any of them, and sums amounts per (seller, buyer, period,
+segment, source). The same rules are applied to the *distinct* goods names, tax codes and sources, and
+each distinct seller and buyer must be a known enterprise (known enterprises passed the USCC check
+when they were imported). Each distinct goods line gets its segment before the pass.
+
+If anything at all is wrong, or a key cell would need normalising (spaces, lower case), it returns
+``None`` and the importer runs the row-by-row pass, which names every problem's row, column and value:
+the all-or-nothing rule and the report are unchanged; only a clean file takes the short road.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from chainatlas.chains.infer import SegmentMatcher
+from chainatlas.exchange.readers import Sheet
+from chainatlas.exchange.spec import TRANSACTIONS, Kind
+from chainatlas.exchange.validate import Context, column_checks, parse_expr
+
+KEYS = ["seller_uscc", "buyer_uscc", "goods_name", "goods_tax_code", "source"]
+
+
+@dataclass
+class FastResult:
+    links: pl.DataFrame  # supplier_uscc, buyer_uscc, period, segment_code, source, value_yuan, lines, product
+    lines: int
+
+
+def _scan(sheet: Sheet) -> pl.LazyFrame | None:
+    if sheet.fmt == "parquet":
+        return pl.scan_parquet(sheet.path)
+    if sheet.fmt == "csv":
+        src = sheet._tmp[0] if sheet._tmp else sheet.path
+        return pl.scan_csv(src, infer_schema=False, encoding="utf8", missing_columns="insert")
+    return None  # XLSX and JSONL are read row by row anyway
+
+
+def _any_bad(frame: pl.DataFrame, columns: list[str], ctx: Context) -> bool:
+    """Whether any rule of the exchange spec fails for ``columns`` of ``frame``."""
+    if not columns or frame.height == 0:
+        return False
+    # party columns' own check (check character) is run by the caller on the same distinct values
+    frame = frame.with_columns([pl.lit(False).alias(f"__bad_{c}") for c in columns
+                                if TRANSACTIONS.column(c).kind in (Kind.uscc, Kind.party)])
+    checks, _ = column_checks(TRANSACTIONS, columns, frame, ctx)
+    if not checks:
+        return False
+    return bool(frame.select(pl.any_horizontal([c.bad.fill_null(False) for c in checks]).any()).item())
+
+
+def _keys_ok(distinct: pl.DataFrame, k: str, ctx: Context) -> bool:
+    """The spec's rules for key column ``k``, on its distinct values; cells needing normalisation fail."""
+    kind = TRANSACTIONS.column(k).kind
+    normalised = parse_expr(k, kind, pl.String(), ctx)
+    if not distinct.select((normalised == pl.col(k)).or_(pl.col(k).is_null()).all()).item():
+        return False  # would need trimming or upper-casing: leave it to the row-by-row pass
+    return not _any_bad(distinct, [k], ctx)
+
+
+def aggregate_lines_fast(
+    sheet: Sheet, rename: dict[str, str], ctx: Context, matcher: SegmentMatcher, period: str, label: str
+) -> FastResult | None:
+    lf = _scan(sheet)
+    if lf is None:
+        return None
+    try:
+        lf = lf.select(list(rename)).rename(rename)
+        schema = lf.collect_schema()
+        present = list(schema)
+        if "goods_tax_code" not in present:
+            lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("goods_tax_code"))
+        if "source" not in present:
+            lf = lf.with_columns(pl.lit(label).alias("source"))
+        keys = [k for k in KEYS if k in present]
+        # 1. distinct goods: checked once each, and given their segment
+        goods = lf.select(pl.col("goods_name").cast(pl.String), pl.col("goods_tax_code").cast(pl.String)).unique().collect(engine="streaming")
+        if not all(_keys_ok(goods.select(k), k, ctx) for k in ("goods_name", "goods_tax_code") if k in keys):
+            return None
+        goods = goods.with_columns(pl.Series("segment_code", [matcher.match(g, c) for g, c in goods.iter_rows()], dtype=pl.String))
+        # 2. one streaming pass: per-line rules counted, amounts summed per supply link
+        per_line = [c for c in present if c not in keys]
+        probe = pl.DataFrame(schema={c: schema[c] for c in per_line})
+        checks, parsed = column_checks(TRANSACTIONS, per_line, probe, ctx)
+        bad = pl.any_horizontal([c.bad.fill_null(False) for c in checks] or [pl.lit(False)]).cast(pl.Int64).alias("__bad")
+        needed = ("invoice_date", "amount_yuan")  # the other per-line cells are only checked, not kept
+        year = pl.col("invoice_date").dt.year().cast(pl.String)
+        per = year if period == "year" else year + pl.lit("Q") + pl.col("invoice_date").dt.quarter().cast(pl.String)
+        links = (
+            lf.select([*(pl.col(k).cast(pl.String) for k in ("seller_uscc", "buyer_uscc", "goods_name", "goods_tax_code", "source")),
+                       *(parsed[n].alias(n) for n in needed), bad])
+            .join(goods.lazy(), on=["goods_name", "goods_tax_code"], how="left", nulls_equal=True)
+            .group_by(pl.col("seller_uscc").alias("supplier_uscc"), "buyer_uscc", per.alias("period"), "segment_code",
+                      pl.col("source").fill_null(label))
+            .agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"), pl.len().alias("lines"),
+                 pl.col("__bad").sum().alias("bad"))
+            .collect(engine="streaming")
+        )
+    except pl.exceptions.PolarsError:
+        return None  # unreadable or oddly typed: the row-by-row pass reports it properly
+    if links["bad"].sum():
+        return None
+    # 3. parties: every distinct code must be a known enterprise. Known enterprises passed the check
+    # character when they were imported, and a code needing trimming or upper-casing is not among them,
+    # so one anti-join settles it; a failure sends the file to the row-by-row pass, which says which.
+    known = pl.DataFrame({"code": pl.Series(list(ctx.known_parties), dtype=pl.String)})
+    for col in ("supplier_uscc", "buyer_uscc"):
+        distinct = links.select(pl.col(col).unique().alias("code"))
+        if distinct["code"].null_count() or distinct.join(known, on="code", how="anti").height:
+            return None
+    if "source" in keys and not _keys_ok(links.select(pl.col("source").unique()), "source", ctx):
+        return None
+    links = links.select("supplier_uscc", "buyer_uscc", "period", "segment_code",
+                         (pl.lit("transactions:") + pl.col("source")).alias("source"), "value_yuan", "lines",
+                         pl.lit("").alias("product"))
+    return FastResult(links, int(links["lines"].sum()))
