@@ -108,6 +108,7 @@ class Sheet:
     headers: list[str]
     fmt: str
     encoding: str = "utf-8"
+    width: int = 0  # cells in the raw header row (CSV), trailing empty ones included
     _tmp: list[Path] = field(default_factory=list)
 
     @property
@@ -197,6 +198,7 @@ def _open_csv(path: Path, encoding: str) -> Sheet:
 
         first = next(csv.reader(fh), [])
     headers = [h.strip() for h in first]
+    sheet.width = len(headers)
     while headers and not headers[-1]:
         headers.pop()
     _check_headers(path, headers)
@@ -209,16 +211,41 @@ def _csv_source(sheet: Sheet) -> Path:
 
 
 def _csv_batches(sheet: Sheet, rows: int) -> Iterator[pl.DataFrame]:
+    """Stream a CSV with Arrow's incremental reader (memory stays near one block, unlike reading the
+    whole file); every cell as text. The header was read already, so it is skipped here (BOM included)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     src = _csv_source(sheet)
-    lf = pl.scan_csv(
-        src, infer_schema=False, encoding="utf8", has_header=True, missing_columns="insert",
-        row_index_name=LINE, row_index_offset=2, raise_if_empty=False, truncate_ragged_lines=False,
-    )
+    ncols = len(sheet.headers)
+    names = [f"c{i}" for i in range(max(sheet.width, ncols))]
     try:
-        for batch in lf.collect_batches(chunk_size=rows):
-            extra = [c for c in batch.columns if c not in sheet.headers and c != LINE]
-            yield batch.drop(extra).rename({h: h.strip() for h in batch.columns if h != LINE})
-    except pl.exceptions.PolarsError as exc:
+        reader = pacsv.open_csv(
+            src,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=4 << 20, use_threads=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False),
+            memory_pool=pa.system_memory_pool(),
+        )
+        line = 2
+        pending: list[pl.DataFrame] = []
+        size = 0
+        for batch in reader:
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            frame = frame.select(names[:ncols]).rename(dict(zip(names[:ncols], sheet.headers, strict=True)))
+            pending.append(frame)
+            size += frame.height
+            while size >= rows:
+                whole = pl.concat(pending)
+                out, rest = whole.head(rows), whole.slice(rows)
+                yield out.with_columns(pl.int_range(line, line + out.height, dtype=pl.Int64).alias(LINE))
+                line += out.height
+                pending, size = ([rest] if rest.height else []), rest.height
+        if size:
+            whole = pl.concat(pending)
+            yield whole.with_columns(pl.int_range(line, line + whole.height, dtype=pl.Int64).alias(LINE))
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _file_problem(sheet.path, f"CSV 无法解析：{exc}", f"CSV could not be parsed: {exc}") from exc
 
 
