@@ -61,3 +61,36 @@ def test_csv_reader_returns_what_was_written(tmp_path: Path, rows: list[list[str
     assert got == [[c for c in r] for r in rows]
     assert frame[LINE].to_list() == list(range(2, len(rows) + 2))
     sheet.cleanup()
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.one_of(st.none(), cell.filter(bool)), min_size=3, max_size=3), min_size=1, max_size=20))
+def test_jsonl_and_xlsx_readers_return_what_was_written(tmp_path: Path, rows: list[list[str | None]]) -> None:
+    import json
+
+    from openpyxl import Workbook
+
+    if all(v is None for r in rows for v in r):
+        return
+    headers = ["甲", "乙", "丙"]
+    jl = tmp_path / "h.jsonl"
+    jl.write_text("".join(json.dumps(dict(zip(headers, r, strict=True)), ensure_ascii=False) + "\n" for r in rows),
+                  encoding="utf-8")
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    xl = tmp_path / "h.xlsx"
+    wb.save(xl)
+    expected = [r for r in rows if any(v is not None for v in r)]  # XLSX has no way to hold an all-empty row
+    for path, want in ((jl, rows), (xl, expected)):
+        (sheet,) = open_file(path)
+        frame = pl.concat(list(sheet.batches(7)))
+        assert [list(r) for r in frame.drop(LINE).iter_rows()] == [list(r) for r in want], path.suffix
+
+
+def test_ambiguous_or_reference_tables_are_refused(engine: Engine, tmp_path: Path) -> None:
+    r = import_files([write(tmp_path / "regions.csv", "code,name,level\n410105,金水区,county\n")], engine=engine, table="regions")
+    assert not r.ok and "reference table" in r.problems[0].reason_en
