@@ -73,8 +73,8 @@ def valid_uscc_expr(column: str) -> pl.Expr:
     """:func:`is_valid_uscc` as a Polars expression (runs in Polars' engine, no Python loop).
 
     >>> import polars as pl
-    >>> pl.DataFrame({"c": ["91110108551385082Q", "91110108551385082A", None]}).select(valid_uscc_expr("c"))["c"].to_list()
-    [True, False, None]
+    >>> pl.DataFrame({"c": ["91110108551385082Q", "91110108551385082A", "9111"]}).select(valid_uscc_expr("c"))["c"].to_list()
+    [True, False, False]
     """
     import polars as pl
 
