@@ -64,7 +64,8 @@ def test_csv_reader_returns_what_was_written(tmp_path: Path, rows: list[list[str
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(st.one_of(st.none(), cell.filter(bool)), min_size=3, max_size=3), min_size=1, max_size=20))
+# openpyxl writes a text starting with '=' as a formula (no cached value), so such texts are left out
+@given(st.lists(st.lists(st.one_of(st.none(), cell.filter(lambda c: bool(c) and not c.startswith('='))), min_size=3, max_size=3), min_size=1, max_size=20))
 def test_jsonl_and_xlsx_readers_return_what_was_written(tmp_path: Path, rows: list[list[str | None]]) -> None:
     import json
 
