@@ -138,6 +138,19 @@ placement = Table(
     Column("as_of", Date, nullable=False),
 )
 
+placement_override = Table(
+    "placement_override",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uscc", String(24), nullable=False, index=True),
+    Column("segment_code", String(64), nullable=False, comment="the placement acted on"),
+    Column("action", String(10), nullable=False, comment="confirm / move / remove"),
+    Column("to_segment", String(64), nullable=True, comment="target segment of a move"),
+    Column("actor", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("note", Text, nullable=True),
+)
+
 supply_link = Table(
     "supply_link",
     metadata,

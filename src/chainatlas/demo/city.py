@@ -205,7 +205,8 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
         k = 1 + rng.poisson(lam, buyers.size)
         b = np.repeat(buyers, k)
         loc_pool, far_pool = sup_pool[local[sup_pool]], sup_pool[~local[sup_pool]]
-        want_local = rng.random(b.size) < (0.5 + 0.5 * propensity[s_idx]) * (loc_pool.size > 0)
+        # buyers find a local supplier about as often as the segment's firms are local (×1.3)
+        want_local = rng.random(b.size) < min(0.95, 1.3 * propensity[s_idx]) * (loc_pool.size > 0)
         chosen = np.empty(b.size, dtype=np.int64)
         for mask, pool in ((want_local, loc_pool), (~want_local, far_pool if far_pool.size else loc_pool)):
             if mask.any() and pool.size:

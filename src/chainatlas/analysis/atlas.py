@@ -1,0 +1,119 @@
+"""The chain atlas (产业链图谱): per segment, the local base and how much of the segment's goods the chain's
+local buyers buy locally; a status 强/较强/弱/缺; and the value flowing between segments.
+
+Definitions and thresholds: docs/metrics.md and ``thresholds.yaml``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.analysis.supporting_rate import chain_buyers
+
+STATUS_ZH = {"strong": "强", "medium": "较强", "weak": "弱", "missing": "缺"}
+THRESHOLDS_FILE = Path(__file__).parent / "thresholds.yaml"
+
+
+@lru_cache(maxsize=4)
+def load_thresholds(path: str | None = None) -> dict[str, Any]:
+    """The status thresholds: ``CHAINATLAS_ATLAS_THRESHOLDS`` if set, else the shipped file."""
+    chosen = Path(path or os.environ.get("CHAINATLAS_ATLAS_THRESHOLDS") or THRESHOLDS_FILE)
+    return yaml.safe_load(chosen.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def segment_status(local_enterprises: int, inputs_value: float, local_share: float | None, t: dict[str, Any]) -> str:
+    """强/较强/弱/缺 for one segment.
+
+    >>> t = load_thresholds()
+    >>> segment_status(0, 0.0, None, t), segment_status(4, 100.0, 0.6, t), segment_status(4, 100.0, 0.3, t)
+    ('missing', 'strong', 'medium')
+    >>> segment_status(2, 100.0, 0.1, t), segment_status(12, 0.0, None, t), segment_status(2, 0.0, None, t)
+    ('weak', 'strong', 'weak')
+    """
+    if local_enterprises == 0:
+        return "missing"
+    if inputs_value > 0 and local_share is not None:
+        w = t["with_purchases"]
+        for status in ("strong", "medium"):
+            if local_share >= w[status]["min_local_share"] and local_enterprises >= w[status]["min_local_enterprises"]:
+                return status
+        return "weak"
+    w = t["without_purchases"]
+    for status in ("strong", "medium"):
+        if local_enterprises >= w[status]["min_local_enterprises"]:
+            return status
+    return "weak"
+
+
+def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None = None,
+                thresholds: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The atlas of ``chain_id`` for ``period`` (default: the latest period with links)."""
+    segs = snap.chain_segments(chain_id)
+    if segs.height == 0:
+        raise KeyError(chain_id)
+    t = thresholds or load_thresholds()
+    periods = snap.periods()
+    period = period or (periods[-1] if periods else None)
+    ents = snap.enterprises.with_columns(is_local(home).alias("local"))
+    placed = snap.placements.filter(pl.col("segment_code").is_in(segs["code"].implode())).join(ents, on="uscc")
+    local_placed = placed.filter(pl.col("local"))
+    base = local_placed.group_by("segment_code").agg(
+        pl.len().alias("local_enterprises"),
+        pl.col("is_above_scale").fill_null(False).sum().alias("above_scale"),
+        (pl.col("is_srdi").fill_null(False) | pl.col("is_little_giant").fill_null(False)).sum().alias("srdi_or_little_giant"),
+        pl.col("is_chain_leader").fill_null(False).sum().alias("chain_leaders"),
+        pl.col("revenue_yuan").fill_null(0).sum().alias("output_value_yuan"),
+    )
+    buyers = chain_buyers(snap, chain_id, home)
+    links = snap.links.filter((pl.col("period") == period) & pl.col("segment_code").is_in(segs["code"].implode())
+                              & pl.col("buyer_uscc").is_in(buyers.implode()))
+    links = links.join(ents.select(pl.col("uscc").alias("supplier_uscc"), pl.col("local").alias("supplier_local")),
+                       on="supplier_uscc", how="left").with_columns(pl.col("supplier_local").fill_null(False))
+    inputs = links.group_by("segment_code").agg(
+        pl.col("value_yuan").sum().alias("inputs_value_yuan"),
+        pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("inputs_local_value_yuan"),
+        pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers_serving"),
+    )
+    table = (segs.select("code", "name_zh", "name_en", "stage", "is_key", "feeds_into")
+             .join(base, left_on="code", right_on="segment_code", how="left")
+             .join(inputs, left_on="code", right_on="segment_code", how="left")
+             .with_columns(pl.col(c).fill_null(0) for c in ("local_enterprises", "above_scale", "srdi_or_little_giant",
+                                                            "chain_leaders", "output_value_yuan", "inputs_value_yuan",
+                                                            "inputs_local_value_yuan", "local_suppliers_serving")))
+    rows = []
+    for r in table.iter_rows(named=True):
+        share = r["inputs_local_value_yuan"] / r["inputs_value_yuan"] if r["inputs_value_yuan"] else None
+        status = segment_status(int(r["local_enterprises"]), float(r["inputs_value_yuan"]), share, t)
+        rows.append({**r, "local_share": share, "status": status, "status_zh": STATUS_ZH[status]})
+    order = {"upstream": 0, "midstream": 1, "downstream": 2}
+    rows.sort(key=lambda r: (order[r["stage"]], r["code"]))
+    return {"chain": chain_id, "period": period, "periods": periods, "home": home, "as_of": snap.as_of,
+            "data_version": snap.version, "segments": rows, "flows": segment_flows(snap, chain_id, home=home, period=period)}
+
+
+def segment_flows(snap: Snapshot, chain_id: str, *, home: str, period: str | None) -> list[dict[str, Any]]:
+    """Value of the chain's goods flowing from segment S (the goods' segment) to segment T (the buying local
+    enterprise's main placement in the chain), split local / non-local by supplier."""
+    segs = snap.chain_segments(chain_id)
+    buyers = chain_buyers(snap, chain_id, home)
+    primary = snap.primary_placement().filter(pl.col("chain_id") == chain_id).select(
+        pl.col("uscc").alias("buyer_uscc"), pl.col("segment_code").alias("to_segment"))
+    links = snap.links.filter((pl.col("period") == period) & pl.col("segment_code").is_in(segs["code"].implode())
+                              & pl.col("buyer_uscc").is_in(buyers.implode()))
+    local = snap.enterprises.select(pl.col("uscc").alias("supplier_uscc"), is_local(home).alias("supplier_local"))
+    flows = (links.join(primary, on="buyer_uscc").join(local, on="supplier_uscc", how="left")
+             .with_columns(pl.col("supplier_local").fill_null(False))
+             .group_by(pl.col("segment_code").alias("from_segment"), "to_segment")
+             .agg(pl.col("value_yuan").sum().alias("value_yuan"),
+                  pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("local_value_yuan"))
+             .with_columns((pl.col("local_value_yuan") / pl.col("value_yuan")).alias("local_share"))
+             .filter(pl.col("from_segment") != pl.col("to_segment"))
+             .sort(["from_segment", "to_segment"]))
+    return flows.to_dicts()

@@ -1,0 +1,100 @@
+"""Analytic snapshots: the tables the analyses need, as Polars frames, cached per data version.
+
+The transactional store (SQLite/PostgreSQL) is read once per data version — the newest import job and the
+placement table's size — and the analyses then run on columnar frames in memory ("warm"). The same
+snapshot can be built from Parquet files (``from_files``) for batch work outside the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+
+from chainatlas import db
+
+ENTERPRISE_COLS = ["uscc", "name", "country_code", "region_code", "industry_code", "lat", "lon", "revenue_yuan",
+                   "employees", "is_above_scale", "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader",
+                   "is_listed", "as_of"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    enterprises: pl.DataFrame
+    placements: pl.DataFrame  # uscc, segment_code, evidence, confidence
+    links: pl.DataFrame  # supplier_uscc, buyer_uscc, period, segment_code, value_yuan
+    segments: pl.DataFrame  # code, chain_id, name_zh, name_en, stage, is_key, feeds_into (list)
+    version: str
+    as_of: dt.date | None
+
+    def periods(self) -> list[str]:
+        return sorted(self.links["period"].unique().to_list())
+
+    def chain_segments(self, chain_id: str) -> pl.DataFrame:
+        return self.segments.filter(pl.col("chain_id") == chain_id)
+
+    def primary_placement(self) -> pl.DataFrame:
+        """Each enterprise's most confident placement per chain (ties: segment code order)."""
+        return (self.placements.join(self.segments.select("code", "chain_id"), left_on="segment_code", right_on="code")
+                .sort(["uscc", "chain_id", "confidence", "segment_code"], descending=[False, False, True, False])
+                .unique(["uscc", "chain_id"], keep="first", maintain_order=True))
+
+
+def _frame(engine: Engine, table: str, cols: list[str]) -> pl.DataFrame:
+    t = db.metadata.tables[table]
+    with engine.connect() as conn:
+        res = conn.execute(select(*[t.c[c] for c in cols]))
+        rows = res.fetchall()
+    return pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
+
+
+def data_version(engine: Engine) -> str:
+    """Changes whenever an import lands or a placement changes."""
+    with engine.connect() as conn:
+        job = conn.execute(select(func.max(db.import_job.c.id))).scalar() or 0
+        n_pl = conn.execute(select(func.count()).select_from(db.placement)).scalar() or 0
+        last = conn.execute(select(func.max(db.placement_override.c.id))).scalar() or 0
+    return f"{engine.url.render_as_string(hide_password=True)}#{job}:{n_pl}:{last}"
+
+
+_cache: dict[str, Snapshot] = {}
+_lock = threading.Lock()
+
+
+def load_snapshot(engine: Engine | None = None) -> Snapshot:
+    """The snapshot of ``engine``'s data, rebuilt only when the data version changed."""
+    engine = engine or db.get_engine()
+    version = data_version(engine)
+    with _lock:
+        cached = _cache.get(str(engine.url))
+        if cached is not None and cached.version == version:
+            return cached
+    ents = _frame(engine, "enterprise", ENTERPRISE_COLS)
+    ents = ents.with_columns(pl.col(c).cast(pl.Float64) for c in ("lat", "lon", "revenue_yuan"))
+    placements = _frame(engine, "placement", ["uscc", "segment_code", "evidence", "confidence"])
+    links = _frame(engine, "supply_link", ["supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan"])
+    links = links.with_columns(pl.col("value_yuan").cast(pl.Float64))
+    segs = _frame(engine, "segment", ["code", "chain_id", "name_zh", "name_en", "stage", "is_key", "feeds_into"])
+    segs = segs.with_columns(pl.col("feeds_into").str.json_decode(pl.List(pl.String)))
+    as_of = ents["as_of"].max() if ents.height else None
+    snap = Snapshot(ents, placements, links, segs, version, as_of)  # type: ignore[arg-type]
+    with _lock:
+        _cache[str(engine.url)] = snap
+    return snap
+
+
+def from_files(enterprises: Path, placements: Path, links: Path, segments: pl.DataFrame) -> Snapshot:
+    """A snapshot from Parquet files in the exchange format (batch work, benchmarks)."""
+    ents = pl.read_parquet(enterprises).select([c for c in ENTERPRISE_COLS if c != "as_of"] + ["as_of"])
+    pls = pl.read_parquet(placements).select("uscc", "segment_code", "evidence", "confidence")
+    lks = pl.read_parquet(links).select("supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan")
+    return Snapshot(ents, pls, lks, segments, f"files:{links}", ents["as_of"].max())  # type: ignore[arg-type]
+
+
+def is_local(home: str) -> pl.Expr:
+    """An enterprise is local when its division code starts with the home prefix (4101 city, 41 province)."""
+    return pl.col("region_code").fill_null("").str.starts_with(home)

@@ -1,0 +1,109 @@
+"""Attraction targets (精准招商): non-local enterprises to bring to the city for the chain's weak and missing
+segments, ranked by a score whose components are shown so that an officer can read why.
+
+Components, each in [0, 1] (docs/metrics.md):
+
+* ``supply``    以链招商 — value the firm already supplies (goods of the segment) to the chain's local buyers
+                in the period: log(1 + v) / log(1 + max v);
+* ``buyers``    number of the chain's local buyers it supplies / the largest such number;
+* ``size``      log(1 + revenue) / log(1 + max revenue);
+* ``growth``    change of that supply value from the previous period, clipped to ±100 %, mapped to [0, 1]
+                (0.5 when there is no previous period);
+* ``tier``      小巨人 1.0, 专精特新 0.7, 上市 0.6, 高新技术企业 0.4, else 0;
+* ``fit``       the placement's confidence on the segment (declared = 1); 0.5 when known only from supplies;
+* ``proximity`` same province as the home area 1.0, elsewhere in China 0.6, abroad 0.2 (or
+                1 / (1 + km / 500) when both have coordinates).
+
+score = Σ weight × component, weights in ``WEIGHTS`` (sum 1).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import polars as pl
+
+from chainatlas.analysis.atlas import chain_atlas
+from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.analysis.supporting_rate import chain_buyers
+
+WEIGHTS = {"supply": 0.30, "buyers": 0.15, "size": 0.15, "growth": 0.10, "tier": 0.10, "fit": 0.10, "proximity": 0.10}
+HOME_CENTRE = {"4101": (34.746, 113.625)}  # Zhengzhou city centre (WGS-84), for distances
+
+
+def _log_norm(col: str) -> pl.Expr:
+    top = pl.col(col).max()
+    return pl.when(top > 0).then((pl.col(col) + 1).log() / (top + 1).log()).otherwise(0.0)
+
+
+def attraction_targets(snap: Snapshot, chain_id: str, *, home: str, segment: str | None = None, top: int = 20,
+                       period: str | None = None) -> dict[str, Any]:
+    atlas = chain_atlas(snap, chain_id, home=home, period=period)
+    period = atlas["period"]
+    gaps = [s for s in atlas["segments"] if s["status"] in ("weak", "missing")]
+    wanted = [segment] if segment else [s["code"] for s in gaps]
+    buyers = chain_buyers(snap, chain_id, home)
+    ents = snap.enterprises.with_columns(is_local(home).alias("local"))
+    prev = None
+    periods = atlas["periods"]
+    if period in periods and periods.index(period) > 0:
+        prev = periods[periods.index(period) - 1]
+    to_local = snap.links.filter(pl.col("segment_code").is_in(wanted) & pl.col("buyer_uscc").is_in(buyers.implode()))
+    supply = to_local.filter(pl.col("period") == period).group_by("supplier_uscc", "segment_code").agg(
+        pl.col("value_yuan").sum().alias("supply_value_yuan"), pl.col("buyer_uscc").n_unique().alias("local_buyers"))
+    supply_prev = to_local.filter(pl.col("period") == prev).group_by("supplier_uscc", "segment_code").agg(
+        pl.col("value_yuan").sum().alias("prev_supply_value_yuan"))
+    placed = snap.placements.filter(pl.col("segment_code").is_in(wanted)).select(
+        pl.col("uscc").alias("supplier_uscc"), "segment_code", pl.col("confidence").alias("fit"))
+    cands = (pl.concat([placed.select("supplier_uscc", "segment_code"), supply.select("supplier_uscc", "segment_code")]).unique()
+             .join(ents.rename({"uscc": "supplier_uscc"}), on="supplier_uscc").filter(~pl.col("local"))
+             .join(supply, on=["supplier_uscc", "segment_code"], how="left")
+             .join(supply_prev, on=["supplier_uscc", "segment_code"], how="left")
+             .join(placed, on=["supplier_uscc", "segment_code"], how="left")
+             .with_columns(pl.col("supply_value_yuan").fill_null(0.0), pl.col("local_buyers").fill_null(0),
+                           pl.col("fit").fill_null(0.5), pl.col("revenue_yuan").fill_null(0.0)))
+    if cands.height == 0:
+        return {"chain": chain_id, "period": period, "home": home, "segments": wanted, "weights": WEIGHTS, "items": [],
+                "as_of": snap.as_of}
+    growth = (pl.col("supply_value_yuan") - pl.col("prev_supply_value_yuan")) / pl.col("prev_supply_value_yuan")
+    centre = HOME_CENTRE.get(home[:4])
+    province = home[:2]
+    cands = cands.with_columns(
+        _log_norm("supply_value_yuan").alias("c_supply"),
+        pl.when(pl.col("local_buyers").max() > 0).then(pl.col("local_buyers") / pl.col("local_buyers").max()).otherwise(0.0).alias("c_buyers"),
+        _log_norm("revenue_yuan").alias("c_size"),
+        pl.when(pl.col("prev_supply_value_yuan") > 0).then((growth.clip(-1, 1) + 1) / 2).otherwise(0.5).alias("c_growth"),
+        pl.when(pl.col("is_little_giant").fill_null(False)).then(1.0).when(pl.col("is_srdi").fill_null(False)).then(0.7)
+        .when(pl.col("is_listed").fill_null(False)).then(0.6).when(pl.col("is_high_tech").fill_null(False)).then(0.4)
+        .otherwise(0.0).alias("c_tier"),
+        pl.col("fit").alias("c_fit"),
+        pl.when(pl.col("country_code").fill_null("CN") != "CN").then(0.2)
+        .when(pl.col("region_code").fill_null("").str.starts_with(province)).then(1.0).otherwise(0.6).alias("c_proximity"),
+    )
+    if centre is not None:
+        lat0, lon0 = centre
+        km = 6371.0 * 2 * ((((pl.col("lat").radians() - math.radians(lat0)) / 2).sin() ** 2
+                            + math.cos(math.radians(lat0)) * pl.col("lat").radians().cos()
+                            * (((pl.col("lon").radians() - math.radians(lon0)) / 2).sin() ** 2)).sqrt().arcsin())
+        cands = cands.with_columns(pl.when(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
+                                   .then(1 / (1 + km / 500)).otherwise(pl.col("c_proximity")).alias("c_proximity"))
+    score = sum((pl.col(f"c_{k}") * w for k, w in WEIGHTS.items()), pl.lit(0.0))
+    cands = cands.with_columns(score.alias("score")).sort(["score", "supplier_uscc"], descending=[True, False]).head(top)
+    names = snap.segments.select(pl.col("code").alias("segment_code"), pl.col("name_zh").alias("segment_name_zh"),
+                                 pl.col("name_en").alias("segment_name_en"))
+    cands = cands.join(names, on="segment_code", how="left").sort(["score", "supplier_uscc"], descending=[True, False])
+    items = []
+    for rank, r in enumerate(cands.iter_rows(named=True), start=1):
+        items.append({
+            "rank": rank, "uscc": r["supplier_uscc"], "name": r["name"], "region_code": r["region_code"],
+            "country_code": r["country_code"], "segment_code": r["segment_code"], "segment_name_zh": r["segment_name_zh"],
+            "segment_name_en": r["segment_name_en"], "score": round(r["score"], 4),
+            "supply_value_yuan": r["supply_value_yuan"], "prev_supply_value_yuan": r["prev_supply_value_yuan"],
+            "local_buyers": r["local_buyers"], "revenue_yuan": r["revenue_yuan"], "employees": r["employees"],
+            "is_srdi": r["is_srdi"], "is_little_giant": r["is_little_giant"], "is_listed": r["is_listed"],
+            "is_high_tech": r["is_high_tech"],
+            "components": {k: round(r[f"c_{k}"], 4) for k in WEIGHTS},
+        })
+    return {"chain": chain_id, "period": period, "home": home, "segments": wanted, "weights": WEIGHTS, "items": items,
+            "as_of": snap.as_of, "data_version": snap.version}
