@@ -195,6 +195,125 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
+def _home(home: str | None) -> str:
+    return home or get_settings().home_region
+
+
+def _emit(rows: list[dict[str, object]], fmt: str, title: str, columns: list[tuple[str, str]] | None = None) -> None:
+    """Print rows as a table (default) or JSON."""
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+        return
+    from rich.table import Table
+
+    cols = columns or [(k, k) for k in (rows[0].keys() if rows else [])]
+    table = Table(title=title)
+    for _, head in cols:
+        table.add_column(head)
+    for r in rows:
+        table.add_row(*[_fmt(r.get(k)) for k, _ in cols])
+    Console().print(table)
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}" if abs(v) < 10 else f"{v:,.0f}"
+    return "" if v is None else str(v)
+
+
+@app.command()
+def place(chain: Annotated[str | None, typer.Option(help="Only this chain")] = None,
+          as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False) -> None:
+    """Re-run segment placement (环节归属); declared placements and analysts' overrides win."""
+    from chainatlas.chains.placement import report_dict, run_placement
+
+    report = report_dict(run_placement(_engine(), chain))
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    console.print(f"已归属 / placed: {report['placed']} ({report['by_evidence']}); 已应用人工调整 / overrides: {report['overrides_applied']}")
+    console.print(f"未归属企业 / unplaced: {len(report['unplaced'])}; 低置信度 / low confidence (<0.5): {len(report['low_confidence'])}")
+    _emit(report["unplaced"][:30], "table", "未归属企业（前30）/ unplaced (first 30)")
+    _emit(report["low_confidence"][:30], "table", "低置信度归属（前30）/ low-confidence placements (first 30)")
+
+
+@app.command()
+def atlas(
+    chain: Annotated[str, typer.Argument(help="Chain id, e.g. nev")],
+    period: Annotated[str | None, typer.Option(help="Period (default: latest)")] = None,
+    home: Annotated[str | None, typer.Option(help="Home area prefix (default: settings)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File for xlsx")] = None,
+) -> None:
+    """The chain atlas (产业链图谱): per segment, local base, local share and status 强/较强/弱/缺."""
+    from chainatlas.analysis.atlas import chain_atlas
+    from chainatlas.analysis.reports import ATLAS_COLUMNS, atlas_workbook, write
+    from chainatlas.analysis.snapshot import load_snapshot
+
+    try:
+        result = chain_atlas(load_snapshot(_engine()), chain, home=_home(home), period=period)
+    except KeyError as exc:
+        raise typer.BadParameter(f"unknown chain {chain}") from exc
+    if fmt == "xlsx":
+        path = write(atlas_workbook(result), output or Path(f"atlas-{chain}-{result['period']}.xlsx"))
+        console.print(f"已写入 / written → {path}")
+    elif fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
+    else:
+        _emit(result["segments"], fmt, f"{chain} {result['period']} home={result['home']} as_of={result['as_of']}", ATLAS_COLUMNS)
+
+
+@app.command("supporting-rate")
+def supporting_rate_cmd(
+    chain: Annotated[str | None, typer.Option(help="Chain id")] = None,
+    buyer: Annotated[str | None, typer.Option(help="Buyer USCC (e.g. a chain leader)")] = None,
+    period: Annotated[str | None, typer.Option(help="Period")] = None,
+    home: Annotated[str | None, typer.Option(help="Home area prefix: 4101 city, 41 province")] = None,
+    by_segment: Annotated[bool, typer.Option("--by-segment", help="Break down by the segment of the goods")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Local supporting rate (本地配套率): numerator, denominator and rate per period."""
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.analysis.supporting_rate import supporting_rate
+
+    result = supporting_rate(load_snapshot(_engine()), home=_home(home), chain=chain, buyer=buyer, period=period,
+                             by_segment=by_segment)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
+    else:
+        _emit(result["rows"], fmt, f"本地配套率 / supporting rate home={result['home']} chain={chain or '-'} buyer={buyer or '-'}")
+
+
+@app.command()
+def targets(
+    chain: Annotated[str, typer.Argument(help="Chain id")],
+    segment: Annotated[str | None, typer.Option(help="Only this segment (default: weak and missing ones)")] = None,
+    top: Annotated[int, typer.Option(help="How many")] = 20,
+    period: Annotated[str | None, typer.Option(help="Period")] = None,
+    home: Annotated[str | None, typer.Option(help="Home area prefix")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File for xlsx")] = None,
+) -> None:
+    """Attraction targets (精准招商清单) for weak and missing segments, with score components."""
+    from chainatlas.analysis.reports import TARGET_COLUMNS, targets_workbook, write
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.analysis.targets import attraction_targets
+
+    try:
+        result = attraction_targets(load_snapshot(_engine()), chain, home=_home(home), segment=segment, top=top, period=period)
+    except KeyError as exc:
+        raise typer.BadParameter(f"unknown chain {chain}") from exc
+    if fmt == "xlsx":
+        path = write(targets_workbook(result), output or Path(f"targets-{chain}.xlsx"))
+        console.print(f"招商清单已写入 / written → {path}")
+    elif fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
+    else:
+        rows = [{**it, **{f"c_{k}": v for k, v in it["components"].items()}} for it in result["items"]]
+        cols = [c for c in TARGET_COLUMNS if c[0] in ("rank", "name", "segment_name_zh", "score", "supply_value_yuan", "local_buyers")]
+        _emit(rows, fmt, f"{chain} 招商清单 period={result['period']}", cols + [(f"c_{k}", k) for k in result["weights"]])
+
+
 def main() -> None:
     app(prog_name="chainatlas")
 

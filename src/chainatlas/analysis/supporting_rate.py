@@ -5,7 +5,9 @@ Definition (docs/metrics.md; GUIDE §3): for buyers B, period P and home area H 
     rate = Σ value(supplier ∈ H, buyer ∈ B, P) / Σ value(buyer ∈ B, P)
 
 with value the purchase value in yuan (tax excluded) of the supply links. B is one buyer (a chain leader),
-or — for a chain — the chain's local enterprises, counting only purchases of the chain's segments' goods.
+or — for a chain — the chain's enterprises in the city (``buyers_home``, default the settings' home region),
+counting only purchases of the chain's segments' goods. ``home`` decides which *suppliers* count as local, so
+widening it from the city (4101) to the province (41) never lowers a rate: the buyers stay the same.
 """
 
 from __future__ import annotations
@@ -30,15 +32,18 @@ def chain_buyers(snap: Snapshot, chain_id: str, home: str) -> pl.Series:
 
 
 def purchases(snap: Snapshot, *, home: str, chain: str | None = None, buyer: str | None = None,
-              period: str | None = None) -> pl.DataFrame:
+              period: str | None = None, buyers_home: str | None = None) -> pl.DataFrame:
     """The purchases counted for a rate, each marked local or not."""
+    from chainatlas.settings import get_settings
+
+    buyers_home = buyers_home or get_settings().home_region
     links = snap.links
     if buyer:
         links = links.filter(pl.col("buyer_uscc") == buyer)
     if chain:
         links = links.filter(pl.col("segment_code").is_in(snap.chain_segments(chain)["code"].implode()))
         if not buyer:
-            links = links.filter(pl.col("buyer_uscc").is_in(chain_buyers(snap, chain, home).implode()))
+            links = links.filter(pl.col("buyer_uscc").is_in(chain_buyers(snap, chain, buyers_home).implode()))
     if period:
         links = links.filter(pl.col("period") == period)
     return links.join(_local_suppliers(snap, home), on="supplier_uscc", how="left").with_columns(
@@ -62,9 +67,9 @@ def rate_table(links: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 
 def supporting_rate(snap: Snapshot, *, home: str, chain: str | None = None, buyer: str | None = None,
-                    period: str | None = None, by_segment: bool = False) -> dict[str, Any]:
+                    period: str | None = None, by_segment: bool = False, buyers_home: str | None = None) -> dict[str, Any]:
     """The rate per period (the trend), optionally per segment of the goods bought."""
-    links = purchases(snap, home=home, chain=chain, buyer=buyer, period=period)
+    links = purchases(snap, home=home, chain=chain, buyer=buyer, period=period, buyers_home=buyers_home)
     by = ["period", "segment_code"] if by_segment else ["period"]
     table = rate_table(links, by)
     if by_segment:
@@ -74,11 +79,14 @@ def supporting_rate(snap: Snapshot, *, home: str, chain: str | None = None, buye
             "data_version": snap.version, "rows": table.to_dicts()}
 
 
-def leaders_rates(snap: Snapshot, *, home: str, chain: str | None = None) -> pl.DataFrame:
-    """Each local chain leader's supporting rate per period (all its purchases)."""
-    leaders = snap.enterprises.filter(pl.col("is_chain_leader").fill_null(False) & is_local(home))
+def leaders_rates(snap: Snapshot, *, home: str, chain: str | None = None, buyers_home: str | None = None) -> pl.DataFrame:
+    """Each chain leader of the city's supporting rate per period (all its purchases)."""
+    from chainatlas.settings import get_settings
+
+    buyers_home = buyers_home or get_settings().home_region
+    leaders = snap.enterprises.filter(pl.col("is_chain_leader").fill_null(False) & is_local(buyers_home))
     if chain:
-        leaders = leaders.filter(pl.col("uscc").is_in(chain_buyers(snap, chain, home).implode()))
+        leaders = leaders.filter(pl.col("uscc").is_in(chain_buyers(snap, chain, buyers_home).implode()))
     links = snap.links.filter(pl.col("buyer_uscc").is_in(leaders["uscc"].implode()))
     links = links.join(_local_suppliers(snap, home), on="supplier_uscc", how="left").with_columns(pl.col("supplier_local").fill_null(False))
     table = rate_table(links, ["buyer_uscc", "period"])

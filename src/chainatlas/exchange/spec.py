@@ -57,7 +57,7 @@ KIND_DOC: dict[Kind, tuple[str, str]] = {
     Kind.latitude: ("纬度（WGS-84，-90~90）", "latitude (WGS-84, -90..90)"),
     Kind.longitude: ("经度（WGS-84，-180~180）", "longitude (WGS-84, -180..180)"),
     Kind.tax_code: ("19位税收分类编码", "19-digit tax classification code of goods"),
-    Kind.evidence: ("declared / industry_code / product_keyword / tax_code / supply_link", "placement evidence"),
+    Kind.evidence: ("declared / analyst / industry_code / product_keyword / tax_code / supply_link", "placement evidence"),
     Kind.level: ("层级", "level"),
 }
 
@@ -370,4 +370,4 @@ def json_schema(table: str) -> dict[str, Any]:
     }
 
 
-EVIDENCE = ("declared", "industry_code", "product_keyword", "tax_code", "supply_link")
+EVIDENCE = ("declared", "analyst", "industry_code", "product_keyword", "tax_code", "supply_link")

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from chainatlas import __version__
 from chainatlas.settings import get_settings
-from chainatlas.web import api, pages
+from chainatlas.web import api, api_analysis, pages, pages_analysis
 from chainatlas.web.auth import authorize
 
 VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
@@ -23,7 +23,9 @@ def create_app() -> FastAPI:
         dependencies=[Depends(authorize)],
     )
     app.include_router(api.router)
+    app.include_router(api_analysis.router)
     app.include_router(pages.router)
+    app.include_router(pages_analysis.router)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
         folder = settings.assets_dir / sub

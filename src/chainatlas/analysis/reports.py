@@ -1,0 +1,76 @@
+"""XLSX reports for officers: the atlas of a chain and the attraction list (招商清单), with Chinese headers,
+the period, home area, data version and a note that demo data are fictional."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+ATLAS_COLUMNS = [
+    ("code", "环节代码"), ("name_zh", "环节"), ("stage", "上中下游"), ("status_zh", "状态"), ("local_enterprises", "本地企业数"),
+    ("above_scale", "规上企业数"), ("srdi_or_little_giant", "专精特新/小巨人数"), ("chain_leaders", "链主数"),
+    ("output_value_yuan", "本地企业营业收入（元）"), ("inputs_value_yuan", "本地链上企业采购额（元）"),
+    ("inputs_local_value_yuan", "其中本地采购额（元）"), ("local_share", "本地配套率"), ("local_suppliers_serving", "服务本地链上企业的本地供应商数"),
+]
+TARGET_COLUMNS = [
+    ("rank", "排名"), ("name", "企业名称"), ("uscc", "统一社会信用代码"), ("region_code", "行政区划代码"), ("country_code", "国家"),
+    ("segment_name_zh", "拟补环节"), ("segment_code", "环节代码"), ("score", "综合得分"),
+    ("supply_value_yuan", "已向本地链上企业供货额（元）"), ("prev_supply_value_yuan", "上期供货额（元）"),
+    ("local_buyers", "本地客户数"), ("revenue_yuan", "营业收入（元）"), ("employees", "从业人数"),
+    ("is_little_giant", "小巨人"), ("is_srdi", "专精特新"), ("is_listed", "上市"), ("is_high_tech", "高新技术企业"),
+]
+COMPONENT_ZH = {"supply": "以链招商（供货额）", "buyers": "本地客户数", "size": "规模", "growth": "增长", "tier": "梯度",
+                "fit": "环节匹配", "proximity": "距离"}
+
+
+def _sheet_header(ws: Any, title: str, meta: dict[str, Any]) -> None:
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([f"期间 period: {meta.get('period')}   本地范围 home: {meta.get('home')}   数据日期 as of: {meta.get('as_of')}"])
+    ws.append([f"数据版本 data version: {meta.get('data_version')}   演示数据均为虚构示例（示例）/ demo data are fictional"])
+    ws.append([])
+
+
+def atlas_workbook(atlas: dict[str, Any]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "产业链图谱"
+    _sheet_header(ws, f"产业链图谱 — {atlas['chain']}", atlas)
+    ws.append([zh for _, zh in ATLAS_COLUMNS])
+    for r in atlas["segments"]:
+        ws.append([r.get(k) for k, _ in ATLAS_COLUMNS])
+    flows = wb.create_sheet("环节流向")
+    flows.append(["供方环节 from", "需方环节 to", "金额（元）", "本地金额（元）", "本地占比"])
+    for f in atlas["flows"]:
+        flows.append([f["from_segment"], f["to_segment"], f["value_yuan"], f["local_value_yuan"], f["local_share"]])
+    return _bytes(wb)
+
+
+def targets_workbook(targets: dict[str, Any]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "招商清单"
+    _sheet_header(ws, f"精准招商清单 — {targets['chain']}", targets)
+    comps = list(targets["weights"])
+    ws.append([zh for _, zh in TARGET_COLUMNS] + [f"{COMPONENT_ZH[c]}（权重{targets['weights'][c]:.2f}）" for c in comps])
+    for it in targets["items"]:
+        ws.append([it.get(k) for k, _ in TARGET_COLUMNS] + [it["components"][c] for c in comps])
+    return _bytes(wb)
+
+
+def _bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write(data: bytes, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

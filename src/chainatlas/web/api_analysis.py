@@ -1,0 +1,113 @@
+"""REST API v1 for the chain atlas, supporting rates, attraction targets and placements."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from chainatlas import db
+from chainatlas.analysis import reports
+from chainatlas.analysis.atlas import chain_atlas
+from chainatlas.analysis.snapshot import load_snapshot
+from chainatlas.analysis.supporting_rate import leaders_rates, multi_tier_rate, supporting_rate
+from chainatlas.analysis.targets import attraction_targets
+from chainatlas.chains import placement
+from chainatlas.settings import get_settings
+from chainatlas.web.auth import Principal, authorize
+
+router = APIRouter(prefix="/api/v1", tags=["analysis"])
+Home = Annotated[str | None, Query(description="home area prefix: 4101 city, 41 province (default: settings)", pattern=r"^\d{2,6}$")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _home(home: str | None) -> str:
+    return home or get_settings().home_region
+
+
+def _xlsx(data: bytes, name: str) -> Response:
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+@router.get("/chains/{chain_id}/atlas", summary="Chain atlas (产业链图谱): segments, statuses, flows")
+def atlas(chain_id: str, period: str | None = None, home: Home = None, format: str = "json") -> Any:
+    try:
+        result = chain_atlas(load_snapshot(), chain_id, home=_home(home), period=period)
+    except KeyError as exc:
+        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+    if format == "xlsx":
+        return _xlsx(reports.atlas_workbook(result), f"atlas-{chain_id}-{result['period']}")
+    return jsonable_encoder(result)
+
+
+@router.get("/supporting-rate", summary="Local supporting rate (本地配套率): numerator, denominator, rate per period")
+def rate(chain: str | None = None, buyer: str | None = None, period: str | None = None, home: Home = None,
+         by_segment: bool = False) -> Any:
+    return jsonable_encoder(supporting_rate(load_snapshot(), home=_home(home), chain=chain, buyer=buyer, period=period,
+                                            by_segment=by_segment))
+
+
+@router.get("/supporting-rate/multi-tier", summary="Multi-tier local supporting rate of one buyer")
+def rate_multi_tier(buyer: str, period: str, home: Home = None, tiers: Annotated[int, Query(ge=1, le=10)] = 3) -> Any:
+    return {"buyer": buyer, "period": period, "home": _home(home),
+            "rows": multi_tier_rate(load_snapshot(), buyer=buyer, period=period, home=_home(home), tiers=tiers)}
+
+
+@router.get("/leaders", summary="Chain leaders (链主) and their supporting rates per period")
+def leaders(chain: str | None = None, home: Home = None) -> Any:
+    return jsonable_encoder(leaders_rates(load_snapshot(), home=_home(home), chain=chain).to_dicts())
+
+
+@router.get("/chains/{chain_id}/targets", summary="Attraction targets (精准招商清单) with score components")
+def targets(chain_id: str, segment: str | None = None, top: Annotated[int, Query(ge=1, le=500)] = 20,
+            period: str | None = None, home: Home = None, format: str = "json") -> Any:
+    try:
+        result = attraction_targets(load_snapshot(), chain_id, home=_home(home), segment=segment, top=top, period=period)
+    except KeyError as exc:
+        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+    if format == "xlsx":
+        return _xlsx(reports.targets_workbook(result), f"targets-{chain_id}")
+    return jsonable_encoder(result)
+
+
+@router.get("/placements", summary="Placements of enterprises on segments (环节归属)")
+def placements(uscc: str | None = None, segment: str | None = None,
+               limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> Any:
+    from sqlalchemy import select
+
+    p = db.placement
+    stmt = select(p).limit(limit)
+    if uscc:
+        stmt = stmt.where(p.c.uscc == uscc)
+    if segment:
+        stmt = stmt.where(p.c.segment_code == segment)
+    with db.get_engine().connect() as conn:
+        return jsonable_encoder([dict(r) for r in conn.execute(stmt).mappings()])
+
+
+class OverrideIn(BaseModel):
+    uscc: str
+    segment_code: str
+    action: str = Field(pattern="^(confirm|move|remove)$")
+    to_segment: str | None = None
+    note: str | None = None
+
+
+@router.post("/placements/overrides", summary="Confirm, move or remove a placement (recorded with who and when)")
+def create_override(body: OverrideIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    try:
+        return jsonable_encoder(placement.override(None, uscc=body.uscc, segment_code=body.segment_code, action=body.action,
+                                                   to_segment=body.to_segment, note=body.note, actor=principal.name))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.post("/placements/run", summary="Re-run placement inference (chainatlas place)")
+def run_placement(chain: str | None = None) -> Any:
+    try:
+        return placement.report_dict(placement.run_placement(None, chain))
+    except KeyError as exc:
+        raise HTTPException(404, f"chain {chain} not found") from exc

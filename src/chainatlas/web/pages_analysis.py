@@ -1,0 +1,107 @@
+"""Workbench pages of the atlas: chain panorama with flows, attraction targets, chain-leader pages.
+Each has a JSON twin (``?format=json``) and its tables export to CSV/XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from chainatlas import db
+from chainatlas.analysis import reports
+from chainatlas.analysis.atlas import chain_atlas
+from chainatlas.analysis.snapshot import load_snapshot
+from chainatlas.analysis.supporting_rate import leaders_rates, supporting_rate
+from chainatlas.analysis.targets import attraction_targets
+from chainatlas.chains import placement
+from chainatlas.registry import queries
+from chainatlas.settings import get_settings
+from chainatlas.web.auth import Principal, authorize
+from chainatlas.web.pages import render
+from chainatlas.web.tabular import table_response
+
+router = APIRouter(include_in_schema=False)
+
+
+def _home(request: Request) -> str:
+    home = request.query_params.get("home") or get_settings().home_region
+    if not home.isdigit() or not 2 <= len(home) <= 6:
+        raise HTTPException(422, "home must be a division-code prefix such as 4101 or 41")
+    return home
+
+
+@router.get("/chains", response_class=HTMLResponse)
+def chains_page(request: Request) -> Response:
+    data = {"chains": queries.overview(db.get_engine())["by_chain"]}
+    return render(request, "chains.html", data)
+
+
+@router.get("/chains/{chain_id}", response_class=HTMLResponse)
+def chain_page(request: Request, chain_id: str, period: str | None = None) -> Response:
+    home = _home(request)
+    snap = load_snapshot()
+    try:
+        atlas = chain_atlas(snap, chain_id, home=home, period=period or None)
+    except KeyError as exc:
+        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+    fmt = request.query_params.get("format")
+    if fmt == "xlsx":
+        return Response(reports.atlas_workbook(atlas), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="atlas-{chain_id}.xlsx"'})
+    if fmt == "csv":
+        return table_response([{k: v for k, v in r.items() if k != "feeds_into"} for r in atlas["segments"]], "csv", f"atlas-{chain_id}")
+    chain = queries.get_chain(db.get_engine(), chain_id)
+    rate = supporting_rate(snap, home=home, chain=chain_id)
+    leaders = leaders_rates(snap, home=home, chain=chain_id).filter(period=atlas["period"]).to_dicts() if atlas["period"] else []
+    data: dict[str, Any] = {**atlas, "chain_info": chain, "rate": rate["rows"], "leaders": leaders}
+    return render(request, "chain.html", jsonable_encoder(data))
+
+
+@router.get("/chains/{chain_id}/targets", response_class=HTMLResponse)
+def targets_page(request: Request, chain_id: str, segment: str | None = None, top: int = 30) -> Response:
+    try:
+        result = attraction_targets(load_snapshot(), chain_id, home=_home(request), segment=segment or None, top=top)
+    except KeyError as exc:
+        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+    fmt = request.query_params.get("format")
+    if fmt == "xlsx":
+        return Response(reports.targets_workbook(result), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="targets-{chain_id}.xlsx"'})
+    if fmt == "csv":
+        return table_response([{**{k: v for k, v in it.items() if k != "components"}, **it["components"]} for it in result["items"]],
+                              "csv", f"targets-{chain_id}")
+    result["chain_info"] = queries.get_chain(db.get_engine(), chain_id)
+    return render(request, "targets.html", jsonable_encoder(result))
+
+
+@router.get("/leaders/{uscc}", response_class=HTMLResponse)
+def leader_page(request: Request, uscc: str) -> Response:
+    home = _home(request)
+    profile = queries.get_enterprise(db.get_engine(), uscc)
+    if profile is None:
+        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+    snap = load_snapshot()
+    trend = supporting_rate(snap, home=home, buyer=uscc)
+    by_segment = supporting_rate(snap, home=home, buyer=uscc, by_segment=True)
+    latest = trend["rows"][-1]["period"] if trend["rows"] else None
+    nonlocal_suppliers = [s for s in profile["top_suppliers"] if not s["local"]]
+    fmt = request.query_params.get("format")
+    if fmt in ("csv", "xlsx"):
+        return table_response([r for r in by_segment["rows"] if r["period"] == latest], fmt, f"leader-{uscc}-by-segment")
+    data = {"enterprise": profile["enterprise"], "home": home, "as_of": snap.as_of, "data_version": snap.version,
+            "trend": trend["rows"], "by_segment": [r for r in by_segment["rows"] if r["period"] == latest],
+            "period": latest, "nonlocal_suppliers": nonlocal_suppliers}
+    return render(request, "leader.html", jsonable_encoder(data))
+
+
+@router.post("/enterprises/{uscc}/placements")
+def placement_action(uscc: str, principal: Annotated[Principal, Depends(authorize)], segment_code: Annotated[str, Form()],
+                     action: Annotated[str, Form()], to_segment: Annotated[str, Form()] = "") -> Response:
+    try:
+        placement.override(None, uscc=uscc, segment_code=segment_code, action=action, to_segment=to_segment or None,
+                           actor=principal.name)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return RedirectResponse(f"/enterprises/{uscc}", status_code=303)
