@@ -88,8 +88,8 @@ def infer_candidates(
         for s in c.segments:
             for code in s.industry_codes:
                 by_industry[code].append(c.full_code(s.code))
-        for uscc, code in industry_of.items():
-            segs = by_industry.get(code or "", [])
+        for uscc, industry in industry_of.items():
+            segs = by_industry.get(industry or "", [])
             for seg in segs:
                 offer(uscc, seg, 0.5 if len(segs) == 1 else 0.3, "industry_code")
         codes = {c.full_code(s.code) for s in c.segments}
@@ -163,7 +163,7 @@ def run_placement(engine: Engine | None = None, chain: str | None = None) -> Pla
 
 def _apply_overrides(conn: Any, seg_codes: set[str]) -> int:
     """Re-apply every analyst's latest decision per (enterprise, segment), in the order they were made."""
-    o, p = db.placement_override, db.placement
+    o = db.placement_override
     latest: dict[tuple[str, str], Any] = {}
     for r in conn.execute(select(o).order_by(o.c.id)).mappings():
         if r["segment_code"] in seg_codes or (r["to_segment"] or "") in seg_codes:
