@@ -121,7 +121,7 @@ def run_placement(engine: Engine | None = None, chain: str | None = None) -> Pla
     seg_chain = {c.full_code(s.code): c.id for c in chains for s in c.segments}
     e, link, line, p = db.enterprise, db.supply_link, db.transaction_line, db.placement
     with engine.connect() as conn:
-        industry_of = dict(conn.execute(select(e.c.uscc, e.c.industry_code)).tuples().all())
+        industry_of: dict[str, str | None] = {u: i for u, i in conn.execute(select(e.c.uscc, e.c.industry_code))}
         sales: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         goods: dict[str, list[str]] = defaultdict(list)
         for uscc, seg, product, value in conn.execute(select(link.c.supplier_uscc, link.c.segment_code, link.c.product, link.c.value_yuan)):
