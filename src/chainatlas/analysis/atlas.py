@@ -15,7 +15,6 @@ import polars as pl
 import yaml
 
 from chainatlas.analysis.snapshot import Snapshot, is_local
-from chainatlas.analysis.supporting_rate import chain_buyers
 
 STATUS_ZH = {"strong": "强", "medium": "较强", "weak": "弱", "missing": "缺"}
 THRESHOLDS_FILE = Path(__file__).parent / "thresholds.yaml"
@@ -52,30 +51,47 @@ def segment_status(local_enterprises: int, inputs_value: float, local_share: flo
     return "weak"
 
 
+def chain_frames(snap: Snapshot, chain_id: str, home: str) -> dict[str, pl.DataFrame]:
+    """The chain's derived frames for a home area, computed once per snapshot: its local placed enterprises,
+    and the purchases of its goods by its local buyers (all periods) with supplier locality and the buyer's
+    main segment."""
+
+    def compute() -> dict[str, pl.DataFrame]:
+        segs = snap.chain_segments(chain_id)
+        codes = segs["code"].implode()
+        ents = snap.enterprises.select("uscc", "is_above_scale", "is_srdi", "is_little_giant", "is_chain_leader",
+                                       "revenue_yuan", is_local(home).alias("local"))
+        local_placed = snap.placements.filter(pl.col("segment_code").is_in(codes)).join(ents, on="uscc").filter(pl.col("local"))
+        buyers = local_placed["uscc"].unique().implode()
+        primary = snap.primary_placement(chain_id).select(pl.col("uscc").alias("buyer_uscc"), pl.col("segment_code").alias("to_segment"))
+        links = (snap.links.filter(pl.col("segment_code").is_in(codes) & pl.col("buyer_uscc").is_in(buyers))
+                 .join(ents.select(pl.col("uscc").alias("supplier_uscc"), pl.col("local").alias("supplier_local")),
+                       on="supplier_uscc", how="left")
+                 .with_columns(pl.col("supplier_local").fill_null(False))
+                 .join(primary, on="buyer_uscc", how="left"))
+        return {"segments": segs, "local_placed": local_placed, "links": links}
+
+    return snap.memo(("chain", chain_id, home), compute)  # type: ignore[no-any-return]
+
+
 def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None = None,
                 thresholds: dict[str, Any] | None = None) -> dict[str, Any]:
     """The atlas of ``chain_id`` for ``period`` (default: the latest period with links)."""
-    segs = snap.chain_segments(chain_id)
-    if segs.height == 0:
+    if snap.chain_segments(chain_id).height == 0:
         raise KeyError(chain_id)
     t = thresholds or load_thresholds()
     periods = snap.periods()
     period = period or (periods[-1] if periods else None)
-    ents = snap.enterprises.with_columns(is_local(home).alias("local"))
-    placed = snap.placements.filter(pl.col("segment_code").is_in(segs["code"].implode())).join(ents, on="uscc")
-    local_placed = placed.filter(pl.col("local"))
-    base = local_placed.group_by("segment_code").agg(
+    frames = chain_frames(snap, chain_id, home)
+    segs = frames["segments"]
+    base = frames["local_placed"].group_by("segment_code").agg(
         pl.len().alias("local_enterprises"),
         pl.col("is_above_scale").fill_null(False).sum().alias("above_scale"),
         (pl.col("is_srdi").fill_null(False) | pl.col("is_little_giant").fill_null(False)).sum().alias("srdi_or_little_giant"),
         pl.col("is_chain_leader").fill_null(False).sum().alias("chain_leaders"),
         pl.col("revenue_yuan").fill_null(0).sum().alias("output_value_yuan"),
     )
-    buyers = chain_buyers(snap, chain_id, home)
-    links = snap.links.filter((pl.col("period") == period) & pl.col("segment_code").is_in(segs["code"].implode())
-                              & pl.col("buyer_uscc").is_in(buyers.implode()))
-    links = links.join(ents.select(pl.col("uscc").alias("supplier_uscc"), pl.col("local").alias("supplier_local")),
-                       on="supplier_uscc", how="left").with_columns(pl.col("supplier_local").fill_null(False))
+    links = frames["links"].filter(pl.col("period") == period)
     inputs = links.group_by("segment_code").agg(
         pl.col("value_yuan").sum().alias("inputs_value_yuan"),
         pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("inputs_local_value_yuan"),
@@ -101,16 +117,8 @@ def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None 
 def segment_flows(snap: Snapshot, chain_id: str, *, home: str, period: str | None) -> list[dict[str, Any]]:
     """Value of the chain's goods flowing from segment S (the goods' segment) to segment T (the buying local
     enterprise's main placement in the chain), split local / non-local by supplier."""
-    segs = snap.chain_segments(chain_id)
-    buyers = chain_buyers(snap, chain_id, home)
-    primary = snap.primary_placement().filter(pl.col("chain_id") == chain_id).select(
-        pl.col("uscc").alias("buyer_uscc"), pl.col("segment_code").alias("to_segment"))
-    links = snap.links.filter((pl.col("period") == period) & pl.col("segment_code").is_in(segs["code"].implode())
-                              & pl.col("buyer_uscc").is_in(buyers.implode()))
-    local = snap.enterprises.select(pl.col("uscc").alias("supplier_uscc"), is_local(home).alias("supplier_local"))
-    flows = (links.join(primary, on="buyer_uscc").join(local, on="supplier_uscc", how="left")
-             .with_columns(pl.col("supplier_local").fill_null(False))
-             .group_by(pl.col("segment_code").alias("from_segment"), "to_segment")
+    links = chain_frames(snap, chain_id, home)["links"].filter((pl.col("period") == period) & pl.col("to_segment").is_not_null())
+    flows = (links.group_by(pl.col("segment_code").alias("from_segment"), "to_segment")
              .agg(pl.col("value_yuan").sum().alias("value_yuan"),
                   pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("local_value_yuan"))
              .with_columns((pl.col("local_value_yuan") / pl.col("value_yuan")).alias("local_share"))

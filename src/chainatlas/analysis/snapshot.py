@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from typing import Any
+
 from sqlalchemy import Engine, func, select
 
 from chainatlas import db
@@ -30,6 +33,13 @@ class Snapshot:
     segments: pl.DataFrame  # code, chain_id, name_zh, name_en, stage, is_key, feeds_into (list)
     version: str
     as_of: dt.date | None
+    _memo: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key: tuple[str, ...], compute: Callable[[], Any]) -> Any:
+        """A derived frame computed once per snapshot (data version) and reused by later requests."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def periods(self) -> list[str]:
         return sorted(self.links["period"].unique().to_list())
@@ -37,9 +47,11 @@ class Snapshot:
     def chain_segments(self, chain_id: str) -> pl.DataFrame:
         return self.segments.filter(pl.col("chain_id") == chain_id)
 
-    def primary_placement(self) -> pl.DataFrame:
-        """Each enterprise's most confident placement per chain (ties: segment code order)."""
-        return (self.placements.join(self.segments.select("code", "chain_id"), left_on="segment_code", right_on="code")
+    def primary_placement(self, chain_id: str) -> pl.DataFrame:
+        """Each enterprise's most confident placement in ``chain_id`` (ties: segment code order)."""
+        codes = self.chain_segments(chain_id)["code"]
+        return (self.placements.filter(pl.col("segment_code").is_in(codes.implode()))
+                .join(self.segments.select("code", "chain_id"), left_on="segment_code", right_on="code")
                 .sort(["uscc", "chain_id", "confidence", "segment_code"], descending=[False, False, True, False])
                 .unique(["uscc", "chain_id"], keep="first", maintain_order=True))
 

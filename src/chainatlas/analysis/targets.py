@@ -24,9 +24,8 @@ from typing import Any
 
 import polars as pl
 
-from chainatlas.analysis.atlas import chain_atlas
+from chainatlas.analysis.atlas import chain_atlas, chain_frames
 from chainatlas.analysis.snapshot import Snapshot, is_local
-from chainatlas.analysis.supporting_rate import chain_buyers
 
 WEIGHTS = {"supply": 0.30, "buyers": 0.15, "size": 0.15, "growth": 0.10, "tier": 0.10, "fit": 0.10, "proximity": 0.10}
 HOME_CENTRE = {"4101": (34.746, 113.625)}  # Zhengzhou city centre (WGS-84), for distances
@@ -43,13 +42,12 @@ def attraction_targets(snap: Snapshot, chain_id: str, *, home: str, segment: str
     period = atlas["period"]
     gaps = [s for s in atlas["segments"] if s["status"] in ("weak", "missing")]
     wanted = [segment] if segment else [s["code"] for s in gaps]
-    buyers = chain_buyers(snap, chain_id, home)
     ents = snap.enterprises.with_columns(is_local(home).alias("local"))
     prev = None
     periods = atlas["periods"]
     if period in periods and periods.index(period) > 0:
         prev = periods[periods.index(period) - 1]
-    to_local = snap.links.filter(pl.col("segment_code").is_in(wanted) & pl.col("buyer_uscc").is_in(buyers.implode()))
+    to_local = chain_frames(snap, chain_id, home)["links"].filter(pl.col("segment_code").is_in(wanted))
     supply = to_local.filter(pl.col("period") == period).group_by("supplier_uscc", "segment_code").agg(
         pl.col("value_yuan").sum().alias("supply_value_yuan"), pl.col("buyer_uscc").n_unique().alias("local_buyers"))
     supply_prev = to_local.filter(pl.col("period") == prev).group_by("supplier_uscc", "segment_code").agg(
