@@ -63,13 +63,25 @@ def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield request.getfixturevalue("pg_engine")
 
 
+ADMIN_PASSWORD = "admin-test-password"
+
+
 @pytest.fixture(scope="session")
 def demo_engine() -> Engine:
-    """The session database with the demo city (scale s) loaded, as `make run` builds it."""
+    """The session database with the demo city (scale s) loaded, as `make run` builds it, and an admin."""
     from chainatlas.demo.city import load_demo
+    from chainatlas.governance.principals import add_user
 
     e = db.get_engine()
     init_database(e)
     report = load_demo("s", out_dir=SESSION_DIR / "demo-s", engine=e)
     assert report.ok, report.problems[:5]
+    add_user(e, "admin", "admin", password=ADMIN_PASSWORD)
     return e
+
+
+@pytest.fixture(scope="session")
+def admin_token(demo_engine: Engine) -> str:
+    from chainatlas.governance.principals import issue_token
+
+    return issue_token(demo_engine, "admin", label="tests")

@@ -41,9 +41,15 @@ def _progress() -> Progress:
 def init() -> None:
     """Create or migrate the database and load the code tables and chain templates (初始化数据库)."""
     from chainatlas.bootstrap import init_database
+    from chainatlas.governance.principals import ensure_admin
 
-    counts = init_database(_engine())
+    engine = _engine()
+    counts = init_database(engine)
     console.print("数据库已就绪 / database ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    password = ensure_admin(engine)
+    if password:
+        console.print(f"[bold]本地管理员 / local administrator: 用户名 admin  密码 {password}[/bold]  "
+                      "（仅显示这一次，请妥善保存 / shown only this once — keep it safe）")
 
 
 @app.command()
@@ -312,6 +318,100 @@ def targets(
         rows = [{**it, **{f"c_{k}": v for k, v in it["components"].items()}} for it in result["items"]]
         cols = [c for c in TARGET_COLUMNS if c[0] in ("rank", "name", "segment_name_zh", "score", "supply_value_yuan", "local_buyers")]
         _emit(rows, fmt, f"{chain} 招商清单 period={result['period']}", cols + [(f"c_{k}", k) for k in result["weights"]])
+
+
+users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log (审计日志)", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+
+
+def _cli_audit(action: str, params: dict[str, object], outcome: str = "ok", dataset: str | None = None) -> None:
+    import getpass
+
+    from chainatlas.governance import audit as audit_log
+
+    audit_log.record(_engine(), actor=f"cli:{getpass.getuser()}", role="admin", action=f"chainatlas {action}",
+                     params=params, outcome=outcome, dataset=dataset)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name")],
+    role: Annotated[str, typer.Option(help="admin, analyst, department or enterprise")],
+    enterprise: Annotated[str | None, typer.Option(help="USCC an enterprise account is bound to")] = None,
+    department: Annotated[str | None, typer.Option(help="customs, port, transport, tax, market_supervision, industry")] = None,
+    token: Annotated[bool, typer.Option("--token", help="Also issue an API token (printed once)")] = False,
+    password: Annotated[str | None, typer.Option(help="Password for web sign-in (prompted when omitted and no --token)")] = None,
+) -> None:
+    """Create a user (创建用户)."""
+    from chainatlas.governance.principals import add_user, issue_token
+
+    if password is None and not token:
+        password = typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
+    try:
+        add_user(_engine(), name, role, password=password, enterprise=enterprise, department=department)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    _cli_audit("users add", {"name": name, "role": role, "enterprise": enterprise, "department": department})
+    console.print(f"已创建 / created {name} ({role})")
+    if token:
+        typer.echo(issue_token(_engine(), name))
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users (用户列表)."""
+    from chainatlas.governance.principals import list_users
+
+    _emit(list_users(_engine()), "table", "用户 / users")
+
+
+@users_app.command("revoke")
+def users_revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Deactivate a user and revoke its tokens and sessions (吊销)."""
+    from chainatlas.governance.principals import revoke_user
+
+    try:
+        n = revoke_user(_engine(), name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    _cli_audit("users revoke", {"name": name})
+    console.print(f"已吊销 / revoked {name} ({n} tokens)")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 1 and name the first broken record when it was tampered with."""
+    from chainatlas.governance.audit import verify
+
+    v = verify(_engine())
+    if v.ok:
+        console.print(f"审计链完整 / audit chain intact: {v.records} records")
+        return
+    console.print(f"[red]审计链被篡改 / audit chain broken at record {v.first_broken}: {v.reason}[/red]")
+    raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    start: Annotated[str | None, typer.Option("--from", help="From (ISO date/time, inclusive)")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="To (ISO date/time, exclusive)")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="JSON Lines file")] = Path("audit.jsonl"),
+) -> None:
+    """Export audit records as JSON Lines (导出审计记录)."""
+    import datetime as dt
+
+    from chainatlas.governance.audit import iter_records
+
+    n = 0
+    with output.open("w", encoding="utf-8") as fh:
+        for r in iter_records(_engine(), dt.datetime.fromisoformat(start) if start else None,
+                              dt.datetime.fromisoformat(end) if end else None):
+            fh.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+            n += 1
+    _cli_audit("audit export", {"from": start, "to": end, "rows": n}, dataset="audit")
+    console.print(f"已导出 / exported {n} → {output}")
 
 
 def main() -> None:

@@ -195,6 +195,62 @@ import_job = Table(
 )
 
 
+principal = Table(
+    "principal",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(20), nullable=False, comment="admin / analyst / department / enterprise"),
+    Column("enterprise_uscc", String(24), nullable=True),
+    Column("department", String(40), nullable=True),
+    Column("password_hash", String(200), nullable=True, comment="argon2id; null = token-only machine account"),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime, nullable=True),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", DateTime, nullable=False),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("principal_id", Integer, nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="SHA-256 of the token; the token is shown once"),
+    Column("label", String(100), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+web_session = Table(
+    "web_session",
+    metadata,
+    Column("id_hash", String(64), primary_key=True, comment="SHA-256 of the session cookie value"),
+    Column("principal_id", Integer, nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", DateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("action", String(200), nullable=False, comment="route or command"),
+    Column("purpose", String(200), nullable=True),
+    Column("grant_id", Integer, nullable=True),
+    Column("dataset", String(40), nullable=True),
+    Column("params", Text, nullable=False, comment="JSON"),
+    Column("rows", Integer, nullable=True),
+    Column("outcome", String(20), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: the settings' database)."""
     url = url or get_settings().resolved_database_url()

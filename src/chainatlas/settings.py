@@ -35,6 +35,7 @@ class Settings(BaseSettings):
         description="npm-installed third-party assets (ECharts, htmx, the division-code package)",
     )
     default_language: str = Field(default="zh", pattern="^(zh|en)$")
+    secure_cookies: bool = Field(default=False, description="Mark session cookies Secure (set true behind HTTPS)")
     import_batch_rows: int = Field(default=200_000, ge=1000, description="Rows per batch when streaming imports")
 
     def resolved_database_url(self) -> str:

@@ -14,8 +14,8 @@ from tests.exchange.helpers import ENTERPRISES
 
 
 @pytest.fixture(scope="module")
-def client(demo_engine: Engine) -> TestClient:
-    return TestClient(create_app())
+def client(demo_engine: Engine, admin_token: str) -> TestClient:
+    return TestClient(create_app(), headers={"Authorization": f"Bearer {admin_token}"})
 
 
 def test_overview_counts_match_the_demo(client: TestClient) -> None:

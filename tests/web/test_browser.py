@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import Engine
 
 from chainatlas.web.app import create_app
-from tests.conftest import ARTIFACTS
+from tests.conftest import ADMIN_PASSWORD, ARTIFACTS
 from tests.exchange.helpers import ENTERPRISES
 
 SHOTS = ARTIFACTS / "screenshots"
@@ -53,6 +53,46 @@ def page() -> Iterator[Page]:
         yield pg
         browser.close()
         assert not errors, errors
+
+
+def test_login_then_allowed_then_forbidden(page: Page, base_url: str, demo_engine: Engine) -> None:
+    from chainatlas.governance.principals import add_user
+
+    add_user(demo_engine, "officer-ent", "enterprise", password="ent-pass-1", enterprise=_some_enterprise(demo_engine))
+    page.goto(base_url + "/enterprises")  # signed out: sent to the sign-in page
+    expect(page.locator("#login-form")).to_be_visible()
+    page.fill("#login-name", "officer-ent")
+    page.fill("#login-password", "wrong")
+    page.click("#login-button")
+    expect(page.locator("#login-error")).to_be_visible()
+    page.fill("#login-name", "officer-ent")
+    page.fill("#login-password", "ent-pass-1")
+    page.click("#login-button")
+    page.goto(base_url + "/")
+    expect(page.locator("#whoami")).to_contain_text("officer-ent")
+    page.goto(base_url + f"/enterprises/{_some_enterprise(demo_engine)}")  # own record: allowed
+    expect(page.locator("#ent-name")).to_be_visible()
+    resp = page.goto(base_url + "/enterprises")  # the search of all firms: forbidden for an enterprise
+    assert resp is not None and resp.status == 403
+    expect(page.locator("#error-detail")).to_contain_text("角色")
+    page.screenshot(path=str(SHOTS / "forbidden.png"), full_page=True)
+    page.goto(base_url + "/")
+    page.click("#logout-button")
+    expect(page.locator("#login-link")).to_be_visible()
+    page.goto(base_url + "/login")
+    page.fill("#login-name", "admin")
+    page.fill("#login-password", ADMIN_PASSWORD)
+    page.click("#login-button")
+    expect(page.locator("#whoami")).to_contain_text("admin")
+
+
+def _some_enterprise(engine: Engine) -> str:
+    from sqlalchemy import select
+
+    from chainatlas import db
+
+    with engine.connect() as conn:
+        return str(conn.execute(select(db.enterprise.c.uscc).order_by(db.enterprise.c.uscc).limit(1)).scalar_one())
 
 
 def test_overview_search_and_profile(page: Page, base_url: str) -> None:

@@ -12,10 +12,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import polars as pl
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Engine, func, select
 
 from chainatlas import db

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chainatlas import __version__
 from chainatlas.settings import get_settings
-from chainatlas.web import api, api_analysis, pages, pages_analysis
-from chainatlas.web.auth import authorize
+from chainatlas.web import account, api, api_analysis, pages, pages_analysis
+from chainatlas.web.auth import AuditMiddleware, authorize
 
 VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
 
@@ -22,10 +26,26 @@ def create_app() -> FastAPI:
         description="产业链图谱平台接口 / ChainAtlas industrial-chain atlas API. All demo data are fictional (示例).",
         dependencies=[Depends(authorize)],
     )
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # a signed-out visitor of a page is sent to the sign-in page; the API answers with JSON
+        wants_html = "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
+        if exc.status_code == 401 and wants_html and request.method == "GET":
+            return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+        if wants_html:
+            from chainatlas.web.pages import render
+
+            page = render(request, "error.html", {"status": exc.status_code, "detail": str(exc.detail)}, fmt="html")
+            page.status_code = exc.status_code
+            return page
+        return await http_exception_handler(request, exc)
+
+    app.include_router(account.router)
     app.include_router(api.router)
     app.include_router(api_analysis.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
+    app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
         folder = settings.assets_dir / sub

@@ -1,26 +1,118 @@
-"""The one authorization dependency every route passes through.
+"""The one authorization dependency every route passes through (and the audit middleware).
 
-For now it lets everyone in as an anonymous administrator; the access-control issue replaces the body
-of :func:`authorize` (principals from session or token, roles, grants) without touching the routes.
+Who: an API token (``Authorization: Bearer …``) or a web session cookie; nobody → the ``public`` role.
+What: the route's :data:`~chainatlas.governance.policy.POLICIES` entry — a route without one is refused.
+Own data: an enterprise account passes only when the route's ``own`` parameter is its USCC.
+Forms: state-changing requests made with a session cookie must carry the session's CSRF token.
+Record: reads of non-public data and all writes are appended to the hash-chained audit log.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from chainatlas import db
+from chainatlas.governance import audit
+from chainatlas.governance.policy import Access, policy_for
+from chainatlas.governance.principals import (
+    PUBLIC,
+    Principal,
+    Role,
+    principal_for_session,
+    principal_for_token,
+)
+
+SESSION_COOKIE = "ca_session"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+__all__ = ["SESSION_COOKIE", "AuditMiddleware", "Principal", "authorize", "current_principal"]
 
 
-@dataclass(frozen=True)
-class Principal:
-    name: str
-    role: str
+def current_principal(request: Request) -> tuple[Principal, str | None, bool]:
+    """(principal, CSRF token of the session or None, whether a token authenticated the request)."""
+    if hasattr(request.state, "principal"):
+        return request.state.principal, getattr(request.state, "csrf", None), getattr(request.state, "by_token", False)
+    engine = db.get_engine()
+    header = request.headers.get("authorization", "")
+    principal, csrf, by_token = PUBLIC, None, False
+    if header.lower().startswith("bearer "):
+        found = principal_for_token(engine, header[7:].strip())
+        if found is None:
+            raise HTTPException(401, "invalid, expired or revoked token / 令牌无效、过期或已吊销")
+        principal, by_token = found, True
+    elif sid := request.cookies.get(SESSION_COOKIE):
+        session = principal_for_session(engine, sid)
+        if session is not None:
+            principal, csrf = session
+    request.state.principal, request.state.csrf, request.state.by_token = principal, csrf, by_token
+    return principal, csrf, by_token
 
 
-ANONYMOUS = Principal("anonymous", "admin")
+def _params(request: Request) -> dict[str, Any]:
+    return {**dict(request.query_params), **dict(request.path_params)}
 
 
-def authorize(request: Request) -> Principal:
-    principal = ANONYMOUS
-    request.state.principal = principal
+async def authorize(request: Request) -> Principal:
+    principal, csrf, by_token = current_principal(request)
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    access = policy_for(request.method, path)
+    request.state.audit = None
+    if access is None:
+        raise HTTPException(403, f"no access policy for {request.method} {path} / 此路由未声明访问策略")
+    if not access.allows(principal.role):
+        _note(request, principal, access, path, "denied")
+        if principal.role == Role.public:
+            raise HTTPException(401, "sign in required / 请先登录")
+        raise HTTPException(403, "not allowed for your role / 您的角色无权访问")
+    if principal.role == Role.enterprise and access.own:
+        params = _params(request)
+        given = [params[p] for p in access.own if params.get(p)]
+        if not any(v == principal.enterprise_uscc for v in given):
+            _note(request, principal, access, path, "denied")
+            raise HTTPException(403, "an enterprise account can read only its own data / 企业账户只能访问本企业数据")
+    if request.method in UNSAFE and not by_token and principal.role != Role.public:
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            sent = (await request.form()).get("csrf_token")  # type: ignore[assignment]
+        if not csrf or sent != csrf:
+            _note(request, principal, access, path, "denied-csrf")
+            raise HTTPException(403, "missing or wrong CSRF token / 表单校验失败，请刷新页面后重试")
+    if access.dataset is not None or access.write:
+        _note(request, principal, access, path, "allowed")
     return principal
+
+
+def _note(request: Request, principal: Principal, access: Access, path: str, outcome: str) -> None:
+    request.state.audit = {"actor": principal.name, "role": principal.role.value, "action": f"{request.method} {path}",
+                           "params": _params(request), "dataset": access.dataset, "outcome": outcome,
+                           "purpose": request.headers.get("x-purpose")}
+
+
+class AuditMiddleware(BaseHTTPMiddleware):
+    """Writes the audit record noted by :func:`authorize`, with the response status."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        try:
+            response = await call_next(request)
+        except Exception:
+            self._write(request, 500, None)
+            raise
+        rows = response.headers.get("x-row-count")
+        self._write(request, response.status_code, int(rows) if rows and rows.isdigit() else None)
+        return response
+
+    @staticmethod
+    def _write(request: Request, status: int, rows: int | None) -> None:
+        note = getattr(request.state, "audit", None)
+        if not note:
+            return
+        outcome = note["outcome"] if note["outcome"] != "allowed" else ("ok" if status < 400 else f"error-{status}")
+        audit.record(db.get_engine(), actor=note["actor"], role=note["role"], action=note["action"],
+                     params=json.loads(json.dumps(note["params"], default=str)), dataset=note["dataset"],
+                     outcome=outcome, rows=rows, purpose=note["purpose"])

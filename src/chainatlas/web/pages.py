@@ -19,6 +19,7 @@ from chainatlas.exchange.spec import TABLES
 from chainatlas.registry import queries
 from chainatlas.settings import get_settings
 from chainatlas.web.api import save_uploads
+from chainatlas.web.auth import current_principal
 from chainatlas.web.i18n import language, translator
 from chainatlas.web.tabular import table_response
 
@@ -32,7 +33,9 @@ def render(request: Request, name: str, data: dict[str, Any], fmt: str | None = 
     if (fmt or request.query_params.get("format")) == "json":
         return JSONResponse(jsonable_encoder(data))
     lang = language(request)
+    principal, csrf, _ = current_principal(request)
     resp = templates.TemplateResponse(request, name, {"data": data, "t": translator(lang), "lang": lang,
+                                                      "principal": principal, "csrf": csrf or "",
                                                       "flag_zh": queries.FLAG_ZH, "query": dict(request.query_params),
                                                       "labels": COLUMN_ZH})
     if "lang" in request.query_params:

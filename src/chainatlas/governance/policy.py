@@ -1,0 +1,85 @@
+"""Route access policies: which roles may call each route, which dataset it touches, and the parameter
+that binds an enterprise account to its own data. Declared once here; enforced for every route by
+:func:`chainatlas.web.auth.authorize`; a route without a policy is refused (fail closed), and
+``tests/governance/test_matrix.py`` checks every route of the application against this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chainatlas.governance.principals import Role
+
+ALL = frozenset(Role)
+SIGNED_IN = frozenset({Role.admin, Role.analyst, Role.department, Role.enterprise})
+OFFICIALS = frozenset({Role.admin, Role.analyst, Role.department})
+ANALYSTS = frozenset({Role.admin, Role.analyst})
+ADMIN = frozenset({Role.admin})
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[Role]
+    dataset: str | None = None  # what is read or written (for the audit log); None = public material
+    own: tuple[str, ...] = ()  # parameters of which one must be the enterprise account's own USCC
+    write: bool = False
+
+    def allows(self, role: Role) -> bool:
+        return role == Role.admin or role in self.roles
+
+
+def _own(*params: str) -> tuple[str, ...]:
+    return params
+
+
+POLICIES: dict[tuple[str, str], Access] = {
+    # public material: no data rows, no values of single firms
+    ("GET", "/"): Access(ALL),
+    ("GET", "/login"): Access(ALL),
+    ("POST", "/login"): Access(ALL),
+    ("POST", "/logout"): Access(ALL),
+    ("GET", "/docs"): Access(ALL),
+    ("GET", "/docs/oauth2-redirect"): Access(ALL),
+    ("GET", "/redoc"): Access(ALL),
+    ("GET", "/openapi.json"): Access(ALL),
+    ("GET", "/api/v1/overview"): Access(ALL),
+    ("GET", "/api/v1/chains"): Access(ALL),
+    ("GET", "/api/v1/chains/{chain_id}"): Access(ALL),
+    ("GET", "/api/v1/spec/{table}.schema.json"): Access(ALL),
+    ("GET", "/api/v1/me"): Access(ALL),
+    # the atlas: aggregates over firms' purchases — signed-in users
+    ("GET", "/chains"): Access(SIGNED_IN, "supply_links"),
+    ("GET", "/chains/{chain_id}"): Access(SIGNED_IN, "supply_links"),
+    ("GET", "/api/v1/chains/{chain_id}/atlas"): Access(SIGNED_IN, "supply_links"),
+    # rows of enterprises and their links: officials; an enterprise only its own
+    ("GET", "/enterprises"): Access(OFFICIALS, "enterprises"),
+    ("GET", "/api/v1/enterprises"): Access(OFFICIALS, "enterprises"),
+    ("GET", "/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc")),
+    ("GET", "/api/v1/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc")),
+    ("GET", "/api/v1/supply-links"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("supplier", "buyer")),
+    ("GET", "/api/v1/placements"): Access(OFFICIALS, "placements"),
+    ("GET", "/api/v1/supporting-rate"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("buyer")),
+    ("GET", "/api/v1/supporting-rate/multi-tier"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("buyer")),
+    ("GET", "/api/v1/leaders"): Access(OFFICIALS, "supply_links"),
+    ("GET", "/leaders/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc")),
+    # attraction targets: investment-attraction officers (analysts)
+    ("GET", "/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links"),
+    ("GET", "/api/v1/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links"),
+    # writes
+    ("GET", "/import"): Access(OFFICIALS, "imports"),
+    ("POST", "/import"): Access(OFFICIALS, "imports", write=True),
+    ("POST", "/import/{token}/confirm"): Access(OFFICIALS, "imports", write=True),
+    ("POST", "/api/v1/imports"): Access(OFFICIALS, "imports", write=True),
+    ("POST", "/api/v1/placements/overrides"): Access(ANALYSTS, "placements", write=True),
+    ("POST", "/api/v1/placements/run"): Access(ANALYSTS, "placements", write=True),
+    ("POST", "/enterprises/{uscc}/placements"): Access(ANALYSTS, "placements", write=True),
+    # audit
+    ("GET", "/audit"): Access(ADMIN, "audit"),
+    ("GET", "/api/v1/audit"): Access(ADMIN, "audit"),
+}
+
+
+def policy_for(method: str, path: str) -> Access | None:
+    if method == "HEAD":
+        method = "GET"
+    return POLICIES.get((method, path))

@@ -1,0 +1,82 @@
+"""Sign-in, sign-out, who-am-I and the audit page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from chainatlas import db
+from chainatlas.governance import audit
+from chainatlas.governance.principals import LoginError, Principal, login, logout
+from chainatlas.settings import get_settings
+from chainatlas.web.auth import SESSION_COOKIE, authorize
+from chainatlas.web.i18n import language
+from chainatlas.web.pages import render
+
+router = APIRouter()
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_submit(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
+                 next: Annotated[str, Form()] = "/") -> Response:
+    try:
+        principal, sid, _csrf = login(db.get_engine(), name, password)
+    except LoginError as exc:
+        audit.record(db.get_engine(), actor=name[:100], role="public", action="POST /login", outcome="denied")
+        resp = render(request, "login.html", {"next": _safe_next(next), "error": exc.zh if language(request) == "zh" else exc.en})
+        resp.status_code = 401
+        return resp
+    audit.record(db.get_engine(), actor=principal.name, role=principal.role.value, action="POST /login", outcome="ok")
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", secure=get_settings().secure_cookies,
+                    max_age=8 * 3600)
+    return resp
+
+
+@router.post("/logout", include_in_schema=False)
+def logout_submit(request: Request) -> Response:
+    if sid := request.cookies.get(SESSION_COOKIE):
+        logout(db.get_engine(), sid)
+    resp = RedirectResponse("/", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE)
+    return resp
+
+
+@router.get("/api/v1/me", summary="The signed-in principal (public when not signed in)", tags=["v1"])
+def me(principal: Annotated[Principal, Depends(authorize)]) -> dict[str, Any]:
+    return {"name": principal.name, "role": principal.role.value, "enterprise_uscc": principal.enterprise_uscc,
+            "department": principal.department}
+
+
+def _records(start: str | None, end: str | None, limit: int) -> list[dict[str, Any]]:
+    s = dt.datetime.fromisoformat(start) if start else None
+    e = dt.datetime.fromisoformat(end) if end else None
+    out = list(audit.iter_records(db.get_engine(), s, e))
+    return out[-limit:]
+
+
+@router.get("/api/v1/audit", summary="Audit records (admins)", tags=["v1"])
+def audit_api(start: str | None = None, end: str | None = None, limit: int = 500) -> Any:
+    v = audit.verify(db.get_engine())
+    return jsonable_encoder({"verified": v.ok, "first_broken": v.first_broken, "reason": v.reason,
+                             "records": _records(start, end, limit)})
+
+
+@router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+def audit_page(request: Request, start: str | None = None, end: str | None = None) -> Response:
+    v = audit.verify(db.get_engine())
+    return render(request, "audit.html", {"verified": v.ok, "first_broken": v.first_broken, "reason": v.reason,
+                                          "records": list(reversed(_records(start, end, 300)))})
