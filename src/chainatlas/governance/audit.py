@@ -45,7 +45,8 @@ def record(engine: Engine, *, actor: str, role: str, action: str, params: dict[s
     with _lock, engine.begin() as conn:
         last = conn.execute(select(a.c.id, a.c.hash).order_by(a.c.id.desc()).limit(1)).first()
         prev = last.hash if last else GENESIS
-        rec = {"id": (last.id + 1) if last else 1, "ts": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        new_id = (int(last.id) + 1) if last else 1
+        rec: dict[str, Any] = {"id": new_id, "ts": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
                "actor": actor, "role": role, "action": action[:200], "purpose": purpose, "grant_id": grant_id,
                "dataset": dataset, "params": json.dumps(params or {}, ensure_ascii=False, sort_keys=True, default=str),
                "rows": rows, "outcome": outcome}
@@ -53,8 +54,8 @@ def record(engine: Engine, *, actor: str, role: str, action: str, params: dict[s
         conn.execute(a.insert().values(**rec, prev_hash=prev, hash=h))
     head = _head_file(engine)
     head.parent.mkdir(parents=True, exist_ok=True)
-    head.write_text(json.dumps({"id": rec["id"], "hash": h}), encoding="utf-8")
-    return int(rec["id"])
+    head.write_text(json.dumps({"id": new_id, "hash": h}), encoding="utf-8")
+    return new_id
 
 
 @dataclass
