@@ -129,27 +129,37 @@ class LoginError(Exception):
 
 
 def login(engine: Engine, name: str, password: str) -> tuple[Principal, str, str]:
-    """Check a password; returns the principal, a new session id (for the cookie) and its CSRF token."""
+    """Check a password; returns the principal, a new session id (for the cookie) and its CSRF token.
+
+    A failure is counted (and the account locked after ``MAX_FAILURES``) in a committed transaction before the
+    error is raised, so the count survives the failed request.
+    """
     p = db.principal
+    failure: LoginError | None = None
     with engine.begin() as conn:
         row = conn.execute(select(p).where(p.c.name == name)).first()
         now = _now()
         if row is None or not row.active or not row.password_hash:
             _hasher.hash(password)  # same work whether or not the account exists
-            raise LoginError("用户名或密码错误", "wrong user name or password")
-        if row.locked_until and row.locked_until > now:
-            raise LoginError("账户已锁定，请稍后再试", "account locked; try again later")
-        try:
-            _hasher.verify(row.password_hash, password)
-        except VerifyMismatchError:
-            failures = row.failed_logins + 1
-            locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-            conn.execute(update(p).where(p.c.id == row.id).values(failed_logins=0 if locked else failures, locked_until=locked))
-            raise LoginError("用户名或密码错误", "wrong user name or password") from None
-        conn.execute(update(p).where(p.c.id == row.id).values(failed_logins=0, locked_until=None))
-        sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-        conn.execute(db.web_session.insert().values(id_hash=_sha(sid), principal_id=row.id, csrf_token=csrf, created_at=now,
-                                                    expires_at=now + dt.timedelta(hours=SESSION_HOURS)))
+            failure = LoginError("用户名或密码错误", "wrong user name or password")
+        elif row.locked_until and row.locked_until > now:
+            failure = LoginError("账户已锁定，请稍后再试", "account locked; try again later")
+        else:
+            try:
+                _hasher.verify(row.password_hash, password)
+            except VerifyMismatchError:
+                failures = row.failed_logins + 1
+                locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+                conn.execute(update(p).where(p.c.id == row.id).values(failed_logins=0 if locked else failures, locked_until=locked))
+                failure = LoginError("用户名或密码错误", "wrong user name or password")
+        if failure is None:
+            assert row is not None
+            conn.execute(update(p).where(p.c.id == row.id).values(failed_logins=0, locked_until=None))
+            sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+            conn.execute(db.web_session.insert().values(id_hash=_sha(sid), principal_id=row.id, csrf_token=csrf,
+                                                        created_at=now, expires_at=now + dt.timedelta(hours=SESSION_HOURS)))
+    if failure is not None or row is None:
+        raise failure or LoginError("用户名或密码错误", "wrong user name or password")
     return _principal(row), sid, csrf
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -61,22 +61,21 @@ def me(principal: Annotated[Principal, Depends(authorize)]) -> dict[str, Any]:
             "department": principal.department}
 
 
-def _records(start: str | None, end: str | None, limit: int) -> list[dict[str, Any]]:
-    s = dt.datetime.fromisoformat(start) if start else None
-    e = dt.datetime.fromisoformat(end) if end else None
-    out = list(audit.iter_records(db.get_engine(), s, e))
-    return out[-limit:]
+def _records(start: dt.datetime | None, end: dt.datetime | None, limit: int) -> list[dict[str, Any]]:
+    out = list(audit.iter_records(db.get_engine(), start, end))
+    return out[-limit:] if limit > 0 else []
 
 
 @router.get("/api/v1/audit", summary="Audit records (admins)", tags=["v1"])
-def audit_api(start: str | None = None, end: str | None = None, limit: int = 500) -> Any:
+def audit_api(start: dt.datetime | None = None, end: dt.datetime | None = None,
+              limit: Annotated[int, Query(ge=1, le=100_000)] = 500) -> Any:
     v = audit.verify(db.get_engine())
     return jsonable_encoder({"verified": v.ok, "first_broken": v.first_broken, "reason": v.reason,
                              "records": _records(start, end, limit)})
 
 
 @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
-def audit_page(request: Request, start: str | None = None, end: str | None = None) -> Response:
+def audit_page(request: Request, start: dt.datetime | None = None, end: dt.datetime | None = None) -> Response:
     v = audit.verify(db.get_engine())
     return render(request, "audit.html", {"verified": v.ok, "first_broken": v.first_broken, "reason": v.reason,
                                           "records": list(reversed(_records(start, end, 300)))})

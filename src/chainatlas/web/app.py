@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 
 from chainatlas import __version__
 from chainatlas.settings import get_settings
@@ -17,6 +20,15 @@ from chainatlas.web import account, api, api_analysis, pages, pages_analysis
 from chainatlas.web.auth import AuditMiddleware, authorize
 
 VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
+
+
+def api_routes(routes: list[BaseRoute]) -> Iterator[APIRoute]:
+    """Every API route of an application, through included routers (the authorization matrix walks these)."""
+    for r in routes:
+        if isinstance(r, APIRoute):
+            yield r
+        elif hasattr(r, "original_router"):
+            yield from api_routes(r.original_router.routes)
 
 
 def create_app() -> FastAPI:

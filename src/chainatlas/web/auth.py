@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -91,7 +92,7 @@ async def authorize(request: Request) -> Principal:
 def _note(request: Request, principal: Principal, access: Access, path: str, outcome: str) -> None:
     request.state.audit = {"actor": principal.name, "role": principal.role.value, "action": f"{request.method} {path}",
                            "params": _params(request), "dataset": access.dataset, "outcome": outcome,
-                           "purpose": request.headers.get("x-purpose")}
+                           "purpose": request.query_params.get("purpose") or unquote(request.headers.get("x-purpose", "")) or None}
 
 
 class AuditMiddleware(BaseHTTPMiddleware):
