@@ -4,7 +4,7 @@ ChainAtlas: a Polars snapshot built from the demo city's Parquet files (cold = l
 on the loaded snapshot). Baseline, same run: a straightforward pandas + NetworkX implementation of the same
 figures (per-segment and per-leader filtering, the chain DAG in NetworkX). Results are checked equal.
 
-    .venv/bin/python benchmarks/bench_atlas.py --scale m [--runs 5]
+    .venv/bin/python benchmarks/bench_atlas.py --scale m [--runs 3] [--warm 3]
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def segments_frame() -> pl.DataFrame:
         "code", "chain_id", "name_zh", "name_en", "stage", "is_key", "feeds_into")
 
 
-def ours(scale: str) -> dict[str, object]:
+def ours(scale: str, reps: int = 3) -> dict[str, object]:
     from chainatlas.analysis.atlas import chain_atlas
     from chainatlas.analysis.snapshot import from_files
     from chainatlas.analysis.supporting_rate import leaders_rates
@@ -71,7 +71,7 @@ def ours(scale: str) -> dict[str, object]:
         out = fn()
         cold = time.perf_counter() - t
         warm = []
-        for _ in range(3):
+        for _ in range(reps):
             t = time.perf_counter()
             fn()
             warm.append(time.perf_counter() - t)
@@ -84,7 +84,7 @@ def ours(scale: str) -> dict[str, object]:
     return res
 
 
-def baseline(scale: str) -> dict[str, object]:
+def baseline(scale: str, reps: int = 3) -> dict[str, object]:
     import networkx as nx
     import pandas as pd
 
@@ -139,7 +139,7 @@ def baseline(scale: str) -> dict[str, object]:
         out = fn()
         cold = time.perf_counter() - t
         warm = []
-        for _ in range(3):
+        for _ in range(reps):
             t = time.perf_counter()
             fn()
             warm.append(time.perf_counter() - t)
@@ -156,16 +156,17 @@ def main() -> None:
     ap.add_argument("--scale", default="m")
     ap.add_argument("--child", default=None)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--warm", type=int, default=3, help="warm repetitions per task (median)")
     args = ap.parse_args()
     if args.child:
-        out = (ours if args.child == "ours" else baseline)(args.scale)
+        out = (ours if args.child == "ours" else baseline)(args.scale, args.warm)
         print(json.dumps(out, default=str))
         return
     links_file(args.scale)
     runs: dict[str, list[dict[str, object]]] = {"ours": [], "baseline": []}
     for _ in range(args.runs):
         for impl in ("ours", "baseline"):
-            proc = subprocess.run([sys.executable, __file__, "--scale", args.scale, "--child", impl], check=True,
+            proc = subprocess.run([sys.executable, __file__, "--scale", args.scale, "--child", impl, "--warm", str(args.warm)], check=True,
                                   capture_output=True, text=True)
             runs[impl].append(json.loads(proc.stdout.strip().splitlines()[-1]))
     a, b = runs["ours"][0], runs["baseline"][0]
