@@ -109,6 +109,9 @@ def import_(
         report = import_files(files, table=table, dry_run=dry_run, skip_invalid=skip_invalid, keep_lines=keep_lines,
                               encoding=encoding, period=period, engine=_engine(),
                               progress=lambda n, label: bar.update(task, advance=n, description=label))
+    if not dry_run:
+        _cli_audit("import", {"files": [str(f) for f in files], "rows": report.rows, "written": report.written},
+                   outcome="ok" if report.ok else "refused", dataset="imports")
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str, indent=1))
     else:
@@ -145,6 +148,7 @@ def export(
     from chainatlas.exchange.export import export_table
 
     n = export_table(_engine(), table, fmt, output, headers)
+    _cli_audit("export", {"table": table, "format": fmt, "output": str(output), "rows": n}, dataset=table)
     console.print(f"已导出 / exported {n} 行/rows → {output}")
 
 

@@ -232,6 +232,24 @@ web_session = Table(
     Column("expires_at", DateTime, nullable=False),
 )
 
+data_grant = Table(
+    "data_grant",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("grantee", String(100), nullable=False, index=True),
+    Column("dataset", String(40), nullable=False),
+    Column("fields", Text, nullable=False, comment='JSON list; ["*"] = all fields'),
+    Column("row_filter", Text, nullable=False, comment='JSON, e.g. {"region_prefix": "4101"}'),
+    Column("purpose", String(40), nullable=False),
+    Column("purpose_note", Text, nullable=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("status", String(12), nullable=False, comment="requested / approved / rejected / revoked"),
+    Column("requested_at", DateTime, nullable=False),
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -40,7 +40,7 @@ def test_passwords_are_hashed_with_argon2(engine: Engine) -> None:
 
 def test_token_expiry_and_revocation(demo_engine: Engine) -> None:
     client = TestClient(create_app())
-    add_user(demo_engine, "machine-1", "analyst")
+    add_user(demo_engine, "machine-1", "department", department="market_supervision")  # owns enterprises
     good = issue_token(demo_engine, "machine-1")
     expired = issue_token(demo_engine, "machine-1", days=-1)
     assert client.get("/api/v1/enterprises", headers={"Authorization": f"Bearer {good}"}).status_code == 200

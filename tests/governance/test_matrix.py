@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from chainatlas import db
+from chainatlas.governance.catalogue import row_access
 from chainatlas.governance.policy import policy_for
-from chainatlas.governance.principals import Role, add_user, issue_token
+from chainatlas.governance.principals import PUBLIC, Role, add_user, issue_token, principal_for_token
 from chainatlas.web.app import api_routes, create_app
 
 
@@ -47,15 +48,25 @@ def test_every_route_has_a_policy() -> None:
 def test_route_by_role(world: dict[str, object], method: str, path: str) -> None:
     client: TestClient = world["client"]  # type: ignore[assignment]
     tokens: dict[Role, str] = world["tokens"]  # type: ignore[assignment]
-    fill = {"uscc": world["a"], "chain_id": "nev", "table": "enterprises", "token": "0123456789abcdef"}
+    fill = {"uscc": world["a"], "chain_id": "nev", "table": "enterprises", "token": "0123456789abcdef", "grant_id": "999999",
+            "decision": "approve"}
     url = re.sub(r"\{(\w+)\}", lambda m: str(fill[m.group(1)]), path)
     policy = policy_for(method, path)
     assert policy is not None
+    engine = db.get_engine()
     for role in Role:
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
         resp = client.request(method, url, headers=headers)
-        own_ok = role != Role.enterprise or not policy.own or any(p in fill and fill[p] == world["a"] for p in policy.own)
-        allowed = policy.allows(role) and own_ok
+        principal = principal_for_token(engine, tokens[role]) if role in tokens else PUBLIC
+        assert principal is not None
+        rows = policy.rows or any(p in fill for p in policy.rows_if)
+        if role == Role.enterprise and policy.own and rows:
+            data_ok = any(p in fill and fill[p] == world["a"] for p in policy.own)
+        elif policy.dataset and rows:
+            data_ok = row_access(engine, principal, policy.dataset).allowed
+        else:
+            data_ok = True
+        allowed = policy.allows(role) and data_ok
         denied = resp.status_code in (401, 403)
         assert denied != allowed, f"{method} {path} as {role.value}: {resp.status_code}"
         if not allowed:

@@ -96,13 +96,16 @@ def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None 
         pl.col("value_yuan").sum().alias("inputs_value_yuan"),
         pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("inputs_local_value_yuan"),
         pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers_serving"),
+        pl.col("supplier_uscc").n_unique().alias("inputs_suppliers"),
+        pl.col("buyer_uscc").n_unique().alias("inputs_buyers"),
     )
     table = (segs.select("code", "name_zh", "name_en", "stage", "is_key", "feeds_into")
              .join(base, left_on="code", right_on="segment_code", how="left")
              .join(inputs, left_on="code", right_on="segment_code", how="left")
              .with_columns(pl.col(c).fill_null(0) for c in ("local_enterprises", "above_scale", "srdi_or_little_giant",
                                                             "chain_leaders", "output_value_yuan", "inputs_value_yuan",
-                                                            "inputs_local_value_yuan", "local_suppliers_serving")))
+                                                            "inputs_local_value_yuan", "local_suppliers_serving",
+                                                            "inputs_suppliers", "inputs_buyers")))
     rows = []
     for r in table.iter_rows(named=True):
         share = r["inputs_local_value_yuan"] / r["inputs_value_yuan"] if r["inputs_value_yuan"] else None
@@ -120,7 +123,10 @@ def segment_flows(snap: Snapshot, chain_id: str, *, home: str, period: str | Non
     links = chain_frames(snap, chain_id, home)["links"].filter((pl.col("period") == period) & pl.col("to_segment").is_not_null())
     flows = (links.group_by(pl.col("segment_code").alias("from_segment"), "to_segment")
              .agg(pl.col("value_yuan").sum().alias("value_yuan"),
-                  pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("local_value_yuan"))
+                  pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("local_value_yuan"),
+                  pl.col("supplier_uscc").n_unique().alias("suppliers"),
+                  pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers"),
+                  pl.col("buyer_uscc").n_unique().alias("buyers"))
              .with_columns((pl.col("local_value_yuan") / pl.col("value_yuan")).alias("local_share"))
              .filter(pl.col("from_segment") != pl.col("to_segment"))
              .sort(["from_segment", "to_segment"]))

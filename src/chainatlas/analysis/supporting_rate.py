@@ -56,8 +56,17 @@ def rate_table(links: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     >>> df = pl.DataFrame({"period": ["2025"] * 3, "value_yuan": [30.0, 50.0, 20.0], "supplier_local": [True, False, True]})
     >>> rate_table(df, ["period"]).row(0)
     ('2025', 50.0, 100.0, 0.5)
+
+    With buyer and supplier columns the table also counts the distinct buyers, suppliers and local suppliers
+    behind each cell (for small-cell suppression).
     """
     out = links.group_by(by).agg(
+        pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("numerator"),
+        pl.col("value_yuan").sum().alias("denominator"),
+        pl.col("buyer_uscc").n_unique().alias("buyers"),
+        pl.col("supplier_uscc").n_unique().alias("suppliers"),
+        pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers"),
+    ) if "buyer_uscc" in links.columns else links.group_by(by).agg(
         pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("numerator"),
         pl.col("value_yuan").sum().alias("denominator"),
     )

@@ -23,6 +23,8 @@ class Access:
     dataset: str | None = None  # what is read or written (for the audit log); None = public material
     own: tuple[str, ...] = ()  # parameters of which one must be the enterprise account's own USCC
     write: bool = False
+    rows: bool = False  # reads rows of ``dataset``: beyond the role's defaults a grant is needed
+    rows_if: tuple[str, ...] = ()  # …only when one of these parameters is given (else an aggregate)
 
     def allows(self, role: Role) -> bool:
         return role == Role.admin or role in self.roles
@@ -47,24 +49,30 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/chains/{chain_id}"): Access(ALL),
     ("GET", "/api/v1/spec/{table}.schema.json"): Access(ALL),
     ("GET", "/api/v1/me"): Access(ALL),
-    # the atlas: aggregates over firms' purchases — signed-in users
-    ("GET", "/chains"): Access(SIGNED_IN, "supply_links"),
-    ("GET", "/chains/{chain_id}"): Access(SIGNED_IN, "supply_links"),
-    ("GET", "/api/v1/chains/{chain_id}/atlas"): Access(SIGNED_IN, "supply_links"),
-    # rows of enterprises and their links: officials; an enterprise only its own
-    ("GET", "/enterprises"): Access(OFFICIALS, "enterprises"),
-    ("GET", "/api/v1/enterprises"): Access(OFFICIALS, "enterprises"),
-    ("GET", "/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc")),
-    ("GET", "/api/v1/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc")),
-    ("GET", "/api/v1/supply-links"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("supplier", "buyer")),
-    ("GET", "/api/v1/placements"): Access(OFFICIALS, "placements"),
-    ("GET", "/api/v1/supporting-rate"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("buyer")),
-    ("GET", "/api/v1/supporting-rate/multi-tier"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("buyer")),
-    ("GET", "/api/v1/leaders"): Access(OFFICIALS, "supply_links"),
-    ("GET", "/leaders/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc")),
-    # attraction targets: investment-attraction officers (analysts)
-    ("GET", "/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links"),
-    ("GET", "/api/v1/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links"),
+    # the atlas and chain-level rates: aggregates, open to all; cells resting on fewer than 3 enterprises
+    # are suppressed for anyone without row access to supply links (see web/suppression.py)
+    ("GET", "/chains"): Access(ALL),
+    ("GET", "/chains/{chain_id}"): Access(ALL, "supply_links"),
+    ("GET", "/api/v1/chains/{chain_id}/atlas"): Access(ALL, "supply_links"),
+    ("GET", "/api/v1/catalogue"): Access(ALL),
+    # rows of enterprises and their links: officials by grant (or as the dataset's owner); an enterprise its own
+    ("GET", "/enterprises"): Access(OFFICIALS, "enterprises", rows=True),
+    ("GET", "/api/v1/enterprises"): Access(OFFICIALS, "enterprises", rows=True),
+    ("GET", "/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc"), rows=True),
+    ("GET", "/api/v1/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc"), rows=True),
+    ("GET", "/api/v1/supply-links"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("supplier", "buyer"), rows=True),
+    ("GET", "/api/v1/placements"): Access(OFFICIALS, "placements", rows=True),
+    ("GET", "/api/v1/supporting-rate"): Access(ALL, "supply_links", _own("buyer"), rows_if=("buyer",)),
+    ("GET", "/api/v1/supporting-rate/multi-tier"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("buyer"), rows=True),
+    ("GET", "/api/v1/leaders"): Access(OFFICIALS, "supply_links", rows=True),
+    ("GET", "/leaders/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
+    # attraction targets: investment-attraction officers (analysts), by grant on supply links
+    ("GET", "/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links", rows=True),
+    ("GET", "/api/v1/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links", rows=True),
+    # grants: anyone signed in requests; the owner department (or an admin) decides
+    ("GET", "/api/v1/grants"): Access(SIGNED_IN, "grants"),
+    ("POST", "/api/v1/grants"): Access(SIGNED_IN, "grants", write=True),
+    ("POST", "/api/v1/grants/{grant_id}/{decision}"): Access(frozenset({Role.department}), "grants", write=True),
     # writes
     ("GET", "/import"): Access(OFFICIALS, "imports"),
     ("POST", "/import"): Access(OFFICIALS, "imports", write=True),

@@ -33,7 +33,7 @@ def enterprises(
     q: str | None = None, region: Annotated[str | None, Query(description="division-code prefix, e.g. 4101")] = None,
     industry: str | None = None, segment: str | None = None, chain: str | None = None,
     flag: Annotated[list[str] | None, Query(description="is_srdi, is_little_giant, is_chain_leader …")] = None,
-    page: int = 1, per_page: int = 50,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
     try:
         return queries.search_enterprises(_engine(), q=q, region=region, industry=industry, segment=segment, chain=chain,
@@ -65,7 +65,8 @@ def chain(chain_id: str) -> dict[str, Any]:
 
 @router.get("/supply-links", summary="Supply links (供应关系)")
 def supply_links(supplier: str | None = None, buyer: str | None = None, period: str | None = None,
-                 segment: str | None = None, page: int = 1, per_page: int = 100) -> dict[str, Any]:
+                 segment: str | None = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+                 per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     return queries.list_supply_links(_engine(), supplier=supplier, buyer=buyer, period=period, segment=segment,
                                      page=page, per_page=per_page)
 

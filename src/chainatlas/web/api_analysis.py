@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -14,10 +15,12 @@ from chainatlas.analysis import reports
 from chainatlas.analysis.atlas import chain_atlas
 from chainatlas.analysis.snapshot import load_snapshot
 from chainatlas.analysis.supporting_rate import leaders_rates, multi_tier_rate, supporting_rate
+from chainatlas.analysis.suppression import suppress_atlas, suppress_rates
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
+from chainatlas.governance import catalogue
 from chainatlas.settings import get_settings
-from chainatlas.web.auth import Principal, authorize
+from chainatlas.web.auth import Principal, authorize, has_rows
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
 Home = Annotated[str | None, Query(description="home area prefix: 4101 city, 41 province (default: settings)", pattern=r"^\d{2,6}$")]
@@ -33,21 +36,25 @@ def _xlsx(data: bytes, name: str) -> Response:
 
 
 @router.get("/chains/{chain_id}/atlas", summary="Chain atlas (产业链图谱): segments, statuses, flows")
-def atlas(chain_id: str, period: str | None = None, home: Home = None, format: str = "json") -> Any:
+def atlas(request: Request, chain_id: str, period: str | None = None, home: Home = None, format: str = "json") -> Any:
     try:
         result = chain_atlas(load_snapshot(), chain_id, home=_home(home), period=period)
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+    if not has_rows(request, "supply_links"):
+        result = suppress_atlas(result)
     if format == "xlsx":
         return _xlsx(reports.atlas_workbook(result), f"atlas-{chain_id}-{result['period']}")
     return jsonable_encoder(result)
 
 
 @router.get("/supporting-rate", summary="Local supporting rate (本地配套率): numerator, denominator, rate per period")
-def rate(chain: str | None = None, buyer: str | None = None, period: str | None = None, home: Home = None,
-         by_segment: bool = False) -> Any:
-    return jsonable_encoder(supporting_rate(load_snapshot(), home=_home(home), chain=chain, buyer=buyer, period=period,
-                                            by_segment=by_segment))
+def rate(request: Request, chain: str | None = None, buyer: str | None = None, period: str | None = None,
+         home: Home = None, by_segment: bool = False) -> Any:
+    result = supporting_rate(load_snapshot(), home=_home(home), chain=chain, buyer=buyer, period=period, by_segment=by_segment)
+    if not buyer and not has_rows(request, "supply_links"):
+        result["rows"] = suppress_rates(result["rows"])
+    return jsonable_encoder(result)
 
 
 @router.get("/supporting-rate/multi-tier", summary="Multi-tier local supporting rate of one buyer")
@@ -101,6 +108,48 @@ def create_override(body: OverrideIn, principal: Annotated[Principal, Depends(au
     try:
         return jsonable_encoder(placement.override(None, uscc=body.uscc, segment_code=body.segment_code, action=body.action,
                                                    to_segment=body.to_segment, note=body.note, actor=principal.name))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.get("/catalogue", summary="The data catalogue (数据目录): datasets, owners, classification levels")
+def get_catalogue() -> Any:
+    return {"datasets": catalogue.catalogue(), "purposes": catalogue.PURPOSES}
+
+
+class GrantIn(BaseModel):
+    dataset: str
+    purpose: str
+    note: str = ""
+    fields: list[str] | None = None
+    region_prefix: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+@router.get("/grants", summary="Grants I hold or decide on (授权)")
+def get_grants(principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    return jsonable_encoder(catalogue.list_grants(db.get_engine(), principal))
+
+
+@router.post("/grants", summary="Request a grant for rows of a dataset (申请授权)")
+def post_grant(body: GrantIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    try:
+        gid = catalogue.request_grant(db.get_engine(), principal, body.dataset, body.purpose, note=body.note, fields=body.fields,
+                                      region_prefix=body.region_prefix, valid_from=body.valid_from, valid_to=body.valid_to)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return jsonable_encoder(catalogue.grant_dict(db.get_engine(), gid))
+
+
+@router.post("/grants/{grant_id}/{decision}", summary="Approve, reject or revoke a grant (the dataset's owner)")
+def decide_grant(grant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], decision: str, principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    try:
+        return jsonable_encoder(catalogue.decide(db.get_engine(), grant_id, principal, decision))
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except PermissionError as exc:
+        raise HTTPException(403, str(exc)) from exc
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
 

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from chainatlas import db
 from chainatlas.governance import audit
+from chainatlas.governance.catalogue import row_access
 from chainatlas.governance.policy import Access, policy_for
 from chainatlas.governance.principals import (
     PUBLIC,
@@ -71,12 +72,23 @@ async def authorize(request: Request) -> Principal:
         if principal.role == Role.public:
             raise HTTPException(401, "sign in required / 请先登录")
         raise HTTPException(403, "not allowed for your role / 您的角色无权访问")
-    if principal.role == Role.enterprise and access.own:
-        params = _params(request)
+    params = _params(request)
+    if principal.role == Role.enterprise and access.own and (access.rows or any(params.get(p) for p in access.rows_if)):
         given = [params[p] for p in access.own if params.get(p)]
         if not any(v == principal.enterprise_uscc for v in given):
             _note(request, principal, access, path, "denied")
             raise HTTPException(403, "an enterprise account can read only its own data / 企业账户只能访问本企业数据")
+    elif access.dataset and (access.rows or any(params.get(p) for p in access.rows_if)):
+        ra = row_access(db.get_engine(), principal, access.dataset)
+        if not ra.allowed:
+            _note(request, principal, access, path, "denied-no-grant")
+            if principal.role == Role.public:
+                raise HTTPException(401, "sign in required / 请先登录")
+            raise HTTPException(403, f"a grant from the owner of '{access.dataset}' is required / 需数据所有方授权后访问")
+        request.state.grant_id = ra.grant_id
+        if ra.region_prefix and not _within(params, ra.region_prefix):
+            _note(request, principal, access, path, "denied-outside-grant")
+            raise HTTPException(403, f"your grant covers division {ra.region_prefix} only / 授权仅限区划 {ra.region_prefix}")
     if request.method in UNSAFE and not by_token and principal.role != Role.public:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -89,8 +101,28 @@ async def authorize(request: Request) -> Principal:
     return principal
 
 
+def _within(params: dict[str, Any], prefix: str) -> bool:
+    """Whether a request stays inside a grant's division prefix: its region filter, or the enterprises it names."""
+    from sqlalchemy import select
+
+    if params.get("region"):
+        return str(params["region"]).startswith(prefix)
+    named = [params[p] for p in ("uscc", "supplier", "buyer") if params.get(p)]
+    if not named:
+        return False
+    with db.get_engine().connect() as conn:
+        regions = dict(conn.execute(select(db.enterprise.c.uscc, db.enterprise.c.region_code).where(db.enterprise.c.uscc.in_(named))).all())
+    return any((regions.get(u) or "").startswith(prefix) for u in named)
+
+
+def has_rows(request: Request, dataset: str) -> bool:
+    """Whether the caller may see rows of ``dataset`` (decides small-cell suppression of aggregates)."""
+    principal, _, _ = current_principal(request)
+    return row_access(db.get_engine(), principal, dataset).allowed
+
+
 def _note(request: Request, principal: Principal, access: Access, path: str, outcome: str) -> None:
-    request.state.audit = {"actor": principal.name, "role": principal.role.value, "action": f"{request.method} {path}",
+    request.state.audit = {"grant_id": getattr(request.state, "grant_id", None),"actor": principal.name, "role": principal.role.value, "action": f"{request.method} {path}",
                            "params": _params(request), "dataset": access.dataset, "outcome": outcome,
                            "purpose": request.query_params.get("purpose") or unquote(request.headers.get("x-purpose", "")) or None}
 
@@ -116,4 +148,5 @@ class AuditMiddleware(BaseHTTPMiddleware):
         outcome = note["outcome"] if note["outcome"] != "allowed" else ("ok" if status < 400 else f"error-{status}")
         audit.record(db.get_engine(), actor=note["actor"], role=note["role"], action=note["action"],
                      params=json.loads(json.dumps(note["params"], default=str)), dataset=note["dataset"],
-                     outcome=outcome, rows=rows, purpose=note["purpose"])
+                     outcome=outcome, rows=rows, purpose=note["purpose"],
+                     grant_id=getattr(request.state, "grant_id", None) or note["grant_id"])

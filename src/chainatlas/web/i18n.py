@@ -64,6 +64,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "prev": {"zh": "上一页", "en": "Previous"},
     "chains": {"zh": "产业链图谱", "en": "Chain atlas"},
     "login": {"zh": "登录", "en": "Sign in"},
+    "suppressed": {"zh": "（<3家，不公开）", "en": "(< 3 firms, hidden)"},
+    "suppression_note": {"zh": "未登录或无明细授权：涉及企业少于3家的金额不予显示", "en": "Without row access, values resting on fewer than 3 enterprises are hidden"},
     "logout": {"zh": "退出", "en": "Sign out"},
     "username": {"zh": "用户名", "en": "User"},
     "password": {"zh": "密码", "en": "Password"},

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -54,7 +54,8 @@ def overview_page(request: Request) -> Response:
 
 @router.get("/enterprises", response_class=HTMLResponse)
 def enterprises_page(request: Request, q: str | None = None, region: str | None = None, industry: str | None = None,
-                     segment: str | None = None, flag: Annotated[list[str] | None, None] = None, page: int = 1) -> Response:
+                     segment: str | None = None, flag: Annotated[list[str] | None, None] = None,
+                     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     flags = [f for f in request.query_params.getlist("flag") if f]
     fmt = request.query_params.get("format")
     per_page = 1000 if fmt in ("csv", "xlsx") else 50

@@ -14,11 +14,12 @@ from chainatlas.analysis import reports
 from chainatlas.analysis.atlas import chain_atlas
 from chainatlas.analysis.snapshot import load_snapshot
 from chainatlas.analysis.supporting_rate import leaders_rates, supporting_rate
+from chainatlas.analysis.suppression import suppress_atlas, suppress_rates
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
 from chainatlas.registry import queries
 from chainatlas.settings import get_settings
-from chainatlas.web.auth import Principal, authorize
+from chainatlas.web.auth import Principal, authorize, has_rows
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_response
 
@@ -46,16 +47,20 @@ def chain_page(request: Request, chain_id: str, period: str | None = None) -> Re
         atlas = chain_atlas(snap, chain_id, home=home, period=period or None)
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+    chain = queries.get_chain(db.get_engine(), chain_id)
+    rate = supporting_rate(snap, home=home, chain=chain_id)["rows"]
+    rows_ok = has_rows(request, "supply_links")
+    leaders = leaders_rates(snap, home=home, chain=chain_id).filter(period=atlas["period"]).to_dicts() if atlas["period"] and rows_ok else []
+    if not rows_ok:
+        atlas, rate = suppress_atlas(atlas), suppress_rates(rate)
+    data: dict[str, Any] = {**atlas, "chain_info": chain, "rate": rate, "leaders": leaders, "rows_ok": rows_ok}
     fmt = request.query_params.get("format")
     if fmt == "xlsx":
         return Response(reports.atlas_workbook(atlas), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="atlas-{chain_id}.xlsx"'})
     if fmt == "csv":
-        return table_response([{k: v for k, v in r.items() if k != "feeds_into"} for r in atlas["segments"]], "csv", f"atlas-{chain_id}")
-    chain = queries.get_chain(db.get_engine(), chain_id)
-    rate = supporting_rate(snap, home=home, chain=chain_id)
-    leaders = leaders_rates(snap, home=home, chain=chain_id).filter(period=atlas["period"]).to_dicts() if atlas["period"] else []
-    data: dict[str, Any] = {**atlas, "chain_info": chain, "rate": rate["rows"], "leaders": leaders}
+        return table_response([{k: v for k, v in r.items() if k not in ("feeds_into", "suppressed")} for r in atlas["segments"]],
+                              "csv", f"atlas-{chain_id}")
     return render(request, "chain.html", jsonable_encoder(data))
 
 
