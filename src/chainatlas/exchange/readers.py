@@ -300,25 +300,33 @@ def _xlsx_batches(sheet: Sheet, rows: int) -> Iterator[pl.DataFrame]:
     try:
         ws = wb[sheet.name]
         n = len(sheet.headers)
-        cols: list[list[str | None]] = [[] for _ in range(n)]
-        lines: list[int] = []
-        for i, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            values = [_cell(v) for v in row[:n]] + [None] * max(0, n - len(row))
-            if all(v is None for v in values):
-                continue
-            first = next(v for v in values if v is not None)
-            if first.startswith(NOTES_MARK):
-                continue
-            for j in range(n):
-                cols[j].append(values[j])
-            lines.append(i)
-            if len(lines) >= rows:
-                yield _frame(sheet.headers, cols, lines)
-                cols, lines = [[] for _ in range(n)], []
-        if lines:
-            yield _frame(sheet.headers, cols, lines)
+
+        def records() -> Iterator[tuple[int, list[str | None]]]:
+            for i, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+                values = [_cell(v) for v in row[:n]] + [None] * max(0, n - len(row))
+                first = next((v for v in values if v is not None), None)
+                if first is not None and not first.startswith(NOTES_MARK):
+                    yield i, values
+
+        yield from _batched(sheet.headers, records(), rows)
     finally:
         wb.close()
+
+
+def _batched(headers: list[str], records: Iterator[tuple[int, list[str | None]]], rows: int) -> Iterator[pl.DataFrame]:
+    """Frames of at most ``rows`` records, each record a (line number, cells) pair."""
+    n = len(headers)
+    cols: list[list[str | None]] = [[] for _ in range(n)]
+    lines: list[int] = []
+    for line, values in records:
+        for j in range(n):
+            cols[j].append(values[j])
+        lines.append(line)
+        if len(lines) >= rows:
+            yield _frame(headers, cols, lines)
+            cols, lines = [[] for _ in range(n)], []
+    if lines:
+        yield _frame(headers, cols, lines)
 
 
 def _frame(headers: list[str], cols: list[list[str | None]], lines: list[int]) -> pl.DataFrame:
@@ -352,30 +360,24 @@ def _open_jsonl(path: Path) -> Sheet:
 
 
 def _jsonl_batches(sheet: Sheet, rows: int) -> Iterator[pl.DataFrame]:
-    n = len(sheet.headers)
-    index = {h: j for j, h in enumerate(sheet.headers)}
-    cols: list[list[str | None]] = [[] for _ in range(n)]
-    lines: list[int] = []
-    with sheet.path.open(encoding=sheet.encoding) as fh:
-        for i, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise _file_problem(sheet.path, f"JSON 行无法解析：{exc.msg}", f"invalid JSON line: {exc.msg}", row=i) from exc
-            unknown = [k for k in obj if k not in index]
-            if unknown:
-                raise _file_problem(sheet.path, f"出现表头之外的字段 {unknown}", f"fields not seen in the first lines: {unknown}", row=i)
-            for j, h in enumerate(sheet.headers):
-                v = obj.get(h)
-                cols[j].append(None if v is None else (json.dumps(v) if isinstance(v, (list, dict)) else _cell(v)))
-            lines.append(i)
-            if len(lines) >= rows:
-                yield _frame(sheet.headers, cols, lines)
-                cols, lines = [[] for _ in range(n)], []
-    if lines:
-        yield _frame(sheet.headers, cols, lines)
+    index = set(sheet.headers)
+
+    def records() -> Iterator[tuple[int, list[str | None]]]:
+        with sheet.path.open(encoding=sheet.encoding) as fh:
+            for i, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise _file_problem(sheet.path, f"JSON 行无法解析：{exc.msg}", f"invalid JSON line: {exc.msg}", row=i) from exc
+                unknown = [k for k in obj if k not in index]
+                if unknown:
+                    raise _file_problem(sheet.path, f"出现表头之外的字段 {unknown}", f"fields not seen in the first lines: {unknown}", row=i)
+                yield i, [None if (v := obj.get(h)) is None else (json.dumps(v) if isinstance(v, (list, dict)) else _cell(v))
+                          for h in sheet.headers]
+
+    yield from _batched(sheet.headers, records(), rows)
 
 
 def _open_parquet(path: Path) -> Sheet:
