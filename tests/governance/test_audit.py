@@ -81,3 +81,21 @@ def test_reads_of_non_public_data_and_denials_are_recorded(demo_engine: Engine, 
         ("admin", "GET /api/v1/enterprises", "ok"), ("public", "GET /api/v1/enterprises", "denied")]
     assert new[0]["purpose"] == "链长办季度分析" and '"region": "410105"' in new[0]["params"]
     assert audit.verify(demo_engine).ok
+
+
+def test_row_counts_and_the_owners_view(demo_engine: Engine, admin_token: str) -> None:
+    from chainatlas.governance.principals import add_user, issue_token
+
+    client = TestClient(create_app())
+    h = {"Authorization": f"Bearer {admin_token}"}
+    client.get("/api/v1/enterprises", params={"per_page": 7, "purpose": "抽样核对"}, headers=h)
+    client.get("/api/v1/supply-links", params={"per_page": 4}, headers=h)
+    with demo_engine.connect() as conn:
+        last = conn.execute(select(db.audit_log).order_by(db.audit_log.c.id.desc()).limit(2)).mappings().all()
+    assert [(r["dataset"], r["rows"]) for r in reversed(last)] == [("enterprises", 7), ("supply_links", 4)]
+    add_user(demo_engine, "audit-tax", "department", department="tax")
+    tax = {"Authorization": f"Bearer {issue_token(demo_engine, 'audit-tax')}"}
+    seen = client.get("/api/v1/audit", headers=tax).json()
+    assert seen["verified"] and seen["records"]
+    assert {r["dataset"] for r in seen["records"]} <= {"supply_links", "transactions"}  # who read the tax office's data
+    assert client.get("/api/v1/audit", headers=h).json()["records"][-1]["dataset"] is not None

@@ -82,8 +82,8 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/placements/run"): Access(ANALYSTS, "placements", write=True),
     ("POST", "/enterprises/{uscc}/placements"): Access(ANALYSTS, "placements", write=True),
     # audit
-    ("GET", "/audit"): Access(ADMIN, "audit"),
-    ("GET", "/api/v1/audit"): Access(ADMIN, "audit"),
+    ("GET", "/audit"): Access(frozenset({Role.department}), "audit"),  # departments: reads of the datasets they own
+    ("GET", "/api/v1/audit"): Access(frozenset({Role.department}), "audit"),
 }
 
 

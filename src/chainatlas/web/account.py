@@ -61,21 +61,29 @@ def me(principal: Annotated[Principal, Depends(authorize)]) -> dict[str, Any]:
             "department": principal.department}
 
 
-def _records(start: dt.datetime | None, end: dt.datetime | None, limit: int) -> list[dict[str, Any]]:
+def _records(viewer: Principal, start: dt.datetime | None, end: dt.datetime | None, limit: int) -> list[dict[str, Any]]:
+    """All records for an admin; for a department, those touching the datasets it owns (who read my data)."""
+    from chainatlas.governance.catalogue import DATASETS
+    from chainatlas.governance.principals import Role
+
     out = list(audit.iter_records(db.get_engine(), start, end))
+    if viewer.role != Role.admin:
+        owned = {d.code for d in DATASETS.values() if d.owner == viewer.department}
+        out = [r for r in out if r["dataset"] in owned]
     return out[-limit:] if limit > 0 else []
 
 
 @router.get("/api/v1/audit", summary="Audit records (admins)", tags=["v1"])
-def audit_api(start: dt.datetime | None = None, end: dt.datetime | None = None,
-              limit: Annotated[int, Query(ge=1, le=100_000)] = 500) -> Any:
+def audit_api(principal: Annotated[Principal, Depends(authorize)], start: dt.datetime | None = None,
+              end: dt.datetime | None = None, limit: Annotated[int, Query(ge=1, le=100_000)] = 500) -> Any:
     v = audit.verify(db.get_engine())
     return jsonable_encoder({"verified": v.ok, "first_broken": v.first_broken, "reason": v.reason,
-                             "records": _records(start, end, limit)})
+                             "records": _records(principal, start, end, limit)})
 
 
 @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
-def audit_page(request: Request, start: dt.datetime | None = None, end: dt.datetime | None = None) -> Response:
+def audit_page(request: Request, principal: Annotated[Principal, Depends(authorize)], start: dt.datetime | None = None,
+               end: dt.datetime | None = None) -> Response:
     v = audit.verify(db.get_engine())
     return render(request, "audit.html", {"verified": v.ok, "first_broken": v.first_broken, "reason": v.reason,
-                                          "records": list(reversed(_records(start, end, 300)))})
+                                          "records": list(reversed(_records(principal, start, end, 300)))})

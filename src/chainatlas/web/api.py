@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 
 from chainatlas import db
 from chainatlas.exchange.importer import ImportReport, import_files
 from chainatlas.exchange.spec import TABLES, json_schema
 from chainatlas.registry import queries
+from chainatlas.web.auth import count_rows
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -34,19 +35,23 @@ def enterprises(
     industry: str | None = None, segment: str | None = None, chain: str | None = None,
     flag: Annotated[list[str] | None, Query(description="is_srdi, is_little_giant, is_chain_leader …")] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
+    *, response: Response,
 ) -> dict[str, Any]:
     try:
-        return queries.search_enterprises(_engine(), q=q, region=region, industry=industry, segment=segment, chain=chain,
-                                          flags=flag, page=page, per_page=per_page)
+        found = queries.search_enterprises(_engine(), q=q, region=region, industry=industry, segment=segment, chain=chain,
+                                           flags=flag, page=page, per_page=per_page)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
+    count_rows(response, len(found["items"]))
+    return found
 
 
 @router.get("/enterprises/{uscc}", summary="Enterprise profile (企业画像)")
-def enterprise(uscc: str) -> dict[str, Any]:
+def enterprise(uscc: str, response: Response) -> dict[str, Any]:
     found = queries.get_enterprise(_engine(), uscc)
     if found is None:
         raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+    count_rows(response, 1)
     return found
 
 
@@ -66,9 +71,11 @@ def chain(chain_id: str) -> dict[str, Any]:
 @router.get("/supply-links", summary="Supply links (供应关系)")
 def supply_links(supplier: str | None = None, buyer: str | None = None, period: str | None = None,
                  segment: str | None = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-                 per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
-    return queries.list_supply_links(_engine(), supplier=supplier, buyer=buyer, period=period, segment=segment,
-                                     page=page, per_page=per_page)
+                 per_page: Annotated[int, Query(ge=1, le=1000)] = 100, *, response: Response) -> dict[str, Any]:
+    found = queries.list_supply_links(_engine(), supplier=supplier, buyer=buyer, period=period, segment=segment,
+                                      page=page, per_page=per_page)
+    count_rows(response, len(found["items"]))
+    return found
 
 
 @router.get("/spec/{table}.schema.json", summary="JSON Schema of an exchange table (数据交互规范)")

@@ -20,7 +20,7 @@ from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
 from chainatlas.governance import catalogue
 from chainatlas.settings import get_settings
-from chainatlas.web.auth import Principal, authorize, has_rows
+from chainatlas.web.auth import Principal, authorize, count_rows, has_rows
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
 Home = Annotated[str | None, Query(description="home area prefix: 4101 city, 41 province (default: settings)", pattern=r"^\d{2,6}$")]
@@ -64,24 +64,29 @@ def rate_multi_tier(buyer: str, period: str, home: Home = None, tiers: Annotated
 
 
 @router.get("/leaders", summary="Chain leaders (链主) and their supporting rates per period")
-def leaders(chain: str | None = None, home: Home = None) -> Any:
-    return jsonable_encoder(leaders_rates(load_snapshot(), home=_home(home), chain=chain).to_dicts())
+def leaders(response: Response, chain: str | None = None, home: Home = None) -> Any:
+    rows = leaders_rates(load_snapshot(), home=_home(home), chain=chain).to_dicts()
+    count_rows(response, len(rows))
+    return jsonable_encoder(rows)
 
 
 @router.get("/chains/{chain_id}/targets", summary="Attraction targets (精准招商清单) with score components")
-def targets(chain_id: str, segment: str | None = None, top: Annotated[int, Query(ge=1, le=500)] = 20,
+def targets(response: Response, chain_id: str, segment: str | None = None, top: Annotated[int, Query(ge=1, le=500)] = 20,
             period: str | None = None, home: Home = None, format: str = "json") -> Any:
     try:
         result = attraction_targets(load_snapshot(), chain_id, home=_home(home), segment=segment, top=top, period=period)
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
     if format == "xlsx":
-        return _xlsx(reports.targets_workbook(result), f"targets-{chain_id}")
+        out = _xlsx(reports.targets_workbook(result), f"targets-{chain_id}")
+        count_rows(out, len(result["items"]))
+        return out
+    count_rows(response, len(result["items"]))
     return jsonable_encoder(result)
 
 
 @router.get("/placements", summary="Placements of enterprises on segments (环节归属)")
-def placements(uscc: str | None = None, segment: str | None = None,
+def placements(response: Response, uscc: str | None = None, segment: str | None = None,
                limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> Any:
     from sqlalchemy import select
 
@@ -92,7 +97,9 @@ def placements(uscc: str | None = None, segment: str | None = None,
     if segment:
         stmt = stmt.where(p.c.segment_code == segment)
     with db.get_engine().connect() as conn:
-        return jsonable_encoder([dict(r) for r in conn.execute(stmt).mappings()])
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    count_rows(response, len(rows))
+    return jsonable_encoder(rows)
 
 
 class OverrideIn(BaseModel):

@@ -115,6 +115,11 @@ def _within(params: dict[str, Any], prefix: str) -> bool:
     return any((regions.get(u) or "").startswith(prefix) for u in named)
 
 
+def count_rows(response: Response, n: int) -> None:
+    """Tell the audit record how many rows a route returned."""
+    response.headers["X-Row-Count"] = str(n)
+
+
 def has_rows(request: Request, dataset: str) -> bool:
     """Whether the caller may see rows of ``dataset`` (decides small-cell suppression of aggregates)."""
     principal, _, _ = current_principal(request)
