@@ -85,3 +85,24 @@ def test_public_sees_suppressed_aggregates(demo_engine: Engine, admin_token: str
     page = client.get("/chains/nev")
     assert page.status_code == 200 and "suppression-note" in page.text
     assert client.get("/api/v1/supporting-rate", params={"buyer": full["segments"][0]["code"]}).status_code == 401
+
+
+def test_enterprise_corrects_only_its_own_record(demo_engine: Engine) -> None:
+    from sqlalchemy import select
+
+    from chainatlas import db
+
+    with demo_engine.connect() as conn:
+        (a, a_name, a_region, a_ind), (b, *_rest) = conn.execute(select(
+            db.enterprise.c.uscc, db.enterprise.c.name, db.enterprise.c.region_code, db.enterprise.c.industry_code)
+            .where(db.enterprise.c.region_code.is_not(None)).order_by(db.enterprise.c.uscc).limit(2)).all()
+    add_user(demo_engine, "self-service", "enterprise", enterprise=a)
+    h = _h(issue_token(demo_engine, "self-service"))
+    client = TestClient(create_app())
+    mine = f"uscc,name,region_code,industry_code,employees,as_of\n{a},{a_name},{a_region},{a_ind},321,2026-01-31\n"
+    ok = client.post("/api/v1/imports", files={"files": ("mine.csv", mine.encode())}, headers=h)
+    assert ok.status_code == 200 and ok.json()["written"]
+    theirs = mine.replace(a, b)
+    refused = client.post("/api/v1/imports", files={"files": ("theirs.csv", theirs.encode())}, headers=h)
+    assert refused.status_code == 422 and "only rows about itself" in refused.json()["problems"][0]["reason_en"]
+    assert client.get(f"/api/v1/enterprises/{a}", headers=h).json()["enterprise"]["employees"] == 321

@@ -162,6 +162,7 @@ def import_files(
     display_names: dict[str, str] | None = None,
     context: Context | None = None,
     links_out: Path | None = None,
+    only_party: str | None = None,
 ) -> ImportReport:
     """Import ``paths`` into the database; see the module docstring for the all-or-nothing rule.
 
@@ -169,6 +170,7 @@ def import_files(
     ``context`` replaces the code lists and known enterprises read from the database (batch runs);
     ``links_out`` also writes the supply links aggregated from invoice lines to a Parquet file (an
     analytic snapshot); with ``dry_run`` that is the database-free batch mode for very large files.
+    ``only_party`` refuses every row not about that enterprise (an enterprise account correcting its data).
     """
     files = [Path(p) for p in paths]
     names = display_names or {}
@@ -183,6 +185,7 @@ def import_files(
                 ctx = build_context(conn)
         else:
             ctx = context
+        ctx.only_party = only_party
         matcher = SegmentMatcher.from_chains(load_chains())
         txn_partials: list[pl.DataFrame] = []
         seen_names: dict[str, tuple[str, int, str]] = {}
@@ -192,7 +195,7 @@ def import_files(
                 sh = part.sheet
                 label = names.get(str(sh.path), sh.path.name)
                 originals = {v: k for k, v in part.rename.items()}
-                if tname == "transactions" and not keep_lines:
+                if tname == "transactions" and not keep_lines and not only_party:
                     fast = aggregate_lines_fast(sh, part.rename, ctx, matcher, period, label)
                     if fast is not None:  # every line valid: no need for the row-by-row pass
                         report.rows_read += fast.lines

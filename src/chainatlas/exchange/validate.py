@@ -36,6 +36,7 @@ class Context:
     chains: frozenset[str]
     known_parties: set[str] = field(default_factory=set)
     today: dt.date = field(default_factory=dt.date.today)
+    only_party: str | None = None  # an enterprise account may submit only rows about itself
 
 
 @dataclass
@@ -223,6 +224,11 @@ def validate_batch(
                   pl.col(key).is_in(pl.Series(unknown, dtype=pl.String).implode()).alias(f"__unknown_{c.name}")]
     df = df.with_columns(marks)
     checks, parsed = column_checks(spec, present, df, ctx)
+    if ctx.only_party and party_cols:
+        own = ctx.only_party
+        mine = pl.any_horizontal([pl.col(f"__key_{c.name}") == own for c in party_cols]).fill_null(False)
+        checks.append(Check(party_cols[0].name, ~mine, f"企业账户只能提交与本企业（{own}）有关的数据",
+                            f"an enterprise account may submit only rows about itself ({own})"))
     for ref in references:
         if ref in present:
             checks.append(Check(ref, pl.col(f"__unknown_{ref}"),

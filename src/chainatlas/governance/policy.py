@@ -77,7 +77,7 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/import"): Access(OFFICIALS, "imports"),
     ("POST", "/import"): Access(OFFICIALS, "imports", write=True),
     ("POST", "/import/{token}/confirm"): Access(OFFICIALS, "imports", write=True),
-    ("POST", "/api/v1/imports"): Access(OFFICIALS, "imports", write=True),
+    ("POST", "/api/v1/imports"): Access(OFFICIALS | {Role.enterprise}, "imports", write=True),  # enterprises: own rows
     ("POST", "/api/v1/placements/overrides"): Access(ANALYSTS, "placements", write=True),
     ("POST", "/api/v1/placements/run"): Access(ANALYSTS, "placements", write=True),
     ("POST", "/enterprises/{uscc}/placements"): Access(ANALYSTS, "placements", write=True),

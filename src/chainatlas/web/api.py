@@ -7,15 +7,16 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 
 from chainatlas import db
 from chainatlas.exchange.importer import ImportReport, import_files
 from chainatlas.exchange.spec import TABLES, json_schema
+from chainatlas.governance.principals import Role
 from chainatlas.registry import queries
-from chainatlas.web.auth import count_rows
+from chainatlas.web.auth import Principal, authorize, count_rows
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -88,10 +89,15 @@ def spec(table: str) -> JSONResponse:
 @router.post("/imports", summary="Import files (导入): all-or-nothing, with a problem report")
 def create_import(
     files: Annotated[list[UploadFile], File(description="CSV, XLSX, JSONL or Parquet")],
+    principal: Annotated[Principal, Depends(authorize)],
     table: str | None = None, dry_run: bool = False, skip_invalid: bool = False, keep_lines: bool = False,
     encoding: str = "auto",
 ) -> JSONResponse:
-    report = run_upload(files, table=table, dry_run=dry_run, skip_invalid=skip_invalid, keep_lines=keep_lines, encoding=encoding)
+    """Officials import any data; an enterprise account corrects its own record and links (rows about
+    other enterprises are refused)."""
+    own = principal.enterprise_uscc if principal.role == Role.enterprise else None
+    report = run_upload(files, table=table, dry_run=dry_run, skip_invalid=skip_invalid, keep_lines=keep_lines,
+                        encoding=encoding, only_party=own)
     body = report.to_dict()
     body["report_paths"] = []
     return JSONResponse(body, status_code=200 if report.ok else 422)
