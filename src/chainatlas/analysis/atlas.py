@@ -91,14 +91,7 @@ def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None 
         pl.col("is_chain_leader").fill_null(False).sum().alias("chain_leaders"),
         pl.col("revenue_yuan").fill_null(0).sum().alias("output_value_yuan"),
     )
-    links = frames["links"].filter(pl.col("period") == period)
-    inputs = links.group_by("segment_code").agg(
-        pl.col("value_yuan").sum().alias("inputs_value_yuan"),
-        pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("inputs_local_value_yuan"),
-        pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers_serving"),
-        pl.col("supplier_uscc").n_unique().alias("inputs_suppliers"),
-        pl.col("buyer_uscc").n_unique().alias("inputs_buyers"),
-    )
+    inputs = snap.memo(("inputs", chain_id, home, str(period)), lambda: _inputs(frames["links"], period))
     table = (segs.select("code", "name_zh", "name_en", "stage", "is_key", "feeds_into")
              .join(base, left_on="code", right_on="segment_code", how="left")
              .join(inputs, left_on="code", right_on="segment_code", how="left")
@@ -117,10 +110,25 @@ def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None 
             "data_version": snap.version, "segments": rows, "flows": segment_flows(snap, chain_id, home=home, period=period)}
 
 
+def _inputs(links: pl.DataFrame, period: str | None) -> pl.DataFrame:
+    """Per segment: the chain's local buyers' purchases of its goods in ``period`` (cached per data version)."""
+    return links.filter(pl.col("period") == period).group_by("segment_code").agg(
+        pl.col("value_yuan").sum().alias("inputs_value_yuan"),
+        pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("inputs_local_value_yuan"),
+        pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers_serving"),
+        pl.col("supplier_uscc").n_unique().alias("inputs_suppliers"),
+        pl.col("buyer_uscc").n_unique().alias("inputs_buyers"),
+    )
+
+
 def segment_flows(snap: Snapshot, chain_id: str, *, home: str, period: str | None) -> list[dict[str, Any]]:
     """Value of the chain's goods flowing from segment S (the goods' segment) to segment T (the buying local
     enterprise's main placement in the chain), split local / non-local by supplier."""
-    links = chain_frames(snap, chain_id, home)["links"].filter((pl.col("period") == period) & pl.col("to_segment").is_not_null())
+    return snap.memo(("flows", chain_id, home, str(period)), lambda: _flows(chain_frames(snap, chain_id, home)["links"], period))  # type: ignore[no-any-return]
+
+
+def _flows(all_links: pl.DataFrame, period: str | None) -> list[dict[str, Any]]:
+    links = all_links.filter((pl.col("period") == period) & pl.col("to_segment").is_not_null())
     flows = (links.group_by(pl.col("segment_code").alias("from_segment"), "to_segment")
              .agg(pl.col("value_yuan").sum().alias("value_yuan"),
                   pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("local_value_yuan"),

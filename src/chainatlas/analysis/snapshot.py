@@ -100,9 +100,9 @@ def load_snapshot(engine: Engine | None = None) -> Snapshot:
 
 def from_files(enterprises: Path, placements: Path, links: Path, segments: pl.DataFrame) -> Snapshot:
     """A snapshot from Parquet files in the exchange format (batch work, benchmarks)."""
-    ents = pl.read_parquet(enterprises).select([c for c in ENTERPRISE_COLS if c != "as_of"] + ["as_of"])
-    pls = pl.read_parquet(placements).select("uscc", "segment_code", "evidence", "confidence")
-    lks = pl.read_parquet(links).select("supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan")
+    ents = pl.read_parquet(enterprises, columns=ENTERPRISE_COLS)
+    pls = pl.read_parquet(placements, columns=["uscc", "segment_code", "evidence", "confidence"])
+    lks = pl.read_parquet(links, columns=["supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan"])
     return Snapshot(ents, pls, lks, segments, f"files:{links}", ents["as_of"].max())  # type: ignore[arg-type]
 
 
