@@ -50,3 +50,28 @@ def test_every_command_has_help() -> None:
 def test_spec_document_matches_the_schemas() -> None:
     doc = (PROJECT / "docs" / "exchange-spec.md").read_text(encoding="utf-8")
     assert doc == render_markdown(), "docs/exchange-spec.md is stale: run `make spec`"
+
+
+def test_analysis_commands(tmp_path: Path) -> None:
+    import json as _json
+
+    from tests.analysis.fixture import L1, write_files
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    assert runner.invoke(app, ["--db", url, "init"]).exit_code == 0
+    assert runner.invoke(app, ["--db", url, "import", *map(str, write_files(tmp_path))]).exit_code == 0
+    res = runner.invoke(app, ["--db", url, "place", "--chain", "nev", "--json"])
+    assert res.exit_code == 0 and _json.loads(res.output)["by_evidence"]["declared"] == 8
+    res = runner.invoke(app, ["--db", url, "atlas", "nev", "--period", "2025", "--format", "json"])
+    pack = next(s for s in _json.loads(res.output)["segments"] if s["code"] == "nev.pack")
+    assert pack["local_share"] == 0.8 and pack["status_zh"] == "较强"
+    out = tmp_path / "atlas.xlsx"
+    assert runner.invoke(app, ["--db", url, "atlas", "nev", "--format", "xlsx", "-o", str(out)]).exit_code == 0 and out.exists()
+    res = runner.invoke(app, ["--db", url, "supporting-rate", "--buyer", L1, "--period", "2025", "--format", "json"])
+    assert _json.loads(res.output)["rows"][0]["rate"] == 0.8
+    res = runner.invoke(app, ["--db", url, "targets", "nev", "--segment", "nev.auto_chip", "--format", "json"])
+    assert [i["rank"] for i in _json.loads(res.output)["items"]] == [1, 2]
+    xl = tmp_path / "targets.xlsx"
+    assert runner.invoke(app, ["--db", url, "targets", "nev", "--format", "xlsx", "-o", str(xl)]).exit_code == 0
+    assert load_workbook(xl)["招商清单"]["A5"].value == "排名"
+    assert runner.invoke(app, ["--db", url, "atlas", "nope"]).exit_code != 0

@@ -55,3 +55,14 @@ def test_declared_placements_are_kept(engine: Engine, tmp_path: Path) -> None:
     run_placement(engine)
     assert _placements(engine, L2) == {"nev.pack": ("declared", 1.0)}
     assert ENTERPRISES  # the fixture's file text is what was imported
+
+
+def test_tax_code_prefix_is_the_strongest_inferred_evidence() -> None:
+    from chainatlas.chains.templates import Chain
+
+    chain = Chain.model_validate({"id": "toy", "name_zh": "玩具链", "name_en": "toy", "segments": [
+        {"code": "cell", "name_zh": "电芯", "name_en": "cell", "stage": "upstream", "feeds_into": ["pack"],
+         "tax_code_prefixes": ["1090512"], "keywords": ["电芯"]},
+        {"code": "pack", "name_zh": "电池包", "name_en": "pack", "stage": "downstream"}]})
+    cands = infer_candidates((chain,), {}, {}, {"T": ["电芯（示例）"]}, {"T": ["1090512010000000000"]})
+    assert cands[("T", "toy.cell")] == (0.85, "tax_code")
