@@ -161,3 +161,38 @@ def test_panorama_segment_enterprise_and_targets(page: Page, base_url: str) -> N
     expect(page.locator("#trend-table")).to_contain_text("2025")
     page.wait_for_function("document.querySelector('#trend canvas') !== null")
     page.screenshot(path=str(SHOTS / "leader.png"), full_page=True)
+
+
+def test_grant_requested_and_approved_in_the_browser(page: Page, base_url: str, demo_engine: Engine) -> None:
+    from chainatlas.governance.principals import add_user
+
+    add_user(demo_engine, "ui-analyst", "analyst", password="ui-analyst-pw")
+    add_user(demo_engine, "ui-tax", "department", password="ui-tax-pw", department="tax")
+
+    def sign_in(name: str, password: str) -> None:
+        page.goto(base_url + "/")
+        if page.locator("#logout-button").count():
+            page.click("#logout-button")
+        page.goto(base_url + "/login")
+        page.fill("#login-name", name)
+        page.fill("#login-password", password)
+        page.click("#login-button")
+
+    sign_in("ui-analyst", "ui-analyst-pw")
+    resp = page.goto(base_url + "/chains/nev/targets")
+    assert resp is not None and resp.status == 403  # no grant on supply links yet
+    page.goto(base_url + "/grants")
+    page.select_option("#grant-dataset", "supply_links")
+    page.select_option("#grant-purpose", "investment_attraction")
+    page.fill("#grant-note", "新能源汽车补链招商")
+    page.click("#grant-submit")
+    expect(page.locator(".grant-row").last).to_contain_text("requested")
+    sign_in("ui-tax", "ui-tax-pw")
+    page.goto(base_url + "/grants")
+    page.locator(".grant-row", has_text="ui-analyst").locator(".grant-approve").click()
+    expect(page.locator(".grant-row", has_text="ui-analyst").locator(".grant-status")).to_have_text("approved")
+    page.screenshot(path=str(SHOTS / "grants.png"), full_page=True)
+    sign_in("ui-analyst", "ui-analyst-pw")
+    resp = page.goto(base_url + "/chains/nev/targets")
+    assert resp is not None and resp.status == 200
+    sign_in("admin", ADMIN_PASSWORD)

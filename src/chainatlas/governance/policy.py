@@ -81,6 +81,9 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/placements/overrides"): Access(ANALYSTS, "placements", write=True),
     ("POST", "/api/v1/placements/run"): Access(ANALYSTS, "placements", write=True),
     ("POST", "/enterprises/{uscc}/placements"): Access(ANALYSTS, "placements", write=True),
+    ("GET", "/grants"): Access(SIGNED_IN, "grants"),
+    ("POST", "/grants"): Access(SIGNED_IN, "grants", write=True),
+    ("POST", "/grants/{grant_id}/{decision}"): Access(frozenset({Role.department}), "grants", write=True),
     # audit
     ("GET", "/audit"): Access(frozenset({Role.department}), "audit"),  # departments: reads of the datasets they own
     ("GET", "/api/v1/audit"): Access(frozenset({Role.department}), "audit"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -71,6 +71,50 @@ def _records(viewer: Principal, start: dt.datetime | None, end: dt.datetime | No
         owned = {d.code for d in DATASETS.values() if d.owner == viewer.department}
         out = [r for r in out if r["dataset"] in owned]
     return out[-limit:] if limit > 0 else []
+
+
+@router.get("/grants", response_class=HTMLResponse, include_in_schema=False)
+def grants_page(request: Request, principal: Annotated[Principal, Depends(authorize)]) -> Response:
+    from chainatlas.governance import catalogue
+
+    owned = [d.code for d in catalogue.DATASETS.values() if d.owner == principal.department]
+    return render(request, "grants.html", {"grants": catalogue.list_grants(db.get_engine(), principal),
+                                           "datasets": catalogue.catalogue(), "purposes": catalogue.PURPOSES,
+                                           "owned": owned, "me": principal.name})
+
+
+@router.post("/grants", include_in_schema=False)
+def grants_request(principal: Annotated[Principal, Depends(authorize)], dataset: Annotated[str, Form()],
+                   purpose: Annotated[str, Form()], note: Annotated[str, Form()] = "",
+                   region_prefix: Annotated[str, Form()] = "", valid_to: Annotated[str, Form()] = "") -> Response:
+    from fastapi import HTTPException
+
+    from chainatlas.governance import catalogue
+
+    try:
+        catalogue.request_grant(db.get_engine(), principal, dataset, purpose, note=note, region_prefix=region_prefix or None,
+                                valid_to=dt.date.fromisoformat(valid_to) if valid_to else None)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return RedirectResponse("/grants", status_code=303)
+
+
+@router.post("/grants/{grant_id}/{decision}", include_in_schema=False)
+def grants_decide(grant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], decision: str,
+                  principal: Annotated[Principal, Depends(authorize)]) -> Response:
+    from fastapi import HTTPException
+
+    from chainatlas.governance import catalogue
+
+    try:
+        catalogue.decide(db.get_engine(), grant_id, principal, decision)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except PermissionError as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return RedirectResponse("/grants", status_code=303)
 
 
 @router.get("/api/v1/audit", summary="Audit records (admins)", tags=["v1"])
