@@ -106,3 +106,19 @@ def test_enterprise_corrects_only_its_own_record(demo_engine: Engine) -> None:
     refused = client.post("/api/v1/imports", files={"files": ("theirs.csv", theirs.encode())}, headers=h)
     assert refused.status_code == 422 and "only rows about itself" in refused.json()["problems"][0]["reason_en"]
     assert client.get(f"/api/v1/enterprises/{a}", headers=h).json()["enterprise"]["employees"] == 321
+
+
+def test_grant_fields_and_link_visibility(demo_engine: Engine, people: dict[str, str]) -> None:
+    analyst = principal_for_token(demo_engine, people["grant-analyst"])
+    market = principal_for_token(demo_engine, issue_token(demo_engine, "grant-market"))
+    assert analyst and market
+    gid = request_grant(demo_engine, analyst, "enterprises", "statistics", fields=["region_code", "employees"])
+    decide(demo_engine, gid, market, "approve")
+    client = TestClient(create_app())
+    h = _h(people["grant-analyst"])
+    items = client.get("/api/v1/enterprises", params={"per_page": 3}, headers=h).json()["items"]
+    assert items and all(set(i) <= {"uscc", "name", "region_code", "employees"} for i in items)
+    profile = client.get(f"/api/v1/enterprises/{items[0]['uscc']}", headers=h).json()
+    assert profile["enterprise"]["revenue_yuan"] is None and profile["fields_limited"]
+    assert set(profile["provenance"]) <= {"region_code", "employees"}
+    assert profile["top_suppliers"] == [] and not profile["links_shown"]  # no grant on supply links

@@ -139,6 +139,7 @@ class RowAccess:
     grant_id: int | None = None
     region_prefix: str | None = None
     reason: str = ""
+    fields: tuple[str, ...] | None = None  # None = every field
 
 
 def row_access(engine: Engine, principal: Principal, dataset: str) -> RowAccess:
@@ -156,4 +157,6 @@ def row_access(engine: Engine, principal: Principal, dataset: str) -> RowAccess:
                                            g.c.valid_from <= today, g.c.valid_to >= today).order_by(g.c.id.desc())).mappings().first()
     if row is None:
         return RowAccess(False, reason="grant")
-    return RowAccess(True, int(row["id"]), json.loads(row["row_filter"]).get("region_prefix"))
+    fields = json.loads(row["fields"])
+    return RowAccess(True, int(row["id"]), json.loads(row["row_filter"]).get("region_prefix"),
+                     fields=None if "*" in fields else tuple(fields))

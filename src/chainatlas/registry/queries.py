@@ -23,6 +23,7 @@ ENTERPRISE_COLUMNS = [c.name for c in db.enterprise.columns]
 def search_enterprises(
     engine: Engine, *, q: str | None = None, region: str | None = None, industry: str | None = None,
     segment: str | None = None, chain: str | None = None, flags: list[str] | None = None, page: int = 1, per_page: int = 50,
+    fields: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """Enterprises matching all filters (name or USCC contains ``q``; division-code prefix ``region``;
     industry-code prefix ``industry``; placed on ``segment`` or any segment of ``chain``; every flag set)."""
@@ -54,12 +55,31 @@ def search_enterprises(
         if where is not None:
             stmt = stmt.where(where)
         stmt = stmt.order_by(e.c.revenue_yuan.desc().nulls_last(), e.c.uscc).limit(per_page).offset((page - 1) * per_page)
-        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+        rows = [limit_fields(dict(r._mapping), fields) for r in conn.execute(stmt)]
     return {"total": int(total), "page": page, "per_page": per_page, "items": rows}
 
 
-def get_enterprise(engine: Engine, uscc: str, top: int = 10) -> dict[str, Any] | None:
-    """One enterprise: attributes with source and as-of date, segments, top suppliers and customers."""
+KEY_FIELDS = ("uscc", "name")
+
+
+def limit_fields(record: dict[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
+    """Keep only ``fields`` (and the keys) of a record; ``None`` keeps everything.
+
+    >>> limit_fields({"uscc": "1", "name": "甲", "revenue_yuan": 5, "employees": 3}, ("employees",))
+    {'uscc': '1', 'name': '甲', 'employees': 3}
+    """
+    if fields is None:
+        return record
+    keep = set(fields) | set(KEY_FIELDS)
+    return {k: v for k, v in record.items() if k in keep}
+
+
+def get_enterprise(engine: Engine, uscc: str, top: int = 10, *, fields: tuple[str, ...] | None = None,
+                   with_links: bool = True) -> dict[str, Any] | None:
+    """One enterprise: attributes with source and as-of date, segments, top suppliers and customers.
+
+    ``fields`` limits the attributes shown (a grant's field list); ``with_links`` False leaves out the
+    suppliers and customers (supply-link data, which needs its own access)."""
     e, a, p, s, link = db.enterprise, db.enterprise_attribute, db.placement, db.segment, db.supply_link
     with engine.connect() as conn:
         found = conn.execute(select(e).where(e.c.uscc == uscc)).first()
@@ -86,14 +106,19 @@ def get_enterprise(engine: Engine, uscc: str, top: int = 10) -> dict[str, Any] |
                     .order_by(link.c.period.desc(), func.sum(link.c.value_yuan).desc()).limit(top))
             return [dict(r._mapping) for r in conn.execute(stmt)]
 
-        suppliers = partners(link.c.buyer_uscc, link.c.supplier_uscc)
-        customers = partners(link.c.supplier_uscc, link.c.buyer_uscc)
+        suppliers = partners(link.c.buyer_uscc, link.c.supplier_uscc) if with_links else []
+        customers = partners(link.c.supplier_uscc, link.c.buyer_uscc) if with_links else []
     home = get_settings().home_region
     for lst in (suppliers, customers):
         for partner in lst:
             partner["local"] = bool(partner["region_code"] and partner["region_code"].startswith(home))
+    if fields is not None:
+        record = {k: (v if k in set(fields) | set(KEY_FIELDS) else None) for k, v in record.items()}
+        provenance = {k: v for k, v in provenance.items() if k in fields}
+        history = [h for h in history if h["attribute"] in fields]
     return {"enterprise": record, "region_name": region, "industry_name": industry, "provenance": provenance,
-            "history": history, "segments": segments, "top_suppliers": suppliers, "top_customers": customers}
+            "history": history, "segments": segments, "top_suppliers": suppliers, "top_customers": customers,
+            "links_shown": with_links, "fields_limited": fields is not None}
 
 
 def overview(engine: Engine) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 
@@ -16,7 +16,7 @@ from chainatlas.exchange.importer import ImportReport, import_files
 from chainatlas.exchange.spec import TABLES, json_schema
 from chainatlas.governance.principals import Role
 from chainatlas.registry import queries
-from chainatlas.web.auth import Principal, authorize, count_rows
+from chainatlas.web.auth import Principal, authorize, count_rows, current_principal, granted_fields, has_rows
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -36,11 +36,11 @@ def enterprises(
     industry: str | None = None, segment: str | None = None, chain: str | None = None,
     flag: Annotated[list[str] | None, Query(description="is_srdi, is_little_giant, is_chain_leader …")] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
-    *, response: Response,
+    *, request: Request, response: Response,
 ) -> dict[str, Any]:
     try:
         found = queries.search_enterprises(_engine(), q=q, region=region, industry=industry, segment=segment, chain=chain,
-                                           flags=flag, page=page, per_page=per_page)
+                                           flags=flag, page=page, per_page=per_page, fields=granted_fields(request))
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
     count_rows(response, len(found["items"]))
@@ -48,12 +48,19 @@ def enterprises(
 
 
 @router.get("/enterprises/{uscc}", summary="Enterprise profile (企业画像)")
-def enterprise(uscc: str, response: Response) -> dict[str, Any]:
-    found = queries.get_enterprise(_engine(), uscc)
+def enterprise(uscc: str, request: Request, response: Response) -> dict[str, Any]:
+    found = queries.get_enterprise(_engine(), uscc, fields=granted_fields(request), with_links=_links_visible(request, uscc))
     if found is None:
         raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
     count_rows(response, 1)
     return found
+
+
+def _links_visible(request: Request, uscc: str) -> bool:
+    """Suppliers and customers are supply-link data: shown to whoever may read those rows, and to the
+    enterprise itself."""
+    principal, _, _ = current_principal(request)
+    return principal.enterprise_uscc == uscc or has_rows(request, "supply_links")
 
 
 @router.get("/chains", summary="Chains (产业链)")

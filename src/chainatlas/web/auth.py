@@ -86,6 +86,7 @@ async def authorize(request: Request) -> Principal:
                 raise HTTPException(401, "sign in required / 请先登录")
             raise HTTPException(403, f"a grant from the owner of '{access.dataset}' is required / 需数据所有方授权后访问")
         request.state.grant_id = ra.grant_id
+        request.state.grant_fields = ra.fields
         if ra.region_prefix and not _within(params, ra.region_prefix):
             _note(request, principal, access, path, "denied-outside-grant")
             raise HTTPException(403, f"your grant covers division {ra.region_prefix} only / 授权仅限区划 {ra.region_prefix}")
@@ -118,6 +119,11 @@ def _within(params: dict[str, Any], prefix: str) -> bool:
 def count_rows(response: Response, n: int) -> None:
     """Tell the audit record how many rows a route returned."""
     response.headers["X-Row-Count"] = str(n)
+
+
+def granted_fields(request: Request) -> tuple[str, ...] | None:
+    """The fields a grant limits this request to (None: all fields)."""
+    return getattr(request.state, "grant_fields", None)
 
 
 def has_rows(request: Request, dataset: str) -> bool:

@@ -19,7 +19,7 @@ from chainatlas.exchange.spec import TABLES
 from chainatlas.registry import queries
 from chainatlas.settings import get_settings
 from chainatlas.web.api import save_uploads
-from chainatlas.web.auth import current_principal
+from chainatlas.web.auth import current_principal, granted_fields
 from chainatlas.web.i18n import language, translator
 from chainatlas.web.tabular import table_response
 
@@ -61,7 +61,8 @@ def enterprises_page(request: Request, q: str | None = None, region: str | None 
     per_page = 1000 if fmt in ("csv", "xlsx") else 50
     try:
         data = queries.search_enterprises(db.get_engine(), q=q or None, region=region or None, industry=industry or None,
-                                          segment=segment or None, flags=flags, page=page, per_page=per_page)
+                                          segment=segment or None, flags=flags, page=page, per_page=per_page,
+                                          fields=granted_fields(request))
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
     if fmt in ("csv", "xlsx"):
@@ -72,7 +73,9 @@ def enterprises_page(request: Request, q: str | None = None, region: str | None 
 
 @router.get("/enterprises/{uscc}", response_class=HTMLResponse)
 def enterprise_page(request: Request, uscc: str) -> Response:
-    data = queries.get_enterprise(db.get_engine(), uscc)
+    from chainatlas.web.api import _links_visible
+
+    data = queries.get_enterprise(db.get_engine(), uscc, fields=granted_fields(request), with_links=_links_visible(request, uscc))
     if data is None:
         raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
     fmt = request.query_params.get("format")
