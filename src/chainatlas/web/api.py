@@ -16,7 +16,7 @@ from chainatlas.exchange.importer import ImportReport, import_files
 from chainatlas.exchange.spec import TABLES, json_schema
 from chainatlas.governance.principals import Role
 from chainatlas.registry import queries
-from chainatlas.web.auth import Principal, authorize, count_rows, current_principal, granted_fields, has_rows
+from chainatlas.web.auth import Principal, authorize, count_rows, granted_fields, links_visible
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -49,18 +49,11 @@ def enterprises(
 
 @router.get("/enterprises/{uscc}", summary="Enterprise profile (企业画像)")
 def enterprise(uscc: str, request: Request, response: Response) -> dict[str, Any]:
-    found = queries.get_enterprise(_engine(), uscc, fields=granted_fields(request), with_links=_links_visible(request, uscc))
+    found = queries.get_enterprise(_engine(), uscc, fields=granted_fields(request), with_links=links_visible(request, uscc))
     if found is None:
         raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
     count_rows(response, 1)
     return found
-
-
-def _links_visible(request: Request, uscc: str) -> bool:
-    """Suppliers and customers are supply-link data: shown to whoever may read those rows, and to the
-    enterprise itself."""
-    principal, _, _ = current_principal(request)
-    return principal.enterprise_uscc == uscc or has_rows(request, "supply_links")
 
 
 @router.get("/chains", summary="Chains (产业链)")

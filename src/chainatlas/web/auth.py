@@ -126,6 +126,13 @@ def granted_fields(request: Request) -> tuple[str, ...] | None:
     return getattr(request.state, "grant_fields", None)
 
 
+def links_visible(request: Request, uscc: str) -> bool:
+    """An enterprise's suppliers and customers are supply-link data: shown to whoever may read those rows,
+    and to the enterprise itself."""
+    principal, _, _ = current_principal(request)
+    return principal.enterprise_uscc == uscc or has_rows(request, "supply_links")
+
+
 def has_rows(request: Request, dataset: str) -> bool:
     """Whether the caller may see rows of ``dataset`` (decides small-cell suppression of aggregates)."""
     principal, _, _ = current_principal(request)

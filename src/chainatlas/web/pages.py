@@ -19,7 +19,7 @@ from chainatlas.exchange.spec import TABLES
 from chainatlas.registry import queries
 from chainatlas.settings import get_settings
 from chainatlas.web.api import save_uploads
-from chainatlas.web.auth import current_principal, granted_fields
+from chainatlas.web.auth import current_principal, granted_fields, links_visible
 from chainatlas.web.i18n import language, translator
 from chainatlas.web.tabular import table_response
 
@@ -73,9 +73,7 @@ def enterprises_page(request: Request, q: str | None = None, region: str | None 
 
 @router.get("/enterprises/{uscc}", response_class=HTMLResponse)
 def enterprise_page(request: Request, uscc: str) -> Response:
-    from chainatlas.web.api import _links_visible
-
-    data = queries.get_enterprise(db.get_engine(), uscc, fields=granted_fields(request), with_links=_links_visible(request, uscc))
+    data = queries.get_enterprise(db.get_engine(), uscc, fields=granted_fields(request), with_links=links_visible(request, uscc))
     if data is None:
         raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
     fmt = request.query_params.get("format")
