@@ -59,17 +59,20 @@ def chain_frames(snap: Snapshot, chain_id: str, home: str) -> dict[str, pl.DataF
     def compute() -> dict[str, pl.DataFrame]:
         segs = snap.chain_segments(chain_id)
         codes = segs["code"].implode()
-        ents = snap.enterprises.select("uscc", "is_above_scale", "is_srdi", "is_little_giant", "is_chain_leader",
-                                       "revenue_yuan", is_local(home).alias("local"))
-        local_placed = snap.placements.filter(pl.col("segment_code").is_in(codes)).join(ents, on="uscc").filter(pl.col("local"))
-        buyers = local_placed["uscc"].unique().implode()
-        primary = snap.primary_placement(chain_id).select(pl.col("uscc").alias("buyer_uscc"), pl.col("segment_code").alias("to_segment"))
-        links = (snap.links.filter(pl.col("segment_code").is_in(codes) & pl.col("buyer_uscc").is_in(buyers))
-                 .join(ents.select(pl.col("uscc").alias("supplier_uscc"), pl.col("local").alias("supplier_local")),
-                       on="supplier_uscc", how="left")
-                 .with_columns(pl.col("supplier_local").fill_null(False))
+        local_ents = snap.enterprises.filter(is_local(home)).select(
+            "uscc", "is_above_scale", "is_srdi", "is_little_giant", "is_chain_leader", "revenue_yuan")
+        local_ids = local_ents["uscc"].implode()
+        local_placed = snap.placements.filter(pl.col("segment_code").is_in(codes)).join(local_ents, on="uscc")
+        buyers = local_placed["uscc"].unique()
+        # each local buyer's main segment in the chain: highest confidence, ties by segment code
+        primary = (local_placed.select(pl.col("uscc").alias("buyer_uscc"), pl.col("segment_code").alias("to_segment"),
+                                       "confidence")
+                   .sort(["buyer_uscc", "confidence", "to_segment"], descending=[False, True, False])
+                   .unique("buyer_uscc", keep="first").drop("confidence"))
+        links = (snap.links.filter(pl.col("segment_code").is_in(codes) & pl.col("buyer_uscc").is_in(buyers.implode()))
+                 .with_columns(pl.col("supplier_uscc").is_in(local_ids).alias("supplier_local"))
                  .join(primary, on="buyer_uscc", how="left"))
-        return {"segments": segs, "local_placed": local_placed, "links": links}
+        return {"segments": segs, "local_placed": local_placed.drop("confidence", "evidence"), "links": links}
 
     return snap.memo(("chain", chain_id, home), compute)  # type: ignore[no-any-return]
 
