@@ -46,14 +46,6 @@ class Snapshot:
     def chain_segments(self, chain_id: str) -> pl.DataFrame:
         return self.segments.filter(pl.col("chain_id") == chain_id)
 
-    def primary_placement(self, chain_id: str) -> pl.DataFrame:
-        """Each enterprise's most confident placement in ``chain_id`` (ties: segment code order)."""
-        codes = self.chain_segments(chain_id)["code"]
-        return (self.placements.filter(pl.col("segment_code").is_in(codes.implode()))
-                .join(self.segments.select("code", "chain_id"), left_on="segment_code", right_on="code")
-                .sort(["uscc", "chain_id", "confidence", "segment_code"], descending=[False, False, True, False])
-                .unique(["uscc", "chain_id"], keep="first", maintain_order=True))
-
 
 def _frame(engine: Engine, table: str, cols: list[str]) -> pl.DataFrame:
     t = db.metadata.tables[table]
