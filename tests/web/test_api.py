@@ -113,3 +113,13 @@ def test_placement_override_via_api(client: TestClient) -> None:
     bad = client.post("/api/v1/placements/overrides", json={"uscc": p["uscc"], "segment_code": "nev.cell", "action": "move"})
     assert bad.status_code == 422
     assert client.get("/chains/nev?format=json").json()["chain"] == "nev"
+
+
+@pytest.mark.parametrize("url", ["/?format=csv&table=by_district", "/?format=xlsx&table=tiers", "/chains?format=csv",
+                                 "/chains?format=json", "/audit?format=csv", "/grants?format=xlsx", "/grants?format=json",
+                                 "/chains/nev/targets?format=csv", "/enterprises?format=xlsx"])
+def test_every_table_exports(client: TestClient, url: str) -> None:
+    resp = client.get(url)
+    assert resp.status_code == 200 and len(resp.content) > 20, url
+    if "format=csv" in url:
+        assert resp.content.startswith(b"\xef\xbb\xbf")

@@ -78,6 +78,10 @@ def grants_page(request: Request, principal: Annotated[Principal, Depends(author
     from chainatlas.governance import catalogue
 
     owned = [d.code for d in catalogue.DATASETS.values() if d.owner == principal.department]
+    if (fmt := request.query_params.get("format")) in ("csv", "xlsx"):
+        from chainatlas.web.tabular import table_response
+
+        return table_response(catalogue.list_grants(db.get_engine(), principal), fmt, "grants")
     return render(request, "grants.html", {"grants": catalogue.list_grants(db.get_engine(), principal),
                                            "datasets": catalogue.catalogue(), "purposes": catalogue.PURPOSES,
                                            "owned": owned, "me": principal.name})
@@ -129,5 +133,10 @@ def audit_api(principal: Annotated[Principal, Depends(authorize)], start: dt.dat
 def audit_page(request: Request, principal: Annotated[Principal, Depends(authorize)], start: dt.datetime | None = None,
                end: dt.datetime | None = None) -> Response:
     v = audit.verify(db.get_engine())
+    fmt = request.query_params.get("format")
+    if fmt in ("csv", "xlsx"):
+        from chainatlas.web.tabular import table_response
+
+        return table_response(_records(principal, start, end, 100_000), fmt, "audit")
     return render(request, "audit.html", {"verified": v.ok, "first_broken": v.first_broken, "reason": v.reason,
                                           "records": list(reversed(_records(principal, start, end, 300)))})

@@ -48,7 +48,12 @@ def overview_page(request: Request) -> Response:
     data = queries.overview(db.get_engine())
     fmt = request.query_params.get("format")
     if fmt in ("csv", "xlsx"):
-        return table_response(data["by_chain"], fmt, "overview-by-chain")
+        tables = {"by_chain": data["by_chain"], "by_district": data["by_district"],
+                  "tiers": [{"flag": k, "name_zh": queries.FLAG_ZH[k], "local_enterprises": v} for k, v in data["tiers_local"].items()]}
+        table = request.query_params.get("table", "by_chain")
+        if table not in tables:
+            raise HTTPException(422, f"table must be one of {', '.join(tables)}")
+        return table_response(tables[table], fmt, f"overview-{table}")
     return render(request, "overview.html", data)
 
 

@@ -36,6 +36,9 @@ def _home(request: Request) -> str:
 @router.get("/chains", response_class=HTMLResponse)
 def chains_page(request: Request) -> Response:
     data = {"chains": queries.overview(db.get_engine())["by_chain"]}
+    fmt = request.query_params.get("format")
+    if fmt in ("csv", "xlsx"):
+        return table_response(data["chains"], fmt, "chains")
     return render(request, "chains.html", data)
 
 
