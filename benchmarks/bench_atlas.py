@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -53,6 +54,23 @@ def segments_frame() -> pl.DataFrame:
         "code", "chain_id", "name_zh", "name_en", "stage", "is_key", "feeds_into")
 
 
+def timed(tasks: list[tuple[str, Callable[[], object]]], reps: int, res: dict[str, object], t_load: float) -> dict[str, object]:
+    """Cold (load + first call) and warm (median of ``reps`` further calls) time per task; keeps each first
+    result under ``result_<task>`` for the equality check."""
+    for name, fn in tasks:
+        t = time.perf_counter()
+        out = fn()
+        cold = time.perf_counter() - t
+        warm = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            fn()
+            warm.append(time.perf_counter() - t)
+        res[name] = {"cold": cold + t_load, "compute_first": cold, "warm": statistics.median(warm)}
+        res[f"result_{name}"] = out
+    return res
+
+
 def ours(scale: str, reps: int = 3) -> dict[str, object]:
     from chainatlas.analysis.atlas import chain_atlas
     from chainatlas.analysis.snapshot import from_files
@@ -63,24 +81,15 @@ def ours(scale: str, reps: int = 3) -> dict[str, object]:
     t0 = time.perf_counter()
     snap = from_files(folder / "enterprises.parquet", folder / "placements.parquet", links_file(scale), segments_frame())
     t_load = time.perf_counter() - t0
-    res: dict[str, object] = {"load": t_load}
-    for name, fn in (("atlas", lambda: chain_atlas(snap, CHAIN, home=HOME, period="2025")),
-                     ("leaders", lambda: leaders_rates(snap, home=HOME, buyers_home=HOME)),
-                     ("targets", lambda: attraction_targets(snap, CHAIN, home=HOME, period="2025", top=20))):
-        t = time.perf_counter()
-        out = fn()
-        cold = time.perf_counter() - t
-        warm = []
-        for _ in range(reps):
-            t = time.perf_counter()
-            fn()
-            warm.append(time.perf_counter() - t)
-        res[name] = {"cold": cold + t_load, "compute_first": cold, "warm": statistics.median(warm)}
-        if name == "atlas":
-            res["check_atlas"] = {s["code"]: [s["local_enterprises"], round(s["inputs_value_yuan"], 2), round(s["inputs_local_value_yuan"], 2)]
-                                  for s in out["segments"]}  # type: ignore[index]
-        if name == "leaders":
-            res["check_leaders"] = sorted((r["buyer_uscc"], r["period"], round(r["numerator"], 2)) for r in out.to_dicts())  # type: ignore[union-attr]
+    res = timed([("atlas", lambda: chain_atlas(snap, CHAIN, home=HOME, period="2025")),
+                 ("leaders", lambda: leaders_rates(snap, home=HOME, buyers_home=HOME)),
+                 ("targets", lambda: attraction_targets(snap, CHAIN, home=HOME, period="2025", top=20))],
+                reps, {"load": t_load}, t_load)
+    atlas, leaders = res.pop("result_atlas"), res.pop("result_leaders")
+    res.pop("result_targets")
+    res["check_atlas"] = {s["code"]: [s["local_enterprises"], round(s["inputs_value_yuan"], 2), round(s["inputs_local_value_yuan"], 2)]
+                          for s in atlas["segments"]}  # type: ignore[index]
+    res["check_leaders"] = sorted((r["buyer_uscc"], r["period"], round(r["numerator"], 2)) for r in leaders.to_dicts())  # type: ignore[attr-defined]
     return res
 
 
@@ -134,20 +143,9 @@ def baseline(scale: str, reps: int = 3) -> dict[str, object]:
         score = cands.groupby("supplier_uscc").value_yuan.sum().sort_values(ascending=False)
         return list(score.index[:20])
 
-    for name, fn in (("atlas", atlas), ("leaders", leaders), ("targets", targets)):
-        t = time.perf_counter()
-        out = fn()
-        cold = time.perf_counter() - t
-        warm = []
-        for _ in range(reps):
-            t = time.perf_counter()
-            fn()
-            warm.append(time.perf_counter() - t)
-        res[name] = {"cold": cold + t_load, "compute_first": cold, "warm": statistics.median(warm)}
-        if name == "atlas":
-            res["check_atlas"] = out
-        if name == "leaders":
-            res["check_leaders"] = out
+    res = timed([("atlas", atlas), ("leaders", leaders), ("targets", targets)], reps, res, t_load)
+    res["check_atlas"], res["check_leaders"] = res.pop("result_atlas"), res.pop("result_leaders")
+    res.pop("result_targets")
     return res
 
 

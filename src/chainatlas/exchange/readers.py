@@ -336,10 +336,9 @@ def _frame(headers: list[str], cols: list[list[str | None]], lines: list[int]) -
     return pl.DataFrame(data)
 
 
-def _open_jsonl(path: Path) -> Sheet:
-    enc = detect_encoding(path, "auto")
-    headers: list[str] = []
-    with path.open(encoding=enc) as fh:
+def _json_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, object]]]:
+    """(line number, object) for every non-blank line; a line that is not a JSON object is an error."""
+    with path.open(encoding=encoding) as fh:
         for i, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
@@ -349,11 +348,16 @@ def _open_jsonl(path: Path) -> Sheet:
                 raise _file_problem(path, f"JSON 行无法解析：{exc.msg}", f"invalid JSON line: {exc.msg}", row=i) from exc
             if not isinstance(obj, dict):
                 raise _file_problem(path, "每行应为一个 JSON 对象", "each line must be a JSON object", row=i)
-            for k in obj:
-                if k not in headers:
-                    headers.append(k)
-            if i >= 1000:
-                break
+            yield i, obj
+
+
+def _open_jsonl(path: Path) -> Sheet:
+    enc = detect_encoding(path, "auto")
+    headers: list[str] = []
+    for i, obj in _json_objects(path, enc):
+        headers += [k for k in obj if k not in headers]
+        if i >= 1000:
+            break
     if not headers:
         raise _file_problem(path, "文件为空", "file is empty")
     return Sheet(path, "", headers, "jsonl", enc)
@@ -363,19 +367,12 @@ def _jsonl_batches(sheet: Sheet, rows: int) -> Iterator[pl.DataFrame]:
     index = set(sheet.headers)
 
     def records() -> Iterator[tuple[int, list[str | None]]]:
-        with sheet.path.open(encoding=sheet.encoding) as fh:
-            for i, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise _file_problem(sheet.path, f"JSON 行无法解析：{exc.msg}", f"invalid JSON line: {exc.msg}", row=i) from exc
-                unknown = [k for k in obj if k not in index]
-                if unknown:
-                    raise _file_problem(sheet.path, f"出现表头之外的字段 {unknown}", f"fields not seen in the first lines: {unknown}", row=i)
-                yield i, [None if (v := obj.get(h)) is None else (json.dumps(v) if isinstance(v, (list, dict)) else _cell(v))
-                          for h in sheet.headers]
+        for i, obj in _json_objects(sheet.path, sheet.encoding):
+            unknown = [k for k in obj if k not in index]
+            if unknown:
+                raise _file_problem(sheet.path, f"出现表头之外的字段 {unknown}", f"fields not seen in the first lines: {unknown}", row=i)
+            yield i, [None if (v := obj.get(h)) is None else (json.dumps(v) if isinstance(v, (list, dict)) else _cell(v))
+                      for h in sheet.headers]
 
     yield from _batched(sheet.headers, records(), rows)
 

@@ -106,18 +106,9 @@ def grants_request(principal: Annotated[Principal, Depends(authorize)], dataset:
 @router.post("/grants/{grant_id}/{decision}", include_in_schema=False)
 def grants_decide(grant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], decision: str,
                   principal: Annotated[Principal, Depends(authorize)]) -> Response:
-    from fastapi import HTTPException
+    from chainatlas.web.api_analysis import decide
 
-    from chainatlas.governance import catalogue
-
-    try:
-        catalogue.decide(db.get_engine(), grant_id, principal, decision)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except PermissionError as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from exc
+    decide(grant_id, principal, decision)
     return RedirectResponse("/grants", status_code=303)
 
 

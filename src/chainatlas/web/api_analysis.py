@@ -151,8 +151,13 @@ def post_grant(body: GrantIn, principal: Annotated[Principal, Depends(authorize)
 
 @router.post("/grants/{grant_id}/{decision}", summary="Approve, reject or revoke a grant (the dataset's owner)")
 def decide_grant(grant_id: Annotated[int, Path(ge=1, le=2**31 - 1)], decision: str, principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    return jsonable_encoder(decide(grant_id, principal, decision))
+
+
+def decide(grant_id: int, principal: Principal, decision: str) -> dict[str, Any]:
+    """A grant decision, with the library's refusals as HTTP errors (404 / 403 / 422)."""
     try:
-        return jsonable_encoder(catalogue.decide(db.get_engine(), grant_id, principal, decision))
+        return catalogue.decide(db.get_engine(), grant_id, principal, decision)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
     except PermissionError as exc:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi.responses import Response, StreamingResponse
+
+
+def _cell(v: Any) -> Any:
+    """Lists and mappings go into one cell as JSON; everything else as it is."""
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return v
 
 
 def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, headers: dict[str, str] | None = None) -> Response:
@@ -20,7 +28,7 @@ def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, head
         w = csv.writer(buf)
         w.writerow(titles)
         for r in rows:
-            w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+            w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in cols])
         return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
     from openpyxl import Workbook
@@ -29,7 +37,7 @@ def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, head
     ws = wb.create_sheet(filename[:31])
     ws.append(titles)
     for r in rows:
-        ws.append([r.get(c) for c in cols])
+        ws.append([_cell(r.get(c)) for c in cols])
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)
