@@ -73,6 +73,8 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/grants"): Access(SIGNED_IN, "grants"),
     ("POST", "/api/v1/grants"): Access(SIGNED_IN, "grants", write=True),
     ("POST", "/api/v1/grants/{grant_id}/{decision}"): Access(frozenset({Role.department}), "grants", write=True),
+    # resilience: a chain's network is built from supply links (rows); a posted network is the caller's own data
+    ("POST", "/api/v1/risk/rei"): Access(ANALYSTS, "supply_links", rows=True),
     # writes
     ("GET", "/import"): Access(OFFICIALS, "imports"),
     ("POST", "/import"): Access(OFFICIALS, "imports", write=True),

@@ -1,0 +1,86 @@
+"""Networks for the risk exposure index: from files (CSV, XLSX with two sheets, JSON) or from the platform's
+supply links under documented assumptions (docs/metrics.md, "Risk exposure index")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.risk.rei import Edge, Network, Node
+
+NODE_COLUMNS = ("node_id", "capacity", "inventory", "demand", "unit_profit", "ttr")
+EDGE_COLUMNS = ("supplier", "customer", "material", "units_per_output")
+WEEKS = 52  # one period = one week; supply links hold yearly values
+
+
+def _num(v: Any) -> float | None:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    return float(v)
+
+
+def _from_rows(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> Network:
+    missing = [c for c in ("node_id",) if nodes and c not in nodes[0]]
+    if missing:
+        raise ValueError(f"nodes need the columns {', '.join(NODE_COLUMNS)}")
+    ns = [Node(str(r["node_id"]), _num(r.get("capacity")), _num(r.get("inventory")) or 0.0, _num(r.get("demand")) or 0.0,
+               _num(r.get("unit_profit")) or 0.0, _num(r.get("ttr"))) for r in nodes]
+    es = [Edge(str(r["supplier"]), str(r["customer"]), str(r["material"]), _num(r.get("units_per_output")) or 1.0)
+          for r in edges]
+    return Network(ns, es)
+
+
+def read_network(nodes: Path, edges: Path | None = None) -> Network:
+    """``nodes.csv`` + ``edges.csv``; or one XLSX with sheets ``nodes`` and ``edges``; or one JSON
+    ``{"nodes": [...], "edges": [...]}``."""
+    if nodes.suffix.lower() == ".json":
+        body = json.loads(nodes.read_text(encoding="utf-8"))
+        return _from_rows(body["nodes"], body["edges"])
+    if nodes.suffix.lower() == ".xlsx":
+        sheets = pl.read_excel(nodes, sheet_name=["nodes", "edges"], infer_schema_length=0)
+        return _from_rows(sheets["nodes"].to_dicts(), sheets["edges"].to_dicts())
+    if edges is None:
+        raise ValueError("give --edges with a CSV of nodes")
+    return _from_rows(pl.read_csv(nodes, infer_schema=False).to_dicts(), pl.read_csv(edges, infer_schema=False).to_dicts())
+
+
+def chain_network(snap: Snapshot, chain_id: str, *, home: str, period: str | None = None, ttr_weeks: float = 4.0,
+                  stock_weeks: float = 2.0, headroom: float = 1.1, margin: float = 0.1,
+                  overrides: dict[str, dict[str, float | None]] | None = None) -> Network:
+    """The supply network of a chain's goods in ``period``, in yuan per week (assumptions in docs/metrics.md):
+    output = max(revenue, sales, purchases in these links); capacity = headroom × output / 52; inventory = ``stock_weeks`` of output; the chain's local chain
+    leaders are the products, with demand = revenue / 52 and unit profit ``margin``; r_kj = yearly purchases of
+    material k (the goods' segment) by j ÷ j's revenue; every node has TTR = ``ttr_weeks``. ``overrides`` maps a
+    node id to values that replace the derived ones."""
+    periods = snap.periods()
+    period = period or (periods[-1] if periods else None)
+    codes = snap.chain_segments(chain_id)["code"].implode()
+    links = snap.links.filter((pl.col("period") == period) & pl.col("segment_code").is_in(codes))
+    links = links.group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum())
+    ids = pl.concat([links["supplier_uscc"], links["buyer_uscc"]]).unique()
+    ents = snap.enterprises.filter(pl.col("uscc").is_in(ids.implode())).with_columns(is_local(home).alias("local"))
+    revenue = {u: float(r or 0.0) for u, r in ents.select("uscc", "revenue_yuan").iter_rows()}
+    # a firm's output is at least what it sells and what it buys in these links
+    for col in ("supplier_uscc", "buyer_uscc"):
+        for u, v in links.group_by(col).agg(pl.col("value_yuan").sum()).iter_rows():
+            revenue[u] = max(revenue.get(u, 0.0), float(v))
+    leaders = set(ents.filter(pl.col("is_chain_leader").fill_null(False) & pl.col("local"))["uscc"].to_list())
+    overrides = overrides or {}
+    nodes = []
+    for u in sorted(revenue):
+        weekly = revenue[u] / WEEKS
+        values: dict[str, float | None] = {"capacity": headroom * weekly, "inventory": stock_weeks * weekly,
+                                           "demand": weekly if u in leaders else 0.0,
+                                           "unit_profit": margin if u in leaders else 0.0, "ttr": ttr_weeks}
+        values.update(overrides.get(u, {}))
+        nodes.append(Node(u, values["capacity"], values["inventory"] or 0.0, values["demand"] or 0.0,
+                          values["unit_profit"] or 0.0, values["ttr"]))
+    material = links.group_by("buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum().alias("k_total"))
+    edges = [Edge(s, b, k, max(total / revenue[b], 1e-9))
+             for s, b, k, total in links.join(material, on=["buyer_uscc", "segment_code"])
+             .select("supplier_uscc", "buyer_uscc", "segment_code", "k_total").iter_rows() if s != b]
+    return Network(nodes, edges)

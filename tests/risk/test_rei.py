@@ -1,0 +1,108 @@
+"""REI / TTS on fixtures derived by hand, and invariants on random networks."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chainatlas.risk.rei import Edge, Network, Node, risk_exposure
+
+
+def _by_id(net: Network) -> dict[str, object]:
+    return {r.node_id: r for r in risk_exposure(net)}
+
+
+def test_one_tier_two_products_with_different_profits() -> None:
+    # S (capacity 12/period, TTR 2) supplies material m to P1 (demand 10, profit 5, stock 15) and P2 (demand 10,
+    # profit 1, stock 4). Disrupt S for 2 periods: P1 loses max(0, 20−15)=5 → 25, P2 loses 20−4=16 → 16: PI 41.
+    # Disrupt P1 for 1: its stock covers it; P2 gets 10 of S's 12 → PI 0. Disrupt P2 for 1: loses 10−4=6 → PI 6.
+    # TTS: S down → P2's stock lasts 4/10 = 0.4; P1 down → its stock lasts 1.5 (P2 is fed by S); P2 down → 0.4.
+    net = Network(
+        [Node("S", capacity=12, ttr=2), Node("P1", demand=10, unit_profit=5, inventory=15, ttr=1),
+         Node("P2", demand=10, unit_profit=1, inventory=4, ttr=1)],
+        [Edge("S", "P1", "m"), Edge("S", "P2", "m")])
+    r = _by_id(net)
+    assert [r[k].pi for k in ("S", "P1", "P2")] == pytest.approx([41, 0, 6])  # type: ignore[attr-defined]
+    assert [r[k].rei for k in ("S", "P1", "P2")] == pytest.approx([1, 0, 6 / 41])  # type: ignore[attr-defined]
+    assert [r[k].tts for k in ("S", "P1", "P2")] == pytest.approx([0.4, 1.5, 0.4])  # type: ignore[attr-defined]
+    assert [r[k].critical for k in ("S", "P1", "P2")] == [True, False, True]  # type: ignore[attr-defined]
+
+
+def test_two_tier_chain_with_a_sole_source() -> None:
+    # R is the sole source of a for M; M (4 units of b in stock) feeds P (demand 5, profit 2). R down for 3
+    # periods: M can ship only its 4 in stock → P loses 15 − 4 = 11 units → PI 22; TTS_R = 4/5 = 0.8 → critical.
+    net = Network([Node("R", ttr=3), Node("M", inventory=4), Node("P", demand=5, unit_profit=2)],
+                  [Edge("R", "M", "a"), Edge("M", "P", "b")])
+    r = _by_id(net)["R"]
+    assert (r.pi, r.tts, r.critical) == (pytest.approx(22), pytest.approx(0.8), True)  # type: ignore[attr-defined]
+    undisrupted = _by_id(net)["M"]
+    assert undisrupted.pi is None and undisrupted.tts == pytest.approx(0.8)  # type: ignore[attr-defined]
+
+
+def test_unbounded_time_to_survive_is_capped_and_reported() -> None:
+    net = Network([Node("A", ttr=1), Node("B"), Node("P", demand=1, unit_profit=1)],
+                  [Edge("A", "P", "x"), Edge("B", "P", "x")])  # B is an alternative source without limits
+    r = _by_id(net)["A"]
+    assert r.pi == 0 and r.tts_unbounded and r.critical is False  # type: ignore[attr-defined]
+
+
+networks = st.integers(2, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 50)), st.floats(0, 30), st.floats(0, 10), st.floats(0, 5),
+                       st.one_of(st.none(), st.floats(0.5, 4))), min_size=n, max_size=n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from("ab"), st.floats(0.5, 3)), max_size=8),
+))
+
+
+def _net(spec: tuple[list[tuple], list[tuple]], extra_inventory: float = 0.0, node: int = 0,  # type: ignore[type-arg]
+         extra_capacity: float = 0.0) -> Network:
+    nodes = [Node(f"n{i}", None if c is None else c + (extra_capacity if i == node else 0),
+                  s + (extra_inventory if i == node else 0), d, f, t) for i, (c, s, d, f, t) in enumerate(spec[0])]
+    edges = [Edge(f"n{i}", f"n{j}", k, r) for i, j, k, r in spec[1] if i < j]  # a DAG
+    return Network(nodes, edges)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks, st.floats(0, 20), st.integers(0, 4))
+def test_invariants(spec: tuple[list[tuple], list[tuple]], more: float, node: int) -> None:  # type: ignore[type-arg]
+    node = node % len(spec[0])
+    base = risk_exposure(_net(spec))
+    richer = risk_exposure(_net(spec, more, node))
+    for a, b in zip(base, richer, strict=True):
+        if a.rei is not None:
+            assert -1e-9 <= a.rei <= 1 + 1e-9
+        if a.pi is not None and b.pi is not None:
+            assert b.pi <= a.pi + 1e-6  # more inventory never raises the impact
+        assert b.tts >= a.tts - 1e-6  # nor shortens the time to survive
+    wider = risk_exposure(_net(spec, 0.0, node, extra_capacity=more))
+    for a, c in zip(base, wider, strict=True):
+        if a.pi is not None and c.pi is not None:
+            assert c.pi <= a.pi + 1e-6  # more capacity never raises the impact
+
+
+def test_cli_and_api_on_files(tmp_path: object, admin_token: str) -> None:
+    import json
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from chainatlas.cli import app
+    from chainatlas.web.app import create_app
+
+    folder = Path(str(tmp_path))
+    (folder / "nodes.csv").write_text("node_id,capacity,inventory,demand,unit_profit,ttr\nR,,0,0,0,3\nM,,4,0,0,\nP,,0,5,2,\n",
+                                      encoding="utf-8")
+    (folder / "edges.csv").write_text("supplier,customer,material,units_per_output\nR,M,a,1\nM,P,b,1\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["risk", "rei", "--nodes", str(folder / "nodes.csv"), "--edges", str(folder / "edges.csv"),
+                                   "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["node_id"]: r for r in json.loads(res.output[res.output.index("["):])}
+    assert rows["R"]["pi"] == pytest.approx(22) and rows["R"]["critical"] is True
+    body = {"nodes": [{"node_id": "R", "ttr": 3}, {"node_id": "M", "inventory": 4}, {"node_id": "P", "demand": 5, "unit_profit": 2}],
+            "edges": [{"supplier": "R", "customer": "M", "material": "a"}, {"supplier": "M", "customer": "P", "material": "b"}]}
+    resp = TestClient(create_app()).post("/api/v1/risk/rei", json=body, headers={"Authorization": f"Bearer {admin_token}"})
+    assert resp.status_code == 200 and resp.json()[0]["node_id"] == "R" and resp.json()[0]["rei"] == 1.0
+    bad = TestClient(create_app()).post("/api/v1/risk/rei", json={"nodes": [{"node_id": "A"}], "edges": [
+        {"supplier": "A", "customer": "Z", "material": "x"}]}, headers={"Authorization": f"Bearer {admin_token}"})
+    assert bad.status_code == 422
