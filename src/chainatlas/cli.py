@@ -377,6 +377,27 @@ def risk_rei(
         _emit(rows[:50], "table", "风险暴露指数 / risk exposure index (top 50)")
 
 
+@risk_app.command("exposure")
+def risk_exposure_cmd(
+    enterprise: Annotated[str, typer.Option(help="USCC of the enterprise (a chain leader, say)")],
+    tiers: Annotated[int, typer.Option(help="How many tiers upstream")] = 5,
+    period: Annotated[str | None, typer.Option(help="Period (default: latest)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Multi-tier exposure: suppliers by tier, single sources, concentration (HHI), geography, imports."""
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.risk.exposure import exposure
+
+    result = exposure(load_snapshot(_engine()), enterprise, tiers=tiers, period=period)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
+        return
+    _emit(result["tiers"], "table", f"{enterprise} {result['period']} — 各级供应商 / suppliers by tier")
+    _emit(result["single_sources"][:30], "table", "单一来源 / single sources")
+    _emit(result["provinces"][:15], "table", "按省份 / by province")
+    console.print(f"进口依赖度 / import dependency: {result['import_dependency']:.1%}")
+
+
 users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log (审计日志)", no_args_is_help=True)
 app.add_typer(users_app, name="users")

@@ -106,3 +106,47 @@ def test_cli_and_api_on_files(tmp_path: object, admin_token: str) -> None:
     bad = TestClient(create_app()).post("/api/v1/risk/rei", json={"nodes": [{"node_id": "A"}], "edges": [
         {"supplier": "A", "customer": "Z", "material": "x"}]}, headers={"Authorization": f"Bearer {admin_token}"})
     assert bad.status_code == 422
+
+
+def test_exposure_on_the_hand_fixture(any_engine: object, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.exchange.importer import import_files
+    from chainatlas.risk.exposure import exposure
+    from tests.analysis.fixture import L1, L3, L4, N2, N3, N4, write_files
+
+    assert import_files(write_files(Path(str(tmp_path))), engine=any_engine).ok  # type: ignore[arg-type]
+    e = exposure(load_snapshot(any_engine), L1, tiers=3, period="2025")  # type: ignore[arg-type]
+    tiers = {t["tier"]: t for t in e["tiers"]}
+    assert tiers[1]["suppliers"] == 3 and tiers[1]["weight"] == pytest.approx(1.0)
+    assert tiers[2]["weight"] == pytest.approx(1.0)  # every tier-1 supplier buys something
+    w2 = {s["supplier_uscc"]: s["weight"] for s in e["suppliers"] if s["tier"] == 2}
+    # L2 (0.6 of L1) buys 40 L4, 60 N2, 30 N3, 20 N4 of 150; L3 (0.2) 50 N2, 70 N4 of 120; N1 (0.2) 25 L4, 25 N2
+    assert w2[L4] == pytest.approx(0.6 * 40 / 150 + 0.2 * 25 / 50)
+    assert w2[N2] == pytest.approx(0.6 * 60 / 150 + 0.2 * 50 / 120 + 0.2 * 25 / 50)
+    assert w2[N3] == pytest.approx(0.12) and w2[N4] == pytest.approx(0.6 * 20 / 150 + 0.2 * 70 / 120)
+    pack = next(i for i in e["inputs"] if i["tier"] == 1 and i["segment_code"] == "nev.pack")
+    assert pack["suppliers"] == 3 and pack["hhi"] == pytest.approx(0.6**2 + 0.2**2 + 0.2**2)
+    single = {(s["buyer_uscc"], s["segment_code"]) for s in e["single_sources"]}
+    assert (L3, "nev.lithium") in single and (L3, "nev.auto_chip") in single  # L3 buys each from one firm only
+    assert e["import_dependency"] == pytest.approx(0.12 / 2.0)  # N3 (Germany): 0.12 of the two tiers' weight 2.0
+
+
+def test_exposure_api_and_cli(demo_engine: object, admin_token: str) -> None:
+    import json
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from chainatlas.cli import app
+    from chainatlas.web.app import create_app
+
+    client = TestClient(create_app())
+    leader = client.get("/api/v1/leaders", headers={"Authorization": f"Bearer {admin_token}"}).json()[0]["buyer_uscc"]
+    body = client.get(f"/api/v1/risk/exposure/{leader}", params={"tiers": 3}, headers={"Authorization": f"Bearer {admin_token}"}).json()
+    assert body["tiers"][0]["tier"] == 1 and body["tiers"][0]["weight"] == pytest.approx(1.0)
+    assert abs(sum(p["share"] for p in body["provinces"]) - 1) < 1e-9 and 0 <= body["import_dependency"] <= 1
+    assert client.get(f"/api/v1/risk/exposure/{leader}").status_code == 401
+    res = CliRunner().invoke(app, ["risk", "exposure", "--enterprise", leader, "--tiers", "2", "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.output)["uscc"] == leader

@@ -189,6 +189,16 @@ class ReiIn(BaseModel):
     edges: list[EdgeIn] = Field(default_factory=list, max_length=100_000)
 
 
+@router.get("/risk/exposure/{uscc}", summary="Multi-tier exposure of an enterprise (多级供应链暴露)")
+def risk_exposure(uscc: str, response: Response, tiers: Annotated[int, Query(ge=1, le=10)] = 5,
+                  period: str | None = None) -> Any:
+    from chainatlas.risk.exposure import exposure
+
+    result = exposure(load_snapshot(), uscc, tiers=tiers, period=period)
+    count_rows(response, len(result.get("suppliers", [])))
+    return jsonable_encoder(result)
+
+
 @router.post("/risk/rei", summary="Risk exposure index, time-to-survive, criticality (Simchi-Levi et al. 2015)")
 def risk_rei(body: ReiIn) -> Any:
     from dataclasses import asdict
