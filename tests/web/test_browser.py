@@ -196,3 +196,13 @@ def test_grant_requested_and_approved_in_the_browser(page: Page, base_url: str, 
     resp = page.goto(base_url + "/chains/nev/targets")
     assert resp is not None and resp.status == 200
     sign_in("admin", ADMIN_PASSWORD)
+
+
+def test_leader_exposure_page(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/chains/nev")
+    page.locator("#leaders a").first.click()
+    page.click("#exposure-link")
+    expect(page.locator("#exposure-title")).to_be_visible()
+    expect(page.locator("#import-dependency")).to_contain_text("%")
+    page.wait_for_function("document.querySelector('#province-chart canvas') !== null")
+    page.screenshot(path=str(SHOTS / "exposure.png"), full_page=True)

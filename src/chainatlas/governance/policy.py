@@ -75,6 +75,7 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/grants/{grant_id}/{decision}"): Access(frozenset({Role.department}), "grants", write=True),
     # resilience: a chain's network is built from supply links (rows); a posted network is the caller's own data
     ("POST", "/api/v1/risk/rei"): Access(ANALYSTS, "supply_links", rows=True),
+    ("GET", "/risk/exposure/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
     ("GET", "/api/v1/risk/exposure/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
     # writes
     ("GET", "/import"): Access(OFFICIALS, "imports"),

@@ -104,6 +104,26 @@ def leader_page(request: Request, uscc: str) -> Response:
     return render(request, "leader.html", jsonable_encoder(data))
 
 
+@router.get("/risk/exposure/{uscc}", response_class=HTMLResponse)
+def exposure_page(request: Request, uscc: str, tiers: int = 5) -> Response:
+    from chainatlas.risk.exposure import exposure
+
+    profile = queries.get_enterprise(db.get_engine(), uscc, with_links=False)
+    if profile is None:
+        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+    result = exposure(load_snapshot(), uscc, tiers=max(1, min(tiers, 10)))
+    fmt = request.query_params.get("format")
+    if fmt in ("csv", "xlsx"):
+        table = request.query_params.get("table", "suppliers")
+        if table not in ("suppliers", "inputs", "single_sources", "provinces", "countries"):
+            raise HTTPException(422, "table must be suppliers, inputs, single_sources, provinces or countries")
+        return table_response(result[table], fmt, f"exposure-{uscc}-{table}")
+    names = {r.code: r.name for r in __import__("chainatlas.registry.codes", fromlist=["regions"]).regions() if r.level == "province"}
+    for p in result["provinces"]:
+        p["province_name"] = names.get(f"{p['province']}0000", p["province"] or "境外 / abroad")
+    return render(request, "exposure.html", jsonable_encoder({**result, "enterprise": profile["enterprise"]}))
+
+
 @router.post("/enterprises/{uscc}/placements")
 def placement_action(uscc: str, principal: Annotated[Principal, Depends(authorize)], segment_code: Annotated[str, Form()],
                      action: Annotated[str, Form()], to_segment: Annotated[str, Form()] = "") -> Response:
