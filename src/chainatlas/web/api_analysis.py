@@ -21,18 +21,14 @@ from chainatlas.chains import placement
 from chainatlas.governance import catalogue
 from chainatlas.settings import get_settings
 from chainatlas.web.auth import Principal, authorize, count_rows, has_rows
+from chainatlas.web.tabular import xlsx_response
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
 Home = Annotated[str | None, Query(description="home area prefix: 4101 city, 41 province (default: settings)", pattern=r"^\d{2,6}$")]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _home(home: str | None) -> str:
     return home or get_settings().home_region
-
-
-def _xlsx(data: bytes, name: str) -> Response:
-    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
 
 
 @router.get("/chains/{chain_id}/atlas", summary="Chain atlas (产业链图谱): segments, statuses, flows")
@@ -44,7 +40,7 @@ def atlas(request: Request, chain_id: str, period: str | None = None, home: Home
     if not has_rows(request, "supply_links"):
         result = suppress_atlas(result)
     if format == "xlsx":
-        return _xlsx(reports.atlas_workbook(result), f"atlas-{chain_id}-{result['period']}")
+        return xlsx_response(reports.atlas_workbook(result), f"atlas-{chain_id}-{result['period']}")
     return jsonable_encoder(result)
 
 
@@ -78,7 +74,7 @@ def targets(response: Response, chain_id: str, segment: str | None = None, top: 
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
     if format == "xlsx":
-        out = _xlsx(reports.targets_workbook(result), f"targets-{chain_id}")
+        out = xlsx_response(reports.targets_workbook(result), f"targets-{chain_id}")
         count_rows(out, len(result["items"]))
         return out
     count_rows(response, len(result["items"]))

@@ -21,7 +21,7 @@ from chainatlas.registry import queries
 from chainatlas.settings import get_settings
 from chainatlas.web.auth import Principal, authorize, has_rows
 from chainatlas.web.pages import render
-from chainatlas.web.tabular import table_response
+from chainatlas.web.tabular import table_response, xlsx_response
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,8 +59,7 @@ def chain_page(request: Request, chain_id: str, period: str | None = None) -> Re
     data: dict[str, Any] = {**atlas, "chain_info": chain, "rate": rate, "leaders": leaders, "rows_ok": rows_ok}
     fmt = request.query_params.get("format")
     if fmt == "xlsx":
-        return Response(reports.atlas_workbook(atlas), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="atlas-{chain_id}.xlsx"'})
+        return xlsx_response(reports.atlas_workbook(atlas), f"atlas-{chain_id}")
     if fmt == "csv":
         return table_response([{k: v for k, v in r.items() if k not in ("feeds_into", "suppressed")} for r in atlas["segments"]],
                               "csv", f"atlas-{chain_id}")
@@ -75,8 +74,7 @@ def targets_page(request: Request, chain_id: str, segment: str | None = None, to
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
     fmt = request.query_params.get("format")
     if fmt == "xlsx":
-        return Response(reports.targets_workbook(result), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="targets-{chain_id}.xlsx"'})
+        return xlsx_response(reports.targets_workbook(result), f"targets-{chain_id}")
     if fmt == "csv":
         return table_response([{**{k: v for k, v in it.items() if k != "components"}, **it["components"]} for it in result["items"]],
                               "csv", f"targets-{chain_id}")

@@ -8,7 +8,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cell(v: Any) -> Any:
@@ -16,6 +18,11 @@ def _cell(v: Any) -> Any:
     if isinstance(v, (list, tuple, dict)):
         return json.dumps(v, ensure_ascii=False, default=str)
     return v
+
+
+def xlsx_response(data: bytes, filename: str) -> Response:
+    """An XLSX workbook as a download."""
+    return Response(data, media_type=XLSX_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
 
 
 def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, headers: dict[str, str] | None = None) -> Response:
@@ -40,6 +47,4 @@ def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, head
         ws.append([_cell(r.get(c)) for c in cols])
     out = io.BytesIO()
     wb.save(out)
-    out.seek(0)
-    return StreamingResponse(out, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
+    return xlsx_response(out.getvalue(), filename)
