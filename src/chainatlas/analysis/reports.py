@@ -27,20 +27,22 @@ COMPONENT_ZH = {"supply": "以链招商（供货额）", "buyers": "本地客户
                 "fit": "环节匹配", "proximity": "距离"}
 
 
-def _sheet_header(ws: Any, title: str, meta: dict[str, Any]) -> None:
+def _workbook(sheet: str, title: str, meta: dict[str, Any]) -> tuple[Workbook, Any]:
+    """A workbook whose first sheet starts with the report's title, period, home area and data version."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"期间 period: {meta.get('period')}   本地范围 home: {meta.get('home')}   数据日期 as of: {meta.get('as_of')}"])
     ws.append([f"数据版本 data version: {meta.get('data_version')}   演示数据均为虚构示例（示例）/ demo data are fictional"])
     ws.append([])
+    return wb, ws
 
 
 def atlas_workbook(atlas: dict[str, Any]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "产业链图谱"
-    _sheet_header(ws, f"产业链图谱 — {atlas['chain']}", atlas)
+    wb, ws = _workbook("产业链图谱", f"产业链图谱 — {atlas['chain']}", atlas)
     ws.append([zh for _, zh in ATLAS_COLUMNS])
     for r in atlas["segments"]:
         ws.append([r.get(k) for k, _ in ATLAS_COLUMNS])
@@ -52,11 +54,7 @@ def atlas_workbook(atlas: dict[str, Any]) -> bytes:
 
 
 def targets_workbook(targets: dict[str, Any]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "招商清单"
-    _sheet_header(ws, f"精准招商清单 — {targets['chain']}", targets)
+    wb, ws = _workbook("招商清单", f"精准招商清单 — {targets['chain']}", targets)
     comps = list(targets["weights"])
     ws.append([zh for _, zh in TARGET_COLUMNS] + [f"{COMPONENT_ZH[c]}（权重{targets['weights'][c]:.2f}）" for c in comps])
     for it in targets["items"]:

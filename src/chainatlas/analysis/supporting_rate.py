@@ -60,17 +60,12 @@ def rate_table(links: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     With buyer and supplier columns the table also counts the distinct buyers, suppliers and local suppliers
     behind each cell (for small-cell suppression).
     """
-    out = links.group_by(by).agg(
-        pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("numerator"),
-        pl.col("value_yuan").sum().alias("denominator"),
-        pl.col("buyer_uscc").n_unique().alias("buyers"),
-        pl.col("supplier_uscc").n_unique().alias("suppliers"),
-        pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers"),
-    ) if "buyer_uscc" in links.columns else links.group_by(by).agg(
-        pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("numerator"),
-        pl.col("value_yuan").sum().alias("denominator"),
-    )
-    return out.with_columns(
+    sums = [pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("numerator"),
+            pl.col("value_yuan").sum().alias("denominator")]
+    if "buyer_uscc" in links.columns:
+        sums += [pl.col("buyer_uscc").n_unique().alias("buyers"), pl.col("supplier_uscc").n_unique().alias("suppliers"),
+                 pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers")]
+    return links.group_by(by).agg(sums).with_columns(
         pl.when(pl.col("denominator") > 0).then(pl.col("numerator") / pl.col("denominator")).otherwise(None).alias("rate")
     ).sort(by)
 
