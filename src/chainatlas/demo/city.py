@@ -32,7 +32,8 @@ from sqlalchemy import Engine
 from chainatlas.chains.templates import Chain, Stage, load_chains
 from chainatlas.exchange.importer import ImportReport, Progress, import_files
 from chainatlas.registry.codes import regions
-from chainatlas.registry.uscc import ALPHABET
+from chainatlas.registry.uscc import ALPHABET, foreign_key
+from chainatlas.registry.uscc import WEIGHTS as USCC_WEIGHTS
 
 SCALES = {"s": (5_000, 50_000), "m": (200_000, 1_000_000), "l": (1_000_000, 5_000_000)}
 PERIODS = ("2024", "2025")
@@ -62,21 +63,17 @@ class DemoFiles:
 
 
 def _uscc_bodies(rng: np.random.Generator, region_codes: np.ndarray) -> list[str]:
-    """USCCs: 9 (enterprise) 1 (company) + division code + 9-character org code + check character."""
+    """USCCs: 9 (enterprise) 1 (company) + division code + 9-character org code + check character
+    (GB 32100-2015, the weights of :mod:`chainatlas.registry.uscc`)."""
     n = len(region_codes)
     alphabet = np.array(list(ALPHABET))
     org = rng.integers(0, 31, size=(n, 9))
     body = ["91" + rc + "".join(alphabet[row]) for rc, row in zip(region_codes, org, strict=True)]
-    weights = np.array([pow(3, i, 31) for i in range(17)])
-    lookup = {c: i for i, c in enumerate(ALPHABET)}
-    vals = np.array([[lookup[c] for c in b] for b in body]) if n < 50_000 else None
-    if vals is None:
-        arr = np.frombuffer("".join(body).encode(), dtype=np.uint8).reshape(n, 17)
-        table = np.full(256, 0)
-        for c, i in lookup.items():
-            table[ord(c)] = i
-        vals = table[arr]
-    check = (31 - (vals * weights).sum(axis=1) % 31) % 31
+    value = np.zeros(256, dtype=np.int64)
+    for i, c in enumerate(ALPHABET):
+        value[ord(c)] = i
+    vals = value[np.frombuffer("".join(body).encode(), dtype=np.uint8).reshape(n, 17)]
+    check = (31 - (vals * USCC_WEIGHTS).sum(axis=1) % 31) % 31
     return [b + ALPHABET[c] for b, c in zip(body, check, strict=True)]
 
 
@@ -159,8 +156,6 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
         else:
             place = ZHENGZHOU[region_code[i]][0][:2] if local[i] else "华夏"
             names.append(f"{place}{stems[i]}{short[firm_seg[i]]}有限公司{i}（示例）")
-    from chainatlas.registry.uscc import foreign_key
-
     uscc = np.array(_uscc_bodies(rng, region_code), dtype=object)
     for j in np.flatnonzero(foreign):
         uscc[j] = foreign_key(str(country[j]), names[j])

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
 
 FOREIGN_KEY_RE = re.compile(r"^X-[A-Z]{2}-[0-9A-F]{12}$")
 
@@ -41,7 +41,7 @@ def check_character(first17: str) -> str:
     >>> check_character("91110108551385082")
     'Q'
     """
-    total = sum(ALPHABET.index(c) * int(w) for c, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(ALPHABET.index(c) * int(w) for c, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -58,7 +58,7 @@ def valid_uscc_expr(column: str) -> pl.Expr:
     value = {c: i for i, c in enumerate(ALPHABET)}
     fmt = s.str.contains(r"^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$")
     total = pl.sum_horizontal(
-        [s.str.slice(i, 1).replace_strict(value, default=0, return_dtype=pl.Int64) * int(w) for i, w in enumerate(_WEIGHTS)]
+        [s.str.slice(i, 1).replace_strict(value, default=0, return_dtype=pl.Int64) * int(w) for i, w in enumerate(WEIGHTS)]
     )
     check = s.str.slice(17, 1).replace_strict(value, default=-1, return_dtype=pl.Int64)
     return fmt & (check == (31 - total % 31) % 31)
