@@ -99,7 +99,6 @@ def create_import(
     report = run_upload(files, table=table, dry_run=dry_run, skip_invalid=skip_invalid, keep_lines=keep_lines,
                         encoding=encoding, only_party=own)
     body = report.to_dict()
-    body["report_paths"] = []
     return JSONResponse(body, status_code=200 if report.ok else 422)
 
 
