@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -231,6 +232,18 @@ def _fmt(v: object) -> str:
     return "" if v is None else str(v)
 
 
+def _report(result: dict[str, object], fmt: str, workbook: Callable[[], bytes], path: Path, table: Callable[[], None]) -> None:
+    """An analysis result as an XLSX file, JSON on stdout, or a table."""
+    from chainatlas.analysis.reports import write
+
+    if fmt == "xlsx":
+        console.print(f"已写入 / written → {write(workbook(), path)}")
+    elif fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
+    else:
+        table()
+
+
 @app.command()
 def place(chain: Annotated[str | None, typer.Option(help="Only this chain")] = None,
           as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False) -> None:
@@ -257,20 +270,16 @@ def atlas(
 ) -> None:
     """The chain atlas (产业链图谱): per segment, local base, local share and status 强/较强/弱/缺."""
     from chainatlas.analysis.atlas import chain_atlas
-    from chainatlas.analysis.reports import ATLAS_COLUMNS, atlas_workbook, write
+    from chainatlas.analysis.reports import ATLAS_COLUMNS, atlas_workbook
     from chainatlas.analysis.snapshot import load_snapshot
 
     try:
         result = chain_atlas(load_snapshot(_engine()), chain, home=_home(home), period=period)
     except KeyError as exc:
         raise typer.BadParameter(f"unknown chain {chain}") from exc
-    if fmt == "xlsx":
-        path = write(atlas_workbook(result), output or Path(f"atlas-{chain}-{result['period']}.xlsx"))
-        console.print(f"已写入 / written → {path}")
-    elif fmt == "json":
-        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
-    else:
-        _emit(result["segments"], fmt, f"{chain} {result['period']} home={result['home']} as_of={result['as_of']}", ATLAS_COLUMNS)
+    _report(result, fmt, lambda: atlas_workbook(result), output or Path(f"atlas-{chain}-{result['period']}.xlsx"),
+            lambda: _emit(result["segments"], fmt, f"{chain} {result['period']} home={result['home']} as_of={result['as_of']}",
+                          ATLAS_COLUMNS))
 
 
 @app.command("supporting-rate")
@@ -305,7 +314,7 @@ def targets(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File for xlsx")] = None,
 ) -> None:
     """Attraction targets (精准招商清单) for weak and missing segments, with score components."""
-    from chainatlas.analysis.reports import TARGET_COLUMNS, targets_workbook, write
+    from chainatlas.analysis.reports import TARGET_COLUMNS, targets_workbook
     from chainatlas.analysis.snapshot import load_snapshot
     from chainatlas.analysis.targets import attraction_targets
 
@@ -313,15 +322,12 @@ def targets(
         result = attraction_targets(load_snapshot(_engine()), chain, home=_home(home), segment=segment, top=top, period=period)
     except KeyError as exc:
         raise typer.BadParameter(f"unknown chain {chain}") from exc
-    if fmt == "xlsx":
-        path = write(targets_workbook(result), output or Path(f"targets-{chain}.xlsx"))
-        console.print(f"招商清单已写入 / written → {path}")
-    elif fmt == "json":
-        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
-    else:
+    def table() -> None:
         rows = [{**it, **{f"c_{k}": v for k, v in it["components"].items()}} for it in result["items"]]
         cols = [c for c in TARGET_COLUMNS if c[0] in ("rank", "name", "segment_name_zh", "score", "supply_value_yuan", "local_buyers")]
         _emit(rows, fmt, f"{chain} 招商清单 period={result['period']}", cols + [(f"c_{k}", k) for k in result["weights"]])
+
+    _report(result, fmt, lambda: targets_workbook(result), output or Path(f"targets-{chain}.xlsx"), table)
 
 
 risk_app = typer.Typer(help="Supply-chain resilience (供应链韧性)", no_args_is_help=True)
