@@ -269,6 +269,35 @@ audit_log = Table(
 )
 
 
+job = Table(
+    "job",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False, comment="e.g. risk.rei, risk.scenario"),
+    Column("status", String(12), nullable=False, comment="queued / running / done / failed"),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=True),
+    Column("message", Text, nullable=True),
+    Column("params", Text, nullable=False, comment="JSON"),
+    Column("result", Text, nullable=True, comment="JSON"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+)
+
+risk_scenario = Table(
+    "risk_scenario",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("spec", Text, nullable=False, comment="JSON ScenarioSpec"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("result", Text, nullable=True, comment="JSON of the last run"),
+    Column("ran_at", DateTime, nullable=True),
+    Column("data_version", String(300), nullable=True),
+)
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: the settings' database)."""
     url = url or get_settings().resolved_database_url()

@@ -47,10 +47,15 @@ def test_unbounded_time_to_survive_is_capped_and_reported() -> None:
     assert r.pi == 0 and r.tts_unbounded and r.critical is False  # type: ignore[attr-defined]
 
 
+def _amount(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """Quantities as data carry them (two decimals): no 1e-300s that only test the solvers' tolerances."""
+    return st.floats(lo, hi).map(lambda x: round(x, 2))
+
+
 networks = st.integers(2, 5).flatmap(lambda n: st.tuples(
-    st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 50)), st.floats(0, 30), st.floats(0, 10), st.floats(0, 5),
-                       st.one_of(st.none(), st.floats(0.5, 4))), min_size=n, max_size=n),
-    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from("ab"), st.floats(0.5, 3)), max_size=8),
+    st.lists(st.tuples(st.one_of(st.none(), _amount(0, 50)), _amount(0, 30), _amount(0, 10), _amount(0, 5),
+                       st.one_of(st.none(), _amount(0.5, 4))), min_size=n, max_size=n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from("ab"), _amount(0.5, 3)), max_size=8),
 ))
 
 
@@ -101,8 +106,20 @@ def test_cli_and_api_on_files(tmp_path: object, admin_token: str) -> None:
     assert rows["R"]["pi"] == pytest.approx(22) and rows["R"]["critical"] is True
     body = {"nodes": [{"node_id": "R", "ttr": 3}, {"node_id": "M", "inventory": 4}, {"node_id": "P", "demand": 5, "unit_profit": 2}],
             "edges": [{"supplier": "R", "customer": "M", "material": "a"}, {"supplier": "M", "customer": "P", "material": "b"}]}
-    resp = TestClient(create_app()).post("/api/v1/risk/rei", json=body, headers={"Authorization": f"Bearer {admin_token}"})
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    client = TestClient(create_app())
+    resp = client.post("/api/v1/risk/rei", json=body, headers=auth, params={"wait": True})
     assert resp.status_code == 200 and resp.json()[0]["node_id"] == "R" and resp.json()[0]["rei"] == 1.0
+    started = client.post("/api/v1/risk/rei", json=body, headers=auth)  # a job: 202, then follow it
+    assert started.status_code == 202 and started.headers["location"] == started.json()["status_url"]
+    import time
+
+    for _ in range(100):
+        job = client.get(started.json()["status_url"], headers=auth).json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert job["status"] == "done" and job["percent"] == 100.0 and job["result"][0]["pi"] == pytest.approx(22)
     bad = TestClient(create_app()).post("/api/v1/risk/rei", json={"nodes": [{"node_id": "A"}], "edges": [
         {"supplier": "A", "customer": "Z", "material": "x"}]}, headers={"Authorization": f"Bearer {admin_token}"})
     assert bad.status_code == 422
@@ -150,3 +167,115 @@ def test_exposure_api_and_cli(demo_engine: object, admin_token: str) -> None:
     assert client.get(f"/api/v1/risk/exposure/{leader}").status_code == 401
     res = CliRunner().invoke(app, ["risk", "exposure", "--enterprise", leader, "--tiers", "2", "--format", "json"])
     assert res.exit_code == 0 and json.loads(res.output)["uscc"] == leader
+
+
+def _dual_loss(net: Network, down: str | None, t: float, profit_one: bool = False) -> float:
+    """The LP dual of PI, assembled independently of the solver (strong duality: equal optima).
+
+    max −Σ_i s_i β_i + Σ_q (d_q t − s_q) γ_q − Σ_j c_j t δ_j
+    s.t. u_j (j ≠ down): −Σ_k α_jk + β_j + γ_j − δ_j ≤ 0;  y_e (i→j, k): α_jk / r_e − β_i ≤ 0;  γ_q ≤ f_q;  all ≥ 0.
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+
+    ids = [n.id for n in net.nodes]
+    pairs = sorted({(e.customer, e.material) for e in net.edges})
+    suppliers = sorted({e.supplier for e in net.edges})
+    products = [n for n in net.nodes if n.demand > 0]
+    capped = [n for n in net.nodes if n.capacity is not None]
+    var = {("a", p): i for i, p in enumerate(pairs)}
+    var.update({("b", s): len(var) + i for i, s in enumerate(suppliers)})
+    var.update({("g", n.id): len(var) + i for i, n in enumerate(products)})
+    var.update({("d", n.id): len(var) + i for i, n in enumerate(capped)})
+    if not var:
+        return 0.0
+    obj = np.zeros(len(var))  # linprog minimises: the negated dual objective
+    for s in suppliers:
+        obj[var["b", s]] = next(n.inventory for n in net.nodes if n.id == s)
+    for n in products:
+        obj[var["g", n.id]] = -(n.demand * t - n.inventory)
+    for n in capped:
+        obj[var["d", n.id]] = n.capacity * t  # type: ignore[operator]
+    rows: list[np.ndarray] = []
+    rhs: list[float] = []
+    for j in ids:
+        if j == down:
+            continue
+        row = np.zeros(len(var))
+        for p in pairs:
+            if p[0] == j:
+                row[var["a", p]] -= 1
+        for key in (("b", j), ("g", j)):
+            if key in var:
+                row[var[key]] += 1
+        if ("d", j) in var:
+            row[var["d", j]] -= 1
+        rows.append(row)
+        rhs.append(0.0)
+    for e in net.edges:
+        row = np.zeros(len(var))
+        row[var["a", (e.customer, e.material)]] += 1 / e.units_per_output
+        row[var["b", e.supplier]] -= 1
+        rows.append(row)
+        rhs.append(0.0)
+    bounds = [(0.0, None)] * len(var)
+    for n in products:
+        bounds[var["g", n.id]] = (0.0, 1.0 if profit_one else n.unit_profit)
+    res = linprog(obj, A_ub=np.array(rows) if rows else None, b_ub=rhs or None, bounds=bounds, method="highs")
+    assert res.status == 0, res.message
+    return float(-res.fun)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks)
+def test_pi_and_tts_agree_with_the_dual_formulation(spec: tuple[list[tuple], list[tuple]]) -> None:  # type: ignore[type-arg]
+    net = _net(spec)
+    for r in risk_exposure(net):
+        if r.pi is not None:
+            assert r.pi == pytest.approx(_dual_loss(net, r.node_id, r.ttr or 0.0), rel=1e-6, abs=1e-6)
+        # TTS by bisection on "some product loses something" (unit profits 1), over the dual
+        lo, hi = 0.0, 1000.0
+        if _dual_loss(net, r.node_id, hi, profit_one=True) <= 1e-7:
+            assert r.tts_unbounded
+            continue
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if _dual_loss(net, r.node_id, mid, profit_one=True) <= 1e-7 else (lo, mid)
+        assert r.tts == pytest.approx(lo, abs=1e-3)
+
+
+def test_parallel_components_and_pruning_agree_with_one_process() -> None:
+    import random
+
+    rng = random.Random(7)
+    nodes, edges = [], []
+    for c in range(3):  # three separate chains of 150 nodes; suppliers in layer L feed layer L+1
+        layer = [[f"c{c}n{i}" for i in range(k * 30, k * 30 + 30)] for k in range(5)]
+        for k, ids in enumerate(layer):
+            for node in ids:
+                nodes.append(Node(node, capacity=rng.uniform(5, 20), inventory=rng.uniform(0, 10),
+                                  demand=rng.uniform(1, 5) if k == 4 else 0.0, unit_profit=rng.uniform(1, 3),
+                                  ttr=rng.choice([1.0, 2.0, 4.0])))
+                if k:
+                    for s in rng.sample(layer[k - 1], 3):
+                        edges.append(Edge(s, node, f"m{k}", rng.uniform(0.5, 2)))
+    nodes.append(Node("orphan", capacity=1, ttr=3.0))  # reaches no product
+    edges.append(Edge("c0n149", "orphan", "x"))  # buys from a final assembler: reaches no product either
+    net = Network(nodes, edges)
+    one = risk_exposure(net, workers=1)
+    calls: list[tuple[int, int]] = []
+    two = risk_exposure(net, workers=2, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1][0] == calls[-1][1] > 400  # the nodes that reach a product (orphan excluded)
+    for a, b in zip(one, two, strict=True):
+        assert a.pi == pytest.approx(b.pi) and a.tts == pytest.approx(b.tts)
+    small = Network(nodes[:150], [e for e in edges if e.supplier.startswith("c0") and e.customer.startswith("c0")])
+    by_small = {r.node_id: r for r in risk_exposure(small)}
+    by_full = {r.node_id: r for r in one}
+    base_other = sum(_dual_loss(Network(nodes[150 * c:150 * c + 150],
+                                        [e for e in edges if e.customer.startswith(f"c{c}n")]), None, 2.0)
+                     for c in (1, 2))
+    node = next(n for n in nodes[:150] if n.ttr == 2.0).id
+    assert by_full[node].pi == pytest.approx(by_small[node].pi + base_other)  # type: ignore[operator]
+    assert by_full["orphan"].pi == pytest.approx(sum(
+        _dual_loss(Network(nodes[150 * c:150 * c + 150], [e for e in edges if e.customer.startswith(f"c{c}n")]), None, 3.0)
+        for c in range(3)))

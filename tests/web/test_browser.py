@@ -206,3 +206,42 @@ def test_leader_exposure_page(page: Page, base_url: str) -> None:
     expect(page.locator("#import-dependency")).to_contain_text("%")
     page.wait_for_function("document.querySelector('#province-chart canvas') !== null")
     page.screenshot(path=str(SHOTS / "exposure.png"), full_page=True)
+
+
+def test_risk_pages_ranking_scenario_compare(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    if page.locator("#logout-button").count():
+        page.click("#logout-button")
+    page.goto(base_url + "/login")
+    page.fill("#login-name", "admin")
+    page.fill("#login-password", ADMIN_PASSWORD)
+    page.click("#login-button")
+    page.goto(base_url + "/")
+    page.click("#nav-risk")
+    page.locator(".ranking-link", has_text="新能源汽车").click()
+    expect(page.locator("#ranking-title")).to_be_visible()
+    page.click("#rei-run")  # a job with a progress bar; the page reloads with the ranking when it is done
+    expect(page.locator("#rei-table")).to_be_visible(timeout=60_000)
+    page.wait_for_function("document.querySelector('#rei-chart canvas') !== null")
+    assert int(page.locator("#rei-nodes").inner_text()) > 10
+    page.screenshot(path=str(SHOTS / "risk-ranking.png"), full_page=True)
+    for name, weeks in (("电池包断供", "4"), ("电池包断供 8 周", "8")):
+        page.goto(base_url + "/risk")
+        page.fill("#sc-name", name)
+        page.fill("#sc-disrupt", "segment:nev.pack")
+        page.fill("#sc-weeks", weeks)
+        page.click("#sc-run")
+        expect(page.locator("#scenario-title")).to_have_text(name, timeout=60_000)
+    page.wait_for_function("document.querySelector('#timeline-chart canvas') !== null")
+    expect(page.locator("#leaders tr")).not_to_have_count(1)
+    page.screenshot(path=str(SHOTS / "risk-scenario.png"), full_page=True)
+    page.goto(base_url + "/risk")
+    page.locator(".compare-box").nth(0).check()
+    page.locator(".compare-box").nth(1).check()
+    page.click("#compare-button")
+    expect(page.locator("#compare-summary tr")).to_have_count(3)
+    page.screenshot(path=str(SHOTS / "risk-compare.png"), full_page=True)
+    page.goto(base_url + "/risk")
+    page.fill("#sc-disrupt", "nowhere")
+    page.click("#sc-run")
+    expect(page.locator("#sc-status")).to_contain_text("cannot read")

@@ -62,6 +62,19 @@ def targets_workbook(targets: dict[str, Any]) -> bytes:
     return _bytes(wb)
 
 
+def tables_workbook(title: str, meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> bytes:
+    """One sheet per table (column titles = the keys); the first sheet carries the title block."""
+    names = list(tables)
+    wb, ws = _workbook(names[0], title, meta)
+    for i, name in enumerate(names):
+        sheet = ws if i == 0 else wb.create_sheet(name[:31])
+        rows = tables[name]
+        sheet.append(list(rows[0]) if rows else [])
+        for r in rows:
+            sheet.append([v if isinstance(v, (int, float, str)) or v is None else str(v) for v in r.values()])
+    return _bytes(wb)
+
+
 def _bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)

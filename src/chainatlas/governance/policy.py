@@ -75,6 +75,16 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/grants/{grant_id}/{decision}"): Access(frozenset({Role.department}), "grants", write=True),
     # resilience: a chain's network is built from supply links (rows); a posted network is the caller's own data
     ("POST", "/api/v1/risk/rei"): Access(ANALYSTS, "supply_links", rows=True),
+    ("GET", "/api/v1/jobs/{job_id}"): Access(SIGNED_IN, "jobs"),  # one's own jobs (admins: all)
+    ("POST", "/api/v1/risk/scenarios"): Access(ANALYSTS, "supply_links", write=True, rows=True),
+    ("GET", "/api/v1/risk/scenarios"): Access(ANALYSTS, "scenarios"),
+    ("GET", "/api/v1/risk/scenarios/compare"): Access(ANALYSTS, "supply_links", rows=True),
+    ("GET", "/api/v1/risk/scenarios/{scenario_id}"): Access(ANALYSTS, "supply_links", rows=True),
+    ("POST", "/api/v1/risk/scenarios/{scenario_id}/run"): Access(ANALYSTS, "supply_links", write=True, rows=True),
+    ("GET", "/risk"): Access(ANALYSTS, "scenarios"),
+    ("GET", "/risk/ranking/{chain_id}"): Access(ANALYSTS, "supply_links", rows=True),
+    ("GET", "/risk/scenarios/compare"): Access(ANALYSTS, "supply_links", rows=True),
+    ("GET", "/risk/scenarios/{scenario_id}"): Access(ANALYSTS, "supply_links", rows=True),
     ("GET", "/risk/exposure/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
     ("GET", "/api/v1/risk/exposure/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
     # writes

@@ -9,51 +9,135 @@ Per input (the segment of the goods a buyer buys): the number of suppliers and t
 HHI = Σ share² (1 = a single supplier); an input with one supplier is a *single source*. Geography: the weights by
 province (first two digits of the division code) and by country; import dependency = weight of suppliers outside
 China. One period (default: the latest).
+
+Speed: the period's links become a compressed sparse index (buyer → its purchases, with the shares above and each
+(buyer, input)'s supplier count and HHI) once per snapshot; each enterprise's walk then gathers tier after tier
+with NumPy, so the exposure of every chain leader of a large city takes about a second (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from chainatlas.analysis.snapshot import Snapshot
 
 
+@dataclass(frozen=True)
+class SupplyIndex:
+    """One period's purchases, grouped by buyer (CSR): edges ``indptr[b]:indptr[b+1]`` are b's purchases."""
+
+    ids: np.ndarray  # node number → USCC
+    number: dict[str, int]
+    indptr: np.ndarray
+    supplier: np.ndarray  # per edge
+    value: np.ndarray  # yuan in the period
+    share: np.ndarray  # value / the buyer's total purchases
+    group: np.ndarray  # per edge: its (buyer, input) group
+    group_buyer: np.ndarray
+    group_segment: np.ndarray
+    group_suppliers: np.ndarray
+    group_hhi: np.ndarray
+    group_first: np.ndarray  # a supplier of the group (the only one for single sources)
+
+
+def supply_index(snap: Snapshot, period: str) -> SupplyIndex:
+    """The period's :class:`SupplyIndex`, built once per snapshot."""
+    return snap.memo(("supply_index", period), lambda: _build_index(snap, period))  # type: ignore[no-any-return]
+
+
+def _build_index(snap: Snapshot, period: str) -> SupplyIndex:
+    links = (snap.links.lazy().filter(pl.col("period") == period)
+             .group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum())
+             .filter(pl.col("value_yuan") > 0).collect())
+    ids = pl.concat([links["supplier_uscc"], links["buyer_uscc"]]).unique().sort()
+    number = {u: i for i, u in enumerate(ids.to_list())}
+    codes = pl.DataFrame({"uscc": ids, "n": pl.int_range(0, ids.len(), eager=True, dtype=pl.Int64)})
+    links = (links.join(codes.rename({"uscc": "supplier_uscc", "n": "s"}), on="supplier_uscc")
+             .join(codes.rename({"uscc": "buyer_uscc", "n": "b"}), on="buyer_uscc")
+             .with_columns((pl.col("value_yuan") / pl.col("value_yuan").sum().over("b")).alias("share"),
+                           (pl.col("value_yuan") / pl.col("value_yuan").sum().over("b", "segment_code")).alias("seg_share"))
+             .sort("b", "segment_code", "s"))
+    groups = (links.group_by("b", "segment_code", maintain_order=True)
+              .agg(pl.len().alias("n"), (pl.col("seg_share") ** 2).sum().alias("hhi"), pl.col("s").first())
+              .with_row_index("g"))
+    links = links.join(groups.select("b", "segment_code", "g"), on=["b", "segment_code"], maintain_order="left")
+    b = links["b"].to_numpy()
+    indptr = np.zeros(ids.len() + 1, dtype=np.int64)
+    np.cumsum(np.bincount(b, minlength=ids.len()), out=indptr[1:])
+    return SupplyIndex(np.array(ids.to_list(), dtype=object), number, indptr, links["s"].to_numpy(),
+                       links["value_yuan"].to_numpy().astype(float), links["share"].to_numpy(), links["g"].to_numpy().astype(np.int64), groups["b"].to_numpy(),
+                       np.array(groups["segment_code"].to_list(), dtype=object), groups["n"].to_numpy(),
+                       groups["hhi"].to_numpy(), groups["s"].to_numpy())
+
+
+def _gather(ix: SupplyIndex, buyers: np.ndarray) -> np.ndarray:
+    """Positions of all purchases of ``buyers`` (vectorised CSR slicing)."""
+    starts, ends = ix.indptr[buyers], ix.indptr[buyers + 1]
+    counts = ends - starts
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    out: np.ndarray = np.arange(counts.sum()) + offsets
+    return out
+
+
+def exposure_frames(snap: Snapshot, uscc: str, *, tiers: int = 5, period: str | None = None
+                    ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """(suppliers per tier with their weight, inputs per tier) — None when the enterprise buys nothing."""
+    periods = snap.periods()
+    period = period or (periods[-1] if periods else None)
+    if period is None:
+        return None
+    ix = supply_index(snap, period)
+    if uscc not in ix.number:
+        return None
+    buyers, weights = np.array([ix.number[uscc]]), np.array([1.0])
+    tier_parts: list[tuple[int, np.ndarray, np.ndarray]] = []
+    input_parts: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for tier in range(1, tiers + 1):
+        pos = _gather(ix, buyers)
+        if len(pos) == 0:
+            break
+        w = np.repeat(weights, ix.indptr[buyers + 1] - ix.indptr[buyers]) * ix.share[pos]
+        groups, inverse = np.unique(ix.group[pos], return_inverse=True)
+        input_parts.append((tier, groups, np.bincount(inverse, weights=w)))
+        buyers, inverse = np.unique(ix.supplier[pos], return_inverse=True)
+        weights = np.bincount(inverse, weights=w)
+        tier_parts.append((tier, buyers, weights))
+    if not tier_parts:
+        return None
+    suppliers = pl.DataFrame({
+        "tier": np.concatenate([np.full(len(n), t) for t, n, _ in tier_parts]),
+        "supplier_uscc": ix.ids[np.concatenate([n for _, n, _ in tier_parts])].tolist(),
+        "weight": np.concatenate([w for _, _, w in tier_parts])})
+    g = np.concatenate([gr for _, gr, _ in input_parts])
+    inputs = pl.DataFrame({
+        "buyer_uscc": ix.ids[ix.group_buyer[g]].tolist(), "segment_code": ix.group_segment[g].tolist(),
+        "tier": np.concatenate([np.full(len(gr), t) for t, gr, _ in input_parts]),
+        "suppliers": ix.group_suppliers[g], "hhi": ix.group_hhi[g],
+        "first_supplier": ix.ids[ix.group_first[g]].tolist(),
+        "weight": np.concatenate([w for _, _, w in input_parts])})
+    return suppliers, inputs
+
+
 def exposure(snap: Snapshot, uscc: str, *, tiers: int = 5, period: str | None = None) -> dict[str, Any]:
     periods = snap.periods()
     period = period or (periods[-1] if periods else None)
-    links = snap.links.filter(pl.col("period") == period).group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(
-        pl.col("value_yuan").sum())
-    bought = links.group_by("buyer_uscc").agg(pl.col("value_yuan").sum().alias("total"))
-    shares = links.join(bought, on="buyer_uscc").with_columns((pl.col("value_yuan") / pl.col("total")).alias("share"))
-    ents = snap.enterprises.select("uscc", "name", "region_code", "country_code")
-    frontier = pl.DataFrame({"buyer_uscc": [uscc], "weight": [1.0]})
-    seen: list[pl.DataFrame] = []
-    inputs: list[pl.DataFrame] = []
-    for tier in range(1, tiers + 1):
-        step = shares.join(frontier, on="buyer_uscc")
-        if step.height == 0:
-            break
-        step = step.with_columns((pl.col("weight") * pl.col("share")).alias("w"), pl.lit(tier).alias("tier"))
-        inputs.append(step.group_by("buyer_uscc", "segment_code", "tier").agg(
-            pl.col("supplier_uscc").n_unique().alias("suppliers"),
-            (((pl.col("value_yuan") / pl.col("value_yuan").sum()) ** 2).sum()).alias("hhi"),
-            pl.col("supplier_uscc").first().alias("first_supplier"),
-            pl.col("w").sum().alias("weight"),
-        ))
-        tier_frame = step.group_by("supplier_uscc").agg(pl.col("w").sum().alias("weight")).with_columns(pl.lit(tier).alias("tier"))
-        seen.append(tier_frame)
-        frontier = tier_frame.select(pl.col("supplier_uscc").alias("buyer_uscc"), "weight")
-    if not seen:
+    frames = exposure_frames(snap, uscc, tiers=tiers, period=period)
+    if frames is None:
         return {"uscc": uscc, "period": period, "tiers": [], "inputs": [], "single_sources": [], "provinces": [],
-                "countries": [], "import_dependency": 0.0}
-    network = pl.concat(seen).join(ents.rename({"uscc": "supplier_uscc"}), on="supplier_uscc", how="left").with_columns(
+                "countries": [], "import_dependency": 0.0, "suppliers": []}
+    suppliers, inp = frames
+    ents = snap.enterprises.select("uscc", "name", "region_code", "country_code")
+    network = suppliers.join(ents.rename({"uscc": "supplier_uscc"}), on="supplier_uscc", how="left").with_columns(
         pl.col("country_code").fill_null("CN"), pl.col("region_code").str.slice(0, 2).alias("province"))
     per_tier = network.group_by("tier").agg(pl.len().alias("suppliers"), pl.col("weight").sum()).sort("tier")
-    inp = pl.concat(inputs).sort(["tier", "weight"], descending=[False, True])
-    single = inp.filter(pl.col("suppliers") == 1).join(ents.select(pl.col("uscc").alias("first_supplier"), pl.col("name").alias("supplier_name")),
-                                                       on="first_supplier", how="left")
+    inp = inp.sort(["tier", "weight"], descending=[False, True])
+    single = inp.filter(pl.col("suppliers") == 1).join(
+        ents.select(pl.col("uscc").alias("first_supplier"), pl.col("name").alias("supplier_name")),
+        on="first_supplier", how="left")
     total_weight = float(network["weight"].sum())
 
     def by(col: str) -> list[dict[str, Any]]:

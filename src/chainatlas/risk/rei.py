@@ -1,6 +1,6 @@
 """Risk exposure index (REI), time-to-survive (TTS) — Simchi-Levi, Schmidt, Wei, Zhang, Combs, Ge, Gusikhin,
 Sanders, Zhang: "Identifying Risks and Mitigating Disruptions in the Automotive Supply Chain", *Interfaces* 45(5),
-375–390 (2015). One linear programme per disrupted node, solved exactly with HiGHS (through SciPy).
+375–390 (2015). One linear programme per disrupted node, solved exactly with HiGHS (``highspy``).
 
 Network: node j has capacity per period c_j (None = unbounded), inventory s_j, demand per period d_j (products
 are the nodes with d_j > 0), unit profit f_j and time-to-recover TTR_j (None = not disrupted). An edge i → j
@@ -17,17 +17,35 @@ n with t = TTR_n:
 
 PI_n is the optimum, REI_n = PI_n / max_m PI_m. TTS_n is the largest t for which the same constraints hold with
 l ≡ 0 (capped at ``TTS_CAP`` periods, reported as unbounded). A node is critical when TTR_n > TTS_n.
+
+Exact reductions that make it fast (docs/metrics.md, "Risk exposure index"):
+
+* A node from which no product can be reached constrains nothing that has a cost: it and its edges are dropped, and
+  its disruption costs what the undisrupted network loses at the same t.
+* The LP separates over weakly connected components (no constraint spans two), so node n's LP is solved on its
+  own component only; every other component contributes its undisrupted optimum at t (memoised per t), and TTS_n
+  is the smallest of the components' survival times.
+* Within a component the model is built once; nodes are solved in order of t, each from the previous basis
+  (warm start), and chunks of nodes run in separate processes (``workers``).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 TTS_CAP = 999.0
+WARM_PIVOTS = 2000
 
 
 @dataclass(frozen=True)
@@ -76,111 +94,264 @@ class Result:
     critical: bool | None
 
 
-class _Model:
-    """The constraint matrix shared by every node's LP; only bounds and right-hand sides change."""
-
-    def __init__(self, net: Network) -> None:
-        n, m = len(net.nodes), len(net.edges)
-        self.net, self.n, self.m = net, n, m
-        self.products = [j for j, nd in enumerate(net.nodes) if nd.demand > 0]
-        self.p = len(self.products)
-        # variable order: u (n), y (m), l (p)
-        rows, cols, vals = [], [], []
-        r = 0
-        needs: dict[tuple[int, str], list[int]] = {}
-        for e_idx, e in enumerate(net.edges):
-            needs.setdefault((net.index[e.customer], e.material), []).append(e_idx)
-        for (j, _k), edge_ids in needs.items():  # u_j − Σ y_ij / r_kj ≤ 0
-            rows.append(r)
-            cols.append(j)
-            vals.append(1.0)
-            for e_idx in edge_ids:
-                rows.append(r)
-                cols.append(n + e_idx)
-                vals.append(-1.0 / net.edges[e_idx].units_per_output)
-            r += 1
-        self.n_material_rows = r
-        out: dict[int, list[int]] = {}
-        for e_idx, e in enumerate(net.edges):
-            out.setdefault(net.index[e.supplier], []).append(e_idx)
-        self.supply_rows = sorted(out)
-        for i in self.supply_rows:  # Σ_j y_ij − u_i ≤ s_i
-            for e_idx in out[i]:
-                rows.append(r)
-                cols.append(n + e_idx)
-                vals.append(1.0)
-            rows.append(r)
-            cols.append(i)
-            vals.append(-1.0)
-            r += 1
-        for q, j in enumerate(self.products):  # −l_j − u_j ≤ s_j − d_j·t
-            rows += [r, r]
-            cols += [n + m + q, j]
-            vals += [-1.0, -1.0]
-            r += 1
-        self.n_rows = r
-        self.A = coo_matrix((vals, (rows, cols)), shape=(r, n + m + self.p)).tocsr()
-        # Quantities (capacity, inventory, demand) are rescaled so the largest is about 1000: HiGHS's tolerances
-        # are absolute, and figures in yuan (1e9 and more) otherwise make feasible problems look infeasible.
-        finite = [abs(v) for nd in net.nodes for v in (nd.capacity, nd.inventory, nd.demand) if v is not None]
-        self.scale = max(max(finite, default=1.0) / 1000.0, 1e-12) if finite else 1.0
-        inv = np.array([nd.inventory for nd in net.nodes]) / self.scale
-        self.b_base = np.concatenate([np.zeros(self.n_material_rows), inv[self.supply_rows], inv[self.products]])
-        self.demand = np.array([net.nodes[j].demand for j in self.products]) / self.scale
-        self.cap = np.array([np.inf if nd.capacity is None else nd.capacity / self.scale for nd in net.nodes])
-        self.c = np.concatenate([np.zeros(n + m), [net.nodes[j].unit_profit for j in self.products]])
-
-    def performance_impact(self, node: int, t: float) -> float:
-        b = self.b_base.copy()
-        b[self.n_material_rows + len(self.supply_rows):] -= self.demand * t
-        bounds = [(0.0, 0.0 if j == node else self.cap[j] * t) for j in range(self.n)]
-        bounds += [(0.0, None)] * (self.m + self.p)
-        res = linprog(self.c, A_ub=self.A, b_ub=b, bounds=[(lo, None if hi == np.inf else hi) for lo, hi in bounds],
-                      method="highs")
-        if res.status != 0:
-            raise RuntimeError(f"LP for node {self.net.nodes[node].id} failed: {res.message}")
-        return float(res.fun) * self.scale
-
-    def time_to_survive(self, node: int) -> float:
-        """max t  s.t. the constraints with l ≡ 0; t is an extra variable (capacity and demand scale with it)."""
-        n, m = self.n, self.m
-        a = self.A[:, : n + m].tocoo()
-        rows, cols, vals = list(a.row), list(a.col), list(a.data)
-        first_product_row = self.n_material_rows + len(self.supply_rows)
-        for q, _j in enumerate(self.products):  # −u_j + d_j·t ≤ s_j
-            rows.append(first_product_row + q)
-            cols.append(n + m)
-            vals.append(self.demand[q])
-        extra = self.n_rows
-        for j in range(n):  # u_j − c_j·t ≤ 0
-            if np.isfinite(self.cap[j]):
-                rows += [extra, extra]
-                cols += [j, n + m]
-                vals += [1.0, -self.cap[j]]
-                extra += 1
-        A = coo_matrix((vals, (rows, cols)), shape=(extra, n + m + 1)).tocsr()
-        b = np.concatenate([self.b_base, np.zeros(extra - self.n_rows)])
-        bounds = [(0.0, 0.0) if j == node else (0.0, None) for j in range(n)] + [(0.0, None)] * m + [(0.0, TTS_CAP)]
-        c = np.zeros(n + m + 1)
-        c[-1] = -1.0
-        res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
-        if res.status != 0:
-            raise RuntimeError(f"TTS LP for node {self.net.nodes[node].id} failed: {res.message}")
-        return float(res.x[-1])
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance without its banner: HiGHS writes it to file descriptor 1 in the constructor, before any
+    option can be set, and it would corrupt ``--format json`` output."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
 
 
-def risk_exposure(net: Network) -> list[Result]:
-    """PI, REI, TTS and criticality of every node (PI/REI only for nodes with a TTR)."""
-    model = _Model(net)
+class _Component:
+    """HiGHS models of one weakly connected component of the network (the nodes that reach a product).
+
+    Only bounds change between disruptions: ``u_n ≤ 0`` for the disrupted node, and with t the capacities c_j·t and
+    the product rows s_j − d_j·t. HiGHS keeps its basis across ``run()`` calls, so each node's LP starts from the
+    previous optimum (a warm start) and usually needs a handful of dual simplex iterations.
+    """
+
+    def __init__(self, net: Network, nodes: np.ndarray, edges: np.ndarray, scale: float) -> None:
+        self.nodes = nodes
+        self.local = {int(g): i for i, g in enumerate(nodes)}
+        n, m = len(nodes), len(edges)
+        self.n, self.m = n, m
+        node_of = [net.nodes[int(g)] for g in nodes]
+        self.products = np.array([i for i, nd in enumerate(node_of) if nd.demand > 0], dtype=np.int64)
+        p = len(self.products)
+        self.inv = np.array([nd.inventory for nd in node_of]) / scale
+        self.cap = np.array([np.inf if nd.capacity is None else nd.capacity / scale for nd in node_of])
+        self.demand = np.array([node_of[j].demand for j in self.products]) / scale
+        profit = np.array([node_of[j].unit_profit for j in self.products], dtype=float)
+        sup = np.array([self.local[net.index[net.edges[int(e)].supplier]] for e in edges], dtype=np.int64)
+        cus = np.array([self.local[net.index[net.edges[int(e)].customer]] for e in edges], dtype=np.int64)
+        ratio = np.array([net.edges[int(e)].units_per_output for e in edges], dtype=float)
+        material = [net.edges[int(e)].material for e in edges]
+        # rows: material (j, k): u_j − Σ y_ij / r_kj ≤ 0; supply i: Σ_j y_ij − u_i ≤ s_i
+        keys: dict[tuple[int, str], int] = {}
+        mat_row = np.array([keys.setdefault((int(c), k), len(keys)) for c, k in zip(cus, material, strict=True)],
+                           dtype=np.int64)
+        mat_node = np.empty(len(keys), dtype=np.int64)
+        for (j, _k), r in keys.items():
+            mat_node[r] = j
+        suppliers = np.unique(sup)
+        sup_row = len(keys) + np.searchsorted(suppliers, sup)
+        self.n_fixed_rows = len(keys) + len(suppliers)
+        rows = np.concatenate([np.arange(len(keys)), mat_row, sup_row, len(keys) + np.arange(len(suppliers))])
+        cols = np.concatenate([mat_node, n + np.arange(m), n + np.arange(m), suppliers])
+        vals = np.concatenate([np.ones(len(keys)), -1.0 / ratio, np.ones(m), -np.ones(len(suppliers))])
+        upper = np.concatenate([np.zeros(len(keys)), self.inv[suppliers]])
+        self._structure = (rows, cols, vals, upper)
+        self.pi = self._model(
+            costs=np.concatenate([np.zeros(n + m), profit]),
+            extra_rows=[(self.n_fixed_rows + q, j, -1.0) for q, j in enumerate(self.products)]
+            + [(self.n_fixed_rows + q, n + m + q, -1.0) for q in range(p)],
+            extra_upper=self.inv[self.products] if p else np.zeros(0), n_cols=n + m + p)
+        self.t: float | None = None
+        self.tts_model: highspy.Highs | None = None
+
+    def _model(self, costs: np.ndarray, extra_rows: list[tuple[int, int, float]], extra_upper: np.ndarray,
+               n_cols: int) -> highspy.Highs:
+        rows, cols, vals, upper = self._structure
+        if extra_rows:
+            r2, c2, v2 = (np.array(x) for x in zip(*extra_rows, strict=True))
+            rows, cols, vals = np.concatenate([rows, r2]), np.concatenate([cols, c2]), np.concatenate([vals, v2])
+        upper = np.concatenate([upper, extra_upper])
+        a = csr_matrix((vals, (rows, cols)), shape=(len(upper), n_cols))
+        h = _quiet_highs()
+        inf = highspy.kHighsInf
+        h.addCols(n_cols, costs.astype(float), np.zeros(n_cols), np.full(n_cols, inf), 0,
+                  np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        h.addRows(len(upper), np.full(len(upper), -inf), upper.astype(float), a.nnz, a.indptr.astype(np.int32),
+                  a.indices.astype(np.int32), a.data.astype(float))
+        return h
+
+    def _set_t(self, t: float) -> None:
+        if self.t == t:
+            return
+        self.t = t
+        inf = highspy.kHighsInf
+        cap = np.where(np.isfinite(self.cap), self.cap * t, inf)
+        self.pi.changeColsBounds(self.n, np.arange(self.n, dtype=np.int32), np.zeros(self.n), cap)
+        p = len(self.products)
+        if p:
+            rows = (self.n_fixed_rows + np.arange(p)).astype(np.int32)
+            upper = self.inv[self.products] - self.demand * t
+            self.pi.changeRowsBounds(p, rows, np.full(p, -inf), upper)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _solve(h: highspy.Highs, what: str) -> float:
+        # A warm start is usually a few pivots, but on degenerate problems the dual simplex can stall for minutes
+        # (seen: 126 s against 0.2 s cold); past WARM_PIVOTS the solver is reset and the LP solved from scratch.
+        h.setOptionValue("simplex_iteration_limit", WARM_PIVOTS)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kIterationLimit:
+            h.clearSolver()
+            h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+            h.run()
+            status = h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"{what}: {h.modelStatusToString(status)}")
+        return float(h.getInfo().objective_function_value)
+
+    def loss(self, node: int | None, t: float) -> float:
+        """min Σ f_j·l_j with ``node`` (local index, or None for no disruption) down for t periods."""
+        self._set_t(t)
+        if node is None:
+            return self._solve(self.pi, "baseline LP")
+        self.pi.changeColBounds(node, 0.0, 0.0)
+        try:
+            return self._solve(self.pi, f"LP of node {node}")
+        finally:
+            self.pi.changeColBounds(node, 0.0, self.cap[node] * t if np.isfinite(self.cap[node]) else highspy.kHighsInf)
+
+    def survive(self, node: int | None) -> float:
+        """max t such that the constraints hold with l ≡ 0 (t is a variable; capacity and demand scale with it)."""
+        if self.tts_model is None:
+            n, m, p = self.n, self.m, len(self.products)
+            capped = np.flatnonzero(np.isfinite(self.cap))
+            t_col = n + m
+            first_cap_row = self.n_fixed_rows + p
+            extra = ([(self.n_fixed_rows + q, int(j), -1.0) for q, j in enumerate(self.products)]
+                     + [(self.n_fixed_rows + q, t_col, float(self.demand[q])) for q in range(p)]
+                     + [(first_cap_row + r, int(j), 1.0) for r, j in enumerate(capped)]
+                     + [(first_cap_row + r, t_col, -float(self.cap[j])) for r, j in enumerate(capped)])
+            costs = np.zeros(n + m + 1)
+            costs[t_col] = -1.0
+            upper = np.concatenate([self.inv[self.products], np.zeros(len(capped))])
+            self.tts_model = self._model(costs, extra, upper, n + m + 1)
+            self.tts_model.changeColBounds(t_col, 0.0, TTS_CAP)
+        if node is None:
+            return -self._solve(self.tts_model, "baseline TTS LP")
+        self.tts_model.changeColBounds(node, 0.0, 0.0)
+        try:
+            return -self._solve(self.tts_model, f"TTS LP of node {node}")
+        finally:
+            self.tts_model.changeColBounds(node, 0.0, highspy.kHighsInf)
+
+
+Progress = Callable[[int, int], None]
+_STATE: dict[str, object] = {}
+
+
+def _components(net: Network) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """comp_of[node] (−1 when the node reaches no product) and each component's (nodes, edges)."""
+    n = len(net.nodes)
+    sup = np.array([net.index[e.supplier] for e in net.edges], dtype=np.int64)
+    cus = np.array([net.index[e.customer] for e in net.edges], dtype=np.int64)
+    upstream: list[list[int]] = [[] for _ in range(n)]
+    for s, c in zip(sup, cus, strict=True):
+        upstream[c].append(int(s))
+    reaches = np.zeros(n, dtype=bool)
+    queue = deque(j for j, nd in enumerate(net.nodes) if nd.demand > 0)
+    reaches[list(queue)] = True
+    while queue:
+        for s in upstream[queue.popleft()]:
+            if not reaches[s]:
+                reaches[s] = True
+                queue.append(s)
+    kept_edges = np.flatnonzero(reaches[cus]) if len(cus) else np.zeros(0, dtype=np.int64)
+    graph = csr_matrix((np.ones(len(kept_edges)), (sup[kept_edges], cus[kept_edges])), shape=(n, n))
+    _count, labels = connected_components(graph, directed=False)
+    comp_of = np.full(n, -1, dtype=np.int64)
+    comps: list[tuple[np.ndarray, np.ndarray]] = []
+    relabel: dict[int, int] = {}
+    for j in np.flatnonzero(reaches):
+        comp_of[j] = relabel.setdefault(int(labels[j]), len(relabel))
+    for c in range(len(relabel)):
+        members = np.flatnonzero(comp_of == c)
+        comps.append((members, kept_edges[comp_of[cus[kept_edges]] == c]))
+    return comp_of, comps
+
+
+def _scale(net: Network) -> float:
+    # Quantities are rescaled so the largest is about 1000: HiGHS's tolerances are absolute, and figures in yuan
+    # (1e9 and more) otherwise make feasible problems look infeasible.
+    finite = [abs(v) for nd in net.nodes for v in (nd.capacity, nd.inventory, nd.demand) if v is not None]
+    return max(max(finite, default=1.0) / 1000.0, 1e-12) if finite else 1.0
+
+
+def _init_worker(net: Network, comps: list[tuple[np.ndarray, np.ndarray]], scale: float) -> None:
+    _STATE.clear()
+    _STATE.update(net=net, comps=comps, scale=scale, models={})
+
+
+def _component(c: int) -> _Component:
+    models: dict[int, _Component] = _STATE["models"]  # type: ignore[assignment]
+    if c not in models:
+        nodes, edges = _STATE["comps"][c]  # type: ignore[index]
+        models[c] = _Component(_STATE["net"], nodes, edges, _STATE["scale"])  # type: ignore[arg-type]
+    return models[c]
+
+
+def _solve_chunk(tasks: Sequence[tuple[int, int | None, float | None]]) -> list[tuple[float | None, float]]:
+    """(component, local node or None for the baseline, t or None) → (loss at t or None, survival time)."""
+    out = []
+    for c, node, t in tasks:
+        comp = _component(c)
+        out.append((None if t is None else comp.loss(node, t), comp.survive(node)))
+    return out
+
+
+def risk_exposure(net: Network, *, workers: int | None = None, progress: Progress | None = None) -> list[Result]:
+    """PI, REI, TTS and criticality of every node (PI/REI only for nodes with a TTR).
+
+    ``workers`` processes share the per-node LPs (default: the machine's cores, one process for small networks);
+    ``progress(done, total)`` is called as LPs finish."""
+    comp_of, comps = _components(net)
+    scale = _scale(net)
+    _init_worker(net, comps, scale)
+    ts = sorted({nd.ttr for nd in net.nodes if nd.ttr is not None})
+    base_loss = {(c, t): _solve_chunk([(c, None, t)])[0][0] or 0.0 for c in range(len(comps)) for t in ts}
+    base_tts = [_solve_chunk([(c, None, None)])[0][1] for c in range(len(comps))]
+    tasks = sorted(((int(comp_of[j]), int(np.searchsorted(comps[comp_of[j]][0], j)), nd.ttr, j)
+                    for j, nd in enumerate(net.nodes) if comp_of[j] >= 0), key=lambda x: (x[0], x[2] or 0.0, x[1]))
+    raw: dict[int, tuple[float | None, float]] = {}
+    total = len(tasks)
+    workers = min(workers or os.cpu_count() or 1, 2 if total > 400 else 1)
+    size = max(16, total // (workers * 16) + 1)
+    chunks = [tasks[i:i + size] for i in range(0, total, size)]
+    done = 0
+
+    def collect(chunk: list[tuple[int, int, float | None, int]], answers: list[tuple[float | None, float]]) -> None:
+        nonlocal done
+        for task, answer in zip(chunk, answers, strict=True):
+            raw[task[3]] = answer
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
+                                 initargs=(net, comps, scale)) as pool:
+            for chunk, answers in zip(chunks, pool.map(_solve_chunk, [[t[:3] for t in ch] for ch in chunks]),
+                                      strict=True):
+                collect(chunk, answers)
+    else:
+        for chunk in chunks:
+            collect(chunk, _solve_chunk([t[:3] for t in chunk]))
+    _STATE.clear()
     pis: dict[int, float] = {}
+    tts_of: dict[int, float] = {}
     for j, nd in enumerate(net.nodes):
+        c = int(comp_of[j])
+        others = [k for k in range(len(comps)) if k != c]
+        loss, own_tts = raw.get(j, (None, TTS_CAP))
         if nd.ttr is not None:
-            pis[j] = model.performance_impact(j, nd.ttr)
+            pis[j] = ((loss or 0.0) + sum(base_loss[(k, nd.ttr)] for k in others)) * scale
+        tts_of[j] = min([own_tts] + [base_tts[k] for k in others])
     top = max(pis.values(), default=0.0)
     out = []
     for j, nd in enumerate(net.nodes):
-        tts = model.time_to_survive(j)
-        pi = pis.get(j)
+        tts, pi = tts_of[j], pis.get(j)
         rei = (pi / top if top > 0 else 0.0) if pi is not None else None
         critical = None if nd.ttr is None else nd.ttr > tts + 1e-9
         out.append(Result(nd.id, nd.ttr, pi, rei, min(tts, TTS_CAP), tts >= TTS_CAP - 1e-6, critical))

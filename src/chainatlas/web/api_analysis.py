@@ -162,58 +162,6 @@ def decide(grant_id: int, principal: Principal, decision: str) -> dict[str, Any]
         raise HTTPException(422, str(exc)) from exc
 
 
-class NodeIn(BaseModel):
-    node_id: str
-    capacity: float | None = Field(default=None, ge=0)
-    inventory: float = Field(default=0.0, ge=0)
-    demand: float = Field(default=0.0, ge=0)
-    unit_profit: float = Field(default=0.0, ge=0)
-    ttr: float | None = Field(default=None, ge=0)
-
-
-class EdgeIn(BaseModel):
-    supplier: str
-    customer: str
-    material: str
-    units_per_output: float = Field(default=1.0, gt=0)
-
-
-class ReiIn(BaseModel):
-    chain: str | None = None
-    home: str | None = Field(default=None, pattern=r"^\d{2,6}$")
-    nodes: list[NodeIn] = Field(default_factory=list, max_length=20_000)
-    edges: list[EdgeIn] = Field(default_factory=list, max_length=100_000)
-
-
-@router.get("/risk/exposure/{uscc}", summary="Multi-tier exposure of an enterprise (多级供应链暴露)")
-def risk_exposure(uscc: str, response: Response, tiers: Annotated[int, Query(ge=1, le=10)] = 5,
-                  period: str | None = None) -> Any:
-    from chainatlas.risk.exposure import exposure
-
-    result = exposure(load_snapshot(), uscc, tiers=tiers, period=period)
-    count_rows(response, len(result.get("suppliers", [])))
-    return jsonable_encoder(result)
-
-
-@router.post("/risk/rei", summary="Risk exposure index, time-to-survive, criticality (Simchi-Levi et al. 2015)")
-def risk_rei(body: ReiIn) -> Any:
-    from dataclasses import asdict
-
-    from chainatlas.risk.network import chain_network
-    from chainatlas.risk.rei import Edge, Network, Node, risk_exposure
-
-    try:
-        if body.chain:
-            net = chain_network(load_snapshot(), body.chain, home=_home(body.home))
-        else:
-            net = Network([Node(n.node_id, n.capacity, n.inventory, n.demand, n.unit_profit, n.ttr) for n in body.nodes],
-                          [Edge(e.supplier, e.customer, e.material, e.units_per_output) for e in body.edges])
-        rows = [asdict(r) for r in risk_exposure(net)]
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return sorted(rows, key=lambda r: (-(r["rei"] or -1), r["node_id"]))
-
-
 @router.post("/placements/run", summary="Re-run placement inference (chainatlas place)")
 def run_placement(chain: str | None = None) -> Any:
     try:

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute
 
 from chainatlas import __version__
 from chainatlas.settings import get_settings
-from chainatlas.web import account, api, api_analysis, pages, pages_analysis
+from chainatlas.web import account, api, api_analysis, api_risk, pages, pages_analysis, pages_risk
 from chainatlas.web.auth import AuditMiddleware, authorize
 
 VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
@@ -55,8 +55,10 @@ def create_app() -> FastAPI:
     app.include_router(account.router)
     app.include_router(api.router)
     app.include_router(api_analysis.router)
+    app.include_router(api_risk.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
+    app.include_router(pages_risk.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
