@@ -1,0 +1,111 @@
+"""GS1 identifiers in EPCIS: EPC URNs (urn:epc:id / class / idpat) to canonical GS1 Digital Link URIs, and Digital
+Link URIs to their constrained canonical form (GS1 Digital Link URI Syntax 1.2 §4.11; CBV 2.0 §8.9 rules 17–18).
+
+Check digits are GS1 mod-10 (``stdnum.ean``). The company prefix length is carried by the URN (the position of
+its first dot), so no prefix table is needed.
+
+>>> epc_to_digital_link("urn:epc:id:sgtin:0614141.107346.2017")
+'https://id.gs1.org/01/10614141073464/21/2017'
+>>> epc_to_digital_link("urn:epc:id:sscc:0614141.1234567890")
+'https://id.gs1.org/00/106141412345678908'
+>>> epc_to_digital_link("urn:epc:id:sgln:0012345.11111.400")
+'https://id.gs1.org/414/0012345111112/254/400'
+>>> canonical_digital_link("https://example.com/01/09521568251204/10/LOT7/21/S1?17=261231")
+'https://id.gs1.org/01/09521568251204/21/S1'
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import ean
+
+DL_ROOT = "https://id.gs1.org"
+# GS1 application identifiers allowed in a constrained canonical Digital Link (CBV 2.0 §8.9 rule 18), finest first
+_QUALIFIED = {"01": ("21", "10", "235"), "414": ("254",), "8006": ("21", "10"), "8010": ("8011",)}
+_PRIMARY = {"00", "01", "253", "255", "401", "402", "414", "417", "8003", "8004", "8006", "8010", "8017", "8018"}
+_DL_PATH = re.compile(r"^https?://[^/]+(?:/[^?#]*?)?/(00|01|253|255|401|402|414|417|8003|8004|8006|8010|8017|8018)/([^/?#]+)"
+                      r"((?:/[0-9]{2,4}/[^/?#]+)*)/?(?:[?#].*)?$")
+
+
+def _check(body: str) -> str:
+    return body + ean.calc_check_digit(body)
+
+
+def _gtin(company: str, indicator_item: str) -> str:
+    return _check(indicator_item[:1] + company + indicator_item[1:])
+
+
+def epc_to_digital_link(uri: str) -> str | None:
+    """The canonical Digital Link of an EPC pure-identity, class or pattern URI; None when it has none."""
+    m = re.match(r"^urn:epc:(id|class|idpat):([a-z0-9]+):(.+)$", uri)
+    if not m:
+        return None
+    kind, scheme, rest = m.groups()
+    p = rest.split(".")
+    try:
+        if kind == "id":
+            if scheme == "sgtin" and len(p) == 3:
+                return f"{DL_ROOT}/01/{_gtin(p[0], p[1])}/21/{p[2]}"
+            if scheme == "sscc" and len(p) == 2:
+                return f"{DL_ROOT}/00/{_check(p[1][:1] + p[0] + p[1][1:])}"
+            if scheme == "sgln" and len(p) == 3:
+                gln = _check(p[0] + p[1])
+                return f"{DL_ROOT}/414/{gln}" + ("" if p[2] == "0" else f"/254/{p[2]}")
+            if scheme == "grai" and len(p) == 3:
+                return f"{DL_ROOT}/8003/0{_check(p[0] + p[1])}{p[2]}"
+            if scheme == "giai" and len(p) == 2:
+                return f"{DL_ROOT}/8004/{p[0]}{p[1]}"
+            if scheme in ("gsrn", "gsrnp") and len(p) == 2:
+                return f"{DL_ROOT}/{'8018' if scheme == 'gsrn' else '8017'}/{_check(p[0] + p[1])}"
+            if scheme == "gdti" and len(p) == 3:
+                return f"{DL_ROOT}/253/{_check(p[0] + p[1])}{p[2]}"
+            if scheme == "sgcn" and len(p) == 3:
+                return f"{DL_ROOT}/255/{_check(p[0] + p[1])}{p[2]}"
+            if scheme == "pgln" and len(p) == 2:
+                return f"{DL_ROOT}/417/{_check(p[0] + p[1])}"
+            if scheme == "ginc" and len(p) == 2:
+                return f"{DL_ROOT}/401/{p[0]}{p[1]}"
+            if scheme == "gsin" and len(p) == 2:
+                return f"{DL_ROOT}/402/{_check(p[0] + p[1])}"
+            if scheme == "cpi" and len(p) == 3:
+                return f"{DL_ROOT}/8010/{p[0]}{p[1]}/8011/{p[2]}"
+            if scheme == "itip" and len(p) == 5:
+                return f"{DL_ROOT}/8006/{_gtin(p[0], p[1])}{p[2]}{p[3]}/21/{p[4]}"
+            if scheme == "upui" and len(p) == 3:
+                return f"{DL_ROOT}/01/{_gtin(p[0], p[1])}/235/{p[2]}"
+        elif kind == "class" and scheme == "lgtin" and len(p) == 3:
+            return f"{DL_ROOT}/01/{_gtin(p[0], p[1])}/10/{p[2]}"
+        elif kind == "idpat" and p[-1] == "*":  # a pattern of all serials: the class-level key
+            if scheme in ("sgtin", "upui") and len(p) == 3:
+                return f"{DL_ROOT}/01/{_gtin(p[0], p[1])}"
+            if scheme == "grai" and len(p) == 3:
+                return f"{DL_ROOT}/8003/0{_check(p[0] + p[1])}"
+            if scheme in ("gdti", "sgcn") and len(p) == 3:
+                return f"{DL_ROOT}/{'253' if scheme == 'gdti' else '255'}/{_check(p[0] + p[1])}"
+            if scheme == "cpi" and len(p) == 3:
+                return f"{DL_ROOT}/8010/{p[0]}{p[1]}"
+            if scheme == "itip" and len(p) == 5:
+                return f"{DL_ROOT}/8006/{_gtin(p[0], p[1])}{p[2]}{p[3]}"
+    except (ValueError, IndexError):
+        return None
+    return None
+
+
+def canonical_digital_link(uri: str) -> str | None:
+    """A Digital Link URI on any domain → ``https://id.gs1.org/…`` with the query stripped and only the finest
+    allowed key qualifiers; None when ``uri`` is not a Digital Link."""
+    m = _DL_PATH.match(uri)
+    if not m:
+        return None
+    primary, value, tail = m.groups()
+    if primary not in _PRIMARY:
+        return None
+    if primary in ("01", "8006") and value.isdigit():
+        value = value.zfill(14)
+    pairs = re.findall(r"/([0-9]{2,4})/([^/]+)", tail or "")
+    qualifiers = dict(pairs)
+    for q in _QUALIFIED.get(primary, ()):
+        if q in qualifiers:
+            return f"{DL_ROOT}/{primary}/{value}/{q}/{qualifiers[q]}"
+    return f"{DL_ROOT}/{primary}/{value}"
