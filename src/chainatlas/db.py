@@ -298,6 +298,60 @@ risk_scenario = Table(
     Column("data_version", String(300), nullable=True),
 )
 
+epcis_capture = Table(
+    "epcis_capture",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("success", Boolean, nullable=False),
+    Column("running", Boolean, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Column("events", Integer, nullable=False),
+    Column("stored", Integer, nullable=False, comment="new events (the rest were already stored)"),
+    Column("errors", Text, nullable=True, comment="JSON list of problems"),
+)
+
+epcis_event = Table(
+    "epcis_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(100), nullable=False, comment="CBV 2.0 §8.9 event hash ID"),
+    Column("declaration", Boolean, nullable=False, comment="an error declaration of the event (same hash ID)"),
+    Column("declared_id", String(300), nullable=True, comment="eventID given by the capturing client"),
+    Column("event_type", String(30), nullable=False, index=True),
+    Column("event_time", DateTime, nullable=False, index=True, comment="UTC"),
+    Column("tz_offset", String(6), nullable=False),
+    Column("record_time", DateTime, nullable=False, index=True, comment="UTC"),
+    Column("action", String(10), nullable=True),
+    Column("biz_step", String(300), nullable=True, index=True, comment="CBV bare word or URI"),
+    Column("disposition", String(300), nullable=True, index=True),
+    Column("read_point", String(300), nullable=True, index=True, comment="canonical Digital Link where one exists"),
+    Column("biz_location", String(300), nullable=True, index=True),
+    Column("capture_id", Integer, nullable=False),
+    Column("body", Text, nullable=False, comment="the event as captured (JSON)"),
+    Column("context", Text, nullable=False, comment="JSON @context of its document"),
+    UniqueConstraint("event_id", "declaration", name="uq_epcis_event_id"),
+)
+
+epcis_epc = Table(
+    "epcis_epc",
+    metadata,
+    Column("event_pk", Integer, nullable=False, index=True),
+    Column("role", String(20), nullable=False, comment="epc, parent, child, input, output, quantity (class)"),
+    Column("epc", String(300), nullable=False, comment="as captured"),
+    Column("canon", String(300), nullable=False, index=True, comment="canonical Digital Link (or as captured)"),
+)
+
+epcis_attr = Table(
+    "epcis_attr",
+    metadata,
+    Column("event_pk", Integer, nullable=False, index=True),
+    Column("kind", String(20), nullable=False, comment="bizTransaction, source, destination"),
+    Column("type", String(300), nullable=True),
+    Column("value", String(300), nullable=False, index=True),
+)
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: the settings' database)."""
     url = url or get_settings().resolved_database_url()

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "frontend" / "node_modules",
         description="npm-installed third-party assets (ECharts, htmx, the division-code package)",
     )
+    epcis_schema: Path = Field(
+        default=PROJECT_ROOT / "frontend" / "vendor" / "epcis" / "EPCIS-JSON-Schema.json",
+        description="The EPCIS 2.0 JSON Schema captures are validated against (fetched from npm by `make install`)",
+    )
     default_language: str = Field(default="zh", pattern="^(zh|en)$")
     secure_cookies: bool = Field(default=False, description="Mark session cookies Secure (set true behind HTTPS)")
     import_batch_rows: int = Field(default=200_000, ge=1000, description="Rows per batch when streaming imports")

@@ -49,8 +49,9 @@ def test_route_by_role(world: dict[str, object], method: str, path: str) -> None
     client: TestClient = world["client"]  # type: ignore[assignment]
     tokens: dict[Role, str] = world["tokens"]  # type: ignore[assignment]
     fill = {"uscc": world["a"], "chain_id": "nev", "table": "enterprises", "token": "0123456789abcdef", "grant_id": "999999",
-            "job_id": "999999", "scenario_id": "999999", "decision": "approve"}
-    url = re.sub(r"\{(\w+)\}", lambda m: str(fill[m.group(1)]), path)
+            "job_id": "999999", "scenario_id": "999999", "decision": "approve", "capture_id": "999999",
+            "event_id": "urn:uuid:0", "epc": "urn:epc:id:sgtin:0614141.107346.1", "event_type": "ObjectEvent"}
+    url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(fill[m.group(1)]), path)
     policy = policy_for(method, path)
     assert policy is not None
     engine = db.get_engine()

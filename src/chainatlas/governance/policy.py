@@ -87,6 +87,18 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/risk/scenarios/{scenario_id}"): Access(ANALYSTS, "supply_links", rows=True),
     ("GET", "/risk/exposure/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
     ("GET", "/api/v1/risk/exposure/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
+    # EPCIS 2.0 event repository: firms and officials capture; officials query (events carry no owner yet)
+    ("POST", "/epcis/capture"): Access(OFFICIALS | {Role.enterprise}, "epcis_events", write=True),
+    ("GET", "/epcis/capture/{capture_id}"): Access(OFFICIALS | {Role.enterprise}, "epcis_events"),
+    ("GET", "/epcis/events"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/events/{event_id:path}"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/eventTypes"): Access(SIGNED_IN),
+    ("GET", "/epcis/eventTypes/{event_type}/events"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/bizSteps"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/bizLocations"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/readPoints"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/dispositions"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/epcs/{epc:path}/events"): Access(OFFICIALS, "epcis_events"),
     # writes
     ("GET", "/import"): Access(OFFICIALS, "imports"),
     ("POST", "/import"): Access(OFFICIALS, "imports", write=True),

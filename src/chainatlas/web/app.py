@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute
 
 from chainatlas import __version__
 from chainatlas.settings import get_settings
-from chainatlas.web import account, api, api_analysis, api_risk, pages, pages_analysis, pages_risk
+from chainatlas.web import account, api, api_analysis, api_epcis, api_risk, pages, pages_analysis, pages_risk
 from chainatlas.web.auth import AuditMiddleware, authorize
 
 VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
@@ -56,6 +56,7 @@ def create_app() -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_analysis.router)
     app.include_router(api_risk.router)
+    app.include_router(api_epcis.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)

@@ -1,0 +1,320 @@
+"""The EPCIS event repository (事件库): store captured documents all-or-nothing, answer queries.
+
+Each event is kept as captured (JSON) plus indexed columns: type, event and record time (UTC), action, business
+step, disposition, read point, business location; its EPCs (in every role) and business transactions, sources and
+destinations in side tables. Identifiers are indexed in canonical Digital Link form, so a query by EPC URN finds
+events captured with Digital Links and the reverse. An event already stored (same hash ID) is not stored again.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Engine, exists, func, insert, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from chainatlas import db
+from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem
+from chainatlas.trade.identifiers import canonical_digital_link, epc_to_digital_link
+
+ROLES = {"epcList": "epc", "childEPCs": "child", "inputEPCList": "input", "outputEPCList": "output"}
+QUANTITY_ROLES = {"quantityList": "quantity", "childQuantityList": "child_quantity",
+                  "inputQuantityList": "input_quantity", "outputQuantityList": "output_quantity"}
+MAX_PER_PAGE = 1000
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def canon(identifier: str) -> str:
+    """The form identifiers are indexed in: a canonical Digital Link where one exists, else as given."""
+    text = identifier.strip()
+    return epc_to_digital_link(text) or canonical_digital_link(text) or text
+
+
+def vocab(value: str | None) -> str | None:
+    """CBV values in one form: the bare word for standard terms (``shipping``), whether written as a word, a
+    ``urn:epcglobal:cbv:…`` URN or a ``https://ref.gs1.org/cbv/…`` URI; anything else as given."""
+    if value is None:
+        return None
+    v = value.strip()
+    for prefix in ("urn:epcglobal:cbv:bizstep:", "urn:epcglobal:cbv:disp:", "urn:epcglobal:cbv:btt:",
+                   "urn:epcglobal:cbv:sdt:", "https://ref.gs1.org/cbv/BizStep-", "https://ref.gs1.org/cbv/Disp-",
+                   "https://ref.gs1.org/cbv/BTT-", "https://ref.gs1.org/cbv/SDT-"):
+        if v.startswith(prefix):
+            return v[len(prefix):]
+    return v
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _rows(ev: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str | None, str]]]:
+    epcs = [(role, x) for key, role in ROLES.items() for x in ev.get(key) or []]
+    if ev.get("parentID"):
+        epcs.append(("parent", ev["parentID"]))
+    epcs += [(role, q["epcClass"]) for key, role in QUANTITY_ROLES.items() for q in ev.get(key) or [] if q.get("epcClass")]
+    attrs = [(kind, vocab(item.get("type")), item[kind]) for key, kind in
+             (("bizTransactionList", "bizTransaction"), ("sourceList", "source"), ("destinationList", "destination"))
+             for item in ev.get(key) or [] if item.get(kind)]
+    return epcs, attrs
+
+
+def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
+    """Store a checked document in one transaction: all its new events or — on any failure — nothing.
+    Returns the capture job."""
+    now = _now()
+    with engine.begin() as conn:
+        job_id = int(conn.execute(insert(db.epcis_capture).values(
+            success=False, running=True, created_by=actor, created_at=now, events=len(checked.events), stored=0,
+        )).inserted_primary_key[0])  # type: ignore[index]
+        # an error declaration is the same event (same hash ID) declared erroneous: stored beside the original
+        keys = [(hid, "errorDeclaration" in ev) for hid, ev in zip(checked.hash_ids, checked.events, strict=True)]
+        ids = list(dict.fromkeys(checked.hash_ids))
+        known: set[tuple[str, bool]] = set()
+        for i in range(0, len(ids), 500):
+            known |= {(a, bool(b)) for a, b in conn.execute(select(db.epcis_event.c.event_id, db.epcis_event.c.declaration)
+                                                             .where(db.epcis_event.c.event_id.in_(ids[i:i + 500]))).all()}
+        context = json.dumps(checked.context, ensure_ascii=False)
+        fresh: list[tuple[str, Mapping[str, Any]]] = []
+        seen: set[tuple[str, bool]] = set()
+        for key, event in zip(keys, checked.events, strict=True):
+            if key in known or key in seen:
+                continue
+            seen.add(key)
+            fresh.append((key[0], event))
+        if fresh:
+            rows = [{"event_id": hid, "declaration": "errorDeclaration" in ev, "declared_id": ev.get("eventID"), "event_type": ev["type"],
+                     "event_time": _utc(ev["eventTime"]), "tz_offset": ev.get("eventTimeZoneOffset", "+00:00"),
+                     "record_time": now, "action": ev.get("action"), "biz_step": vocab(ev.get("bizStep")),
+                     "disposition": vocab(ev.get("disposition")),
+                     "read_point": canon(ev["readPoint"]["id"]) if (ev.get("readPoint") or {}).get("id") else None,
+                     "biz_location": canon(ev["bizLocation"]["id"]) if (ev.get("bizLocation") or {}).get("id") else None,
+                     "capture_id": job_id, "body": json.dumps(ev, ensure_ascii=False), "context": context}
+                    for hid, ev in fresh]
+            conn.execute(insert(db.epcis_event), rows)
+            pks = {(a, bool(b)): pk for a, b, pk in conn.execute(select(
+                db.epcis_event.c.event_id, db.epcis_event.c.declaration, db.epcis_event.c.id).where(
+                db.epcis_event.c.capture_id == job_id)).all()}
+            epc_rows, attr_rows = [], []
+            for hid, ev in fresh:
+                pk = pks[(hid, "errorDeclaration" in ev)]
+                epcs, attrs = _rows(ev)
+                epc_rows += [{"event_pk": pk, "role": r, "epc": e, "canon": canon(e)} for r, e in epcs]
+                attr_rows += [{"event_pk": pk, "kind": k, "type": t, "value": v} for k, t, v in attrs]
+            if epc_rows:
+                conn.execute(insert(db.epcis_epc), epc_rows)
+            if attr_rows:
+                conn.execute(insert(db.epcis_attr), attr_rows)
+        conn.execute(db.epcis_capture.update().where(db.epcis_capture.c.id == job_id).values(
+            success=True, running=False, stored=len(fresh), finished_at=_now()))
+    job = capture_job(engine, job_id)
+    assert job is not None
+    return job
+
+
+def record_failure(engine: Engine, problems: list[Problem], actor: str, events: int = 0) -> dict[str, Any]:
+    """A rejected capture: the job says why; no event is stored."""
+    now = _now()
+    with engine.begin() as conn:
+        job_id = int(conn.execute(insert(db.epcis_capture).values(
+            success=False, running=False, created_by=actor, created_at=now, finished_at=now, events=events, stored=0,
+            errors=json.dumps([p.as_dict() for p in problems], ensure_ascii=False))).inserted_primary_key[0])  # type: ignore[index]
+    job = capture_job(engine, job_id)
+    assert job is not None
+    return job
+
+
+def capture_job(engine: Engine, job_id: int) -> dict[str, Any] | None:
+    """The capture job document of the REST binding (``running``, ``success``, ``errors``) with counts."""
+    with engine.connect() as conn:
+        row = conn.execute(select(db.epcis_capture).where(db.epcis_capture.c.id == job_id)).mappings().first()
+    if row is None:
+        return None
+    return {"captureID": str(row["id"]), "running": row["running"], "success": row["success"],
+            "captureErrorBehaviour": "rollback", "createdAt": row["created_at"].isoformat() + "Z",
+            "finishedAt": row["finished_at"].isoformat() + "Z" if row["finished_at"] else None,
+            "events": row["events"], "stored": row["stored"], "duplicates": row["events"] - row["stored"] if row["success"] else 0,
+            "errors": json.loads(row["errors"]) if row["errors"] else []}
+
+
+# ---- queries -------------------------------------------------------------------------------------------------
+
+SUPPORTED = ("eventType", "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime", "EQ_action", "EQ_bizStep",
+             "EQ_disposition", "EQ_readPoint", "WD_readPoint", "EQ_bizLocation", "WD_bizLocation", "MATCH_epc",
+             "MATCH_anyEPC", "MATCH_parentID", "MATCH_inputEPC", "MATCH_outputEPC", "MATCH_epcClass", "MATCH_anyEPCClass",
+             "EQ_eventID", "EXISTS_errorDeclaration", "orderBy", "orderDirection", "perPage", "nextPageToken")
+PREFIXED = ("EQ_bizTransaction_", "EQ_source_", "EQ_destination_")
+
+
+class QueryError(ValueError):
+    """A query parameter the repository cannot use (answered as 400 with a problem report)."""
+
+
+def _values(v: str | list[str]) -> list[str]:
+    items = v if isinstance(v, list) else [v]
+    return [x.strip() for item in items for x in str(item).split("|") if x.strip()]
+
+
+def _epc_match(roles: tuple[str, ...], patterns: list[str]) -> ColumnElement[bool]:
+    e = db.epcis_epc
+    conds: list[ColumnElement[bool]] = []
+    for p in patterns:
+        if p.startswith("urn:epc:idpat:") or p.endswith("*"):
+            stem = canon(p)
+            if stem.endswith("*"):  # a pattern that has no Digital Link form: match as a prefix of the URN
+                conds.append(e.c.epc.like(stem[:-1].replace("%", r"\%") + "%"))
+            else:
+                conds.append(or_(e.c.canon == stem, e.c.canon.like(stem + "/%")))
+        else:
+            conds.append(or_(e.c.canon == canon(p), e.c.epc == p))
+    return exists().where(e.c.event_pk == db.epcis_event.c.id, e.c.role.in_(roles), or_(*conds))
+
+
+def _time(name: str, value: str) -> dt.datetime:
+    try:
+        return _utc(value)
+    except ValueError as exc:
+        raise QueryError(f"{name}: “{value}” 不是带时区的 ISO 8601 时间 / is not an ISO 8601 time with a zone") from exc
+
+
+def query(engine: Engine, params: Mapping[str, str | list[str]]) -> dict[str, Any]:
+    """Events matching EPCIS 2.0 SimpleEventQuery parameters (the subset in ``SUPPORTED`` plus
+    ``EQ_bizTransaction_{type}``, ``EQ_source_{type}``, ``EQ_destination_{type}``). Values of one parameter are
+    alternatives (``|``-separated or repeated); parameters combine with AND. Returns the events and the next
+    page's token."""
+    ev = db.epcis_event.c
+    where: list[ColumnElement[bool]] = []
+    for name, raw in params.items():
+        if name in ("orderBy", "orderDirection", "perPage", "nextPageToken"):
+            continue
+        vals = _values(raw)
+        if name == "eventType":
+            bad = [v for v in vals if v not in EVENT_TYPES]
+            if bad:
+                raise QueryError(f"eventType: 未知事件类型 / unknown event types {', '.join(bad)}")
+            where.append(ev.event_type.in_(vals))
+        elif name in ("GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime"):
+            col = ev.event_time if "event" in name else ev.record_time
+            t = _time(name, vals[0])
+            where.append(col >= t if name.startswith("GE") else col < t)
+        elif name == "EQ_action":
+            where.append(ev.action.in_(vals))
+        elif name == "EQ_bizStep":
+            where.append(ev.biz_step.in_([vocab(v) for v in vals]))
+        elif name == "EQ_disposition":
+            where.append(ev.disposition.in_([vocab(v) for v in vals]))
+        elif name in ("EQ_readPoint", "WD_readPoint"):
+            where.append(ev.read_point.in_([canon(v) for v in vals]))
+        elif name in ("EQ_bizLocation", "WD_bizLocation"):
+            where.append(ev.biz_location.in_([canon(v) for v in vals]))
+        elif name == "MATCH_epc":
+            where.append(_epc_match(("epc", "child"), vals))
+        elif name == "MATCH_anyEPC":
+            where.append(_epc_match(("epc", "child", "parent", "input", "output"), vals))
+        elif name == "MATCH_parentID":
+            where.append(_epc_match(("parent",), vals))
+        elif name == "MATCH_inputEPC":
+            where.append(_epc_match(("input",), vals))
+        elif name == "MATCH_outputEPC":
+            where.append(_epc_match(("output",), vals))
+        elif name == "MATCH_epcClass":
+            where.append(_epc_match(("quantity", "child_quantity"), vals))
+        elif name == "MATCH_anyEPCClass":
+            where.append(_epc_match(tuple(QUANTITY_ROLES.values()), vals))
+        elif name == "EXISTS_errorDeclaration":
+            where.append(ev.declaration.is_(True))
+        elif name == "EQ_eventID":
+            where.append(or_(ev.event_id.in_(vals), ev.declared_id.in_(vals)))
+        elif name.startswith(PREFIXED):
+            kind = name.split("_")[1]
+            type_ = vocab(name.split("_", 2)[2])
+            a = db.epcis_attr.c
+            where.append(exists().where(a.event_pk == ev.id, a.kind == kind, a.type == type_, a.value.in_(vals)))
+        else:
+            raise QueryError(f"{name}: 不支持的查询参数 / unsupported query parameter (supported: "
+                             f"{', '.join(SUPPORTED)}, EQ_bizTransaction_{{type}}, EQ_source_{{type}}, EQ_destination_{{type}})")
+    order_by = str(params.get("orderBy", "eventTime"))
+    if order_by not in ("eventTime", "recordTime"):
+        raise QueryError("orderBy: 只支持 eventTime 或 recordTime / only eventTime or recordTime")
+    direction = str(params.get("orderDirection", "DESC")).upper()
+    if direction not in ("ASC", "DESC"):
+        raise QueryError("orderDirection: ASC 或 DESC / ASC or DESC")
+    try:
+        per_page = int(str(params.get("perPage", 30)))
+    except ValueError as exc:
+        raise QueryError("perPage: 须为整数 / must be an integer") from exc
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"perPage: 1–{MAX_PER_PAGE}")
+    col = ev.event_time if order_by == "eventTime" else ev.record_time
+    if token := params.get("nextPageToken"):
+        last_t, last_id = _read_token(str(token), order_by, direction)
+        after = (col > last_t) | ((col == last_t) & (ev.id > last_id)) if direction == "ASC" else \
+            (col < last_t) | ((col == last_t) & (ev.id < last_id))
+        where.append(after)
+    order = [col.asc(), ev.id.asc()] if direction == "ASC" else [col.desc(), ev.id.desc()]
+    stmt = select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, ev.context, col.label("k")).where(
+        *where).order_by(*order).limit(per_page + 1)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).mappings().all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    next_token = _make_token(rows[-1]["k"], rows[-1]["id"], order_by, direction) if more and rows else None
+    return {"events": [_event(r) for r in rows], "contexts": [json.loads(r["context"]) for r in rows],
+            "next_page_token": next_token}
+
+
+def _event(row: Any) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(row["body"])
+    body.setdefault("eventID", row["event_id"])
+    body["recordTime"] = row["record_time"].isoformat(timespec="milliseconds") + "Z"
+    return body
+
+
+def _make_token(key: dt.datetime, pk: int, order_by: str, direction: str) -> str:
+    raw = json.dumps([key.isoformat(), pk, order_by, direction]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_token(token: str, order_by: str, direction: str) -> tuple[dt.datetime, int]:
+    try:
+        key, pk, o, d = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if (o, d) != (order_by, direction):
+            raise ValueError
+        return dt.datetime.fromisoformat(key), int(pk)
+    except (ValueError, TypeError) as exc:
+        raise QueryError("nextPageToken: 无效或与排序不符 / invalid, or made for another order") from exc
+
+
+def query_document(result: Mapping[str, Any]) -> dict[str, Any]:
+    """An EPCISQueryDocument (JSON-LD) of query results; its ``@context`` joins the contexts of the documents the
+    events came from."""
+    context: list[Any] = []
+    for ctx in result["contexts"]:
+        for item in ctx:
+            if item not in context:
+                context.append(item)
+    if not any(isinstance(c, str) for c in context):
+        context.insert(0, "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld")
+    return {"@context": context, "type": "EPCISQueryDocument", "schemaVersion": "2.0",
+            "creationDate": _now().isoformat(timespec="milliseconds") + "Z",
+            "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",
+                                           "resultsBody": {"eventList": result["events"]}}}}
+
+
+def distinct(engine: Engine, column: str) -> list[str]:
+    """Values in use (for the browsing resources /eventTypes, /bizSteps, /bizLocations …)."""
+    col = db.epcis_event.c[column]
+    with engine.connect() as conn:
+        return [v for v in conn.execute(select(col).where(col.is_not(None)).group_by(col).order_by(col)).scalars()]
+
+
+def count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(db.epcis_event)).scalar() or 0)

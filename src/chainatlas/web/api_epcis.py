@@ -1,0 +1,135 @@
+"""The EPCIS 2.0 REST binding (GS1 EPCIS 2.0 §12, ``openapi.yaml``) under ``/epcis``: capture, capture jobs, the
+events query, single events and the browsing resources. Implemented: JSON/JSON-LD only (no XML), capture error
+behaviour ``rollback`` only, SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED``;
+not implemented: named queries, subscriptions, master-data hierarchies (so ``WD_`` equals ``EQ_``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse, Response
+
+from chainatlas import db
+from chainatlas.trade import repository
+from chainatlas.trade.capture import EVENT_TYPES, Problem, check_document
+from chainatlas.web.auth import Principal, authorize
+
+router = APIRouter(prefix="/epcis", tags=["EPCIS 2.0"])
+PROBLEM = "application/problem+json"
+HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None,
+            instance: str | None = None) -> JSONResponse:
+    """An RFC 7807 problem report."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    if instance:
+        body["instance"] = instance
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=HEADERS)
+
+
+@router.post("/capture", status_code=202, summary="Capture an EPCISDocument (all events or none)",
+             responses={202: {"description": "capture job created; Location: /epcis/capture/{id}"},
+                        400: {"description": "problem report: what is wrong, where"}})
+async def capture(request: Request, principal: Annotated[Principal, Depends(authorize)]) -> Response:
+    raw = await request.body()
+    if len(raw) > MAX_BYTES:
+        return problem(413, "Payload too large", f"文档超过 {MAX_BYTES // 2**20} MB / the document exceeds {MAX_BYTES // 2**20} MB")
+    if request.headers.get("content-type", "application/json").split(";")[0] not in ("application/json", "application/ld+json"):
+        return problem(415, "Unsupported media type", "只接受 JSON / JSON-LD / only JSON and JSON-LD are accepted")
+    engine = db.get_engine()
+    try:
+        doc = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        job = repository.record_failure(engine, [Problem("/", f"不是合法的 JSON：{exc}", f"not valid JSON: {exc}")], principal.name)
+        return problem(400, "Invalid JSON", str(exc), job["errors"], f"/epcis/capture/{job['captureID']}")
+    checked = check_document(doc)
+    if not checked.ok:
+        job = repository.record_failure(engine, checked.problems, principal.name, len(doc.get("epcisBody", {}).get("eventList") or [])
+                                        if isinstance(doc, dict) and isinstance(doc.get("epcisBody"), dict) else 0)
+        return problem(400, "Invalid EPCIS document", f"{len(checked.problems)} 处问题，未存储任何事件 / "
+                       f"{len(checked.problems)} problems; nothing was stored", job["errors"], f"/epcis/capture/{job['captureID']}")
+    job = repository.store(engine, checked, principal.name)
+    return JSONResponse(job, status_code=202, headers={**HEADERS, "Location": f"/epcis/capture/{job['captureID']}"})
+
+
+@router.get("/capture/{capture_id}", summary="A capture job: running, success, errors, counts")
+def capture_job(capture_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
+    job = repository.capture_job(db.get_engine(), capture_id)
+    if job is None:
+        return problem(404, "Not found", f"没有采集任务 {capture_id} / no capture job {capture_id}")
+    return JSONResponse(job, headers=HEADERS)
+
+
+def _events_response(request: Request, params: dict[str, Any]) -> Response:
+    try:
+        result = repository.query(db.get_engine(), params)
+    except repository.QueryError as exc:
+        return problem(400, "Query parameter problem", str(exc))
+    headers = dict(HEADERS)
+    if result["next_page_token"]:
+        nxt = {k: v for k, v in request.query_params.multi_items() if k != "nextPageToken"}
+        nxt["nextPageToken"] = result["next_page_token"]
+        headers["Link"] = f'<{request.url.path}?{urlencode(nxt)}>; rel="next"'
+    return JSONResponse(repository.query_document(result), headers=headers, media_type="application/ld+json")
+
+
+def _params(request: Request) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in request.query_params.multi_items():
+        out[k] = [*out[k], v] if k in out and isinstance(out[k], list) else ([out[k], v] if k in out else v)
+    return out
+
+
+@router.get("/events", summary="Query events (SimpleEventQuery parameters); an EPCISQueryDocument")
+def events(request: Request) -> Response:
+    return _events_response(request, _params(request))
+
+
+@router.get("/events/{event_id:path}", summary="One event by its eventID or hash ID")
+def event(request: Request, event_id: str) -> Response:
+    result = repository.query(db.get_engine(), {"EQ_eventID": event_id.replace("|", ""), "perPage": "1"})
+    if not result["events"]:
+        return problem(404, "Not found", f"没有事件 {event_id} / no event {event_id}")
+    return JSONResponse(result["events"][0], headers=HEADERS, media_type="application/ld+json")
+
+
+@router.get("/eventTypes", summary="The event types")
+def event_types() -> Response:
+    return JSONResponse({"@set": list(EVENT_TYPES)}, headers=HEADERS)
+
+
+@router.get("/eventTypes/{event_type}/events", summary="Events of one type")
+def events_of_type(request: Request, event_type: str) -> Response:
+    return _events_response(request, {**_params(request), "eventType": event_type})
+
+
+@router.get("/bizSteps", summary="Business steps in use")
+def biz_steps() -> Response:
+    return JSONResponse({"@set": repository.distinct(db.get_engine(), "biz_step")}, headers=HEADERS)
+
+
+@router.get("/bizLocations", summary="Business locations in use")
+def biz_locations() -> Response:
+    return JSONResponse({"@set": repository.distinct(db.get_engine(), "biz_location")}, headers=HEADERS)
+
+
+@router.get("/readPoints", summary="Read points in use")
+def read_points() -> Response:
+    return JSONResponse({"@set": repository.distinct(db.get_engine(), "read_point")}, headers=HEADERS)
+
+
+@router.get("/dispositions", summary="Dispositions in use")
+def dispositions() -> Response:
+    return JSONResponse({"@set": repository.distinct(db.get_engine(), "disposition")}, headers=HEADERS)
+
+
+@router.get("/epcs/{epc:path}/events", summary="Events of one EPC (any role), EPC URN or Digital Link")
+def epc_events(request: Request, epc: str) -> Response:
+    return _events_response(request, {**_params(request), "MATCH_anyEPC": epc})
