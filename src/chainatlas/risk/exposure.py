@@ -10,9 +10,9 @@ HHI = Σ share² (1 = a single supplier); an input with one supplier is a *singl
 province (first two digits of the division code) and by country; import dependency = weight of suppliers outside
 China. One period (default: the latest).
 
-Speed: the period's links become a compressed sparse index (buyer → its purchases, with the shares above and each
-(buyer, input)'s supplier count and HHI) once per snapshot; each enterprise's walk then gathers tier after tier
-with NumPy, so the exposure of every chain leader of a large city takes about a second (docs/benchmarks.md).
+Speed: one scan of the period's links per tier, for all the enterprises asked about at once (no index to build);
+``supply_index`` (a compressed sparse index of the whole period, used by the scenario simulation) is built once per
+snapshot. Figures in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -74,52 +74,48 @@ def _build_index(snap: Snapshot, period: str) -> SupplyIndex:
                        groups["hhi"].to_numpy(), groups["s"].to_numpy())
 
 
-def _gather(ix: SupplyIndex, buyers: np.ndarray) -> np.ndarray:
-    """Positions of all purchases of ``buyers`` (vectorised CSR slicing)."""
-    starts, ends = ix.indptr[buyers], ix.indptr[buyers + 1]
-    counts = ends - starts
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    out: np.ndarray = np.arange(counts.sum()) + offsets
-    return out
+def exposure_many(snap: Snapshot, usccs: list[str], *, tiers: int = 5, period: str | None = None
+                  ) -> dict[str, tuple[pl.DataFrame, pl.DataFrame]]:
+    """(suppliers per tier with their weight, inputs per tier) of several enterprises in one walk: each tier is one
+    scan of the period's links for the purchases of the current frontier's buyers, whatever the number of roots.
+    Enterprises that buy nothing are absent from the result."""
+    periods = snap.periods()
+    period = period or (periods[-1] if periods else None)
+    links = snap.links.lazy().filter((pl.col("period") == period) & (pl.col("value_yuan") > 0))
+    frontier = pl.DataFrame({"root": usccs, "buyer_uscc": usccs, "weight": [1.0] * len(usccs)})
+    suppliers: list[pl.DataFrame] = []
+    inputs: list[pl.DataFrame] = []
+    for tier in range(1, tiers + 1):
+        buyers = frontier["buyer_uscc"].unique()
+        bought = (links.filter(pl.col("buyer_uscc").is_in(buyers.implode()))
+                  .group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum())
+                  .with_columns((pl.col("value_yuan") / pl.col("value_yuan").sum().over("buyer_uscc")).alias("share"),
+                                (pl.col("value_yuan") / pl.col("value_yuan").sum().over("buyer_uscc", "segment_code"))
+                                .alias("seg_share"))
+                  .sort("buyer_uscc", "segment_code", "supplier_uscc").collect())
+        if bought.height == 0:
+            break
+        per_input = bought.group_by("buyer_uscc", "segment_code").agg(
+            pl.len().alias("suppliers"), (pl.col("seg_share") ** 2).sum().alias("hhi"),
+            pl.col("supplier_uscc").first().alias("first_supplier"))
+        step = frontier.join(bought, on="buyer_uscc").with_columns((pl.col("weight") * pl.col("share")).alias("w"))
+        inputs.append(step.group_by("root", "buyer_uscc", "segment_code").agg(pl.col("w").sum().alias("weight"))
+                      .join(per_input, on=["buyer_uscc", "segment_code"]).with_columns(pl.lit(tier).alias("tier")))
+        frontier = step.group_by("root", "supplier_uscc").agg(pl.col("w").sum().alias("weight")).rename(
+            {"supplier_uscc": "buyer_uscc"})
+        suppliers.append(frontier.rename({"buyer_uscc": "supplier_uscc"}).with_columns(pl.lit(tier).alias("tier")))
+    if not suppliers:
+        return {}
+    sup = pl.concat(suppliers).select("root", "tier", "supplier_uscc", "weight")
+    inp = pl.concat(inputs).select("root", "buyer_uscc", "segment_code", "tier", "suppliers", "hhi", "first_supplier", "weight")
+    return {root: (frame.drop("root"), inp.filter(pl.col("root") == root).drop("root"))
+            for (root,), frame in sup.partition_by("root", as_dict=True).items()}
 
 
 def exposure_frames(snap: Snapshot, uscc: str, *, tiers: int = 5, period: str | None = None
                     ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """(suppliers per tier with their weight, inputs per tier) — None when the enterprise buys nothing."""
-    periods = snap.periods()
-    period = period or (periods[-1] if periods else None)
-    if period is None:
-        return None
-    ix = supply_index(snap, period)
-    if uscc not in ix.number:
-        return None
-    buyers, weights = np.array([ix.number[uscc]]), np.array([1.0])
-    tier_parts: list[tuple[int, np.ndarray, np.ndarray]] = []
-    input_parts: list[tuple[int, np.ndarray, np.ndarray]] = []
-    for tier in range(1, tiers + 1):
-        pos = _gather(ix, buyers)
-        if len(pos) == 0:
-            break
-        w = np.repeat(weights, ix.indptr[buyers + 1] - ix.indptr[buyers]) * ix.share[pos]
-        groups, inverse = np.unique(ix.group[pos], return_inverse=True)
-        input_parts.append((tier, groups, np.bincount(inverse, weights=w)))
-        buyers, inverse = np.unique(ix.supplier[pos], return_inverse=True)
-        weights = np.bincount(inverse, weights=w)
-        tier_parts.append((tier, buyers, weights))
-    if not tier_parts:
-        return None
-    suppliers = pl.DataFrame({
-        "tier": np.concatenate([np.full(len(n), t) for t, n, _ in tier_parts]),
-        "supplier_uscc": ix.ids[np.concatenate([n for _, n, _ in tier_parts])].tolist(),
-        "weight": np.concatenate([w for _, _, w in tier_parts])})
-    g = np.concatenate([gr for _, gr, _ in input_parts])
-    inputs = pl.DataFrame({
-        "buyer_uscc": ix.ids[ix.group_buyer[g]].tolist(), "segment_code": ix.group_segment[g].tolist(),
-        "tier": np.concatenate([np.full(len(gr), t) for t, gr, _ in input_parts]),
-        "suppliers": ix.group_suppliers[g], "hhi": ix.group_hhi[g],
-        "first_supplier": ix.ids[ix.group_first[g]].tolist(),
-        "weight": np.concatenate([w for _, _, w in input_parts])})
-    return suppliers, inputs
+    return exposure_many(snap, [uscc], tiers=tiers, period=period).get(uscc)
 
 
 def exposure(snap: Snapshot, uscc: str, *, tiers: int = 5, period: str | None = None) -> dict[str, Any]:
