@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Engine, exists, func, insert, or_, select
+from sqlalchemy import Engine, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas import db
@@ -163,6 +163,8 @@ def _values(v: str | list[str]) -> list[str]:
 
 
 def _epc_match(roles: tuple[str, ...], patterns: list[str]) -> ColumnElement[bool]:
+    """Events with one of ``patterns`` in one of ``roles``: an IN over the EPC index (not a correlated EXISTS, which
+    SQLite answers by walking the events in sort order)."""
     e = db.epcis_epc
     conds: list[ColumnElement[bool]] = []
     for p in patterns:
@@ -173,8 +175,8 @@ def _epc_match(roles: tuple[str, ...], patterns: list[str]) -> ColumnElement[boo
             else:
                 conds.append(or_(e.c.canon == stem, e.c.canon.like(stem + "/%")))
         else:
-            conds.append(or_(e.c.canon == canon(p), e.c.epc == p))
-    return exists().where(e.c.event_pk == db.epcis_event.c.id, e.c.role.in_(roles), or_(*conds))
+            conds.append(e.c.canon == canon(p))  # canon is the identifier as given when it has no Digital Link
+    return db.epcis_event.c.id.in_(select(e.c.event_pk).where(e.c.role.in_(roles), or_(*conds)))
 
 
 def _time(name: str, value: str) -> dt.datetime:
@@ -236,7 +238,7 @@ def query(engine: Engine, params: Mapping[str, str | list[str]]) -> dict[str, An
             kind = name.split("_")[1]
             type_ = vocab(name.split("_", 2)[2])
             a = db.epcis_attr.c
-            where.append(exists().where(a.event_pk == ev.id, a.kind == kind, a.type == type_, a.value.in_(vals)))
+            where.append(ev.id.in_(select(a.event_pk).where(a.kind == kind, a.type == type_, a.value.in_(vals))))
         else:
             raise QueryError(f"{name}: 不支持的查询参数 / unsupported query parameter (supported: "
                              f"{', '.join(SUPPORTED)}, EQ_bizTransaction_{{type}}, EQ_source_{{type}}, EQ_destination_{{type}})")

@@ -1,0 +1,176 @@
+"""Benchmark: EPCIS capture throughput and query latency (fictional events).
+
+Capture: documents of 10,000 ObjectEvents (SGTIN EPCs, read point, business location, a purchase order and a
+bill of lading each) captured by ChainAtlas (`check_document` + `repository.store`: schema and rule checks, hash
+IDs, indexed columns and side tables, one transaction) into SQLite and PostgreSQL, against a straightforward
+implementation in the same run: the same schema check, then one JSON blob per event in one table.
+
+Query: p50/p95 latency of typical queries over N stored events (`--events`, default 200,000; the target run uses
+5,000,000): one EPC's history, a business step in a one-day window, one bill of lading. Baseline, same run: load
+the blobs and filter in Python (timed on SQLite only; it grows with N).
+
+    .venv/bin/python benchmarks/bench_epcis.py [--events 200000] [--docs 3] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, Table, Text, insert, select, text
+
+from chainatlas import db
+from chainatlas.bootstrap import init_database
+from chainatlas.settings import get_settings
+from chainatlas.trade import repository
+from chainatlas.trade.capture import _validator, check_document
+
+STEPS = ["commissioning", "packing", "shipping", "departing", "arriving", "receiving"]
+CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
+
+
+def make_doc(start: int, n: int, seed: int = 1) -> dict[str, Any]:
+    rng = random.Random(seed + start)
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    events = []
+    for i in range(start, start + n):
+        item = i // 6  # six events per item: its journey
+        t = base + dt.timedelta(minutes=i)
+        events.append({
+            "type": "ObjectEvent", "eventTime": t.isoformat().replace("+00:00", "Z"), "eventTimeZoneOffset": "+08:00",
+            "epcList": [f"urn:epc:id:sgtin:6901234.0{item % 97:05d}.{item}"], "action": "OBSERVE",
+            "bizStep": STEPS[i % 6], "disposition": "in_transit" if i % 6 in (2, 3, 4) else "in_progress",
+            "readPoint": {"id": f"urn:epc:id:sgln:6901234.{rng.randint(1, 400):05d}.0"},
+            "bizLocation": {"id": f"urn:epc:id:sgln:6901234.{item % 400:05d}.0"},
+            "bizTransactionList": [{"type": "po", "bizTransaction": f"urn:epcglobal:cbv:bt:6901234000016:PO{item // 10}"},
+                                   {"type": "bol", "bizTransaction": f"urn:epcglobal:cbv:bt:6901234000016:BL{item // 50}"}],
+        })
+    return {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
+            "creationDate": "2026-01-01T00:00:00Z", "epcisBody": {"eventList": events}}
+
+
+BLOBS = MetaData()
+blob = Table("bench_blob", BLOBS, Column("id", Integer, primary_key=True), Column("body", Text))
+
+
+def baseline_capture(engine: Any, doc: dict[str, Any]) -> None:
+    errors = list(_validator(get_settings().epcis_schema).iter_errors(doc))
+    assert not errors
+    with engine.begin() as conn:
+        conn.execute(insert(blob), [{"body": json.dumps(e)} for e in doc["epcisBody"]["eventList"]])
+
+
+def capture_rates(engine: Any, docs: int, size: int) -> dict[str, Any]:
+    ours, base = [], []
+    BLOBS.create_all(engine)
+    for k in range(docs):  # interleaved
+        doc = make_doc(10_000_000 + k * size, size)
+        t = time.perf_counter()
+        checked = check_document(doc)
+        assert checked.ok
+        repository.store(engine, checked, "bench")
+        ours.append(size / (time.perf_counter() - t))
+        t = time.perf_counter()
+        baseline_capture(engine, doc)
+        base.append(size / (time.perf_counter() - t))
+    return {"ours_events_per_s": [round(x) for x in ours], "baseline_events_per_s": [round(x) for x in base],
+            "ours_median": round(statistics.median(ours)), "baseline_median": round(statistics.median(base))}
+
+
+def fill(engine: Any, total: int, size: int = 10_000) -> float:
+    t = time.perf_counter()
+    for start in range(0, total, size):
+        checked = check_document(make_doc(start, min(size, total - start)))
+        repository.store(engine, checked, "bench")
+        with engine.begin() as conn:
+            conn.execute(insert(blob), [{"body": json.dumps(e)} for e in checked.events])
+        print(f"  stored {start + size:,} events", flush=True)
+    return time.perf_counter() - t
+
+
+def queries(total: int) -> list[tuple[str, dict[str, str], Any]]:
+    rng = random.Random(5)
+    out = []
+    for _ in range(20):
+        item = rng.randrange(total // 6)
+        epc = f"urn:epc:id:sgtin:6901234.0{item % 97:05d}.{item}"
+        out.append(("one EPC's history", {"MATCH_epc": epc, "perPage": "100"},
+                    lambda e, epc=epc: epc in e.get("epcList", [])))
+        day = dt.datetime(2026, 1, 1) + dt.timedelta(minutes=rng.randrange(total))
+        lo, hi = day.strftime("%Y-%m-%dT%H:%M:%SZ"), (day + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        out.append(("bizStep in a day", {"EQ_bizStep": "shipping", "GE_eventTime": lo, "LT_eventTime": hi, "perPage": "100"},
+                    lambda e, lo=lo, hi=hi: e["bizStep"] == "shipping" and lo <= e["eventTime"] < hi))
+        bl = f"urn:epcglobal:cbv:bt:6901234000016:BL{rng.randrange(max(1, total // 300))}"
+        out.append(("one bill of lading", {"EQ_bizTransaction_bol": bl, "perPage": "100"},
+                    lambda e, bl=bl: any(b["bizTransaction"] == bl for b in e["bizTransactionList"])))
+    return out
+
+
+def latency(engine: Any, total: int, baseline_runs: int) -> dict[str, Any]:
+    """20 queries of each kind; the baseline (a full scan in Python) on the first ``baseline_runs`` of each."""
+    res: dict[str, dict[str, list[float]]] = {}
+    for k, (name, params, pred) in enumerate(queries(total)):
+        baseline = k // 3 < baseline_runs
+        t = time.perf_counter()
+        got = repository.query(engine, params)
+        res.setdefault(name, {"ours": [], "base": []})["ours"].append(time.perf_counter() - t)
+        if baseline:
+            t = time.perf_counter()
+            with engine.connect() as conn:
+                hits = [b for (b,) in conn.execute(select(blob.c.body)) if pred(json.loads(b))]
+            res[name]["base"].append(time.perf_counter() - t)
+            assert len(hits) >= len(got["events"])
+    def p(xs: list[float], q: float) -> float:
+        return round(1000 * sorted(xs)[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else None  # type: ignore[return-value]
+    return {name: {"ours_p50_ms": p(v["ours"], 0.5), "ours_p95_ms": p(v["ours"], 0.95),
+                   "baseline_p50_ms": p(v["base"], 0.5), "baseline_p95_ms": p(v["base"], 0.95)} for name, v in res.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=200_000)
+    ap.add_argument("--docs", type=int, default=3)
+    ap.add_argument("--pg", default=os.environ.get("CHAINATLAS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    args = ap.parse_args()
+    out: dict[str, Any] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
+    folder = Path(tempfile.mkdtemp(prefix="bench-epcis-"))
+    sqlite = db.make_engine(f"sqlite:///{folder / 'bench.sqlite'}")
+    init_database(sqlite)
+    out["capture_sqlite"] = capture_rates(sqlite, args.docs, 10_000)
+    print(json.dumps(out["capture_sqlite"]), flush=True)
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = db.make_engine(args.pg)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        pg = db.make_engine(f"{args.pg}?options=-csearch_path%3D{schema}")
+        init_database(pg)
+        out["capture_postgresql"] = capture_rates(pg, args.docs, 10_000)
+        print(json.dumps(out["capture_postgresql"]), flush=True)
+        pg.dispose()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    big = db.make_engine(f"sqlite:///{folder / 'query.sqlite'}")
+    init_database(big)
+    BLOBS.create_all(big)
+    out["fill_seconds"] = round(fill(big, args.events), 1)
+    out["events"] = args.events
+    out["query_sqlite"] = latency(big, args.events, baseline_runs=20 if args.events <= 500_000 else 2)
+    print(json.dumps(out, indent=1))
+    (Path(__file__).parent / "out").mkdir(exist_ok=True)
+    (Path(__file__).parent / "out" / "epcis.json").write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
