@@ -332,6 +332,7 @@ epcis_event = Table(
     Column("body", Text, nullable=False, comment="the event as captured (JSON)"),
     Column("context", Text, nullable=False, comment="JSON @context of its document"),
     UniqueConstraint("event_id", "declaration", name="uq_epcis_event_id"),
+    Index("ix_epcis_event_step_time", "biz_step", "event_time"),
 )
 
 epcis_epc = Table(

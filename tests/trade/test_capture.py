@@ -190,3 +190,12 @@ def test_order_and_pages(hand_events: Engine) -> None:
         repository.query(hand_events, {"orderBy": "eventTime", "orderDirection": "DESC", "nextPageToken": first["next_page_token"]})
     with pytest.raises(repository.QueryError, match="GE_eventTime"):
         repository.query(hand_events, {"GE_eventTime": "yesterday"})
+
+
+def test_openapi_says_what_is_not_implemented() -> None:
+    from chainatlas.web.app import create_app
+
+    spec = create_app().openapi()
+    tag = next(t for t in spec["tags"] if t["name"] == "EPCIS 2.0")
+    assert "not implemented" in tag["description"] and "subscriptions" in tag["description"]
+    assert {"/epcis/capture", "/epcis/events", "/epcis/events/{event_id}"} <= set(spec["paths"])

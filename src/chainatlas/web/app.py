@@ -37,6 +37,7 @@ def create_app() -> FastAPI:
         title="ChainAtlas API", version=__version__, docs_url="/docs", openapi_url="/openapi.json",
         description="产业链图谱平台接口 / ChainAtlas industrial-chain atlas API. All demo data are fictional (示例).",
         dependencies=[Depends(authorize)],
+        openapi_tags=[{"name": "EPCIS 2.0", "description": api_epcis.__doc__ or ""}],
     )
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
