@@ -505,6 +505,37 @@ def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocumen
         raise typer.Exit(1)
 
 
+trade_app = typer.Typer(help="Foreign-trade supply chain (外贸供应链)", no_args_is_help=True)
+app.add_typer(trade_app, name="trade")
+
+
+@trade_app.command("clearance")
+def trade_clearance(
+    interval: Annotated[str, typer.Option(help="arrival_to_release, declaration_to_release, arrival_to_declaration, "
+                                                "release_to_departure")] = "arrival_to_release",
+    by: Annotated[str, typer.Option(help="Group by (comma-separated): mode, port, channel, month")] = "mode,port,channel",
+    mode: Annotated[str | None, typer.Option(help="Only this mode: air, rail, sea, road")] = None,
+    port: Annotated[str | None, typer.Option(help="Only this port (IATA / UN/LOCODE)")] = None,
+    period: Annotated[str | None, typer.Option(help="Only consignments released in this month (YYYY-MM)")] = None,
+    target: Annotated[float | None, typer.Option(help="Target in hours (share within it is reported)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Clearance time after the WCO Time Release Study: mean, median, p90 and outliers per group (hours)."""
+    import polars as pl
+
+    from chainatlas.trade.clearance import clearance_stats, consignment_times, milestone_events
+
+    times = consignment_times(milestone_events(_engine()))
+    for col, value in (("mode", mode), ("port", port), ("month", period)):
+        if value:
+            times = times.filter(pl.col(col) == value)
+    try:
+        stats = clearance_stats(times, interval=interval, by=tuple(b for b in by.split(",") if b), target_hours=target)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    _emit(stats.to_dicts(), fmt, f"通关时间 / clearance time: {interval} (hours)")
+
+
 users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log (审计日志)", no_args_is_help=True)
 app.add_typer(users_app, name="users")
