@@ -89,6 +89,10 @@ def demo(
     _print_report(report)
     if not report.ok:
         raise typer.Exit(1)
+    from chainatlas.demo.trade import load_trade_demo
+
+    job = load_trade_demo(engine, _home(None), seed=seed)
+    console.print(f"示例外贸事件 / demo trade events: {job['stored']} (EPCIS capture {job['captureID']})")
 
 
 @app.command("import")

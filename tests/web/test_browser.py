@@ -245,3 +245,22 @@ def test_risk_pages_ranking_scenario_compare(page: Page, base_url: str) -> None:
     page.fill("#sc-disrupt", "nowhere")
     page.click("#sc-run")
     expect(page.locator("#sc-status")).to_contain_text("cannot read")
+
+
+def test_trade_page_and_timeline(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    if not page.locator("#logout-button").count():
+        page.goto(base_url + "/login")
+        page.fill("#login-name", "admin")
+        page.fill("#login-password", ADMIN_PASSWORD)
+        page.click("#login-button")
+        page.goto(base_url + "/")
+    page.click("#nav-trade")
+    expect(page.locator("#trade-title")).to_be_visible()
+    assert int(page.locator("#n-consignments").inner_text()) == 120
+    page.wait_for_function("document.querySelector('#clearance-chart canvas') !== null")
+    page.screenshot(path=str(SHOTS / "trade.png"), full_page=True)
+    page.locator(".consignment-link").first.click()
+    expect(page.locator("#consignment-title")).to_be_visible()
+    expect(page.locator("#timeline tr.milestone")).not_to_have_count(0)
+    page.screenshot(path=str(SHOTS / "consignment.png"), full_page=True)

@@ -29,6 +29,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine
 
+from chainatlas import db
 from chainatlas.chains.templates import Chain, Stage, load_chains
 from chainatlas.exchange.importer import ImportReport, Progress, import_files
 from chainatlas.registry.codes import regions
@@ -255,6 +256,12 @@ def load_demo(
     scale: str = "s", seed: int = 20260301, out_dir: Path | None = None, engine: Engine | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Generate the demo city and import it (all-or-nothing, like any import)."""
+    """Generate the demo city and import it (all-or-nothing, like any import), then its trade flows (EPCIS events,
+    ``demo.trade``)."""
     files = generate(scale, seed, out_dir)
-    return import_files([files.enterprises, files.placements, files.transactions], engine=engine, progress=progress)
+    report = import_files([files.enterprises, files.placements, files.transactions], engine=engine, progress=progress)
+    if report.ok:
+        from chainatlas.demo.trade import load_trade_demo
+
+        load_trade_demo(engine or db.get_engine(), seed=seed)
+    return report

@@ -99,6 +99,8 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/epcis/readPoints"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/epcis/dispositions"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/epcis/epcs/{epc:path}/events"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/trade"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/trade/consignments/{ref:path}"): Access(OFFICIALS, "epcis_events"),
     # writes
     ("GET", "/import"): Access(OFFICIALS, "imports"),
     ("POST", "/import"): Access(OFFICIALS, "imports", write=True),

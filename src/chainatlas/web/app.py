@@ -16,7 +16,17 @@ from starlette.routing import BaseRoute
 
 from chainatlas import __version__
 from chainatlas.settings import get_settings
-from chainatlas.web import account, api, api_analysis, api_epcis, api_risk, pages, pages_analysis, pages_risk
+from chainatlas.web import (
+    account,
+    api,
+    api_analysis,
+    api_epcis,
+    api_risk,
+    pages,
+    pages_analysis,
+    pages_risk,
+    pages_trade,
+)
 from chainatlas.web.auth import AuditMiddleware, authorize
 
 VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
@@ -61,6 +71,7 @@ def create_app() -> FastAPI:
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
+    app.include_router(pages_trade.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():

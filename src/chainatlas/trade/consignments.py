@@ -1,0 +1,68 @@
+"""Consignments (货物/运单) seen through their EPCIS events: one per transport document (bill of lading, air
+waybill), with mode, origin and destination, exporter (linked to the enterprise record), current status (the latest
+business step), clearance intervals and cold-chain excursions; and each consignment's timeline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from chainatlas import db
+from chainatlas.trade.clearance import CONSIGNMENT_TYPES, TRADE_NS, consignment_times
+from chainatlas.trade.hashid import namespaces
+
+COLD_CHAIN_MAX = 8.0  # °C: a cold-chain reading above this is an excursion (2–8 °C products)
+STATUS_ZH = {"consigning": "已订舱", "collecting": "已揽收", "arriving": "已到港/到达", "urn:chainatlas:bizstep:declaring": "已申报",
+             "inspecting": "查验中", "urn:chainatlas:bizstep:releasing": "已放行", "departing": "已离港",
+             "receiving": "已入海外仓"}
+
+
+def _events(engine: Engine, ref: str | None = None) -> list[dict[str, Any]]:
+    ev, at = db.epcis_event.c, db.epcis_attr.c
+    stmt = (select(at.value, ev.event_time, ev.biz_step, ev.body, ev.context).join(db.epcis_event, ev.id == at.event_pk)
+            .where(at.kind == "bizTransaction", at.type.in_(CONSIGNMENT_TYPES)).order_by(at.value, ev.event_time))
+    if ref:
+        stmt = stmt.where(at.value == ref)
+    out = []
+    with engine.connect() as conn:
+        for r in conn.execute(stmt).mappings():
+            body, ns = json.loads(r["body"]), namespaces(json.loads(r["context"]))
+            ext = {k.split(":", 1)[1]: v for k, v in body.items() if ":" in k and ns.get(k.split(":", 1)[0]) == TRADE_NS}
+            temps = [rep.get("maxValue", rep.get("value")) for el in body.get("sensorElementList") or []
+                     for rep in el.get("sensorReport") or [] if rep.get("type") in ("Temperature", "gs1:Temperature")]
+            out.append({"consignment": r["value"], "event_time": r["event_time"], "biz_step": r["biz_step"],
+                        "status_zh": STATUS_ZH.get(r["biz_step"], r["biz_step"]), "mode": ext.get("mode"),
+                        "port": ext.get("port"), "destination": ext.get("destination"), "exporter": ext.get("exporter"),
+                        "max_temperature": max((t for t in temps if t is not None), default=None)})
+    return out
+
+
+def consignments(engine: Engine) -> list[dict[str, Any]]:
+    """One row per consignment (newest first)."""
+    rows = _events(engine)
+    if not rows:
+        return []
+    frame = pl.DataFrame(rows)
+    times = consignment_times(frame.select("consignment", "biz_step", "event_time", "mode", "port"))
+    summary = frame.group_by("consignment").agg(
+        pl.col("event_time").min().alias("booked"), pl.col("event_time").max().alias("last_event"),
+        pl.col("status_zh").last().alias("status_zh"), pl.col("biz_step").last().alias("status"),
+        pl.col("mode").drop_nulls().first(), pl.col("port").drop_nulls().first().alias("origin"),
+        pl.col("destination").drop_nulls().first(), pl.col("exporter").drop_nulls().first(),
+        pl.col("max_temperature").max())
+    e = db.enterprise.c
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(e.uscc, e.name).where(e.uscc.in_(summary["exporter"].drop_nulls().unique().to_list()))).all())
+    out = summary.join(times.select("consignment", "channel", "arrival_to_release", "declaration_to_release"),
+                       on="consignment", how="left").with_columns(
+        (pl.col("max_temperature") > COLD_CHAIN_MAX).fill_null(False).alias("excursion"),
+        pl.col("exporter").replace_strict(names, default=None).alias("exporter_name"))
+    return out.sort("booked", descending=True).to_dicts()
+
+
+def timeline(engine: Engine, ref: str) -> list[dict[str, Any]]:
+    """The consignment's events in time order."""
+    return _events(engine, ref)
