@@ -502,6 +502,11 @@ def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocumen
                 console.print(f"  {p.pointer}: {p.zh} / {p.en}", soft_wrap=True)
             continue
         job = repository.store(engine, checked, "cli")
+        from chainatlas.trade.alerts import evaluate
+
+        raised = evaluate(engine, consignments=repository.consignment_refs(checked.events))
+        if raised:
+            console.print(f"  预警 / alerts raised: {len(raised)}")
         console.print(f"✓ {path}: 事件 / events {job['events']}, 新存储 / stored {job['stored']}, "
                       f"重复 / duplicates {job['duplicates']} (capture {job['captureID']})", soft_wrap=True)
     _cli_audit("epcis capture", {"files": [str(f) for f in files]}, "ok" if not failed else "rejected", "epcis_events")

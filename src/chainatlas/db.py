@@ -353,6 +353,33 @@ epcis_attr = Table(
     Column("value", String(300), nullable=False, index=True),
 )
 
+trade_alert = Table(
+    "trade_alert",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("consignment", String(300), nullable=False, index=True),
+    Column("kind", String(20), nullable=False, comment="excursion, dwell, late"),
+    Column("detail", Text, nullable=False, comment="JSON: what, where, threshold, value"),
+    Column("occurred_at", DateTime, nullable=False, comment="UTC time of the event or deadline that raised it"),
+    Column("status", String(12), nullable=False, comment="open / acknowledged / resolved"),
+    Column("note", Text, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_by", String(100), nullable=True),
+    Column("updated_at", DateTime, nullable=True),
+    UniqueConstraint("consignment", "kind", name="uq_trade_alert"),
+)
+
+webhook = Table(
+    "webhook",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(500), nullable=False),
+    Column("kinds", String(100), nullable=False, comment="comma-separated alert kinds, or *"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: the settings' database)."""
     url = url or get_settings().resolved_database_url()

@@ -260,6 +260,13 @@ def test_trade_page_and_timeline(page: Page, base_url: str) -> None:
     assert int(page.locator("#n-consignments").inner_text()) == 120
     page.wait_for_function("document.querySelector('#clearance-chart canvas') !== null")
     page.screenshot(path=str(SHOTS / "trade.png"), full_page=True)
+    open_before = int(page.locator("#n-alerts").inner_text())
+    page.locator(".alert-open .alert-ack").first.click()  # acknowledge → the row stays, status changes
+    expect(page.locator("#n-alerts")).to_have_text(str(open_before - 1))
+    row = page.locator(".alert-acknowledged").first
+    row.locator(".alert-note").fill("已联系货代")
+    row.locator(".alert-resolve").click()  # resolved alerts leave the inbox
+    expect(page.locator("#alerts-title")).to_be_visible()
     page.locator(".consignment-link").first.click()
     expect(page.locator("#consignment-title")).to_be_visible()
     expect(page.locator("#timeline tr.milestone")).not_to_have_count(0)

@@ -106,4 +106,8 @@ def load_trade_demo(engine: Engine, home: str = "4101", consignments: int = 120,
     checked = check_document(trade_document(exporters, consignments, seed))
     if not checked.ok:
         raise ValueError(f"demo trade document invalid: {[p.as_dict() for p in checked.problems[:3]]}")
-    return repository.store(engine, checked, "demo")
+    job = repository.store(engine, checked, "demo")
+    from chainatlas.trade.alerts import evaluate
+
+    job["alerts"] = len(evaluate(engine, consignments=repository.consignment_refs(checked.events)))
+    return job

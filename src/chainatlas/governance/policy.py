@@ -100,6 +100,11 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/epcis/dispositions"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/epcis/epcs/{epc:path}/events"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/trade"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/api/v1/trade/consignments"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/api/v1/trade/alerts"): Access(OFFICIALS, "trade_alerts"),
+    ("POST", "/api/v1/trade/alerts/{alert_id}/{action}"): Access(OFFICIALS, "trade_alerts", write=True),
+    ("POST", "/trade/alerts/{alert_id}/{action}"): Access(OFFICIALS, "trade_alerts", write=True),
+    ("POST", "/api/v1/trade/webhooks"): Access(OFFICIALS, "trade_alerts", write=True),
     ("GET", "/trade/consignments/{ref:path}"): Access(OFFICIALS, "epcis_events"),
     # writes
     ("GET", "/import"): Access(OFFICIALS, "imports"),

@@ -119,6 +119,14 @@ def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
     return job
 
 
+def consignment_refs(events: list[dict[str, Any]]) -> list[str]:
+    """The transport documents (bills of lading, air waybills) these events belong to."""
+    from chainatlas.trade.clearance import CONSIGNMENT_TYPES
+
+    return sorted({bt["bizTransaction"] for ev in events for bt in ev.get("bizTransactionList") or []
+                   if bt.get("type") in CONSIGNMENT_TYPES and bt.get("bizTransaction")})
+
+
 def record_failure(engine: Engine, problems: list[Problem], actor: str, events: int = 0) -> dict[str, Any]:
     """A rejected capture: the job says why; no event is stored."""
     now = _now()

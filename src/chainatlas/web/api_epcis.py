@@ -56,6 +56,9 @@ async def capture(request: Request, principal: Annotated[Principal, Depends(auth
         return problem(400, "Invalid EPCIS document", f"{len(checked.problems)} 处问题，未存储任何事件 / "
                        f"{len(checked.problems)} problems; nothing was stored", job["errors"], f"/epcis/capture/{job['captureID']}")
     job = repository.store(engine, checked, principal.name)
+    from chainatlas.trade.alerts import evaluate
+
+    evaluate(engine, consignments=repository.consignment_refs(checked.events))
     return JSONResponse(job, status_code=202, headers={**HEADERS, "Location": f"/epcis/capture/{job['captureID']}"})
 
 

@@ -22,6 +22,7 @@ from chainatlas.web import (
     api_analysis,
     api_epcis,
     api_risk,
+    api_trade,
     pages,
     pages_analysis,
     pages_risk,
@@ -68,6 +69,7 @@ def create_app() -> FastAPI:
     app.include_router(api_analysis.router)
     app.include_router(api_risk.router)
     app.include_router(api_epcis.router)
+    app.include_router(api_trade.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)

@@ -5,6 +5,16 @@ from __future__ import annotations
 from fastapi import Request
 
 STRINGS: dict[str, dict[str, str]] = {
+    "alert_inbox": {"zh": "预警收件箱", "en": "Alert inbox"},
+    "open_alerts": {"zh": "待处理预警", "en": "Open alerts"},
+    "alert_kind": {"zh": "类型", "en": "Kind"},
+    "alert_excursion": {"zh": "温度超限", "en": "Temperature excursion"},
+    "alert_dwell": {"zh": "滞留超时", "en": "Dwell too long"},
+    "alert_late": {"zh": "运输延误", "en": "Late"},
+    "detail": {"zh": "详情", "en": "Detail"},
+    "acknowledge": {"zh": "确认", "en": "Acknowledge"},
+    "resolve": {"zh": "办结", "en": "Resolve"},
+    "alert_note": {"zh": "处理说明", "en": "Note"},
     "trade": {"zh": "外贸供应链", "en": "Foreign trade"},
     "trade_intro": {"zh": "出口货物的 EPCIS 事件：里程碑、通关时间、冷链温度（示例数据）。", "en": "Export consignments from their EPCIS events: milestones, clearance time, cold-chain temperatures (demo data)."},
     "consignments": {"zh": "运单", "en": "Consignments"},

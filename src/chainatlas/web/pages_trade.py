@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chainatlas import db
+from chainatlas.trade import alerts as trade_alerts
 from chainatlas.trade.clearance import clearance_stats, consignment_times, milestone_events
 from chainatlas.trade.consignments import consignments, timeline
+from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_response
 
@@ -30,12 +32,25 @@ def trade_page(request: Request) -> Response:
     fmt = request.query_params.get("format")
     if fmt in ("csv", "xlsx"):
         table = request.query_params.get("table", "consignments")
-        tables = {"consignments": rows, "clearance": stats}
+        tables = {"consignments": rows, "clearance": stats, "alerts": trade_alerts.inbox(engine)}
         if table not in tables:
-            raise HTTPException(422, "table must be consignments or clearance")
+            raise HTTPException(422, "table must be consignments, clearance or alerts")
         return table_response(tables[table], fmt, f"trade-{table}")
+    inbox = [a for a in trade_alerts.inbox(engine) if a["status"] != "resolved"]
     return render(request, "trade.html", {"consignments": rows, "clearance": stats, "target_hours": target,
-                                          "excursions": sum(1 for r in rows if r["excursion"])})
+                                          "excursions": sum(1 for r in rows if r["excursion"]), "alerts": inbox})
+
+
+@router.post("/trade/alerts/{alert_id}/{action}")
+def alert_form(alert_id: Annotated[int, Path(ge=1, le=2**31 - 1)], action: Annotated[str, Path(pattern="^(acknowledge|resolve)$")],
+               principal: Annotated[Principal, Depends(authorize)], note: Annotated[str, Form()] = "") -> Response:
+    try:
+        trade_alerts.transition(db.get_engine(), alert_id, action, principal.name, note or None)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return RedirectResponse("/trade#alerts", status_code=303)
 
 
 @router.get("/trade/consignments/{ref:path}", response_class=HTMLResponse)

@@ -1,0 +1,167 @@
+"""Trade alerts (预警与快速响应): rules evaluated on consignments' EPCIS events as they arrive, an inbox
+(open → acknowledged → resolved, with a note) and webhooks for subscribers.
+
+Rules (thresholds in ``RULES``; docs/trade.md, "Alerts"):
+
+* ``excursion`` — a temperature reading of a sensor report outside the cold-chain range (2–8 °C);
+* ``dwell`` — a consignment has stayed at a business step longer than allowed for it (e.g. in inspection more
+  than 48 h), measured to its next event or, while it is still there, to the evaluation time;
+* ``late`` — departure → arrival at destination took longer than planned for the mode, or the arrival is still
+  missing when the plan has run out.
+
+One alert per consignment and kind (the first occurrence); evaluating again never duplicates one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import threading
+import urllib.request
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+
+from chainatlas import db
+from chainatlas.trade.consignments import _events
+
+RULES: dict[str, Any] = {
+    "cold_chain_celsius": (2.0, 8.0),
+    "dwell_hours": {"inspecting": 48.0, "urn:chainatlas:bizstep:declaring": 24.0, "arriving": 72.0},
+    "transit_plan_hours": {"air": 24.0, "rail": 20 * 24.0, "sea": 40 * 24.0},
+}
+KINDS = ("excursion", "dwell", "late")
+STATUSES = ("open", "acknowledged", "resolved")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def detect(events: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
+    """Alerts of one consignment's events (time order), as of ``now`` (naive UTC).
+
+    >>> t = lambda h: dt.datetime(2026, 3, 1) + dt.timedelta(hours=h)
+    >>> ev = [{"consignment": "A", "biz_step": "inspecting", "event_time": t(0), "mode": "air", "max_temperature": None},
+    ...       {"consignment": "A", "biz_step": "urn:chainatlas:bizstep:releasing", "event_time": t(50), "mode": "air",
+    ...        "max_temperature": 9.5}]
+    >>> [(a["kind"], a["detail"]["value"]) for a in detect(ev, t(60))]
+    [('dwell', 50.0), ('excursion', 9.5)]
+    """
+    out: list[dict[str, Any]] = []
+    low, high = RULES["cold_chain_celsius"]
+    seen: set[str] = set()
+
+    def add(kind: str, at: dt.datetime, detail: dict[str, Any]) -> None:
+        if kind not in seen:
+            seen.add(kind)
+            out.append({"consignment": events[0]["consignment"], "kind": kind, "occurred_at": at, "detail": detail})
+
+    for i, e in enumerate(events):
+        temp = e.get("max_temperature")
+        if temp is not None and not low <= temp <= high:
+            add("excursion", e["event_time"], {"step": e["biz_step"], "value": temp, "range": [low, high]})
+        limit = RULES["dwell_hours"].get(e["biz_step"])
+        if limit is not None:
+            until = events[i + 1]["event_time"] if i + 1 < len(events) else now
+            hours = (until - e["event_time"]).total_seconds() / 3600
+            if hours > limit:
+                add("dwell", e["event_time"] + dt.timedelta(hours=limit),
+                    {"step": e["biz_step"], "value": round(hours, 1), "threshold": limit})
+    departed = next((e for e in events if e["biz_step"] == "departing"), None)
+    plan = RULES["transit_plan_hours"].get(events[0].get("mode") or "")
+    if departed and plan:
+        arrived = next((e for e in events if e["biz_step"] == "arriving" and e["event_time"] > departed["event_time"]), None)
+        hours = ((arrived["event_time"] if arrived else now) - departed["event_time"]).total_seconds() / 3600
+        if hours > plan:
+            add("late", departed["event_time"] + dt.timedelta(hours=plan),
+                {"step": "departing→arriving", "value": round(hours, 1), "threshold": plan, "arrived": arrived is not None})
+    return out
+
+
+def evaluate(engine: Engine, now: dt.datetime | None = None, consignments: list[str] | None = None) -> list[dict[str, Any]]:
+    """Run the rules over stored events (all consignments, or those named); store and announce new alerts."""
+    now = now or _now()
+    rows = _events(engine)
+    by: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if consignments is None or r["consignment"] in consignments:
+            by.setdefault(r["consignment"], []).append(r)
+    found = [a for evs in by.values() for a in detect(evs, now)]
+    if not found:
+        return []
+    t = db.trade_alert.c
+    with engine.begin() as conn:
+        known = set(conn.execute(select(t.consignment, t.kind).where(t.consignment.in_(list(by)))).all())
+        new = [a for a in found if (a["consignment"], a["kind"]) not in known]
+        if new:
+            conn.execute(insert(db.trade_alert), [{
+                "consignment": a["consignment"], "kind": a["kind"], "detail": json.dumps(a["detail"], ensure_ascii=False),
+                "occurred_at": a["occurred_at"], "status": "open", "created_at": _now()} for a in new])
+    if new:
+        notify(engine, new)
+    return new
+
+
+def inbox(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
+    t = db.trade_alert.c
+    stmt = select(db.trade_alert).order_by(t.occurred_at.desc(), t.id.desc())
+    if status:
+        stmt = stmt.where(t.status == status)
+    with engine.connect() as conn:
+        return [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute(stmt).mappings()]
+
+
+def transition(engine: Engine, alert_id: int, action: str, actor: str, note: str | None = None) -> dict[str, Any]:
+    """``acknowledge`` (open → acknowledged) or ``resolve`` (open/acknowledged → resolved, a note required)."""
+    target = {"acknowledge": "acknowledged", "resolve": "resolved"}.get(action)
+    if target is None:
+        raise ValueError("action: acknowledge or resolve")
+    if target == "resolved" and not (note or "").strip():
+        raise ValueError("处理预警须填写说明 / resolving an alert needs a note")
+    t = db.trade_alert.c
+    with engine.begin() as conn:
+        row = conn.execute(select(t.status).where(t.id == alert_id)).first()
+        if row is None:
+            raise LookupError(f"alert {alert_id} not found / 未找到预警")
+        allowed = {"acknowledged": ("open",), "resolved": ("open", "acknowledged")}[target]
+        if row[0] not in allowed:
+            raise ValueError(f"预警已是 {row[0]} / the alert is already {row[0]}")
+        conn.execute(update(db.trade_alert).where(t.id == alert_id).values(
+            status=target, note=note, updated_by=actor, updated_at=_now()))
+    return next(a for a in inbox(engine) if a["id"] == alert_id)
+
+
+def subscribe(engine: Engine, url: str, kinds: list[str], actor: str) -> int:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("webhook URL must be http(s)")
+    bad = [k for k in kinds if k not in KINDS and k != "*"]
+    if bad:
+        raise ValueError(f"kinds: {', '.join(KINDS)} or * (not {', '.join(bad)})")
+    with engine.begin() as conn:
+        return int(conn.execute(insert(db.webhook).values(url=url, kinds=",".join(kinds) or "*", created_by=actor,
+                                                           created_at=_now(), active=True)).inserted_primary_key[0])  # type: ignore[index]
+
+
+def notify(engine: Engine, alerts: list[dict[str, Any]], *, wait: bool = False) -> None:
+    """POST each new alert (JSON) to the active subscribers of its kind, in a background thread (a slow or broken
+    subscriber never holds up a capture). ``wait`` joins the thread (tests, CLI)."""
+    with engine.connect() as conn:
+        hooks = conn.execute(select(db.webhook.c.url, db.webhook.c.kinds).where(db.webhook.c.active.is_(True))).all()
+    jobs = [(url, a) for url, kinds in hooks for a in alerts if kinds == "*" or a["kind"] in kinds.split(",")]
+    if not jobs:
+        return
+
+    def send() -> None:
+        for url, a in jobs:
+            body = json.dumps({**a, "occurred_at": a["occurred_at"].isoformat() + "Z"}, ensure_ascii=False).encode()
+            req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+            # a subscriber that is down misses the call; the inbox keeps the alert
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(req, timeout=5).close()
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    if wait:
+        thread.join()

@@ -1,0 +1,111 @@
+"""Alert rules on hand-built consignments, the inbox workflow, webhooks, and the demo city's alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from chainatlas.trade import alerts, repository
+from chainatlas.trade.capture import check_document
+
+T0 = dt.datetime(2026, 3, 2)
+
+
+def _ev(step: str, hours: float, mode: str = "air", temp: float | None = None) -> dict[str, Any]:
+    return {"consignment": "X", "biz_step": step, "event_time": T0 + dt.timedelta(hours=hours), "mode": mode,
+            "max_temperature": temp}
+
+
+@pytest.mark.parametrize(("events", "now_h", "kinds"), [
+    ([_ev("departing", 0, temp=5.0), _ev("arriving", 20)], 30, []),  # cold chain kept, on time
+    ([_ev("departing", 0, temp=8.4)], 1, ["excursion"]),  # above 8 °C
+    ([_ev("departing", 0, temp=1.5), _ev("arriving", 10)], 30, ["excursion"]),  # below 2 °C
+    ([_ev("inspecting", 0), _ev("urn:chainatlas:bizstep:releasing", 47.9)], 100, []),  # 47.9 h ≤ 48 h
+    ([_ev("inspecting", 0), _ev("urn:chainatlas:bizstep:releasing", 48.1)], 100, ["dwell"]),
+    ([_ev("inspecting", 0)], 49, ["dwell"]),  # still in inspection at evaluation time
+    ([_ev("inspecting", 0)], 47, []),
+    ([_ev("departing", 0), _ev("arriving", 25)], 30, ["late"]),  # air plan 24 h
+    ([_ev("departing", 0, mode="rail"), _ev("arriving", 25)], 30, []),  # rail plan 20 days
+    ([_ev("departing", 0)], 25, ["late"]),  # arrival missing after the plan ran out
+])
+def test_rules(events: list[dict[str, Any]], now_h: float, kinds: list[str]) -> None:
+    assert sorted(a["kind"] for a in alerts.detect(events, T0 + dt.timedelta(hours=now_h))) == kinds
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _doc(ref: str, inspect_hours: float) -> dict[str, Any]:
+    evs = []
+    for step, h in (("inspecting", 0), ("urn:chainatlas:bizstep:releasing", inspect_hours)):
+        evs.append({"type": "ObjectEvent", "eventTime": (T0 + dt.timedelta(hours=h)).isoformat() + "Z",
+                    "eventTimeZoneOffset": "+08:00", "epcList": ["urn:epc:id:sscc:6901234.0000000001"], "action": "OBSERVE",
+                    "bizStep": step, "bizTransactionList": [{"type": "bol", "bizTransaction": ref}], "ca:mode": "sea"})
+    return {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+                         {"ca": "https://ns.chainatlas.org/trade/"}], "type": "EPCISDocument", "schemaVersion": "2.0",
+            "creationDate": "2026-03-03T00:00:00Z", "epcisBody": {"eventList": evs}}
+
+
+def test_evaluate_stores_once_and_calls_the_webhook(any_engine: Engine) -> None:
+    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        alerts.subscribe(any_engine, f"http://127.0.0.1:{server.server_port}/hook", ["dwell"], "test")
+        with pytest.raises(ValueError):
+            alerts.subscribe(any_engine, "ftp://x", ["*"], "test")
+        checked = check_document(_doc("urn:chainatlas:bt:BL-7", 60))
+        repository.store(any_engine, checked, "test")
+        new = alerts.evaluate(any_engine, consignments=repository.consignment_refs(checked.events))
+        assert [(a["kind"], a["detail"]["value"]) for a in new] == [("dwell", 60.0)]
+        assert alerts.evaluate(any_engine) == []  # never twice
+        for _ in range(100):
+            if _Hook.received:
+                break
+            threading.Event().wait(0.05)
+        assert _Hook.received and _Hook.received[0]["kind"] == "dwell" and _Hook.received[0]["consignment"].endswith("BL-7")
+    finally:
+        server.shutdown()
+    [alert] = alerts.inbox(any_engine)
+    with pytest.raises(ValueError, match="note"):
+        alerts.transition(any_engine, alert["id"], "resolve", "officer", "  ")
+    assert alerts.transition(any_engine, alert["id"], "acknowledge", "officer")["status"] == "acknowledged"
+    with pytest.raises(ValueError, match="already"):
+        alerts.transition(any_engine, alert["id"], "acknowledge", "officer")
+    done = alerts.transition(any_engine, alert["id"], "resolve", "officer", "联系船代，已放行")
+    assert (done["status"], done["note"], done["updated_by"]) == ("resolved", "联系船代，已放行", "officer")
+
+
+def test_demo_alerts_and_api(demo_engine: Engine, admin_token: str) -> None:
+    from chainatlas.web.app import create_app
+
+    inbox = alerts.inbox(demo_engine)
+    kinds = {a["kind"] for a in inbox}
+    assert kinds == {"excursion", "dwell", "late"}
+    excursions = [a for a in inbox if a["kind"] == "excursion"]
+    assert all(a["detail"]["value"] > 8 for a in excursions)
+    client = TestClient(create_app())
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    listed = client.get("/api/v1/trade/alerts", params={"status": "open"}, headers=auth).json()
+    target = listed[0]["id"]
+    bad = client.post(f"/api/v1/trade/alerts/{target}/resolve", json={}, headers=auth)
+    assert bad.status_code == 422
+    ok = client.post(f"/api/v1/trade/alerts/{target}/resolve", json={"note": "已处理"}, headers=auth)
+    assert ok.status_code == 200 and ok.json()["status"] == "resolved"
+    assert client.post("/api/v1/trade/alerts/999999/acknowledge", json={}, headers=auth).status_code == 404
+    assert client.get("/api/v1/trade/consignments", headers=auth).status_code == 200
