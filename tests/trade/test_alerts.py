@@ -39,11 +39,12 @@ def test_rules(events: list[dict[str, Any]], now_h: float, kinds: list[str]) -> 
     assert sorted(a["kind"] for a in alerts.detect(events, T0 + dt.timedelta(hours=now_h))) == kinds
 
 
-class _Hook(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]] = []
+RECEIVED: list[dict[str, Any]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+
+class _Hook(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        RECEIVED.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
         self.send_response(204)
         self.end_headers()
 
@@ -75,10 +76,10 @@ def test_evaluate_stores_once_and_calls_the_webhook(any_engine: Engine) -> None:
         assert [(a["kind"], a["detail"]["value"]) for a in new] == [("dwell", 60.0)]
         assert alerts.evaluate(any_engine) == []  # never twice
         for _ in range(100):
-            if _Hook.received:
+            if RECEIVED:
                 break
             threading.Event().wait(0.05)
-        assert _Hook.received and _Hook.received[0]["kind"] == "dwell" and _Hook.received[0]["consignment"].endswith("BL-7")
+        assert RECEIVED and RECEIVED[0]["kind"] == "dwell" and RECEIVED[0]["consignment"].endswith("BL-7")
     finally:
         server.shutdown()
     [alert] = alerts.inbox(any_engine)
