@@ -545,6 +545,23 @@ def trade_clearance(
     _emit(stats.to_dicts(), fmt, f"通关时间 / clearance time: {interval} (hours)")
 
 
+@trade_app.command("trace")
+def trade_trace(
+    epc: Annotated[str, typer.Argument(help="EPC URN or Digital Link")],
+    direction: Annotated[str, typer.Option(help="back (where from) or forward (where to)")] = "back",
+    depth: Annotated[int, typer.Option(help="Steps at most")] = 10,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Trace an object through aggregation and transformation events (可追溯)."""
+    from chainatlas.trade.trace import trace
+
+    try:
+        rows = trace(_engine(), epc, direction, depth)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    _emit(rows, fmt, f"追溯 / trace {direction}: {epc}")
+
+
 users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log (审计日志)", no_args_is_help=True)
 app.add_typer(users_app, name="users")

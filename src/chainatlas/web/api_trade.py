@@ -33,6 +33,17 @@ def list_consignments(response: Response) -> Any:
     return jsonable_encoder(rows)
 
 
+@router.get("/trace", summary="Trace an object back (where from) or forward (where to) through aggregation and transformation")
+def trace_epc(response: Response, epc: Annotated[str, Query(max_length=300)],
+              direction: Annotated[str, Query(pattern="^(back|forward)$")] = "back",
+              depth: Annotated[int, Query(ge=1, le=50)] = 10) -> Any:
+    from chainatlas.trade.trace import trace
+
+    rows = trace(db.get_engine(), epc, direction, depth)
+    count_rows(response, len(rows))
+    return jsonable_encoder({"epc": epc, "direction": direction, "reached": rows})
+
+
 @router.get("/alerts", summary="The alert inbox (newest first)")
 def list_alerts(response: Response, status: Annotated[str | None, Query(pattern="^(open|acknowledged|resolved)$")] = None) -> Any:
     rows = alerts.inbox(db.get_engine(), status)
