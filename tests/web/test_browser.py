@@ -271,3 +271,19 @@ def test_trade_page_and_timeline(page: Page, base_url: str) -> None:
     expect(page.locator("#consignment-title")).to_be_visible()
     expect(page.locator("#timeline tr.milestone")).not_to_have_count(0)
     page.screenshot(path=str(SHOTS / "consignment.png"), full_page=True)
+
+
+def test_trace_page(page: Page, base_url: str, demo_engine: Engine) -> None:
+    from chainatlas.trade import repository
+    from chainatlas.trade.capture import check_document
+    from tests.trade.test_trace import PALLET, ULD, _doc
+
+    repository.store(demo_engine, check_document(_doc()), "test")
+    page.goto(base_url + "/trade")
+    page.click("#trace-link")
+    page.fill("#trace-epc", ULD)
+    page.select_option("#trace-direction", "back")
+    page.click("#trace-button")
+    expect(page.locator("#trace-result .trace-row")).to_have_count(6)
+    expect(page.locator("#trace-result .trace-row").first).to_contain_text(PALLET)
+    page.screenshot(path=str(SHOTS / "trace.png"), full_page=True)

@@ -102,6 +102,7 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/trade"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/trade/consignments"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/trade/trace"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/trade/trace"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/trade/alerts"): Access(OFFICIALS, "trade_alerts"),
     ("POST", "/api/v1/trade/alerts/{alert_id}/{action}"): Access(OFFICIALS, "trade_alerts", write=True),
     ("POST", "/trade/alerts/{alert_id}/{action}"): Access(OFFICIALS, "trade_alerts", write=True),

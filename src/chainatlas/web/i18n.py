@@ -5,6 +5,12 @@ from __future__ import annotations
 from fastapi import Request
 
 STRINGS: dict[str, dict[str, str]] = {
+    "trace": {"zh": "追溯", "en": "Trace"},
+    "trace_intro": {"zh": "经聚合（装托、装箱、装集装器）与转换事件追溯来源或去向", "en": "Follow an object through aggregation and transformation events"},
+    "trace_back": {"zh": "向上追溯（来源）", "en": "Back (where from)"},
+    "trace_forward": {"zh": "向下追踪（去向）", "en": "Forward (where to)"},
+    "relation": {"zh": "关系", "en": "Relation"},
+    "nothing_found": {"zh": "未找到关联对象", "en": "Nothing linked"},
     "alert_inbox": {"zh": "预警收件箱", "en": "Alert inbox"},
     "open_alerts": {"zh": "待处理预警", "en": "Open alerts"},
     "alert_kind": {"zh": "类型", "en": "Kind"},

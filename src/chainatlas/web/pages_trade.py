@@ -41,6 +41,20 @@ def trade_page(request: Request) -> Response:
                                           "excursions": sum(1 for r in rows if r["excursion"]), "alerts": inbox})
 
 
+@router.get("/trade/trace", response_class=HTMLResponse)
+def trace_page(request: Request) -> Response:
+    from chainatlas.trade.trace import trace
+
+    epc = request.query_params.get("epc", "").strip()
+    direction = request.query_params.get("direction", "back")
+    if direction not in ("back", "forward"):
+        raise HTTPException(422, "direction: back or forward / 方向须为 back 或 forward")
+    rows = trace(db.get_engine(), epc, direction) if epc else []
+    if request.query_params.get("format") in ("csv", "xlsx"):
+        return table_response(rows, request.query_params["format"], "trace")
+    return render(request, "trace.html", {"epc": epc, "direction": direction, "reached": rows})
+
+
 @router.post("/trade/alerts/{alert_id}/{action}")
 def alert_form(alert_id: Annotated[int, Path(ge=1, le=2**31 - 1)], action: Annotated[str, Path(pattern="^(acknowledge|resolve)$")],
                principal: Annotated[Principal, Depends(authorize)], note: Annotated[str, Form()] = "") -> Response:
