@@ -25,6 +25,7 @@ def test_demo_consignments(demo_engine: Engine) -> None:
     assert any(r["channel"] == "inspected" for r in rows) and any(r["channel"] == "green" for r in rows)
     assert any(r["excursion"] for r in rows) and all(r["mode"] == "air" for r in rows if r["max_temperature"] is not None)
     assert all(r["exporter_name"] for r in rows)  # linked to the enterprise records
+    assert all(r["segment_code"] and r["segment_code"].startswith(r["chain_id"] + ".") for r in rows)  # and a segment
     held = max(rows, key=lambda r: r["arrival_to_release"] or 0)
     assert held["channel"] == "inspected"  # the longest releases are the inspected ones
     steps = [e["biz_step"] for e in timeline(demo_engine, rows[0]["consignment"])]

@@ -1,5 +1,6 @@
 """Consignments (货物/运单) seen through their EPCIS events: one per transport document (bill of lading, air
-waybill), with mode, origin and destination, exporter (linked to the enterprise record), current status (the latest
+waybill), with mode, origin and destination, exporter (linked to the enterprise record and, through its placement
+with the highest confidence, to a chain segment), current status (the latest
 business step), clearance intervals and cold-chain excursions; and each consignment's timeline."""
 
 from __future__ import annotations
@@ -53,13 +54,22 @@ def consignments(engine: Engine) -> list[dict[str, Any]]:
         pl.col("mode").drop_nulls().first(), pl.col("port").drop_nulls().first().alias("origin"),
         pl.col("destination").drop_nulls().first(), pl.col("exporter").drop_nulls().first(),
         pl.col("max_temperature").max())
-    e = db.enterprise.c
+    e, p, sg = db.enterprise.c, db.placement.c, db.segment.c
+    exporters = summary["exporter"].drop_nulls().unique().to_list()
     with engine.connect() as conn:
-        names = dict(conn.execute(select(e.uscc, e.name).where(e.uscc.in_(summary["exporter"].drop_nulls().unique().to_list()))).all())
+        names = dict(conn.execute(select(e.uscc, e.name).where(e.uscc.in_(exporters))).all())
+        # the exporter's chain segment: its placement with the highest confidence
+        placed: dict[str, tuple[str, str]] = {}
+        for uscc, code, chain, _conf in conn.execute(
+                select(p.uscc, p.segment_code, sg.chain_id, p.confidence).join(db.segment, sg.code == p.segment_code)
+                .where(p.uscc.in_(exporters)).order_by(p.uscc, p.confidence.desc(), p.segment_code)).all():
+            placed.setdefault(uscc, (code, chain))
     out = summary.join(times.select("consignment", "channel", "arrival_to_release", "declaration_to_release"),
                        on="consignment", how="left").with_columns(
         (pl.col("max_temperature") > COLD_CHAIN_MAX).fill_null(False).alias("excursion"),
-        pl.col("exporter").replace_strict(names, default=None).alias("exporter_name"))
+        pl.col("exporter").replace_strict(names, default=None).alias("exporter_name"),
+        pl.col("exporter").replace_strict({k: v[0] for k, v in placed.items()}, default=None).alias("segment_code"),
+        pl.col("exporter").replace_strict({k: v[1] for k, v in placed.items()}, default=None).alias("chain_id"))
     return out.sort("booked", descending=True).to_dicts()
 
 

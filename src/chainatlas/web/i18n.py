@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 STRINGS: dict[str, dict[str, str]] = {
+    "exporter_site": {"zh": "出口企业处", "en": "at the exporter"},
     "trace": {"zh": "追溯", "en": "Trace"},
     "trace_intro": {"zh": "经聚合（装托、装箱、装集装器）与转换事件追溯来源或去向", "en": "Follow an object through aggregation and transformation events"},
     "trace_back": {"zh": "向上追溯（来源）", "en": "Back (where from)"},
