@@ -532,9 +532,10 @@ def trade_clearance(
     """Clearance time after the WCO Time Release Study: mean, median, p90 and outliers per group (hours)."""
     import polars as pl
 
-    from chainatlas.trade.clearance import clearance_stats, consignment_times, milestone_events
+    from chainatlas.trade.clearance import clearance_stats, consignment_times
+    from chainatlas.trade.consignments import consignment_events
 
-    times = consignment_times(milestone_events(_engine()))
+    times = consignment_times(consignment_events(_engine()))
     for col, value in (("mode", mode), ("port", port), ("month", period)):
         if value:
             times = times.filter(pl.col(col) == value)

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 
 from chainatlas.trade import repository
 from chainatlas.trade.capture import check_document
-from chainatlas.trade.clearance import clearance_stats, consignment_times, milestone_events
+from chainatlas.trade.clearance import clearance_stats, consignment_times
+from chainatlas.trade.consignments import consignment_events
 
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 STEP = {"arr": "arriving", "dec": "urn:chainatlas:bizstep:declaring", "ins": "inspecting",
@@ -47,7 +48,7 @@ def captured(any_engine: Engine) -> Engine:
 
 
 def test_consignment_intervals(captured: Engine) -> None:
-    times = {r["consignment"]: r for r in consignment_times(milestone_events(captured)).to_dicts()}
+    times = {r["consignment"]: r for r in consignment_times(consignment_events(captured)).to_dicts()}
     one, two, three = times["urn:chainatlas:bt:BL-1"], times["urn:chainatlas:bt:BL-2"], times["urn:chainatlas:bt:AWB-3"]
     assert (one["arrival_to_release"], one["declaration_to_release"], one["release_to_departure"]) == (8, 6, 2)
     assert (one["channel"], two["channel"], two["arrival_to_release"]) == ("green", "inspected", 25)
@@ -56,7 +57,7 @@ def test_consignment_intervals(captured: Engine) -> None:
 
 
 def test_stats_by_mode_against_a_target(captured: Engine) -> None:
-    times = consignment_times(milestone_events(captured))
+    times = consignment_times(consignment_events(captured))
     air, rail = clearance_stats(times, by=("mode",), target_hours=12).to_dicts()
     # air: 8 and 25 h → mean 16.5, median 16.5, p90 = 8 + 0.9·17 = 23.3, half within 12 h
     assert (air["n"], air["mean"], air["median"]) == (2, 16.5, 16.5)

@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from chainatlas import db
-from chainatlas.trade.consignments import _events
+from chainatlas.trade.consignments import COLD_CHAIN_MAX, consignment_events
 
 RULES: dict[str, Any] = {
-    "cold_chain_celsius": (2.0, 8.0),
+    "cold_chain_celsius": (2.0, COLD_CHAIN_MAX),
     "dwell_hours": {"inspecting": 48.0, "urn:chainatlas:bizstep:declaring": 24.0, "arriving": 72.0},
     "transit_plan_hours": {"air": 24.0, "rail": 20 * 24.0, "sea": 40 * 24.0},
 }
@@ -81,13 +81,12 @@ def detect(events: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any
 
 
 def evaluate(engine: Engine, now: dt.datetime | None = None, consignments: list[str] | None = None) -> list[dict[str, Any]]:
-    """Run the rules over stored events (all consignments, or those named); store and announce new alerts."""
+    """Run the rules over stored events (all consignments, or those named — a capture reads only its own);
+    store and announce new alerts."""
     now = now or _now()
-    rows = _events(engine)
     by: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        if consignments is None or r["consignment"] in consignments:
-            by.setdefault(r["consignment"], []).append(r)
+    for r in consignment_events(engine, consignments).to_dicts():
+        by.setdefault(r["consignment"], []).append(r)
     found = [a for evs in by.values() for a in detect(evs, now)]
     if not found:
         return []

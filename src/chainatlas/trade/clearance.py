@@ -21,12 +21,7 @@ it (never zero). Outliers: above Q3 + 1.5·IQR of their group (Tukey's fences).
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
-from sqlalchemy import Engine, select
-
-from chainatlas import db
 
 MILESTONES = {"arriving": "arrival", "urn:chainatlas:bizstep:declaring": "declaration", "inspecting": "inspection",
               "urn:chainatlas:bizstep:releasing": "release", "departing": "departure"}
@@ -39,7 +34,8 @@ def consignment_times(events: pl.DataFrame) -> pl.DataFrame:
     """One row per consignment: the first time of each milestone, mode, port, channel (``inspected`` when an
     inspection event exists, else ``green``), the month of release, and the intervals in hours.
 
-    ``events`` columns: consignment, biz_step, event_time (datetime, UTC), mode, port.
+    ``events`` columns: consignment, biz_step, event_time (datetime, UTC), mode, port (as
+    :func:`chainatlas.trade.consignments.consignment_events` reads them from the repository).
 
     >>> import datetime as dt
     >>> t = lambda h: dt.datetime(2026, 3, 1) + dt.timedelta(hours=h)
@@ -88,26 +84,3 @@ def clearance_stats(times: pl.DataFrame, *, interval: str = "arrival_to_release"
 
 TRADE_NS = "https://ns.chainatlas.org/trade/"  # mode (air, rail, sea, road) and port (IATA / UN/LOCODE) extensions
 CONSIGNMENT_TYPES = ("bol", "urn:chainatlas:btt:awb")
-
-
-def milestone_events(engine: Engine, types: tuple[str, ...] = CONSIGNMENT_TYPES) -> pl.DataFrame:
-    """The stored events that carry a consignment's transport document (bill of lading, air waybill) and a milestone
-    business step, as the frame :func:`consignment_times` reads. Mode and port come from the event's extensions
-    ``{https://ns.chainatlas.org/trade/}mode`` / ``port`` (any prefix bound to that namespace); else the port is the
-    event's business location."""
-    from chainatlas.trade.hashid import namespaces
-
-    ev, at = db.epcis_event.c, db.epcis_attr.c
-    stmt = (select(at.value.label("consignment"), ev.biz_step, ev.event_time, ev.biz_location, ev.body, ev.context)
-            .join(db.epcis_event, ev.id == at.event_pk)
-            .where(at.kind == "bizTransaction", at.type.in_(types), ev.biz_step.in_(list(MILESTONES))))
-    rows = []
-    with engine.connect() as conn:
-        for r in conn.execute(stmt).mappings():
-            body, ns = json.loads(r["body"]), namespaces(json.loads(r["context"]))
-            ext = {k.split(":", 1)[1]: v for k, v in body.items() if ":" in k and ns.get(k.split(":", 1)[0]) == TRADE_NS}
-            rows.append({"consignment": r["consignment"], "biz_step": r["biz_step"], "event_time": r["event_time"],
-                         "mode": ext.get("mode"), "port": ext.get("port") or r["biz_location"]})
-    schema: dict[str, pl.DataType] = {"consignment": pl.String(), "biz_step": pl.String(), "event_time": pl.Datetime("us"),
-                                      "mode": pl.String(), "port": pl.String()}
-    return pl.DataFrame(rows, schema=schema)

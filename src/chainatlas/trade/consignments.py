@@ -21,33 +21,44 @@ STATUS_ZH = {"consigning": "已订舱", "collecting": "已揽收", "arriving": "
              "receiving": "已入海外仓"}
 
 
-def _events(engine: Engine, ref: str | None = None) -> list[dict[str, Any]]:
+EVENT_SCHEMA: dict[str, pl.DataType] = {
+    "consignment": pl.String(), "event_time": pl.Datetime("us"), "biz_step": pl.String(), "status_zh": pl.String(),
+    "mode": pl.String(), "port": pl.String(), "destination": pl.String(), "exporter": pl.String(),
+    "max_temperature": pl.Float64()}
+
+
+def consignment_events(engine: Engine, refs: list[str] | None = None) -> pl.DataFrame:
+    """The stored events that carry a consignment's transport document (bill of lading, air waybill), in time order
+    per consignment — all consignments, or those in ``refs``. Mode, port, destination and exporter come from the
+    event's extensions in ``{https://ns.chainatlas.org/trade/}`` (any prefix bound to it); without a port extension
+    the port is the event's business location. ``max_temperature``: the highest temperature sensor reading."""
     ev, at = db.epcis_event.c, db.epcis_attr.c
-    stmt = (select(at.value, ev.event_time, ev.biz_step, ev.body, ev.context).join(db.epcis_event, ev.id == at.event_pk)
+    stmt = (select(at.value, ev.event_time, ev.biz_step, ev.biz_location, ev.body, ev.context)
+            .join(db.epcis_event, ev.id == at.event_pk)
             .where(at.kind == "bizTransaction", at.type.in_(CONSIGNMENT_TYPES)).order_by(at.value, ev.event_time))
-    if ref:
-        stmt = stmt.where(at.value == ref)
-    out = []
+    if refs is not None:
+        stmt = stmt.where(at.value.in_(refs))
+    rows = []
     with engine.connect() as conn:
         for r in conn.execute(stmt).mappings():
             body, ns = json.loads(r["body"]), namespaces(json.loads(r["context"]))
             ext = {k.split(":", 1)[1]: v for k, v in body.items() if ":" in k and ns.get(k.split(":", 1)[0]) == TRADE_NS}
             temps = [rep.get("maxValue", rep.get("value")) for el in body.get("sensorElementList") or []
                      for rep in el.get("sensorReport") or [] if rep.get("type") in ("Temperature", "gs1:Temperature")]
-            out.append({"consignment": r["value"], "event_time": r["event_time"], "biz_step": r["biz_step"],
-                        "status_zh": STATUS_ZH.get(r["biz_step"], r["biz_step"]), "mode": ext.get("mode"),
-                        "port": ext.get("port"), "destination": ext.get("destination"), "exporter": ext.get("exporter"),
-                        "max_temperature": max((t for t in temps if t is not None), default=None)})
-    return out
+            rows.append({"consignment": r["value"], "event_time": r["event_time"], "biz_step": r["biz_step"],
+                         "status_zh": STATUS_ZH.get(r["biz_step"], r["biz_step"]), "mode": ext.get("mode"),
+                         "port": ext.get("port") or r["biz_location"], "destination": ext.get("destination"),
+                         "exporter": ext.get("exporter"),
+                         "max_temperature": max((t for t in temps if t is not None), default=None)})
+    return pl.DataFrame(rows, schema=EVENT_SCHEMA)
 
 
-def consignments(engine: Engine) -> list[dict[str, Any]]:
-    """One row per consignment (newest first)."""
-    rows = _events(engine)
-    if not rows:
+def consignments(engine: Engine, events: pl.DataFrame | None = None) -> list[dict[str, Any]]:
+    """One row per consignment (newest first); ``events``: :func:`consignment_events` when already read."""
+    frame = consignment_events(engine) if events is None else events
+    if frame.height == 0:
         return []
-    frame = pl.DataFrame(rows)
-    times = consignment_times(frame.select("consignment", "biz_step", "event_time", "mode", "port"))
+    times = consignment_times(frame)
     summary = frame.group_by("consignment").agg(
         pl.col("event_time").min().alias("booked"), pl.col("event_time").max().alias("last_event"),
         pl.col("status_zh").last().alias("status_zh"), pl.col("biz_step").last().alias("status"),
@@ -75,4 +86,4 @@ def consignments(engine: Engine) -> list[dict[str, Any]]:
 
 def timeline(engine: Engine, ref: str) -> list[dict[str, Any]]:
     """The consignment's events in time order."""
-    return _events(engine, ref)
+    return consignment_events(engine, [ref]).to_dicts()

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chainatlas import db
 from chainatlas.trade import alerts as trade_alerts
-from chainatlas.trade.clearance import clearance_stats, consignment_times, milestone_events
-from chainatlas.trade.consignments import consignments, timeline
+from chainatlas.trade.clearance import clearance_stats, consignment_times
+from chainatlas.trade.consignments import COLD_CHAIN_MAX, consignment_events, consignments, timeline
 from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_response
@@ -22,8 +22,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/trade", response_class=HTMLResponse)
 def trade_page(request: Request) -> Response:
     engine = db.get_engine()
-    rows = consignments(engine)
-    times = consignment_times(milestone_events(engine))
+    events = consignment_events(engine)  # read once: the list and the statistics come from the same events
+    rows = consignments(engine, events)
+    times = consignment_times(events)
     try:
         target = float(request.query_params.get("target", "24"))
     except ValueError as exc:
@@ -74,4 +75,4 @@ def consignment_page(request: Request, ref: Annotated[str, Path(max_length=300)]
         raise HTTPException(404, f"没有该运单 / no consignment {ref}")
     if request.query_params.get("format") in ("csv", "xlsx"):
         return table_response(events, request.query_params["format"], "consignment-timeline")
-    return render(request, "consignment.html", {"ref": ref, "events": events})
+    return render(request, "consignment.html", {"ref": ref, "events": events, "cold_chain_max": COLD_CHAIN_MAX})
