@@ -482,7 +482,6 @@ app.add_typer(epcis_app, name="epcis")
 def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocument files (JSON / JSON-LD)")]) -> None:
     """Capture EPCIS documents: each file all-or-nothing; events already stored (same hash ID) are not stored twice."""
     from chainatlas.trade import repository
-    from chainatlas.trade.capture import check_document
 
     engine = _engine()
     failed = 0
@@ -493,20 +492,15 @@ def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocumen
             console.print(f"[red]✗ {path}: 无法读取 JSON / cannot read JSON: {exc}[/red]", soft_wrap=True)
             failed += 1
             continue
-        checked = check_document(doc)
-        if not checked.ok:
-            repository.record_failure(engine, checked.problems, "cli")
+        job = repository.capture(engine, doc, "cli")
+        if not job["success"]:
             failed += 1
-            console.print(f"[red]✗ {path}: {len(checked.problems)} 处问题，未存储 / problems, nothing stored[/red]", soft_wrap=True)
-            for p in checked.problems[:20]:
-                console.print(f"  {p.pointer}: {p.zh} / {p.en}", soft_wrap=True)
+            console.print(f"[red]✗ {path}: {len(job['errors'])} 处问题，未存储 / problems, nothing stored[/red]", soft_wrap=True)
+            for problem in job["errors"][:20]:
+                console.print(f"  {problem['pointer']}: {problem['detail']}", soft_wrap=True)
             continue
-        job = repository.store(engine, checked, "cli")
-        from chainatlas.trade.alerts import evaluate
-
-        raised = evaluate(engine, consignments=repository.consignment_refs(checked.events))
-        if raised:
-            console.print(f"  预警 / alerts raised: {len(raised)}")
+        if job["alerts"]:
+            console.print(f"  预警 / alerts raised: {job['alerts']}")
         console.print(f"✓ {path}: 事件 / events {job['events']}, 新存储 / stored {job['stored']}, "
                       f"重复 / duplicates {job['duplicates']} (capture {job['captureID']})", soft_wrap=True)
     _cli_audit("epcis capture", {"files": [str(f) for f in files]}, "ok" if not failed else "rejected", "epcis_events")

@@ -98,16 +98,11 @@ def trade_document(exporters: list[tuple[str, str]], consignments: int = 120, se
 def load_trade_demo(engine: Engine, home: str = "4101", consignments: int = 120, seed: int = 20260301) -> dict[str, Any]:
     """Capture the demo trade flows into ``engine`` (after the demo city's firms are loaded); the capture job."""
     from chainatlas.trade import repository
-    from chainatlas.trade.capture import check_document
 
     exporters = _exporters(engine, home, 40)
     if not exporters:
         raise ValueError("示例外贸需要先导入示例城市 / load the demo city first")
-    checked = check_document(trade_document(exporters, consignments, seed))
-    if not checked.ok:
-        raise ValueError(f"demo trade document invalid: {[p.as_dict() for p in checked.problems[:3]]}")
-    job = repository.store(engine, checked, "demo")
-    from chainatlas.trade.alerts import evaluate
-
-    job["alerts"] = len(evaluate(engine, consignments=repository.consignment_refs(checked.events)))
+    job = repository.capture(engine, trade_document(exporters, consignments, seed), "demo")
+    if not job["success"]:
+        raise ValueError(f"demo trade document invalid: {job['errors'][:3]}")
     return job

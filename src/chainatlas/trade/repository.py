@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas import db
-from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem
+from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem, check_document
 from chainatlas.trade.identifiers import canonical_digital_link, epc_to_digital_link
 
 ROLES = {"epcList": "epc", "childEPCs": "child", "inputEPCList": "input", "outputEPCList": "output"}
@@ -116,6 +116,22 @@ def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
             success=True, running=False, stored=len(fresh), finished_at=_now()))
     job = capture_job(engine, job_id)
     assert job is not None
+    return job
+
+
+def capture(engine: Engine, doc: Any, actor: str) -> dict[str, Any]:
+    """Capture one parsed EPCISDocument: check it; store all its new events or — when it fails a check — none,
+    recording why; then run the alert rules on the consignments it touched. Returns the capture job (with
+    ``alerts``: how many were raised)."""
+    from chainatlas.trade.alerts import evaluate
+
+    checked = check_document(doc)
+    if not checked.ok:
+        body = doc.get("epcisBody") if isinstance(doc, dict) else None
+        events = body.get("eventList") if isinstance(body, dict) else None
+        return record_failure(engine, checked.problems, actor, len(events) if isinstance(events, list) else 0)
+    job = store(engine, checked, actor)
+    job["alerts"] = len(evaluate(engine, consignments=consignment_refs(checked.events)))
     return job
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from chainatlas import db
 from chainatlas.trade import repository
-from chainatlas.trade.capture import EVENT_TYPES, Problem, check_document
+from chainatlas.trade.capture import EVENT_TYPES, Problem
 from chainatlas.web.auth import Principal, authorize
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS 2.0"])
@@ -49,16 +49,10 @@ async def capture(request: Request, principal: Annotated[Principal, Depends(auth
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         job = repository.record_failure(engine, [Problem("/", f"不是合法的 JSON：{exc}", f"not valid JSON: {exc}")], principal.name)
         return problem(400, "Invalid JSON", str(exc), job["errors"], f"/epcis/capture/{job['captureID']}")
-    checked = check_document(doc)
-    if not checked.ok:
-        job = repository.record_failure(engine, checked.problems, principal.name, len(doc.get("epcisBody", {}).get("eventList") or [])
-                                        if isinstance(doc, dict) and isinstance(doc.get("epcisBody"), dict) else 0)
-        return problem(400, "Invalid EPCIS document", f"{len(checked.problems)} 处问题，未存储任何事件 / "
-                       f"{len(checked.problems)} problems; nothing was stored", job["errors"], f"/epcis/capture/{job['captureID']}")
-    job = repository.store(engine, checked, principal.name)
-    from chainatlas.trade.alerts import evaluate
-
-    evaluate(engine, consignments=repository.consignment_refs(checked.events))
+    job = repository.capture(engine, doc, principal.name)
+    if not job["success"]:
+        return problem(400, "Invalid EPCIS document", f"{len(job['errors'])} 处问题，未存储任何事件 / "
+                       f"{len(job['errors'])} problems; nothing was stored", job["errors"], f"/epcis/capture/{job['captureID']}")
     return JSONResponse(job, status_code=202, headers={**HEADERS, "Location": f"/epcis/capture/{job['captureID']}"})
 
 
