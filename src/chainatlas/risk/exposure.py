@@ -10,68 +10,17 @@ HHI = Σ share² (1 = a single supplier); an input with one supplier is a *singl
 province (first two digits of the division code) and by country; import dependency = weight of suppliers outside
 China. One period (default: the latest).
 
-Speed: one scan of the period's links per tier, for all the enterprises asked about at once (no index to build);
-``supply_index`` (a compressed sparse index of the whole period, used by the scenario simulation) is built once per
-snapshot. Figures in docs/benchmarks.md.
+Speed: one scan of the period's links per tier, for all the enterprises asked about at once (no index to build).
+Figures in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from chainatlas.analysis.snapshot import Snapshot
-
-
-@dataclass(frozen=True)
-class SupplyIndex:
-    """One period's purchases, grouped by buyer (CSR): edges ``indptr[b]:indptr[b+1]`` are b's purchases."""
-
-    ids: np.ndarray  # node number → USCC
-    number: dict[str, int]
-    indptr: np.ndarray
-    supplier: np.ndarray  # per edge
-    value: np.ndarray  # yuan in the period
-    share: np.ndarray  # value / the buyer's total purchases
-    group: np.ndarray  # per edge: its (buyer, input) group
-    group_buyer: np.ndarray
-    group_segment: np.ndarray
-    group_suppliers: np.ndarray
-    group_hhi: np.ndarray
-    group_first: np.ndarray  # a supplier of the group (the only one for single sources)
-
-
-def supply_index(snap: Snapshot, period: str) -> SupplyIndex:
-    """The period's :class:`SupplyIndex`, built once per snapshot."""
-    return snap.memo(("supply_index", period), lambda: _build_index(snap, period))  # type: ignore[no-any-return]
-
-
-def _build_index(snap: Snapshot, period: str) -> SupplyIndex:
-    links = (snap.links.lazy().filter(pl.col("period") == period)
-             .group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum())
-             .filter(pl.col("value_yuan") > 0).collect())
-    ids = pl.concat([links["supplier_uscc"], links["buyer_uscc"]]).unique().sort()
-    number = {u: i for i, u in enumerate(ids.to_list())}
-    codes = pl.DataFrame({"uscc": ids, "n": pl.int_range(0, ids.len(), eager=True, dtype=pl.Int64)})
-    links = (links.join(codes.rename({"uscc": "supplier_uscc", "n": "s"}), on="supplier_uscc")
-             .join(codes.rename({"uscc": "buyer_uscc", "n": "b"}), on="buyer_uscc")
-             .with_columns((pl.col("value_yuan") / pl.col("value_yuan").sum().over("b")).alias("share"),
-                           (pl.col("value_yuan") / pl.col("value_yuan").sum().over("b", "segment_code")).alias("seg_share"))
-             .sort("b", "segment_code", "s"))
-    groups = (links.group_by("b", "segment_code", maintain_order=True)
-              .agg(pl.len().alias("n"), (pl.col("seg_share") ** 2).sum().alias("hhi"), pl.col("s").first())
-              .with_row_index("g"))
-    links = links.join(groups.select("b", "segment_code", "g"), on=["b", "segment_code"], maintain_order="left")
-    b = links["b"].to_numpy()
-    indptr = np.zeros(ids.len() + 1, dtype=np.int64)
-    np.cumsum(np.bincount(b, minlength=ids.len()), out=indptr[1:])
-    return SupplyIndex(np.array(ids.to_list(), dtype=object), number, indptr, links["s"].to_numpy(),
-                       links["value_yuan"].to_numpy().astype(float), links["share"].to_numpy(), links["g"].to_numpy().astype(np.int64), groups["b"].to_numpy(),
-                       np.array(groups["segment_code"].to_list(), dtype=object), groups["n"].to_numpy(),
-                       groups["hhi"].to_numpy(), groups["s"].to_numpy())
 
 
 def exposure_many(snap: Snapshot, usccs: list[str], *, tiers: int = 5, period: str | None = None

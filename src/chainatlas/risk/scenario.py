@@ -31,9 +31,46 @@ import numpy as np
 import polars as pl
 
 from chainatlas.analysis.snapshot import Snapshot, is_local
-from chainatlas.risk.exposure import supply_index
 
 WEEKS_PER_YEAR = 52
+
+
+@dataclass(frozen=True)
+class SupplyIndex:
+    """One period's purchases grouped by buyer (CSR: edges ``indptr[b]:indptr[b+1]`` are b's purchases), each
+    edge in its (buyer, input segment) group; groups are ordered by buyer."""
+
+    ids: np.ndarray  # node number → USCC
+    number: dict[str, int]
+    indptr: np.ndarray
+    supplier: np.ndarray  # per edge
+    value: np.ndarray  # per edge, yuan in the period
+    group: np.ndarray  # per edge
+    group_buyer: np.ndarray
+    group_segment: np.ndarray
+
+
+def supply_index(snap: Snapshot, period: str) -> SupplyIndex:
+    """The period's :class:`SupplyIndex`, built once per snapshot."""
+    return snap.memo(("supply_index", period), lambda: _build_index(snap, period))  # type: ignore[no-any-return]
+
+
+def _build_index(snap: Snapshot, period: str) -> SupplyIndex:
+    links = (snap.links.lazy().filter(pl.col("period") == period)
+             .group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum())
+             .filter(pl.col("value_yuan") > 0).collect())
+    ids = pl.concat([links["supplier_uscc"], links["buyer_uscc"]]).unique().sort()
+    codes = pl.DataFrame({"uscc": ids, "n": pl.int_range(0, ids.len(), eager=True, dtype=pl.Int64)})
+    links = (links.join(codes.rename({"uscc": "supplier_uscc", "n": "s"}), on="supplier_uscc")
+             .join(codes.rename({"uscc": "buyer_uscc", "n": "b"}), on="buyer_uscc").sort("b", "segment_code", "s"))
+    groups = links.select("b", "segment_code").unique(maintain_order=True).with_row_index("g")
+    links = links.join(groups, on=["b", "segment_code"], maintain_order="left")
+    indptr = np.zeros(ids.len() + 1, dtype=np.int64)
+    np.cumsum(np.bincount(links["b"].to_numpy(), minlength=ids.len()), out=indptr[1:])
+    return SupplyIndex(np.array(ids.to_list(), dtype=object), {u: i for i, u in enumerate(ids.to_list())}, indptr,
+                       links["s"].to_numpy(), links["value_yuan"].to_numpy().astype(float),
+                       links["g"].to_numpy().astype(np.int64), groups["b"].to_numpy(),
+                       np.array(groups["segment_code"].to_list(), dtype=object))
 Kind = Literal["enterprise", "region", "country", "segment"]
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
