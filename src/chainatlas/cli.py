@@ -353,10 +353,8 @@ def risk_rei(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File for xlsx")] = None,
 ) -> None:
     """Risk exposure index (REI), time-to-survive and criticality per node (Simchi-Levi et al. 2015)."""
-    from dataclasses import asdict
-
     from chainatlas.risk.network import chain_network, read_network
-    from chainatlas.risk.rei import risk_exposure
+    from chainatlas.risk.rei import ranked_rows
 
     if chain:
         from chainatlas.analysis.snapshot import load_snapshot
@@ -381,8 +379,7 @@ def risk_rei(
         raise typer.BadParameter("give --nodes/--edges or --chain")
     with _progress("节点/nodes") as bar:
         task = bar.add_task("求解 / solving", total=len(net.nodes))
-        rows = [asdict(r) for r in risk_exposure(net, progress=lambda d, t: bar.update(task, completed=d, total=t))]
-    rows.sort(key=lambda r: (-(r["rei"] if r["rei"] is not None else -1), r["node_id"]))
+        rows = ranked_rows(net, progress=lambda d, t: bar.update(task, completed=d, total=t))
     if chain:
         from chainatlas.risk.network import ranking
 

@@ -356,3 +356,12 @@ def risk_exposure(net: Network, *, workers: int | None = None, progress: Progres
         critical = None if nd.ttr is None else nd.ttr > tts + 1e-9
         out.append(Result(nd.id, nd.ttr, pi, rei, min(tts, TTS_CAP), tts >= TTS_CAP - 1e-6, critical))
     return out
+
+
+def ranked_rows(net: Network, *, workers: int | None = None, progress: Progress | None = None) -> list[dict[str, object]]:
+    """:func:`risk_exposure` as rows (``node_id``, ``ttr``, ``pi``, ``rei``, ``tts``, ``tts_unbounded``,
+    ``critical``), highest REI first; nodes without a TTR last, then by id."""
+    from dataclasses import asdict
+
+    rows = [asdict(r) for r in risk_exposure(net, workers=workers, progress=progress)]
+    return sorted(rows, key=lambda r: (-(r["rei"] if r["rei"] is not None else -1.0), str(r["node_id"])))

@@ -3,7 +3,6 @@ disruption scenarios (saved, re-runnable, comparable) and jobs."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
@@ -13,6 +12,7 @@ from pydantic import BaseModel, Field
 from chainatlas import db, jobs
 from chainatlas.analysis.snapshot import data_version, load_snapshot
 from chainatlas.risk import store
+from chainatlas.risk.rei import ranked_rows
 from chainatlas.risk.scenario import ScenarioSpec, compare, parse_disruption
 from chainatlas.settings import get_settings
 from chainatlas.web.auth import Principal, authorize, count_rows
@@ -84,13 +84,6 @@ def risk_exposure(uscc: str, response: Response, tiers: Annotated[int, Query(ge=
     return jsonable_encoder(result)
 
 
-def rei_rows(net: Any, progress: jobs.Progress | None = None) -> list[dict[str, Any]]:
-    from chainatlas.risk.rei import risk_exposure
-
-    rows = [asdict(r) for r in risk_exposure(net, progress=progress)]
-    return sorted(rows, key=lambda r: (-(r["rei"] if r["rei"] is not None else -1), r["node_id"]))
-
-
 def chain_ranking_work(chain: str, home: str, **assumptions: Any) -> jobs.Work:
     """The job that computes a chain's REI ranking (REI, TTS, TTR with spend, tier, region)."""
     from chainatlas.risk.network import chain_network, ranking
@@ -99,7 +92,7 @@ def chain_ranking_work(chain: str, home: str, **assumptions: Any) -> jobs.Work:
         snap = load_snapshot()
         net = chain_network(snap, chain, home=home, **assumptions)
         return {"chain": chain, "home": home, "data_version": snap.version, "assumptions": assumptions,
-                "rows": ranking(snap, chain, rei_rows(net, progress), home=home)}
+                "rows": ranking(snap, chain, ranked_rows(net, progress=progress), home=home)}
     return work
 
 
@@ -131,7 +124,7 @@ def risk_rei(body: ReiIn, response: Response, principal: Annotated[Principal, De
             raise HTTPException(422, f"网络有误 / invalid network: {exc}") from exc
 
         def work(progress: jobs.Progress) -> Any:
-            return rei_rows(net, progress)
+            return ranked_rows(net, progress=progress)
         params = {"nodes": len(body.nodes), "edges": len(body.edges)}
     engine = db.get_engine()
     if wait:
