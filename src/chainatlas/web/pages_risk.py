@@ -3,7 +3,7 @@ progress, a scenario's results, scenarios side by side. Each has a JSON twin and
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,26 +15,16 @@ from chainatlas.risk import store
 from chainatlas.risk.scenario import compare
 from chainatlas.settings import get_settings
 from chainatlas.web.pages import render
-from chainatlas.web.tabular import table_response
+from chainatlas.web.tabular import table_download
 
 router = APIRouter(include_in_schema=False)
-
-
-def _tables(request: Request, tables: dict[str, list[dict[str, Any]]], name: str) -> Response | None:
-    fmt = request.query_params.get("format")
-    if fmt not in ("csv", "xlsx"):
-        return None
-    table = request.query_params.get("table", next(iter(tables)))
-    if table not in tables:
-        raise HTTPException(422, f"table must be one of {', '.join(tables)}")
-    return table_response(tables[table], fmt, f"{name}-{table}")
 
 
 @router.get("/risk", response_class=HTMLResponse)
 def risk_home(request: Request) -> Response:
     scenarios = store.list_all(db.get_engine())
     chains = queries.list_chains(db.get_engine())
-    return _tables(request, {"scenarios": scenarios}, "scenarios") or render(
+    return table_download(request, {"scenarios": scenarios}, "scenarios") or render(
         request, "risk.html", {"scenarios": scenarios, "chains": chains})
 
 
@@ -52,7 +42,7 @@ def ranking_page(request: Request, chain_id: str) -> Response:
         r["rank"] = rank
     data = {"chain": chain, "home": home, "rows": rows,
             "job": None if job is None else {k: job[k] for k in ("id", "status", "done", "total", "percent", "message")}}
-    return _tables(request, {"ranking": rows}, f"rei-{chain_id}") or render(request, "risk_ranking.html", data)
+    return table_download(request, {"ranking": rows}, f"rei-{chain_id}") or render(request, "risk_ranking.html", data)
 
 
 @router.get("/risk/scenarios/compare", response_class=HTMLResponse)
@@ -63,7 +53,7 @@ def compare_page(request: Request, ids: Annotated[list[Annotated[int, Query(ge=1
     rows = compare([s["result"] for s in saved if s])
     data = {"scenarios": [{"id": s["id"], "name": s["name"], "summary": s["result"]["summary"]} for s in saved if s],
             "leaders": rows, "qs": "&".join(f"ids={i}" for i in ids)}
-    return _tables(request, {"leaders": rows}, "scenarios-compare") or render(request, "risk_compare.html", data)
+    return table_download(request, {"leaders": rows}, "scenarios-compare") or render(request, "risk_compare.html", data)
 
 
 @router.get("/risk/scenarios/{scenario_id}", response_class=HTMLResponse)
@@ -72,6 +62,6 @@ def scenario_page(request: Request, scenario_id: Annotated[int, Path(ge=1, le=2*
     if saved is None:
         raise HTTPException(404, f"scenario {scenario_id} not found / 未找到情景")
     res = saved["result"] or {"leaders": [], "chains": [], "top_impacted": [], "timeline": []}
-    return _tables(request, {"leaders": res["leaders"], "chains": res["chains"], "top_impacted": res["top_impacted"],
+    return table_download(request, {"leaders": res["leaders"], "chains": res["chains"], "top_impacted": res["top_impacted"],
                              "timeline": res["timeline"]}, f"scenario-{scenario_id}") or render(
         request, "risk_scenario.html", saved)

@@ -14,7 +14,7 @@ from chainatlas.trade.clearance import clearance_stats, consignment_times
 from chainatlas.trade.consignments import COLD_CHAIN_MAX, consignment_events, consignments, timeline
 from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.pages import render
-from chainatlas.web.tabular import table_response
+from chainatlas.web.tabular import table_download, table_response
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,14 +30,11 @@ def trade_page(request: Request) -> Response:
     except ValueError as exc:
         raise HTTPException(422, "target must be a number of hours / 目标须为小时数") from exc
     stats = clearance_stats(times, by=("mode", "channel"), target_hours=target).to_dicts() if times.height else []
-    fmt = request.query_params.get("format")
-    if fmt in ("csv", "xlsx"):
-        table = request.query_params.get("table", "consignments")
-        tables = {"consignments": rows, "clearance": stats, "alerts": trade_alerts.inbox(engine)}
-        if table not in tables:
-            raise HTTPException(422, "table must be consignments, clearance or alerts")
-        return table_response(tables[table], fmt, f"trade-{table}")
-    inbox = [a for a in trade_alerts.inbox(engine) if a["status"] != "resolved"]
+    alerts = trade_alerts.inbox(engine)
+    download = table_download(request, {"consignments": rows, "clearance": stats, "alerts": alerts}, "trade")
+    if download:
+        return download
+    inbox = [a for a in alerts if a["status"] != "resolved"]
     return render(request, "trade.html", {"consignments": rows, "clearance": stats, "target_hours": target,
                                           "excursions": sum(1 for r in rows if r["excursion"]), "alerts": inbox})
 

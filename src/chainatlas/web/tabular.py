@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,3 +49,14 @@ def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, head
     out = io.BytesIO()
     wb.save(out)
     return xlsx_response(out.getvalue(), filename)
+
+
+def table_download(request: Request, tables: dict[str, list[dict[str, Any]]], name: str) -> Response | None:
+    """The table named by ``?table=`` (default: the first) as ``?format=csv|xlsx``; None when no download is asked."""
+    fmt = request.query_params.get("format")
+    if fmt not in ("csv", "xlsx"):
+        return None
+    table = request.query_params.get("table", next(iter(tables)))
+    if table not in tables:
+        raise HTTPException(422, f"table must be one of {', '.join(tables)}")
+    return table_response(tables[table], fmt, f"{name}-{table}")
