@@ -103,11 +103,13 @@ def evaluate(engine: Engine, now: dt.datetime | None = None, consignments: list[
     return new
 
 
-def inbox(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
+def inbox(engine: Engine, status: str | None = None, alert_id: int | None = None) -> list[dict[str, Any]]:
     t = db.trade_alert.c
     stmt = select(db.trade_alert).order_by(t.occurred_at.desc(), t.id.desc())
     if status:
         stmt = stmt.where(t.status == status)
+    if alert_id is not None:
+        stmt = stmt.where(t.id == alert_id)
     with engine.connect() as conn:
         return [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute(stmt).mappings()]
 
@@ -129,7 +131,7 @@ def transition(engine: Engine, alert_id: int, action: str, actor: str, note: str
             raise ValueError(f"预警已是 {row[0]} / the alert is already {row[0]}")
         conn.execute(update(db.trade_alert).where(t.id == alert_id).values(
             status=target, note=note, updated_by=actor, updated_at=_now()))
-    return next(a for a in inbox(engine) if a["id"] == alert_id)
+    return inbox(engine, alert_id=alert_id)[0]
 
 
 def subscribe(engine: Engine, url: str, kinds: list[str], actor: str) -> int:

@@ -31,11 +31,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chainatlas.trade.identifiers import canonical_digital_link, epc_to_digital_link
+from chainatlas.trade.vocabulary import TERMS
 
 CBV = "https://ref.gs1.org/cbv/"
 _URN_VOCAB = {"bizstep": "BizStep-", "disp": "Disp-", "btt": "BTT-", "sdt": "SDT-", "er": "ER-"}
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 QUANTITY = ("epcClass", "quantity", "uom")
 SENSOR_METADATA = ("time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod",
                    "bizRules")
@@ -171,8 +171,6 @@ def known_terms(events: list[Mapping[str, Any]]) -> dict[str, str]:
     """Bare CBV/GS1 words used in typed positions of these events → their web vocabulary URIs (the EPCIS 2.0
     JSON-LD context's terms, listed as enumerations in the JSON Schema: ``vocabulary.TERMS``). As in the
     reference implementation, such a word stands for its URI wherever it appears in the document."""
-    from chainatlas.trade.vocabulary import TERMS
-
     found: dict[str, set[str]] = {}
 
     def add(kind: str, value: Any) -> None:

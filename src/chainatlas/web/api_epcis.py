@@ -78,10 +78,11 @@ def _events_response(request: Request, params: dict[str, Any]) -> Response:
 
 
 def _params(request: Request) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    """Query parameters; a repeated one becomes a list of alternatives."""
+    values: dict[str, list[str]] = {}
     for k, v in request.query_params.multi_items():
-        out[k] = [*out[k], v] if k in out and isinstance(out[k], list) else ([out[k], v] if k in out else v)
-    return out
+        values.setdefault(k, []).append(v)
+    return {k: v[0] if len(v) == 1 else v for k, v in values.items()}
 
 
 @router.get("/events", summary="Query events (SimpleEventQuery parameters); an EPCISQueryDocument")
