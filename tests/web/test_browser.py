@@ -55,6 +55,17 @@ def page() -> Iterator[Page]:
         assert not errors, errors
 
 
+def sign_in_as(page: Page, base_url: str, name: str, password: str) -> None:
+    """Sign out whoever is signed in, then sign in as ``name``."""
+    page.goto(base_url + "/")
+    if page.locator("#logout-button").count():
+        page.click("#logout-button")
+    page.goto(base_url + "/login")
+    page.fill("#login-name", name)
+    page.fill("#login-password", password)
+    page.click("#login-button")
+
+
 def test_login_then_allowed_then_forbidden(page: Page, base_url: str, demo_engine: Engine) -> None:
     from chainatlas.governance.principals import add_user
 
@@ -170,13 +181,7 @@ def test_grant_requested_and_approved_in_the_browser(page: Page, base_url: str, 
     add_user(demo_engine, "ui-tax", "department", password="ui-tax-pw", department="tax")
 
     def sign_in(name: str, password: str) -> None:
-        page.goto(base_url + "/")
-        if page.locator("#logout-button").count():
-            page.click("#logout-button")
-        page.goto(base_url + "/login")
-        page.fill("#login-name", name)
-        page.fill("#login-password", password)
-        page.click("#login-button")
+        sign_in_as(page, base_url, name, password)
 
     sign_in("ui-analyst", "ui-analyst-pw")
     resp = page.goto(base_url + "/chains/nev/targets")
@@ -209,13 +214,7 @@ def test_leader_exposure_page(page: Page, base_url: str) -> None:
 
 
 def test_risk_pages_ranking_scenario_compare(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/")
-    if page.locator("#logout-button").count():
-        page.click("#logout-button")
-    page.goto(base_url + "/login")
-    page.fill("#login-name", "admin")
-    page.fill("#login-password", ADMIN_PASSWORD)
-    page.click("#login-button")
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     page.goto(base_url + "/")
     page.click("#nav-risk")
     page.locator(".ranking-link", has_text="新能源汽车").click()
@@ -248,13 +247,8 @@ def test_risk_pages_ranking_scenario_compare(page: Page, base_url: str) -> None:
 
 
 def test_trade_page_and_timeline(page: Page, base_url: str) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     page.goto(base_url + "/")
-    if not page.locator("#logout-button").count():
-        page.goto(base_url + "/login")
-        page.fill("#login-name", "admin")
-        page.fill("#login-password", ADMIN_PASSWORD)
-        page.click("#login-button")
-        page.goto(base_url + "/")
     page.click("#nav-trade")
     expect(page.locator("#trade-title")).to_be_visible()
     assert int(page.locator("#n-consignments").inner_text()) == 120
