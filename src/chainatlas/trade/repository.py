@@ -98,10 +98,10 @@ def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
                      "biz_location": canon(ev["bizLocation"]["id"]) if (ev.get("bizLocation") or {}).get("id") else None,
                      "capture_id": job_id, "body": json.dumps(ev, ensure_ascii=False), "context": context}
                     for hid, ev in fresh]
-            conn.execute(insert(db.epcis_event), rows)
-            pks = {(a, bool(b)): pk for a, b, pk in conn.execute(select(
-                db.epcis_event.c.event_id, db.epcis_event.c.declaration, db.epcis_event.c.id).where(
-                db.epcis_event.c.capture_id == job_id)).all()}
+            # RETURNING, not a re-select by capture_id: a re-select scanned the whole table on every capture
+            pks = {(a, bool(b)): pk for pk, a, b in conn.execute(
+                insert(db.epcis_event).returning(db.epcis_event.c.id, db.epcis_event.c.event_id,
+                                                 db.epcis_event.c.declaration), rows).all()}
             epc_rows, attr_rows = [], []
             for hid, ev in fresh:
                 pk = pks[(hid, "errorDeclaration" in ev)]
