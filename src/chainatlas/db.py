@@ -353,6 +353,51 @@ epcis_attr = Table(
     Column("value", String(300), nullable=False, index=True),
 )
 
+policy_screening = Table(
+    "policy_screening",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("policy_id", String(64), nullable=False, index=True),
+    Column("on_date", Date, nullable=False, comment="evaluation date of the rules and inputs"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("candidates", Integer, nullable=False),
+    Column("fast_track", Integer, nullable=False),
+    Column("amount_yuan", Money, nullable=False, comment="Σ proposed amounts of the candidates"),
+)
+
+policy_candidate = Table(
+    "policy_candidate",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("screening_id", Integer, nullable=False, index=True),
+    Column("policy_id", String(64), nullable=False, index=True),
+    Column("uscc", String(24), nullable=False, index=True),
+    Column("name", String(200), nullable=True),
+    Column("list", String(12), nullable=False, comment="candidate (免申即享) or fast_track (快申快享)"),
+    Column("amount_yuan", Money, nullable=True, comment="proposed benefit; null while an input is missing"),
+    Column("missing", Text, nullable=False, comment="JSON list of inputs the firm must provide"),
+    Column("explanation", Text, nullable=False, comment="JSON criteria tree at screening time"),
+    Column("decision", String(10), nullable=False, comment="pending / approved / rejected"),
+    Column("note", Text, nullable=True),
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+    UniqueConstraint("screening_id", "uscc", name="uq_policy_candidate"),
+)
+
+policy_grant = Table(
+    "policy_grant",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("policy_id", String(64), nullable=False, index=True),
+    Column("uscc", String(24), nullable=False, index=True),
+    Column("year", Integer, nullable=False, comment="budget year the amount is charged to"),
+    Column("amount_yuan", Money, nullable=False),
+    Column("candidate_id", Integer, nullable=False, unique=True),
+    Column("granted_by", String(100), nullable=False),
+    Column("granted_at", DateTime, nullable=False),
+)
+
 trade_alert = Table(
     "trade_alert",
     metadata,

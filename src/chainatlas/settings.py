@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "frontend" / "vendor" / "epcis" / "EPCIS-JSON-Schema.json",
         description="The EPCIS 2.0 JSON Schema captures are validated against (fetched from npm by `make install`)",
     )
+    rules_dir: Path | None = Field(
+        default=None,
+        description="Extra folder of local rule sets (tiers/*.yaml, policies/*.yaml) read beside the shipped ones; "
+        "a file with the same id replaces the shipped one",
+    )
     default_language: str = Field(default="zh", pattern="^(zh|en)$")
     secure_cookies: bool = Field(default=False, description="Mark session cookies Secure (set true behind HTTPS)")
     import_batch_rows: int = Field(default=200_000, ge=1000, description="Rows per batch when streaming imports")

@@ -61,6 +61,7 @@ class DemoFiles:
     placements: Path
     transactions: Path
     expected_links: Path
+    profiles: Path | None = None  # enterprise indicators for the tier and policy rules
 
 
 def _uscc_bodies(rng: np.random.Generator, region_codes: np.ndarray) -> list[str]:
@@ -248,8 +249,11 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
         pl.col("seller_uscc").alias("supplier_uscc"), "buyer_uscc", pl.col("invoice_date").dt.year().cast(pl.String).alias("period"),
         "goods_name").agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"))
     expected.write_parquet(out / "expected_links.parquet")
+    from chainatlas.demo.profiles import generate_profiles
+
+    generate_profiles(ent, seed=seed).write_parquet(out / "profiles.parquet")
     return DemoFiles(out / "enterprises.parquet", out / "placements.parquet", out / "transactions.parquet",
-                     out / "expected_links.parquet")
+                     out / "expected_links.parquet", out / "profiles.parquet")
 
 
 def load_demo(
@@ -259,7 +263,8 @@ def load_demo(
     """Generate the demo city and import it (all-or-nothing, like any import), then its trade flows (EPCIS events,
     ``demo.trade``)."""
     files = generate(scale, seed, out_dir)
-    report = import_files([files.enterprises, files.placements, files.transactions], engine=engine, progress=progress)
+    paths = [files.enterprises, files.placements, files.transactions, *([files.profiles] if files.profiles else [])]
+    report = import_files(paths, engine=engine, progress=progress)
     if report.ok:
         from chainatlas.demo.trade import load_trade_demo
 

@@ -36,6 +36,7 @@ Progress = Callable[[int, str], None]
 IGNORED_HEADERS = {"序号", "no", "no.", "#"}
 WRITE_CHUNK = 5_000
 REFERENCES = {
+    "enterprise_profiles": ("uscc",),
     "placements": ("uscc",),
     "supply_links": ("supplier_uscc", "buyer_uscc"),
     "transactions": ("seller_uscc", "buyer_uscc"),
@@ -361,6 +362,8 @@ def _write(conn: Connection, tname: str, frame: pl.DataFrame) -> None:
         return
     if tname == "enterprises":
         _write_enterprises(conn, frame)
+    elif tname == "enterprise_profiles":
+        _write_attributes(conn, frame, [c.name for c in S.PROFILES.columns if c.name not in ("uscc", "source", "as_of")])
     elif tname == "placements":
         for rows in _rows(frame):
             db.upsert(conn, db.placement, rows, ["uscc", "segment_code"])
@@ -384,12 +387,19 @@ def _write_enterprises(conn: Connection, frame: pl.DataFrame) -> None:
     stmt = insert(t)
     update = {c: func.coalesce(stmt.excluded[c], t.c[c]) for c in present if c != "uscc"}
     stmt = stmt.on_conflict_do_update(index_elements=["uscc"], set_=update, where=t.c.as_of <= stmt.excluded.as_of)
-    attrs = [c for c in ENTERPRISE_ATTRS if c in frame.columns]
+    for rows in _rows(frame.select(present)):
+        conn.execute(stmt, rows)
+    _write_attributes(conn, frame, ENTERPRISE_ATTRS)
+
+
+def _write_attributes(conn: Connection, frame: pl.DataFrame, names: list[str]) -> None:
+    """Attribute values, one row per (enterprise, attribute, as-of date, source): the history the rules read."""
+    attrs = [c for c in names if c in frame.columns]
+    if not attrs:
+        return
     long = frame.select("uscc", "source", "as_of", *[pl.col(a).cast(pl.String) for a in attrs]).unpivot(
         index=["uscc", "source", "as_of"], on=attrs, variable_name="attribute", value_name="value"
     ).filter(pl.col("value").is_not_null())
-    for rows in _rows(frame.select(present)):
-        conn.execute(stmt, rows)
     for rows in _rows(long):
         db.upsert(conn, db.enterprise_attribute, rows, ["uscc", "attribute", "as_of", "source"])
 

@@ -36,6 +36,7 @@ class Kind(StrEnum):
     tax_code = "tax_code"  # 19-digit goods and services tax classification code
     evidence = "evidence"
     level = "level"
+    choice = "choice"  # one of the column's ``choices``
 
 
 KIND_DOC: dict[Kind, tuple[str, str]] = {
@@ -59,6 +60,7 @@ KIND_DOC: dict[Kind, tuple[str, str]] = {
     Kind.tax_code: ("19位税收分类编码", "19-digit tax classification code of goods"),
     Kind.evidence: ("declared / analyst / industry_code / product_keyword / tax_code / supply_link", "placement evidence"),
     Kind.level: ("层级", "level"),
+    Kind.choice: ("取值见说明", "one of the listed values"),
 }
 
 
@@ -76,6 +78,8 @@ class Column:
     maximum: float | None = None
     aliases: tuple[str, ...] = ()
     domestic_only: bool = False  # required only for enterprises in China (country_code CN or empty)
+    minimum: float | None = 0.0  # numbers: lowest accepted value (None: any; growth and margins may be negative)
+    choices: tuple[str, ...] = ()  # Kind.choice: the accepted values
 
     def headers(self) -> tuple[str, ...]:
         """All headers accepted for this column: the English name, the Chinese name and aliases."""
@@ -171,6 +175,79 @@ ENTERPRISES = TableSpec(
         *_source_cols(),
     ),
     keys=("uscc",),
+)
+
+def _fraction(name: str, zh: str, d_zh: str, d_en: str, *, signed: bool = False, example: str = "") -> Column:
+    return Column(name, zh, Kind.number, d_zh + "（小数，如 0.032 表示 3.2%）", d_en + " (a fraction: 0.032 is 3.2%)",
+                  maximum=None if signed else 1.0, minimum=-10.0 if signed else 0.0, unit="比例", example=example)
+
+
+IP_CLASSES = ("high_value_class1", "own_class1", "class1", "class2", "none")
+RD_LEVELS = ("national", "provincial", "municipal", "other", "none")
+
+PROFILES = TableSpec(
+    "enterprise_profiles", "企业培育指标",
+    "梯度培育与惠企政策所需的企业指标（企业填报或部门提供），每行一个企业在一个数据日期的取值；空格表示未知，绝不按0计。",
+    "Indicators used by the tier and policy rules (reported by the enterprise or supplied by a department), one row "
+    "per enterprise and as-of date; a blank cell is unknown, never zero.",
+    columns=(
+        Column("uscc", "统一社会信用代码", Kind.party, "企业", "enterprise", required=True, aliases=("信用代码",)),
+        Column("years_in_niche", "从事细分市场年限", Kind.number, "从事特定细分市场的年数", "years in the niche market",
+               unit="年", maximum=200, example="4"),
+        _fraction("main_business_share", "主营业务收入占比", "上年度主营业务收入占营业收入比重", "main-business share of revenue, last year", example="0.86"),
+        _fraction("main_revenue_growth", "主营业务收入增长率", "近2年主营业务收入平均增长率", "average main-business revenue growth over 2 years",
+                  signed=True, example="0.12"),
+        _fraction("debt_ratio", "资产负债率", "上年度资产负债率", "debt-to-asset ratio, last year", example="0.48"),
+        _fraction("rd_ratio", "研发费用占比", "上年度研发费用占营业收入比重", "R&D spending ÷ revenue, last year", example="0.045"),
+        _fraction("rd_ratio_prev", "前一年研发费用占比", "前一年度研发费用占营业收入比重", "R&D spending ÷ revenue, the year before", example="0.038"),
+        Column("rd_spend_2y_yuan", "近2年研发费用（元）", Kind.money, "近2年研发费用总额", "R&D spending over the last 2 years",
+               unit="元", maximum=MAX_YUAN),
+        _fraction("rd_staff_share", "研发人员占比", "上年度研发人员占职工总数比重", "R&D staff share of employees, last year", example="0.18"),
+        Column("ip_class", "知识产权类别", Kind.choice, "与主导产品相关的最高类别有效知识产权：" + " / ".join(IP_CLASSES),
+               "best class of valid IP related to the main products: " + " / ".join(IP_CLASSES), choices=IP_CLASSES,
+               example="class1"),
+        Column("class1_ip_count", "Ⅰ类知识产权数", Kind.integer, "有效Ⅰ类知识产权数量（发明专利等）", "valid class-I IP items",
+               unit="项", maximum=100_000),
+        Column("strategic_emerging", "战略性新兴产业", Kind.boolean, "主导产品属于《战略性新兴产业分类》",
+               "main products in the strategic emerging industries catalogue"),
+        Column("key_field", "产业基础或关键领域", Kind.boolean, "主导产品属于工业“六基”或关键领域补短板",
+               "main products in the industrial foundations (六基) or fill a key-field gap"),
+        Column("rd_institution_level", "研发机构级别", Kind.choice, "自建或共建研发机构的最高级别：" + " / ".join(RD_LEVELS),
+               "highest level of the firm's R&D institution: " + " / ".join(RD_LEVELS), choices=RD_LEVELS, example="provincial"),
+        Column("st_award_3y", "近3年科技奖励", Kind.boolean, "近3年获国家级或省级科技奖励", "national or provincial S&T award in 3 years"),
+        Column("valid_honour", "有效荣誉", Kind.boolean, "有效期内的高新技术企业、知识产权优势/示范企业等荣誉",
+               "valid honour: high-tech enterprise, IP advantage/demonstration enterprise, etc."),
+        Column("maker_china_top500", "创客中国500强", Kind.boolean, "近3年进入“创客中国”大赛全国500强企业组",
+               "national top 500 of the Maker China contest in 3 years"),
+        Column("equity_financing_2y_yuan", "近2年股权融资（元）", Kind.money, "近2年新增股权融资（合格机构投资者实缴额）",
+               "new equity financing in 2 years (paid in by qualified investors)", unit="元", maximum=MAX_YUAN),
+        Column("equity_financing_3y_yuan", "近3年股权融资（元）", Kind.money, "近3年新增股权融资（合格机构投资者实缴额）",
+               "new equity financing in 3 years (paid in by qualified investors)", unit="元", maximum=MAX_YUAN),
+        _fraction("net_margin", "净利率", "上年度净利润率", "net profit margin, last year", signed=True, example="0.07"),
+        Column("digital_level", "数字化水平", Kind.integer, "中小企业数字化水平评测等级 1–4", "SME digital maturity level 1–4",
+               maximum=4, example="2"),
+        Column("quality_items", "质量管理项数", Kind.integer, "满足的质量管理项数（省级以上质量奖、体系认证、自主品牌、参与标准）0–4",
+               "quality items met (provincial+ quality award, certified system, own brand, standards work) 0–4", maximum=4),
+        Column("distinctive_score", "特色化指标得分", Kind.number, "省级主管部门设定的特色化指标得分（0–15）",
+               "score on the province's distinctiveness indicators (0–15)", maximum=15),
+        _fraction("market_share", "细分市场占有率", "主导产品全国细分市场占有率", "national share of the niche market", example="0.12"),
+        Column("top3_national", "全国前三", Kind.boolean, "主导产品细分市场占有率全国前三", "top 3 nationally in its niche"),
+        Column("miit_eval_score", "工信部评价得分", Kind.number, "工信部评价系统得分（工信厅企业〔2024〕75号），企业填报",
+               "score in MIIT's evaluation system (工信厅企业〔2024〕75号), reported by the enterprise", maximum=100),
+        Column("is_innovative", "创新型中小企业", Kind.boolean, "已获评创新型中小企业（有效期内）", "holds the innovative-SME designation"),
+        Column("compute_spend_yuan", "算力采购金额（元）", Kind.money, "上年度算力服务合同金额", "compute services bought last year",
+               unit="元", maximum=MAX_YUAN),
+        Column("model_spend_yuan", "模型服务采购金额（元）", Kind.money, "上年度大模型服务合同金额", "AI model services bought last year",
+               unit="元", maximum=MAX_YUAN),
+        Column("digital_spend_yuan", "数字化改造投入（元）", Kind.money, "轻量化数字化改造合同金额", "lightweight digital transformation contracts",
+               unit="元", maximum=MAX_YUAN),
+        Column("interns_6m", "实习满6个月人数", Kind.integer, "上年度接收实习满6个月的实习生人数", "interns kept at least 6 months last year",
+               unit="人", maximum=100_000),
+        Column("credit_ok", "信用良好", Kind.boolean, "无严重失信记录、无逾期欠贷", "no serious discredit record, no overdue loans"),
+        *_source_cols(),
+    ),
+    keys=("uscc", "as_of", "source"),
+    depends_on=("enterprises",),
 )
 
 PLACEMENTS = TableSpec(
@@ -285,9 +362,9 @@ INDUSTRIES = TableSpec(
 )
 
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (ENTERPRISES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES)
+    t.name: t for t in (ENTERPRISES, PROFILES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES)
 }
-IMPORT_ORDER = ("enterprises", "placements", "supply_links", "transactions")
+IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions")
 
 SHEET_NAMES = {t.zh: t.name for t in TABLES.values()} | {t.name: t.name for t in TABLES.values()}
 
@@ -344,6 +421,12 @@ def json_schema(table: str) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for c in spec.columns:
         p = dict(types.get(c.kind, {"type": "string"}))
+        if c.choices:
+            p["enum"] = list(c.choices)
+        if c.kind in (Kind.number, Kind.money) and c.minimum != 0:
+            p.pop("minimum", None)
+            if c.minimum is not None:
+                p["minimum"] = c.minimum
         if c.max_length:
             p["maxLength"] = c.max_length
         if c.maximum is not None:

@@ -159,13 +159,20 @@ def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Co
         elif k in (Kind.money, Kind.number, Kind.integer):
             num = _number(name, df.schema[name])
             checks.append(Check(name, raw.is_not_null() & (num.is_null() | num.is_nan()), "不是数字", "not a number"))
-            checks.append(Check(name, num < 0, "不能为负数", "must not be negative"))
+            if col.minimum == 0:
+                checks.append(Check(name, num < 0, "不能为负数", "must not be negative"))
+            elif col.minimum is not None:
+                checks.append(Check(name, num < col.minimum, f"数值低于合理范围（<{col.minimum:g}）",
+                                    f"value below plausible range (< {col.minimum:g})"))
             if col.maximum is not None:
                 unit_hint = "（可能是单位错误，金额单位为元）" if k == Kind.money else ""
                 checks.append(Check(name, num > col.maximum, f"数值超出合理范围（>{col.maximum:g}）{unit_hint}",
                                     f"value out of plausible range (> {col.maximum:g})" + (" — amounts are in yuan" if unit_hint else "")))
             if k == Kind.integer:
                 checks.append(Check(name, num.is_not_null() & (num != num.round(0)), "应为整数", "must be an integer"))
+        elif k == Kind.choice:
+            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(col.choices)),
+                                f"取值应为 {'/'.join(col.choices)}", f"must be one of {', '.join(col.choices)}"))
         elif k == Kind.boolean:
             checks.append(Check(name, unparsable, "应为 是/否", "must be yes/no (是/否)"))
         elif k == Kind.latitude:

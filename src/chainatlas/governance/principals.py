@@ -34,7 +34,7 @@ class Role(StrEnum):
     public = "public"  # no login
 
 
-DEPARTMENTS = ("customs", "port", "transport", "tax", "market_supervision", "industry")
+DEPARTMENTS = ("customs", "port", "transport", "tax", "market_supervision", "industry", "hrss", "finance")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,141 @@
+"""The inputs the rules read, one row per local enterprise, as of an evaluation date.
+
+Three sources, each documented in ``docs/rules.md``:
+
+* the enterprise register (``enterprises`` table of the exchange spec): revenue, R&D spending, employees,
+  district, industry, held designations (专精特新, 小巨人, 链主);
+* the enterprise indicators (``enterprise_profiles`` table of the exchange spec): the latest value of each
+  indicator with an as-of date on or before the evaluation date (kept per source and date in
+  ``enterprise_attribute``); a value never given stays unknown;
+* the platform's analytics: chains and segments the firm is placed on, whether one is a key segment, and the
+  firm's own local supporting rate (本地配套率) and local supplier count over its latest period of purchases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from chainatlas import db
+from chainatlas.exchange.spec import ENTERPRISES, PROFILES, Kind
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    zh: str
+    en: str
+    source: str  # register | profile | analytics
+    dtype: type[pl.DataType]
+
+
+def _dtype(kind: Kind) -> type[pl.DataType]:
+    return {Kind.boolean: pl.Boolean, Kind.integer: pl.Int64, Kind.money: pl.Float64, Kind.number: pl.Float64,
+            Kind.date: pl.Date}.get(kind, pl.String)
+
+
+REGISTER = ("revenue_yuan", "rd_spend_yuan", "employees", "region_code", "industry_code", "is_above_scale",
+            "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader", "founded_on")
+ANALYTICS = (
+    Input("chains", "所在产业链", "chains the firm is placed on", "analytics", pl.List),
+    Input("segments", "所在环节", "segments the firm is placed on", "analytics", pl.List),
+    Input("in_chain", "位于本市产业链", "placed on one of the city's chains", "analytics", pl.Boolean),
+    Input("key_segment", "位于关键环节", "placed on a key segment", "analytics", pl.Boolean),
+    Input("local_supply_rate", "本地配套率（本企业采购）", "local supporting rate of the firm's purchases", "analytics", pl.Float64),
+    Input("local_suppliers", "本地供应商数", "local suppliers of the firm", "analytics", pl.Int64),
+    Input("is_sme", "中小企业", "small or medium enterprise (工信部联企业〔2011〕300号, industry: <1000 staff or <4亿元 revenue)",
+          "analytics", pl.Boolean),
+    Input("district", "所在区县", "district (county-level division code)", "analytics", pl.String),
+)
+INPUTS: dict[str, Input] = {
+    **{c.name: Input(c.name, c.zh, c.description_en, "register", _dtype(c.kind)) for c in ENTERPRISES.columns if c.name in REGISTER},
+    **{c.name: Input(c.name, c.zh, c.description_en, "profile", _dtype(c.kind))
+       for c in PROFILES.columns if c.name not in ("uscc", "source", "as_of")},
+    **{i.name: i for i in ANALYTICS},
+}
+PROFILE_NAMES = [c.name for c in PROFILES.columns if c.name not in ("uscc", "source", "as_of")]
+
+
+def typed(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cast the known input columns of ``frame`` (e.g. read from CSV as text) to their types; unparsable → error."""
+    casts = []
+    for name in frame.columns:
+        spec = INPUTS.get(name)
+        if spec is None or spec.dtype is pl.List or frame.schema[name] == spec.dtype:
+            continue
+        if spec.dtype is pl.Boolean:
+            s = pl.col(name).cast(pl.String).str.to_lowercase()
+            casts.append(pl.when(s.is_in(["true", "1", "是", "y", "yes"])).then(True)
+                         .when(s.is_in(["false", "0", "否", "n", "no"])).then(False).otherwise(None).alias(name))
+        else:
+            casts.append(pl.col(name).cast(spec.dtype, strict=True).alias(name))
+    return frame.with_columns(casts) if casts else frame
+
+
+def sme_expr() -> pl.Expr:
+    """中小企业 (industry row of 工信部联企业〔2011〕300号): fewer than 1,000 employees or revenue below 400 million
+    yuan; unknown when neither is known and the known one does not decide."""
+    e, r = pl.col("employees"), pl.col("revenue_yuan")
+    return pl.any_horizontal(e < 1000, r < 400_000_000)
+
+
+def attributes_as_of(engine: Engine, on: dt.date, names: list[str]) -> pl.DataFrame:
+    """The latest value of each attribute with an as-of date on or before ``on`` (wide: one row per uscc)."""
+    t = db.enterprise_attribute
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.uscc, t.c.attribute, t.c.as_of, t.c.value).where(
+            t.c.attribute.in_(names), t.c.as_of <= on)).all()
+    long = pl.DataFrame([tuple(r) for r in rows], schema={"uscc": pl.String, "attribute": pl.String,
+                                                          "as_of": pl.Date, "value": pl.String}, orient="row")
+    if long.is_empty():
+        return pl.DataFrame({"uscc": []}, schema={"uscc": pl.String})
+    latest = long.sort("as_of").group_by("uscc", "attribute").agg(pl.col("value").last(), pl.col("as_of").last())
+    wide = latest.pivot(on="attribute", index="uscc", values="value")
+    return typed(wide)
+
+
+def read_inputs(engine: Engine, on: dt.date, home: str | None = None) -> pl.DataFrame:
+    """Every local enterprise (register in ``home``, default the city) with all rule inputs as of ``on``."""
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.settings import get_settings
+
+    home = home or get_settings().home_region
+    snap = load_snapshot(engine)
+    ents = snap.enterprises.filter(pl.col("region_code").cast(pl.String).str.starts_with(home))
+    keep = ["uscc", "name", *[c for c in REGISTER if c in ents.columns]]
+    base = ents.select(keep)
+    prof = attributes_as_of(engine, on, [*PROFILE_NAMES, "revenue_yuan", "rd_spend_yuan", "employees"])
+    # a register value dated on or before the evaluation date wins over the register's latest one
+    dated = [c for c in ("revenue_yuan", "rd_spend_yuan", "employees") if c in prof.columns and c in base.columns]
+    frame = base.join(prof, on="uscc", how="left", suffix="_dated")
+    if dated:
+        frame = frame.with_columns([pl.coalesce(f"{c}_dated", c).cast(INPUTS[c].dtype).alias(c) for c in dated]).drop(
+            [f"{c}_dated" for c in dated])
+    return typed(frame.join(analytics(snap, home), on="uscc", how="left").with_columns(
+        sme_expr().alias("is_sme"), pl.col("region_code").alias("district"),
+        pl.col("in_chain").fill_null(False), pl.col("key_segment").fill_null(False)))
+
+
+def analytics(snap: object, home: str) -> pl.DataFrame:
+    """Chains, segments, key-segment flag, and the firm's own local supporting rate over its latest period."""
+    from chainatlas.analysis.snapshot import Snapshot, is_local
+
+    assert isinstance(snap, Snapshot)
+    placed = snap.placements.join(snap.segments.select(pl.col("code").alias("segment_code"), "chain_id", "is_key"),
+                                  on="segment_code", how="inner")
+    per_firm = placed.group_by("uscc").agg(pl.col("chain_id").unique().sort().alias("chains"),
+                                           pl.col("segment_code").unique().sort().alias("segments"),
+                                           pl.col("is_key").fill_null(False).any().alias("key_segment"),
+                                           pl.lit(True).alias("in_chain"))
+    local = snap.enterprises.select(pl.col("uscc").alias("supplier_uscc"), is_local(home).alias("local"))
+    links = snap.links.join(local, on="supplier_uscc", how="left").with_columns(pl.col("local").fill_null(False))
+    latest = links.group_by("buyer_uscc").agg(pl.col("period").max().alias("latest"))
+    links = links.join(latest, on="buyer_uscc").filter(pl.col("period") == pl.col("latest"))
+    rates = links.group_by(pl.col("buyer_uscc").alias("uscc")).agg(
+        (pl.col("value_yuan").filter(pl.col("local")).sum() / pl.col("value_yuan").sum()).alias("local_supply_rate"),
+        pl.col("supplier_uscc").filter(pl.col("local")).n_unique().cast(pl.Int64).alias("local_suppliers"))
+    return per_firm.join(rates, on="uscc", how="full", coalesce=True)
