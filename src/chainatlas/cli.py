@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +17,9 @@ from sqlalchemy import Engine
 from chainatlas import db
 from chainatlas.exchange.importer import ImportReport
 from chainatlas.settings import get_settings
+
+if TYPE_CHECKING:
+    import polars as pl
 
 app = typer.Typer(help="ChainAtlas 产业链图谱平台 — command line", no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
@@ -552,6 +556,141 @@ def trade_trace(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     _emit(rows, fmt, f"追溯 / trace {direction}: {epc}")
+
+
+tiers_app = typer.Typer(help="Enterprise tiers (梯度培育: 创新型 → 专精特新 → 小巨人 → 链主)", no_args_is_help=True)
+policies_app = typer.Typer(help="Policies without application (免申即享)", no_args_is_help=True)
+app.add_typer(tiers_app, name="tiers")
+app.add_typer(policies_app, name="policies")
+
+
+def _date(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {value}") from None
+
+
+def _tier_frame(uscc: str | None, input_file: Path | None, on: dt.date) -> pl.DataFrame:
+    import polars as pl
+
+    from chainatlas.rules.inputs import ProfileFileError, read_inputs, read_profile_file
+
+    if input_file is not None:
+        try:
+            frame = read_profile_file(input_file, _engine(), on)
+        except ProfileFileError as exc:
+            for p in exc.problems[:50]:
+                console.print(f"[red]{p}[/red]")
+            raise typer.Exit(1) from None
+    else:
+        frame = read_inputs(_engine(), on)
+    if uscc:
+        frame = frame.filter(pl.col("uscc") == uscc.upper())
+        if frame.is_empty():
+            raise typer.BadParameter(f"没有本地企业 {uscc} / no local enterprise {uscc}")
+    return frame
+
+
+@tiers_app.command("evaluate")
+def tiers_evaluate(
+    uscc: Annotated[str | None, typer.Option(help="Only this enterprise (USCC)")] = None,
+    input_file: Annotated[Path | None, typer.Option("--input", help="Evaluate a profile file (CSV/XLSX/Parquet) without storing it")] = None,
+    date: Annotated[str | None, typer.Option(help="Evaluation date YYYY-MM-DD (default today): picks the rule sets and data")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
+    output: Annotated[Path, typer.Option(help="XLSX file to write (with --format xlsx)")] = Path("tiers.xlsx"),
+) -> None:
+    """Per enterprise and tier: met / unmet / unknown, the score, and every criterion (value, threshold, points)."""
+    from chainatlas.analysis.reports import tables_workbook, write
+    from chainatlas.rules import tiers
+
+    on = _date(date)
+    frame = _tier_frame(uscc, input_file, on)
+    evaluated = tiers.evaluate_tiers(frame, on)
+    if fmt == "json":
+        typer.echo(json.dumps(tiers.results(evaluated, on), ensure_ascii=False, default=str, indent=1))
+        return
+    summary = tiers.summary(evaluated, on).drop("short", "held").to_dicts()
+    if fmt == "xlsx":
+        criteria = [{"uscc": r["uscc"], "tier": r["tier"], "rule_set": r["rule_set"], **{k: c.get(k) for k in (
+            "depth", "id", "status", "input", "value", "threshold", "gap", "points", "max_points", "reference")},
+            "label": c["label"]["zh"]} for r in tiers.results(evaluated, on) for c in r["criteria"]]
+        data = tables_workbook(f"梯度培育评估 / tier evaluation {on}", {"date": on.isoformat(), "enterprises": frame.height},
+                               {"tiers": summary, "criteria": criteria})
+        console.print(f"已写入 / written → {write(data, output)}")
+        return
+    _emit(summary, fmt, f"梯度培育 / tiers on {on}")
+    if uscc or frame.height == 1:
+        for r in tiers.results(evaluated, on):
+            rows = [{"criterion": "  " * c["depth"] + c["label"]["zh"], "status": c["status"], "value": c.get("value"),
+                     "threshold": c.get("threshold"), "gap": c.get("gap"), "points": c.get("points")} for c in r["criteria"]]
+            _emit(rows, fmt, f"{r['tier']} · {r['rule_set']} · {r['status']}")
+
+
+@policies_app.command("list")
+def policies_list(
+    date: Annotated[str | None, typer.Option(help="Only policies in force on this date")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """The policies: validity, department, budget and what is already granted."""
+    from chainatlas.rules import ledger
+    from chainatlas.rules import policies as P
+    from chainatlas.rules.model import resolve
+
+    on = _date(date) if date else None
+    rows = []
+    for pid, pol in P.policies().items():
+        if on and not pol.rule_set.in_force(on):
+            continue
+        rs = pol.rule_set
+        rows.append({"id": pid, "name": rs.label_zh, "department": pol.department_zh, "from": rs.effective_from,
+                     "to": rs.effective_to, "budget_yuan": resolve(pol.budget_yuan, on or dt.date.today()),
+                     "granted_yuan": ledger.used_budget(_engine(), pid), "example": rs.example})
+    _emit(rows, fmt, "政策 / policies")
+
+
+@policies_app.command("screen")
+def policies_screen(
+    policy: Annotated[str, typer.Argument(help="Policy id (see `chainatlas policies list`)")],
+    date: Annotated[str | None, typer.Option(help="Evaluation date YYYY-MM-DD (default today)")] = None,
+    save: Annotated[bool, typer.Option(help="Store the lists for department confirmation")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Screen all local enterprises: the candidate list (免申即享) and the fast-track list (快申快享) with what is missing."""
+    import getpass
+
+    from chainatlas.rules import ledger
+    from chainatlas.rules import policies as P
+    from chainatlas.rules.inputs import read_inputs
+    from chainatlas.rules.model import RuleError
+
+    on = _date(date)
+    try:
+        pol = P.get(policy)
+    except KeyError:
+        raise typer.BadParameter(f"没有政策 {policy} / no policy {policy}; see `chainatlas policies list`") from None
+    try:
+        if save:
+            s = ledger.screen(_engine(), policy, on, f"cli:{getpass.getuser()}")
+            items = ledger.candidates(_engine(), screening_id=s["id"])
+            lists = {w: [c for c in items if c["list"] == w] for w in ("candidate", "fast_track")}
+            console.print(f"筛查已保存 / screening saved: #{s['id']}")
+        else:
+            screened = P.screen_frame(pol, read_inputs(_engine(), on), on,
+                                      ledger.granted_in_year(_engine(), policy, on.year))
+            lists = P.lists(pol, screened, on)
+    except RuleError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if fmt == "json":
+        typer.echo(json.dumps({"policy": policy, "date": on.isoformat(), **{k: [{x: c[x] for x in ("uscc", "name", "amount_yuan", "missing")}
+                                                                                 for c in v] for k, v in lists.items()}},
+                              ensure_ascii=False, default=str, indent=1))
+        return
+    for which, title in (("candidate", "候选名单（免申即享）/ candidates"), ("fast_track", "快申快享（需补充）/ fast track")):
+        _emit([{"uscc": c["uscc"], "name": c["name"], "amount_yuan": c["amount_yuan"], "missing": ", ".join(c["missing"])}
+               for c in lists[which]], fmt, f"{pol.rule_set.label_zh} · {title} · {len(lists[which])}")
 
 
 users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)

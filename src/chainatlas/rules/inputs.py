@@ -14,7 +14,9 @@ Three sources, each documented in ``docs/rules.md``:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy import select
@@ -125,17 +127,95 @@ def analytics(snap: object, home: str) -> pl.DataFrame:
     from chainatlas.analysis.snapshot import Snapshot, is_local
 
     assert isinstance(snap, Snapshot)
-    placed = snap.placements.join(snap.segments.select(pl.col("code").alias("segment_code"), "chain_id", "is_key"),
+    # an empty table reads with untyped (null) columns: give them their types
+    placements = snap.placements.select(pl.col("uscc", "segment_code").cast(pl.String))
+    ents = snap.enterprises.with_columns(pl.col("uscc", "region_code").cast(pl.String))
+    links_all = snap.links.select(pl.col("supplier_uscc", "buyer_uscc", "period").cast(pl.String),
+                                  pl.col("value_yuan").cast(pl.Float64))
+    placed = placements.join(snap.segments.select(pl.col("code").cast(pl.String).alias("segment_code"), "chain_id", "is_key"),
                                   on="segment_code", how="inner")
     per_firm = placed.group_by("uscc").agg(pl.col("chain_id").unique().sort().alias("chains"),
                                            pl.col("segment_code").unique().sort().alias("segments"),
                                            pl.col("is_key").fill_null(False).any().alias("key_segment"),
                                            pl.lit(True).alias("in_chain"))
-    local = snap.enterprises.select(pl.col("uscc").alias("supplier_uscc"), is_local(home).alias("local"))
-    links = snap.links.join(local, on="supplier_uscc", how="left").with_columns(pl.col("local").fill_null(False))
+    local = ents.select(pl.col("uscc").alias("supplier_uscc"), is_local(home).alias("local"))
+    links = links_all.join(local, on="supplier_uscc", how="left").with_columns(pl.col("local").fill_null(False))
     latest = links.group_by("buyer_uscc").agg(pl.col("period").max().alias("latest"))
     links = links.join(latest, on="buyer_uscc").filter(pl.col("period") == pl.col("latest"))
     rates = links.group_by(pl.col("buyer_uscc").alias("uscc")).agg(
         (pl.col("value_yuan").filter(pl.col("local")).sum() / pl.col("value_yuan").sum()).alias("local_supply_rate"),
         pl.col("supplier_uscc").filter(pl.col("local")).n_unique().cast(pl.Int64).alias("local_suppliers"))
     return per_firm.join(rates, on="uscc", how="full", coalesce=True)
+
+
+class ProfileFileError(ValueError):
+    """A profile file with problems: the list says where, what and why (zh / en)."""
+
+    def __init__(self, problems: Sequence[object]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = list(problems)
+
+
+def _file_spec() -> object:
+    """The columns a profile file may carry: the indicators, register figures and designations, analytics overrides."""
+    from chainatlas.exchange.spec import Column, TableSpec
+
+    register = [c for c in ENTERPRISES.columns if c.name in REGISTER and c.kind != Kind.region and c.name != "industry_code"]
+    extra = [Column("is_sme", "中小企业", Kind.boolean, "中小企业（缺省由从业人数和营业收入判断）", "SME (default: from employees and revenue)"),
+             Column("in_chain", "位于本市产业链", Kind.boolean, "缺省取自图谱", "default: from the atlas"),
+             Column("key_segment", "位于关键环节", Kind.boolean, "缺省取自图谱", "default: from the atlas"),
+             Column("local_supply_rate", "本地配套率", Kind.number, "缺省取自供应关系", "default: from supply links", maximum=1.0),
+             Column("local_suppliers", "本地供应商数", Kind.integer, "缺省取自供应关系", "default: from supply links")]
+    cols = [c for c in PROFILES.columns if c.name not in ("source", "as_of")] + register + extra
+    return TableSpec("profile_input", "企业培育指标（评估用）", "", "", columns=tuple(cols), keys=("uscc",))
+
+
+def read_profile_file(path: Path, engine: Engine | None, on: dt.date) -> pl.DataFrame:
+    """Profiles from a CSV / XLSX / Parquet file (Chinese or English headers), checked like an import and never
+    stored; enterprises the database knows get their register and analytics values where the file is silent."""
+    from chainatlas.exchange.importer import build_context
+    from chainatlas.exchange.readers import LINE, ReadError, open_file
+    from chainatlas.exchange.spec import TableSpec
+    from chainatlas.exchange.validate import validate_batch
+
+    spec = _file_spec()
+    assert isinstance(spec, TableSpec)
+    try:
+        sheets = open_file(path)
+    except ReadError as exc:
+        raise ProfileFileError([exc.problem]) from None
+    if engine is not None:
+        with engine.connect() as conn:
+            ctx = build_context(conn)
+    else:
+        from chainatlas.exchange.validate import Context
+        from chainatlas.registry.codes import country_codes
+
+        ctx = Context(frozenset(), {}, country_codes(), frozenset(), frozenset())
+    hm = spec.header_map()
+    from chainatlas.exchange.spec import normalise_header
+
+    frames, problems = [], []
+    for sh in sheets:
+        try:
+            for batch in sh.batches(200_000):
+                rename = {h: hm[normalise_header(h)] for h in batch.columns if h != LINE and normalise_header(h) in hm}
+                res = validate_batch(batch.select([LINE, *rename]).rename(rename), spec, ctx, file=path.name, sheet=sh.name,
+                                     original_headers={v: k for k, v in rename.items()})
+                problems += res.problems
+                frames.append(res.valid.drop(LINE))
+        finally:
+            sh.cleanup()
+    if problems:
+        raise ProfileFileError(problems)
+    given = typed(pl.concat(frames, how="diagonal_relaxed")) if frames else pl.DataFrame({"uscc": []}, schema={"uscc": pl.String})
+    if engine is None:
+        return given.with_columns(sme_expr().alias("is_sme")) if "is_sme" not in given.columns else given
+    known = read_inputs(engine, on).filter(pl.col("uscc").is_in(given["uscc"].implode()))
+    merged = given.join(known, on="uscc", how="left", suffix="_db")
+    both = [c for c in given.columns if f"{c}_db" in merged.columns]
+    merged = merged.with_columns([pl.coalesce(c, f"{c}_db").alias(c) for c in both]).drop([f"{c}_db" for c in both])
+    if "is_sme" not in given.columns:
+        merged = merged.with_columns(pl.coalesce(sme_expr(), pl.col("is_sme")).alias("is_sme") if "is_sme" in merged.columns
+                                     else sme_expr().alias("is_sme"))
+    return merged
