@@ -50,7 +50,8 @@ def test_route_by_role(world: dict[str, object], method: str, path: str) -> None
     tokens: dict[Role, str] = world["tokens"]  # type: ignore[assignment]
     fill = {"uscc": world["a"], "chain_id": "nev", "table": "enterprises", "token": "0123456789abcdef", "grant_id": "999999",
             "job_id": "999999", "scenario_id": "999999", "decision": "approve", "capture_id": "999999",
-            "event_id": "urn:uuid:0", "epc": "urn:epc:id:sgtin:0614141.107346.1", "event_type": "ObjectEvent", "ref": "urn:chainatlas:bt:BL-0", "alert_id": "999999", "action": "acknowledge"}
+            "event_id": "urn:uuid:0", "epc": "urn:epc:id:sgtin:0614141.107346.1", "event_type": "ObjectEvent", "ref": "urn:chainatlas:bt:BL-0", "alert_id": "999999", "action": "acknowledge",
+            "policy_id": "internship", "screening_id": "999999", "candidate_id": "999999"}
     url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(fill[m.group(1)]), path)
     policy = policy_for(method, path)
     assert policy is not None
@@ -82,7 +83,8 @@ def test_enterprise_a_never_sees_b(world: dict[str, object]) -> None:
                  f"/enterprises/{b}?format=xlsx&table=top_suppliers", f"/api/v1/enterprises?q={b_name}", "/enterprises?format=csv",
                  f"/api/v1/supply-links?supplier={b}", f"/api/v1/supply-links?buyer={b}", "/api/v1/supply-links",
                  f"/api/v1/supporting-rate?buyer={b}", f"/leaders/{b}", "/api/v1/placements", "/api/v1/leaders",
-                 "/chains/nev/targets?format=xlsx"]
+                 "/chains/nev/targets?format=xlsx", f"/tiers/{b}", f"/api/v1/tiers/{b}", f"/tiers/{b}?format=csv",
+                 f"/enterprises/{b}/policies", f"/api/v1/enterprises/{b}/policies", "/api/v1/tiers", "/api/v1/tiers/pools"]
     for url in forbidden:
         resp = client.get(url, headers=h)
         assert resp.status_code == 403, url

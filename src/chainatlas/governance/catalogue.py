@@ -48,6 +48,8 @@ DATASETS: dict[str, Dataset] = {d.code: d for d in (
             "增值税发票行级明细（仅在 --keep-lines 时保存）"),
     Dataset("placements", "企业环节归属", "industry", "general", tuple(c.name for c in TABLES["placements"].columns),
             "企业在产业链环节上的归属及依据"),
+    Dataset("enterprise_profiles", "企业培育指标", "industry", "important",
+            tuple(c.name for c in TABLES["enterprise_profiles"].columns), "梯度培育与惠企政策所需的企业指标及评估、筛查、发放台账"),
     Dataset("imports", "数据导入", "industry", "general", ("files", "rows", "problems"), "数据导入与校验报告"),
     Dataset("audit", "审计日志", "industry", "important", ("actor", "action", "purpose", "params", "outcome"), "访问与操作审计记录"),
 )}

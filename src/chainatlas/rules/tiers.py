@@ -22,7 +22,6 @@ from chainatlas.rules.engine import (
     evaluate,
     explain,
     missing_inputs,
-    status_word,
     unmet_leaves,
 )
 from chainatlas.rules.inputs import INPUTS
@@ -104,7 +103,10 @@ def summary(evaluated: pl.DataFrame, on: dt.date) -> pl.DataFrame:
             pl.col(s + ":short").alias("short"),
             (pl.col(held).fill_null(False) if held and held in evaluated.columns else pl.lit(False)).alias("held"),
         ))
-    return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+    if not parts:  # no tier rule in force on that date (before 2022-06-01)
+        return pl.DataFrame(schema={"uscc": pl.String, "name": pl.String, "tier": pl.String, "rule_set": pl.String,
+                                    "status": pl.String, "score": pl.Float64, "short": pl.Int32, "held": pl.Boolean})
+    return pl.concat(parts, how="diagonal_relaxed")
 
 
 def results(evaluated: pl.DataFrame, on: dt.date) -> list[dict[str, Any]]:
@@ -176,5 +178,16 @@ def status_counts(summary_frame: pl.DataFrame, by: str) -> pl.DataFrame:
     ).sort(by, "tier")
 
 
-__all__ = ["TIERS", "card", "compile_tiers", "evaluate_tiers", "flatten", "load_sets", "pools", "results",
-           "sets_on", "status_counts", "status_word", "summary"]
+
+
+def city(engine: object, on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """All local enterprises evaluated on ``on``: (evaluated rows, summary with chains and district joined)."""
+    from sqlalchemy.engine import Engine
+
+    from chainatlas.rules.inputs import read_inputs
+
+    assert isinstance(engine, Engine)
+    frame = read_inputs(engine, on)
+    evaluated = evaluate_tiers(frame, on)
+    extra = [c for c in ("chains", "district") if c in frame.columns]
+    return evaluated, summary(evaluated, on).join(frame.select("uscc", *extra), on="uscc", how="left")

@@ -1,0 +1,189 @@
+"""REST API v1 for enterprise tiers (梯度培育) and policies without application (免申即享): evaluations, the tier
+card, cultivation pools, policy screening, department confirmation, the ledger, the sandbox and "my policies"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, Field
+
+from chainatlas import db
+from chainatlas.rules import ledger, tiers
+from chainatlas.rules import policies as P
+from chainatlas.rules.inputs import read_inputs
+from chainatlas.rules.model import RuleError, resolve
+from chainatlas.web.auth import Principal, authorize, count_rows
+
+router = APIRouter(prefix="/api/v1", tags=["rules"])
+DateQ = Annotated[dt.date | None, Query(description="Evaluation date (default today): picks the rule sets and the data as of it")]
+USCC = Annotated[str, Path(max_length=24)]
+POLICY = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")]
+
+
+def _on(date: dt.date | None) -> dt.date:
+    return date or dt.date.today()
+
+
+def _policy(policy_id: str) -> P.Policy:
+    try:
+        return P.get(policy_id)
+    except KeyError:
+        raise HTTPException(404, f"没有政策 {policy_id} / no policy {policy_id}") from None
+
+
+def _workflow(exc: ledger.WorkflowError) -> HTTPException:
+    return HTTPException(exc.status, f"{exc.zh} / {exc.en}")
+
+
+@router.get("/tiers", summary="Per local enterprise and tier: status (met / unmet / unknown), score, shortfall")
+def list_tiers(response: Response, date: DateQ = None, tier: Annotated[str | None, Query(max_length=20)] = None,
+               status: Annotated[str | None, Query(pattern="^(met|unmet|unknown)$")] = None) -> Any:
+    _, summary = tiers.city(db.get_engine(), _on(date))
+    if tier:
+        summary = summary.filter(pl.col("tier") == tier)
+    if status:
+        summary = summary.filter(pl.col("status") == status)
+    count_rows(response, summary.height)
+    return jsonable_encoder(summary.to_dicts())
+
+
+@router.get("/tiers/counts", summary="Counts per chain or district and tier: met, held, unknown, in the cultivation pool")
+def tier_counts(by: Annotated[str, Query(pattern="^(chains|district)$")] = "chains", date: DateQ = None) -> Any:
+    _, summary = tiers.city(db.get_engine(), _on(date))
+    return jsonable_encoder(tiers.status_counts(summary, by).to_dicts())
+
+
+@router.get("/tiers/pools", summary="Cultivation pools (培育库): firms within 1–2 unmet criteria of a tier")
+def tier_pools(response: Response, date: DateQ = None, max_short: Annotated[int, Query(ge=1, le=5)] = 2) -> Any:
+    _, summary = tiers.city(db.get_engine(), _on(date))
+    rows = tiers.pools(summary, max_short).to_dicts()
+    count_rows(response, len(rows))
+    return jsonable_encoder(rows)
+
+
+@router.get("/tiers/{uscc}", summary="An enterprise's tier card: status per tier and what is missing for the next (差什么)")
+def tier_card(uscc: USCC, date: DateQ = None) -> Any:
+    on = _on(date)
+    frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
+    if frame.is_empty():
+        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
+    return jsonable_encoder(tiers.card(tiers.evaluate_tiers(frame, on).row(0, named=True), on))
+
+
+def _policy_row(p: P.Policy, on: dt.date) -> dict[str, Any]:
+    rs = p.rule_set
+    return {"id": p.id, "label": {"zh": rs.label_zh, "en": rs.label_en}, "department": p.department,
+            "department_zh": p.department_zh, "effective_from": rs.effective_from, "effective_to": rs.effective_to,
+            "in_force": rs.in_force(on), "budget_yuan": resolve(p.budget_yuan, on), "example": rs.example,
+            "reference": rs.reference, "note": rs.note}
+
+
+@router.get("/policies", summary="The policies, with validity, department and budget")
+def list_policies(date: DateQ = None) -> Any:
+    on = _on(date)
+    return jsonable_encoder([_policy_row(p, on) for p in P.policies().values()])
+
+
+@router.get("/policies/{policy_id}", summary="One policy: its criteria, benefit formula and parameters, and the budget used")
+def policy_detail(policy_id: POLICY, date: DateQ = None) -> Any:
+    on = _on(date)
+    p = _policy(policy_id)
+    return jsonable_encoder({**_policy_row(p, on), "eligibility": p.rule_set.raw.get("eligibility"),
+                             "benefit": p.rule_set.raw.get("benefit"), "used_yuan": ledger.used_budget(db.get_engine(), policy_id)})
+
+
+@router.post("/policies/{policy_id}/screenings", status_code=201,
+             summary="Screen all local enterprises and store the candidate and 快申快享 lists for confirmation")
+def screen(policy_id: POLICY, principal: Annotated[Principal, Depends(authorize)], date: DateQ = None) -> Any:
+    _policy(policy_id)
+    try:
+        return jsonable_encoder(ledger.screen(db.get_engine(), policy_id, _on(date), principal.name))
+    except RuleError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.get("/policies/{policy_id}/screenings", summary="Screenings of a policy, newest first")
+def list_screenings(policy_id: POLICY) -> Any:
+    _policy(policy_id)
+    return jsonable_encoder(ledger.screenings(db.get_engine(), policy_id))
+
+
+@router.get("/screenings/{screening_id}/candidates", summary="A screening's firms: candidates (免申即享) and fast track (快申快享)")
+def screening_candidates(response: Response, screening_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                         list_: Annotated[str | None, Query(alias="list", pattern="^(candidate|fast_track)$")] = None,
+                         decision: Annotated[str | None, Query(pattern="^(pending|approved|rejected)$")] = None) -> Any:
+    if ledger.screening(db.get_engine(), screening_id) is None:
+        raise HTTPException(404, f"没有筛查 {screening_id} / no screening {screening_id}")
+    rows = ledger.candidates(db.get_engine(), screening_id=screening_id, which=list_, decision=decision)
+    count_rows(response, len(rows))
+    return jsonable_encoder(rows)
+
+
+class DecisionIn(BaseModel):
+    decision: str = Field(pattern="^(approved|rejected)$")
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post("/candidates/{candidate_id}/decision", summary="Approve or reject a candidate (the issuing department)")
+def decide(candidate_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: DecisionIn,
+           principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    try:
+        return jsonable_encoder(ledger.decide(db.get_engine(), candidate_id, body.decision, principal, body.note))
+    except ledger.WorkflowError as exc:
+        raise _workflow(exc) from exc
+
+
+@router.get("/policies/{policy_id}/ledger", summary="Grants of a policy and its budget: used and remaining")
+def policy_ledger(response: Response, policy_id: POLICY, date: DateQ = None) -> Any:
+    _policy(policy_id)
+    book = ledger.ledger(db.get_engine(), policy_id, _on(date))
+    count_rows(response, len(book["grants"]))
+    return jsonable_encoder(book)
+
+
+def parse_overrides(values: list[str]) -> dict[str, float]:
+    """``name=value`` pairs (a parameter, a criterion id, budget_yuan, rate, per_unit, cap_per_firm_year)."""
+    out = {}
+    for v in values:
+        name, _, num = v.partition("=")
+        try:
+            out[name.strip()] = float(num)
+        except ValueError:
+            raise HTTPException(422, f"set 应为 名称=数值 / set must be name=number: {v}") from None
+    return out
+
+
+@router.get("/policies/{policy_id}/sandbox", summary="Sandbox: firms qualifying and budget needed before and after a change")
+def sandbox(policy_id: POLICY, date: DateQ = None,
+            set_: Annotated[list[str], Query(alias="set", max_length=10, description="name=value, e.g. intern.per_intern=3000")] = []) -> Any:  # noqa: B006
+    on = _on(date)
+    p = _policy(policy_id)
+    try:
+        return jsonable_encoder(P.sandbox(p, read_inputs(db.get_engine(), on), on, parse_overrides(set_)))
+    except RuleError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.get("/enterprises/{uscc}/policies", summary="My policies: qualified, almost (and why), what to provide")
+def my_policies(uscc: USCC, date: DateQ = None) -> Any:
+    on = _on(date)
+    return jsonable_encoder(enterprise_policies(uscc, on))
+
+
+def enterprise_policies(uscc: str, on: dt.date) -> dict[str, Any]:
+    engine = db.get_engine()
+    frame = read_inputs(engine, on).filter(pl.col("uscc") == uscc)
+    if frame.is_empty():
+        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
+    evaluated = {}
+    for pid, pol in P.policies().items():
+        if pol.rule_set.in_force(on):
+            granted = ledger.granted_in_year(engine, pid, on.year)
+            evaluated[pid] = P.screen_frame(pol, frame, on, granted).row(0, named=True)
+    row = frame.row(0, named=True)
+    return {"uscc": uscc, "name": row.get("name"), "date": on.isoformat(), "policies": P.for_enterprise(row, on, evaluated),
+            "applications": ledger.candidates(engine, uscc=uscc)}

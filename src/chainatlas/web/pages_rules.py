@@ -1,0 +1,142 @@
+"""Workbench pages for tiers (梯度培育) and policies (免申即享): counts by chain and district with the cultivation
+pools, an enterprise's tier card (差什么), the policy list, one policy's screening / confirmation / ledger /
+sandbox, and an enterprise's "my policies". JSON twins (``?format=json``) and CSV/XLSX exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import polars as pl
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from chainatlas import db
+from chainatlas.rules import ledger, tiers
+from chainatlas.rules import policies as P
+from chainatlas.rules.inputs import INPUTS, read_inputs
+from chainatlas.rules.model import RuleError
+from chainatlas.web.api_rules import _policy, _policy_row, enterprise_policies, parse_overrides
+from chainatlas.web.auth import Principal, authorize
+from chainatlas.web.pages import render
+from chainatlas.web.tabular import table_download
+
+router = APIRouter(include_in_schema=False)
+
+
+def _date(request: Request) -> dt.date:
+    raw = request.query_params.get("date")
+    if not raw:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise HTTPException(422, "date 应为 YYYY-MM-DD / date must be YYYY-MM-DD") from None
+
+
+def input_labels() -> dict[str, str]:
+    return {k: v.zh for k, v in INPUTS.items()}
+
+
+@router.get("/tiers", response_class=HTMLResponse)
+def tiers_page(request: Request) -> Response:
+    on = _date(request)
+    _, summary = tiers.city(db.get_engine(), on)
+    by_chain = tiers.status_counts(summary, "chains").to_dicts()
+    by_district = tiers.status_counts(summary, "district").to_dicts()
+    tier = request.query_params.get("tier", "specialised")
+    pool = tiers.pools(summary).filter(pl.col("tier") == tier).sort("short", "uscc").drop("chains").to_dicts()
+    totals = summary.group_by("tier").agg((pl.col("status") == "met").sum().alias("met"), pl.col("held").sum().alias("held"),
+                                          (pl.col("status") == "unknown").sum().alias("unknown")).to_dicts()
+    rule_sets = {t: {"id": rs.id, "label": rs.label_zh, "reference": rs.reference, "example": rs.example}
+                 for t, rs in tiers.sets_on(on).items()}
+    download = table_download(request, {"pool": pool, "by_chain": by_chain, "by_district": by_district,
+                                        "all": summary.drop("chains").to_dicts()}, f"tiers-{on}")
+    if download:
+        return download
+    return render(request, "tiers.html", {"date": on.isoformat(), "tier": tier, "tiers": tiers.TIERS, "totals": totals,
+                                          "rule_sets": rule_sets, "by_chain": by_chain, "by_district": by_district, "pool": pool})
+
+
+@router.get("/tiers/{uscc}", response_class=HTMLResponse)
+def tier_card_page(request: Request, uscc: Annotated[str, Path(max_length=24)]) -> Response:
+    on = _date(request)
+    frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
+    if frame.is_empty():
+        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
+    card = tiers.card(tiers.evaluate_tiers(frame, on).row(0, named=True), on)
+    if request.query_params.get("format") in ("csv", "xlsx"):
+        rows = [{"tier": t["tier"], **{k: c.get(k) for k in ("depth", "id", "status", "input", "value", "threshold", "gap",
+                                                               "points", "reference")}, "label": c["label"]["zh"]}
+                for t in card["tiers"] for c in tiers.flatten(t["tree"])]
+        return table_download(request, {"criteria": rows}, f"tier-card-{uscc}") or Response(status_code=422)
+    return render(request, "tier_card.html", {**card, "inputs": input_labels()})
+
+
+@router.get("/policies", response_class=HTMLResponse)
+def policies_page(request: Request) -> Response:
+    on = _date(request)
+    engine = db.get_engine()
+    rows = [{**_policy_row(p, on), "used_yuan": ledger.used_budget(engine, p.id)} for p in P.policies().values()]
+    download = table_download(request, {"policies": [{**r, "label": r["label"]["zh"]} for r in rows]}, "policies")
+    return download or render(request, "policies.html", {"date": on.isoformat(), "policies": rows})
+
+
+@router.get("/policies/{policy_id}", response_class=HTMLResponse)
+def policy_page(request: Request, policy_id: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")]) -> Response:
+    on = _date(request)
+    engine = db.get_engine()
+    p = _policy(policy_id)
+    runs = ledger.screenings(engine, policy_id)
+    sid = request.query_params.get("screening")
+    current = next((r for r in runs if str(r["id"]) == sid), runs[0] if runs else None)
+    items = ledger.candidates(engine, screening_id=current["id"]) if current else []
+    book = ledger.ledger(engine, policy_id, on)
+    sandbox = None
+    overrides = request.query_params.getlist("set")
+    if overrides:
+        try:
+            sandbox = P.sandbox(p, read_inputs(engine, on), on, parse_overrides(overrides))
+        except RuleError as exc:
+            raise HTTPException(422, str(exc)) from exc
+    tunable = [{"name": c.id, "label": c.label_zh, "value": c.value} for c in p.rule_set.criteria() if c.op and c.kind == "leaf"]
+    tunable += [{"name": k, "label": k, "value": v} for k, v in (p.rule_set.raw.get("benefit") or {}).items()
+                if k in ("rate", "per_unit", "cap_per_firm_year", "fixed")]
+    tunable.append({"name": "budget_yuan", "label": "预算 / budget", "value": p.budget_yuan})
+    download = table_download(request, {
+        "candidates": [c for c in items if c["list"] == "candidate"], "fast_track": [c for c in items if c["list"] == "fast_track"],
+        "ledger": book["grants"]}, f"policy-{policy_id}")
+    if download:
+        return download
+    return render(request, "policy.html", {"policy": _policy_row(p, on), "date": on.isoformat(), "screenings": runs,
+                                           "screening": current, "candidates": items, "ledger": book, "sandbox": sandbox,
+                                           "tunable": tunable, "inputs": input_labels()})
+
+
+@router.post("/policies/{policy_id}/screenings")
+def screen_form(policy_id: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")],
+                principal: Annotated[Principal, Depends(authorize)], date: Annotated[str, Form()] = "") -> Response:
+    _policy(policy_id)
+    try:
+        on = dt.date.fromisoformat(date) if date else dt.date.today()
+        s = ledger.screen(db.get_engine(), policy_id, on, principal.name)
+    except (ValueError, RuleError) as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return RedirectResponse(f"/policies/{policy_id}?screening={s['id']}&date={on}", status_code=303)
+
+
+@router.post("/candidates/{candidate_id}/decision")
+def decision_form(candidate_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: Annotated[Principal, Depends(authorize)],
+                  decision: Annotated[str, Form()], note: Annotated[str, Form()] = "") -> Response:
+    try:
+        done = ledger.decide(db.get_engine(), candidate_id, decision, principal, note)
+    except ledger.WorkflowError as exc:
+        raise HTTPException(exc.status, f"{exc.zh} / {exc.en}") from exc
+    return RedirectResponse(f"/policies/{done['policy_id']}?screening={done['screening_id']}#c{candidate_id}", status_code=303)
+
+
+@router.get("/enterprises/{uscc}/policies", response_class=HTMLResponse)
+def my_policies_page(request: Request, uscc: Annotated[str, Path(max_length=24)]) -> Response:
+    data = enterprise_policies(uscc, _date(request))
+    download = table_download(request, {"policies": [{**p, "label": p["label"]["zh"]} for p in data["policies"]]}, f"policies-{uscc}")
+    return download or render(request, "my_policies.html", {**data, "inputs": input_labels()})
