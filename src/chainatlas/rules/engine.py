@@ -240,7 +240,7 @@ def missing_inputs(tree: dict[str, Any]) -> list[str]:
     if tree["status"] == MET:
         return []
     if "children" not in tree:
-        return [tree["input"]] if tree.get("input") else []
+        return [tree["input"]] if tree.get("input") and tree["status"] == UNKNOWN else []
     out: list[str] = []
     for k in tree["children"]:
         for i in missing_inputs(k):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import Request
 
 STRINGS: dict[str, dict[str, str]] = {
+    "first_100": {"zh": "仅显示前100家，完整名单请导出 CSV/XLSX；共", "en": "First 100 shown; export CSV/XLSX for all. Total:"},
+    "scored": {"zh": "已计分", "en": "Scored"},
     "tiers_page": {"zh": "梯度培育", "en": "Enterprise tiers"},
     "tiers_by_chain": {"zh": "按产业链", "en": "By chain"},
     "tiers_by_district": {"zh": "按区县", "en": "By district"},

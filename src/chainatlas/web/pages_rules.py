@@ -100,8 +100,9 @@ def policy_page(request: Request, policy_id: Annotated[str, Path(max_length=64, 
         except RuleError as exc:
             raise HTTPException(422, str(exc)) from exc
     tunable = [{"name": c.id, "label": c.label_zh, "value": c.value} for c in p.rule_set.criteria() if c.op and c.kind == "leaf"]
-    tunable += [{"name": k, "label": k, "value": v} for k, v in (p.rule_set.raw.get("benefit") or {}).items()
-                if k in ("rate", "per_unit", "cap_per_firm_year", "fixed")]
+    names = {"rate": "补贴比例 / rate", "per_unit": "每单位金额 / per unit", "cap_per_firm_year": "单户年度上限 / cap per firm-year",
+             "fixed": "固定额度 / fixed amount"}
+    tunable += [{"name": k, "label": names[k], "value": v} for k, v in (p.rule_set.raw.get("benefit") or {}).items() if k in names]
     tunable.append({"name": "budget_yuan", "label": "预算 / budget", "value": p.budget_yuan})
     download = table_download(request, {
         "candidates": [c for c in items if c["list"] == "candidate"], "fast_track": [c for c in items if c["list"] == "fast_track"],
