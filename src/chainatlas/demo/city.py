@@ -79,8 +79,9 @@ def _uscc_bodies(rng: np.random.Generator, region_codes: np.ndarray) -> list[str
     return [b + ALPHABET[c] for b, c in zip(body, check, strict=True)]
 
 
-def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None) -> DemoFiles:
-    """Write the demo city's files for ``scale`` (``s``, ``m`` or ``l``) into ``out_dir``."""
+def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None, enterprises_only: bool = False) -> DemoFiles:
+    """Write the demo city's files for ``scale`` (``s``, ``m`` or ``l``) into ``out_dir``; ``enterprises_only``
+    stops after the enterprises, their placements and indicators (no links or invoice lines)."""
     n_firms, n_links = SCALES[scale]
     rng = np.random.default_rng(seed)
     chains = load_chains()
@@ -183,6 +184,12 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
     ent.write_parquet(out / "enterprises.parquet")
     pl.DataFrame({"uscc": ent["uscc"], "segment_code": [seg_codes[s] for s in firm_seg], "evidence": "declared",
                   "confidence": 1.0, "source": "示例数据 demo", "as_of": as_of}).write_parquet(out / "placements.parquet")
+    from chainatlas.demo.profiles import generate_profiles
+
+    generate_profiles(ent, seed=seed).write_parquet(out / "profiles.parquet")
+    if enterprises_only:
+        return DemoFiles(out / "enterprises.parquet", out / "placements.parquet", out / "transactions.parquet",
+                         out / "expected_links.parquet", out / "profiles.parquet")
 
     # Supply links along the chains' feeds_into edges.
     members = [np.flatnonzero(firm_seg == i) for i in range(n_seg)]
@@ -249,9 +256,6 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
         pl.col("seller_uscc").alias("supplier_uscc"), "buyer_uscc", pl.col("invoice_date").dt.year().cast(pl.String).alias("period"),
         "goods_name").agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"))
     expected.write_parquet(out / "expected_links.parquet")
-    from chainatlas.demo.profiles import generate_profiles
-
-    generate_profiles(ent, seed=seed).write_parquet(out / "profiles.parquet")
     return DemoFiles(out / "enterprises.parquet", out / "placements.parquet", out / "transactions.parquet",
                      out / "expected_links.parquet", out / "profiles.parquet")
 
