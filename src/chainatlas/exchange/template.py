@@ -15,11 +15,17 @@ from chainatlas.exchange.readers import CODE_SHEET, NOTES_MARK
 from chainatlas.exchange.spec import EVIDENCE, KIND_DOC, TABLES, Kind
 
 
-def write_template(table: str, path: Path, engine: Engine | None = None) -> Path:
+def write_template(table: str, path: Path, engine: Engine | None = None, *, columns: list[str] | None = None,
+                   rows: list[dict[str, object]] | None = None, highlight: set[str] | None = None) -> Path:
     """Write an XLSX template for ``table``: row 1 the Chinese headers (English names in comments),
-    row 2 notes (starting with ※, skipped on import), drop-downs for yes/no, stage, evidence, and — when
-    a database is given — for division, industry and segment codes from a code sheet."""
-    spec = TABLES[table]
+    row 2 notes (starting with ※, skipped on import), drop-downs for yes/no, stage, evidence, listed choices, and —
+    when a database is given — for division, industry and segment codes from a code sheet.
+
+    ``columns`` keeps only those columns (in the spec's order); ``rows`` pre-fills data rows; cells of the
+    ``highlight`` columns left empty are marked yellow (what a pre-filled application still asks for)."""
+    full = TABLES[table]
+    spec = full if columns is None else type(full)(full.name, full.zh, full.description_zh, full.description_en,
+                                                    tuple(c for c in full.columns if c.name in columns), full.keys)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -52,11 +58,22 @@ def write_template(table: str, path: Path, engine: Engine | None = None) -> Path
         note.alignment = Alignment(wrap_text=True, vertical="top")
         note.font = Font(italic=True, color="666666", size=9)
         ws.column_dimensions[cell.column_letter].width = max(14, len(col.zh) * 2 + 4)
-        if col.kind in ranges:
+        if col.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True, showErrorMessage=True)
+            ws.add_data_validation(dv)
+            dv.add(f"{cell.column_letter}3:{cell.column_letter}100000")
+        elif col.kind in ranges:
             dv = DataValidation(type="list", formula1=ranges[col.kind], allow_blank=not col.required,
                                 showErrorMessage=True, errorTitle="代码无效", error=f"请从下拉列表选择（{CODE_SHEET}）")
             ws.add_data_validation(dv)
             dv.add(f"{cell.column_letter}3:{cell.column_letter}100000")
+    todo = PatternFill("solid", fgColor="FFF2CC")
+    for i, row in enumerate(rows or [], start=3):
+        for j, col in enumerate(spec.columns, start=1):
+            value = row.get(col.name)
+            cell = ws.cell(row=i, column=j, value=("是" if value else "否") if isinstance(value, bool) else value)
+            if value is None and col.name in (highlight or set()):
+                cell.fill = todo
     ws.freeze_panes = "A3"
     ws.row_dimensions[2].height = 60
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -129,6 +129,8 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/policies/{policy_id}/sandbox"): Access(OFFICIALS),
     ("GET", "/api/v1/enterprises/{uscc}/policies"): Access(OFFICIALS | {Role.enterprise}, "enterprise_profiles", _own("uscc"), rows=True),
     ("GET", "/enterprises/{uscc}/policies"): Access(OFFICIALS | {Role.enterprise}, "enterprise_profiles", _own("uscc"), rows=True),
+    ("GET", "/api/v1/enterprises/{uscc}/policies/{policy_id}/application"): Access(OFFICIALS | {Role.enterprise}, "enterprise_profiles", _own("uscc"), rows=True),
+    ("GET", "/enterprises/{uscc}/policies/{policy_id}/application.xlsx"): Access(OFFICIALS | {Role.enterprise}, "enterprise_profiles", _own("uscc"), rows=True),
     # writes
     ("GET", "/import"): Access(OFFICIALS, "imports"),
     ("POST", "/import"): Access(OFFICIALS, "imports", write=True),

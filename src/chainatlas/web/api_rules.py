@@ -187,3 +187,30 @@ def enterprise_policies(uscc: str, on: dt.date) -> dict[str, Any]:
     row = frame.row(0, named=True)
     return {"uscc": uscc, "name": row.get("name"), "date": on.isoformat(), "policies": P.for_enterprise(row, on, evaluated),
             "applications": ledger.candidates(engine, uscc=uscc)}
+
+
+@router.get("/enterprises/{uscc}/policies/{policy_id}/application",
+            summary="快申快享: the pre-filled application — the firm's known inputs for the policy and exactly what is missing")
+def application_json(uscc: USCC, policy_id: POLICY, date: DateQ = None) -> Any:
+    return jsonable_encoder(application(uscc, policy_id, _on(date)))
+
+
+def application(uscc: str, policy_id: str, on: dt.date) -> dict[str, Any]:
+    """The profile inputs a policy reads, known values filled, the missing ones named (with labels)."""
+    from chainatlas.exchange.spec import PROFILES
+    from chainatlas.rules.engine import explain, missing_inputs
+
+    pol = _policy(policy_id)
+    frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
+    if frame.is_empty():
+        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
+    row = P.screen_frame(pol, frame, on).row(0, named=True)
+    missing = list(dict.fromkeys(missing_inputs(explain(row, pol.rule_set, on))
+                                 + [i for i in pol.benefit.inputs() if row.get(i) is None]))
+    profile_cols = {c.name: c for c in PROFILES.columns}
+    used = sorted((pol.rule_set.rule.inputs() | set(pol.benefit.inputs())) & set(profile_cols))
+    return {"policy": policy_id, "uscc": uscc, "name": row.get("name"), "date": on.isoformat(),
+            "missing": [m for m in missing if m in profile_cols],
+            "missing_labels": {m: {"zh": profile_cols[m].zh, "en": profile_cols[m].description_en} for m in missing if m in profile_cols},
+            "not_from_profile": [m for m in missing if m not in profile_cols],
+            "prefilled": {k: row.get(k) for k in used if row.get(k) is not None}}

@@ -141,3 +141,25 @@ def my_policies_page(request: Request, uscc: Annotated[str, Path(max_length=24)]
     data = enterprise_policies(uscc, _date(request))
     download = table_download(request, {"policies": [{**p, "label": p["label"]["zh"]} for p in data["policies"]]}, f"policies-{uscc}")
     return download or render(request, "my_policies.html", {**data, "inputs": input_labels()})
+
+
+@router.get("/enterprises/{uscc}/policies/{policy_id}/application.xlsx")
+def application_xlsx(uscc: Annotated[str, Path(max_length=24)],
+                     policy_id: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")]) -> Response:
+    """快申快享: the enterprise-indicator template pre-filled for this firm, with the inputs the policy still needs
+    marked; filled in, it is imported like any file (an enterprise account may import its own rows)."""
+    import tempfile
+    from pathlib import Path as FilePath
+
+    from chainatlas.exchange.template import write_template
+    from chainatlas.web.api_rules import application
+
+    app = application(uscc, policy_id, dt.date.today())
+    cols = ["uscc", *app["missing"], *[k for k in app["prefilled"] if k not in app["missing"]], "source", "as_of"]
+    row = {"uscc": uscc, "source": "企业填报", "as_of": dt.date.today(), **app["prefilled"]}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_template("enterprise_profiles", FilePath(tmp) / "a.xlsx", columns=cols, rows=[row], highlight=set(app["missing"]))
+        data = path.read_bytes()
+    from chainatlas.web.tabular import xlsx_response
+
+    return xlsx_response(data, f"application-{policy_id}-{uscc}")
