@@ -65,3 +65,30 @@ def test_tiers_and_policies_over_http(demo_engine: Engine, admin_token: str) -> 
     assert sandbox["after"]["qualified"] == sandbox["before"]["qualified"]
     assert sandbox["after"]["budget_needed_yuan"] < sandbox["before"]["budget_needed_yuan"]
     assert client.get("/api/v1/policies/compute_voucher/sandbox?set=rate", headers=auth).status_code == 422
+
+
+def test_cli_policies_and_tier_workbook(demo_engine: Engine, tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from chainatlas.cli import app as cli
+
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["policies", "list", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    assert {p["id"] for p in json.loads(listed.output)} >= {"compute_voucher", "internship"}
+    screened = runner.invoke(cli, ["policies", "screen", "internship", "--date", "2026-06-30", "--format", "json"])
+    assert screened.exit_code == 0, screened.output
+    lists = json.loads(screened.output)
+    assert lists["candidate"] and all(c["amount_yuan"] > 0 and not c["missing"] for c in lists["candidate"])
+    assert all(c["missing"] for c in lists["fast_track"])
+    assert runner.invoke(cli, ["policies", "screen", "no_such_policy"]).exit_code != 0
+    out = Path(str(tmp_path)) / "tiers.xlsx"
+    res = runner.invoke(cli, ["tiers", "evaluate", "--date", "2026-06-30", "--format", "xlsx", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert {"tiers", "criteria"} <= set(wb.sheetnames)
+    bad = runner.invoke(cli, ["tiers", "evaluate", "--date", "2026-13-01"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
