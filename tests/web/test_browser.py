@@ -254,6 +254,10 @@ def test_trade_page_and_timeline(page: Page, base_url: str) -> None:
     assert int(page.locator("#n-consignments").inner_text()) == 120
     page.wait_for_function("document.querySelector('#clearance-chart canvas') !== null")
     page.screenshot(path=str(SHOTS / "trade.png"), full_page=True)
+    page.wait_for_function("document.querySelector('#trend-chart canvas') !== null")
+    page.fill("#target-input", "12")
+    page.click("#target-go")  # a tighter target: fewer consignments within it
+    expect(page.locator("#trend tr")).not_to_have_count(1)
     open_before = int(page.locator("#n-alerts").inner_text())
     page.locator(".alert-open .alert-ack").first.click()  # acknowledge → the row stays, status changes
     expect(page.locator("#n-alerts")).to_have_text(str(open_before - 1))

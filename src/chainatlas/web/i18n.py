@@ -7,6 +7,8 @@ from fastapi import Request
 STRINGS: dict[str, dict[str, str]] = {
     "first_100": {"zh": "仅显示前100家，完整名单请导出 CSV/XLSX；共", "en": "First 100 shown; export CSV/XLSX for all. Total:"},
     "prefilled_application": {"zh": "下载预填申请表（快申快享）", "en": "Pre-filled application (XLSX)"},
+    "month": {"zh": "月份", "en": "Month"},
+    "clearance_trend": {"zh": "通关时间逐月走势（放行月份，对照目标）", "en": "Clearance time by month of release, against the target"},
     "scored": {"zh": "已计分", "en": "Scored"},
     "tiers_page": {"zh": "梯度培育", "en": "Enterprise tiers"},
     "tiers_by_chain": {"zh": "按产业链", "en": "By chain"},

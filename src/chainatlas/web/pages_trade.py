@@ -30,12 +30,13 @@ def trade_page(request: Request) -> Response:
     except ValueError as exc:
         raise HTTPException(422, "target must be a number of hours / 目标须为小时数") from exc
     stats = clearance_stats(times, by=("mode", "channel"), target_hours=target).to_dicts() if times.height else []
+    trend = clearance_stats(times, by=("month",), target_hours=target).sort("month").to_dicts() if times.height else []
     alerts = trade_alerts.inbox(engine)
-    download = table_download(request, {"consignments": rows, "clearance": stats, "alerts": alerts}, "trade")
+    download = table_download(request, {"consignments": rows, "clearance": stats, "trend": trend, "alerts": alerts}, "trade")
     if download:
         return download
     inbox = [a for a in alerts if a["status"] != "resolved"]
-    return render(request, "trade.html", {"consignments": rows, "clearance": stats, "target_hours": target,
+    return render(request, "trade.html", {"consignments": rows, "clearance": stats, "trend": trend, "target_hours": target,
                                           "excursions": sum(1 for r in rows if r["excursion"]), "alerts": inbox})
 
 
