@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from chainatlas import db
-from chainatlas.exchange.spec import ENTERPRISES, PROFILES, Kind
+from chainatlas.analysis.snapshot import Snapshot
+from chainatlas.exchange.spec import ENTERPRISES, PROFILES, Column, Kind, TableSpec
 
 
 @dataclass(frozen=True)
@@ -122,11 +123,10 @@ def read_inputs(engine: Engine, on: dt.date, home: str | None = None) -> pl.Data
         pl.col("in_chain").fill_null(False), pl.col("key_segment").fill_null(False)))
 
 
-def analytics(snap: object, home: str) -> pl.DataFrame:
+def analytics(snap: Snapshot, home: str) -> pl.DataFrame:
     """Chains, segments, key-segment flag, and the firm's own local supporting rate over its latest period."""
-    from chainatlas.analysis.snapshot import Snapshot, is_local
+    from chainatlas.analysis.snapshot import is_local
 
-    assert isinstance(snap, Snapshot)
     # an empty table reads with untyped (null) columns: give them their types
     placements = snap.placements.select(pl.col("uscc", "segment_code").cast(pl.String))
     ents = snap.enterprises.with_columns(pl.col("uscc", "region_code").cast(pl.String))
@@ -156,10 +156,8 @@ class ProfileFileError(ValueError):
         self.problems = list(problems)
 
 
-def _file_spec() -> object:
+def _file_spec() -> TableSpec:
     """The columns a profile file may carry: the indicators, register figures and designations, analytics overrides."""
-    from chainatlas.exchange.spec import Column, TableSpec
-
     register = [c for c in ENTERPRISES.columns if c.name in REGISTER and c.kind != Kind.region and c.name != "industry_code"]
     extra = [Column("is_sme", "中小企业", Kind.boolean, "中小企业（缺省由从业人数和营业收入判断）", "SME (default: from employees and revenue)"),
              Column("in_chain", "位于本市产业链", Kind.boolean, "缺省取自图谱", "default: from the atlas"),
@@ -175,11 +173,10 @@ def read_profile_file(path: Path, engine: Engine | None, on: dt.date) -> pl.Data
     stored; enterprises the database knows get their register and analytics values where the file is silent."""
     from chainatlas.exchange.importer import build_context
     from chainatlas.exchange.readers import LINE, ReadError, open_file
-    from chainatlas.exchange.spec import TableSpec
+    from chainatlas.exchange.spec import normalise_header
     from chainatlas.exchange.validate import validate_batch
 
     spec = _file_spec()
-    assert isinstance(spec, TableSpec)
     try:
         sheets = open_file(path)
     except ReadError as exc:
@@ -193,8 +190,6 @@ def read_profile_file(path: Path, engine: Engine | None, on: dt.date) -> pl.Data
 
         ctx = Context(frozenset(), {}, country_codes(), frozenset(), frozenset())
     hm = spec.header_map()
-    from chainatlas.exchange.spec import normalise_header
-
     frames, problems = [], []
     for sh in sheets:
         try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlalchemy.engine import Engine
 
 from chainatlas.rules.engine import (
     UNKNOWN,
@@ -180,13 +181,10 @@ def status_counts(summary_frame: pl.DataFrame, by: str) -> pl.DataFrame:
 
 
 
-def city(engine: object, on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+def city(engine: Engine, on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """All local enterprises evaluated on ``on``: (evaluated rows, summary with chains and district joined)."""
-    from sqlalchemy.engine import Engine
-
     from chainatlas.rules.inputs import read_inputs
 
-    assert isinstance(engine, Engine)
     frame = read_inputs(engine, on)
     evaluated = evaluate_tiers(frame, on)
     extra = [c for c in ("chains", "district") if c in frame.columns]
