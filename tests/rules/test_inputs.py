@@ -105,3 +105,15 @@ def test_cli_tiers_evaluate_json(engine: Engine, tmp_path: Path, monkeypatch: ob
     assert innov["uscc"] == A and innov["status"] in ("met", "unmet", "unknown")
     rd = next(c for c in innov["criteria"] if c["id"] == "rd_ratio")
     assert rd["value"] == 0.045 and rd["points"] == 15 and rd["status"] == "met"
+
+
+def test_enterprise_page_does_not_show_the_indicators(engine: Engine, tmp_path: Path) -> None:
+    """The indicators are the enterprise_profiles dataset (its own owner and grants), not the register's."""
+    from chainatlas.registry.queries import get_enterprise
+
+    _load(engine, tmp_path)
+    found = get_enterprise(engine, A)
+    assert found is not None
+    assert "revenue_yuan" in found["provenance"]
+    assert not {"rd_ratio", "debt_ratio", "ip_class"} & set(found["provenance"])
+    assert all(h["attribute"] != "rd_ratio" for h in found["history"])

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from chainatlas import db
+from chainatlas.exchange.spec import ENTERPRISES
 from chainatlas.settings import get_settings
 
 FLAGS = ("is_above_scale", "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader", "is_listed")
@@ -86,7 +87,10 @@ def get_enterprise(engine: Engine, uscc: str, top: int = 10, *, fields: tuple[st
         if found is None:
             return None
         record: dict[str, Any] = dict(found._mapping)
-        latest = select(a.c.attribute, a.c.value, a.c.source, a.c.as_of).where(a.c.uscc == uscc).order_by(a.c.attribute, a.c.as_of.desc())
+        # only the register's attributes: the indicators of enterprise_profiles are another dataset with its own owner
+        register = [c.name for c in ENTERPRISES.columns if c.name not in ("uscc", "source", "as_of")]
+        latest = (select(a.c.attribute, a.c.value, a.c.source, a.c.as_of).where(a.c.uscc == uscc, a.c.attribute.in_(register))
+                  .order_by(a.c.attribute, a.c.as_of.desc()))
         provenance: dict[str, dict[str, Any]] = {}
         history: list[dict[str, Any]] = []
         for r in conn.execute(latest):
