@@ -148,7 +148,7 @@ def _print_report(report: ImportReport) -> None:
 
 @app.command()
 def export(
-    table: Annotated[str, typer.Argument(help="enterprises, supply_links, transactions, chains, segments, placements, regions, industries")],
+    table: Annotated[str, typer.Argument(help="enterprises, enterprise_profiles, supply_links, transactions, chains, segments, placements, regions, industries")],
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, jsonl or parquet")] = "csv",
     output: Annotated[Path, typer.Option("-o", "--output", help="Output file")] = Path("export.csv"),
     headers: Annotated[str, typer.Option(help="Column headers: en (spec names) or zh (Chinese)")] = "en",

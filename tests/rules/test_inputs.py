@@ -117,3 +117,20 @@ def test_enterprise_page_does_not_show_the_indicators(engine: Engine, tmp_path: 
     assert "revenue_yuan" in found["provenance"]
     assert not {"rd_ratio", "debt_ratio", "ip_class"} & set(found["provenance"])
     assert all(h["attribute"] != "rd_ratio" for h in found["history"])
+
+
+def test_profiles_export_and_reimport_unchanged(any_engine: Engine, tmp_path: Path) -> None:
+    import polars as pl
+
+    from chainatlas.exchange.export import export_table
+
+    _load(any_engine, tmp_path)
+    out = tmp_path / "profiles.csv"
+    assert export_table(any_engine, "enterprise_profiles", "csv", out) == 2
+    frame = pl.read_csv(out)
+    assert frame["rd_ratio"].to_list() == [0.02, 0.045] and frame["ip_class"].to_list() == ["class1", None]
+    with any_engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(db.enterprise_attribute)).scalar()
+    assert import_files([out], table="enterprise_profiles", engine=any_engine, write_reports=False).ok
+    with any_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(db.enterprise_attribute)).scalar() == before

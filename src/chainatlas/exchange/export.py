@@ -16,7 +16,7 @@ from chainatlas.exchange.spec import TABLES, TableSpec
 DB_TABLE = {
     "enterprises": db.enterprise, "supply_links": db.supply_link, "transactions": db.transaction_line,
     "chains": db.chain, "segments": db.segment, "placements": db.placement, "regions": db.region,
-    "industries": db.industry,
+    "industries": db.industry, "enterprise_profiles": db.enterprise_attribute,
 }
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 BATCH = 100_000
@@ -35,6 +35,9 @@ def _schema(spec: TableSpec) -> dict[str, pl.DataType]:
 def iter_table(engine: Engine, table: str, where: object | None = None, batch: int = BATCH) -> Iterator[pl.DataFrame]:
     """Batches of ``table`` with the spec's column names and types."""
     spec = TABLES[table]
+    if table == "enterprise_profiles":
+        yield from _iter_profiles(engine, spec, batch)
+        return
     t = DB_TABLE[table]
     db_cols = {"transactions": {"seller_uscc", "buyer_uscc"}}.get(table, set())
     cols = [t.c[c.name] for c in spec.columns if c.name in t.c or c.name in db_cols]
@@ -52,6 +55,33 @@ def iter_table(engine: Engine, table: str, where: object | None = None, batch: i
     return
 
 
+def _iter_profiles(engine: Engine, spec: TableSpec, batch: int) -> Iterator[pl.DataFrame]:
+    """The indicators as the spec's rows: one per enterprise, as-of date and source (kept long in
+    ``enterprise_attribute``; a row re-imports to the same values)."""
+    a = db.enterprise_attribute
+    names = [c.name for c in spec.columns if c.name not in ("uscc", "source", "as_of")]
+    schema = _schema(spec)
+    stmt = select(a.c.uscc, a.c.as_of, a.c.source, a.c.attribute, a.c.value).where(a.c.attribute.in_(names)).order_by(
+        a.c.uscc, a.c.as_of, a.c.source)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    long = pl.DataFrame([tuple(r) for r in rows], schema={"uscc": pl.String, "as_of": pl.Date, "source": pl.String,
+                                                          "attribute": pl.String, "value": pl.String}, orient="row")
+    if long.is_empty():
+        return
+    wide = long.pivot(on="attribute", index=["uscc", "as_of", "source"], values="value")
+    casts = []
+    for name in names:
+        if name not in wide.columns:
+            casts.append(pl.lit(None, dtype=schema[name]).alias(name))
+        elif schema[name] == pl.Boolean():
+            casts.append((pl.col(name) == "true").alias(name))
+        else:
+            casts.append(pl.col(name).cast(schema[name], strict=False).alias(name))
+    frame = wide.with_columns(casts).select([c.name for c in spec.columns])
+    yield from frame.iter_slices(batch)
+
+
 def export_table(engine: Engine, table: str, fmt: str, path: Path, headers: str = "en") -> int:
     """Write ``table`` to ``path`` in ``fmt``; ``headers`` ``zh`` writes the Chinese column names.
 
@@ -65,7 +95,8 @@ def export_table(engine: Engine, table: str, fmt: str, path: Path, headers: str 
     rename = {c.name: c.zh for c in spec.columns} if headers == "zh" else {}
     path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
-    empty = pl.DataFrame(schema={k: v for k, v in _schema(spec).items() if k in DB_TABLE[table].c})
+    stored = set(_schema(spec)) if table == "enterprise_profiles" else set(DB_TABLE[table].c.keys())
+    empty = pl.DataFrame(schema={k: v for k, v in _schema(spec).items() if k in stored})
     batches = iter_table(engine, table)
     if fmt == "parquet":
         import pyarrow.parquet as pq
