@@ -339,3 +339,26 @@ def test_policy_screen_confirm_and_sandbox(page: Page, base_url: str) -> None:
     page.screenshot(path=str(SHOTS / "policy_sandbox.png"), full_page=True)
     page.locator("#sandbox-title").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "policy_sandbox_top.png"))
+
+
+def test_enterprise_sees_its_own_card_and_policies_only(page: Page, base_url: str, demo_engine: Engine) -> None:
+    from sqlalchemy import select
+
+    from chainatlas import db
+    from chainatlas.governance.principals import add_user
+
+    with demo_engine.connect() as conn:
+        local = conn.execute(select(db.enterprise.c.uscc).where(db.enterprise.c.region_code.like("4101%"))
+                             .order_by(db.enterprise.c.uscc).limit(2)).scalars().all()
+    add_user(demo_engine, "firm-user", "enterprise", password="firm-pass-1", enterprise=local[0])
+    sign_in_as(page, base_url, "firm-user", "firm-pass-1")
+    page.click("#nav-my-card")
+    expect(page.locator("#card-title")).to_be_visible()
+    expect(page.locator("details.tier-tree")).to_have_count(4)
+    page.click("#nav-my-policies")
+    expect(page.locator("#mine-title")).to_be_visible()
+    expect(page.locator("#my-policies tr")).to_have_count(6)  # header + the five example policies in force
+    page.screenshot(path=str(SHOTS / "enterprise_policies.png"), full_page=True)
+    for url in ("/tiers", f"/tiers/{local[1]}", f"/enterprises/{local[1]}/policies"):
+        resp = page.goto(base_url + url)
+        assert resp is not None and resp.status == 403, url
