@@ -92,3 +92,34 @@ def test_rule_file_errors_say_where_and_why(tmp_path: Path) -> None:
     bad["rule"] = {"id": "r", "input": "rd_ratio", "op": ">=", "value": 1}
     with pytest.raises(RuleError, match="label"):
         parse_rule_set(bad, "x.yaml", {"rd_ratio"})
+
+
+def test_a_local_folder_plugs_in_the_citys_own_chain_leader_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chainatlas.settings import get_settings
+
+    (tmp_path / "tiers").mkdir()
+    (tmp_path / "tiers" / "zz_chain_leader.yaml").write_text("""
+id: chain_leader_zz
+tier: chain_leader
+label: {zh: 链主企业（某市规则）, en: Chain leader (a city's rule)}
+effective_from: 2026-01-01
+reference: {doc: 某市文件（测试）}
+rule:
+  id: qualifies
+  label: {zh: 营业收入≥50亿元, en: revenue ≥ 5 billion yuan}
+  input: revenue_yuan
+  op: ">="
+  value: 5000000000
+""", encoding="utf-8")
+    monkeypatch.setenv("CHAINATLAS_RULES_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    tiers.load_sets.cache_clear()
+    try:
+        on = dt.date(2026, 6, 30)
+        assert tiers.sets_on(on)["chain_leader"].id == "chain_leader_zz"  # the later effective_from wins
+        assert tiers.sets_on(dt.date(2025, 6, 30))["chain_leader"].id == "chain_leader_example"
+        assert _eval({"revenue_yuan": 6e9}, on)["chain_leader_zz:qualifies"] is True
+    finally:
+        monkeypatch.delenv("CHAINATLAS_RULES_DIR")
+        get_settings.cache_clear()
+        tiers.load_sets.cache_clear()

@@ -147,7 +147,8 @@ def status_word(v: bool | None) -> str:
     return UNKNOWN if v is None else MET if v else UNMET
 
 
-def _threshold(c: Criterion, on: dt.date) -> Any:
+def threshold(c: Criterion, on: dt.date) -> Any:
+    """The criterion's test in words (comparison, flag, list, bands or points table) with parameters as of ``on``."""
     if c.op:
         return f"{c.op} {_num(resolve(c.value, on))}"
     if c.is_ is not None:
@@ -203,7 +204,7 @@ def explain(row: dict[str, Any], rs: RuleSet, on: dt.date) -> dict[str, Any]:
         if c.kind == "leaf":
             value = row.get(c.input) if c.input else row.get(c.tier or "")
             out |= {"input": c.input or (f"tier:{c.tier}" if c.tier else None), "value": _plain(value),
-                    "threshold": _threshold(c, on), "gap": _gap(c, value, on)}
+                    "threshold": threshold(c, on), "gap": _gap(c, value, on)}
         if c.is_points:
             out |= {"points": row.get(s + ":pts"), "max_points": c.max_points()}
             if row.get(s + ":pts") is None:

@@ -9,6 +9,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "prefilled_application": {"zh": "下载预填申请表（快申快享）", "en": "Pre-filled application (XLSX)"},
     "month": {"zh": "月份", "en": "Month"},
     "clearance_trend": {"zh": "通关时间逐月走势（放行月份，对照目标）", "en": "Clearance time by month of release, against the target"},
+    "eligibility": {"zh": "条件", "en": "Eligibility"},
+    "benefit": {"zh": "兑现标准", "en": "Benefit"},
     "scored": {"zh": "已计分", "en": "Scored"},
     "tiers_page": {"zh": "梯度培育", "en": "Enterprise tiers"},
     "tiers_by_chain": {"zh": "按产业链", "en": "By chain"},

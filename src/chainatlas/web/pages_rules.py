@@ -14,14 +14,33 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from chainatlas import db
 from chainatlas.rules import ledger, tiers
 from chainatlas.rules import policies as P
+from chainatlas.rules.engine import threshold
 from chainatlas.rules.inputs import INPUTS, read_inputs
-from chainatlas.rules.model import RuleError
+from chainatlas.rules.model import Criterion, RuleError, resolve
 from chainatlas.web.api_rules import _policy, _policy_row, enterprise_policies, parse_overrides
 from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
 router = APIRouter(include_in_schema=False)
+
+
+def walk_depth(c: Criterion, depth: int = 0) -> list[tuple[Criterion, int]]:
+    """The criteria top-down with their depth (for an indented list)."""
+    return [(c, depth), *[x for k in c.children for x in walk_depth(k, depth + 1)]]
+
+
+def benefit_text(p: P.Policy, on: dt.date) -> str:
+    """The benefit formula with the parameter values in force on ``on``."""
+    b = p.benefit
+    cap = resolve(b.cap_per_firm_year, on)
+    if b.base:
+        text = f"{INPUTS[b.base].zh} × {float(resolve(b.rate, on)):g}"
+    elif b.count:
+        text = f"{INPUTS[b.count].zh} × {float(resolve(b.per_unit, on)):,.0f} 元"
+    else:
+        text = f"{float(resolve(b.fixed, on)):,.0f} 元 × {float(resolve(b.rate, on)):g}"
+    return text + (f"，单户年度上限 {float(cap):,.0f} 元" if cap is not None else "")
 
 
 def _date(request: Request) -> dt.date:
@@ -109,7 +128,10 @@ def policy_page(request: Request, policy_id: Annotated[str, Path(max_length=64, 
         "ledger": book["grants"]}, f"policy-{policy_id}")
     if download:
         return download
+    criteria = [{"depth": d, "id": c.id, "label": c.label_zh, "label_en": c.label_en, "kind": c.kind,
+                 "input": c.input, "threshold": threshold(c, on), "reference": c.reference} for c, d in walk_depth(p.rule_set.rule)]
     return render(request, "policy.html", {"policy": _policy_row(p, on), "date": on.isoformat(), "screenings": runs,
+                                           "criteria": criteria, "benefit": benefit_text(p, on),
                                            "screening": current, "candidates": items, "ledger": book, "sandbox": sandbox,
                                            "tunable": tunable, "inputs": input_labels()})
 
