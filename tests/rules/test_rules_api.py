@@ -37,7 +37,9 @@ def test_tiers_and_policies_over_http(demo_engine: Engine, admin_token: str) -> 
     sid = scr.json()["id"]
     fast = client.get(f"/api/v1/screenings/{sid}/candidates?list=fast_track", headers=auth).json()
     assert fast and all(c["missing"] for c in fast)
-    firm = next(c for c in fast if all(m != "in_chain" for m in c["missing"]))
+    from chainatlas.rules.inputs import PROFILE_NAMES
+
+    firm = next(c for c in fast if all(m in PROFILE_NAMES for m in c["missing"]))
     app = client.get(f"/api/v1/enterprises/{firm['uscc']}/policies/compute_voucher/application?date={on}", headers=auth).json()
     assert app["missing"] == firm["missing"]
     xlsx = client.get(f"/enterprises/{firm['uscc']}/policies/compute_voucher/application.xlsx", headers=auth)
