@@ -425,6 +425,32 @@ webhook = Table(
     Column("active", Boolean, nullable=False),
 )
 
+epcis_query = Table(
+    "epcis_query",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("query", Text, nullable=False, comment="JSON: SimpleEventQuery parameters (EPCIS 2.0 REST binding)"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+epcis_subscription = Table(
+    "epcis_subscription",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="subscriptionID (UUID)"),
+    Column("query_name", String(100), nullable=False, index=True),
+    Column("dest", String(500), nullable=False, comment="webhook URL the results are POSTed to"),
+    Column("secret", String(200), nullable=True, comment="signatureToken: HMAC-SHA256 key of the GS1-Signature header"),
+    Column("stream", Boolean, nullable=False),
+    Column("schedule", Text, nullable=True, comment="JSON: second, minute, hour, dayOfMonth, month, dayOfWeek"),
+    Column("report_if_empty", Boolean, nullable=False),
+    Column("min_record_time", DateTime, nullable=True, comment="events recorded from here on are still to report"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_notified_at", DateTime, nullable=True),
+)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: the settings' database)."""
     url = url or get_settings().resolved_database_url()

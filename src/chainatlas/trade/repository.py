@@ -122,7 +122,7 @@ def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
 def capture(engine: Engine, doc: Any, actor: str) -> dict[str, Any]:
     """Capture one parsed EPCISDocument: check it; store all its new events or — when it fails a check — none,
     recording why; then run the alert rules on the consignments it touched. Returns the capture job (with
-    ``alerts``: how many were raised)."""
+    ``alerts``: how many were raised); stream subscriptions get the new events that match their queries."""
     from chainatlas.trade.alerts import evaluate
 
     checked = check_document(doc)
@@ -130,8 +130,12 @@ def capture(engine: Engine, doc: Any, actor: str) -> dict[str, Any]:
         body = doc.get("epcisBody") if isinstance(doc, dict) else None
         events = body.get("eventList") if isinstance(body, dict) else None
         return record_failure(engine, checked.problems, actor, len(events) if isinstance(events, list) else 0)
+    from chainatlas.trade.subscriptions import deliver_capture
+
     job = store(engine, checked, actor)
     job["alerts"] = len(evaluate(engine, consignments=consignment_refs(checked.events)))
+    if job["stored"]:
+        deliver_capture(engine, _utc(job["createdAt"]))
     return job
 
 

@@ -1,7 +1,8 @@
 """The EPCIS 2.0 REST binding (GS1 EPCIS 2.0 §12, ``openapi.yaml``) under ``/epcis``: capture, capture jobs, the
 events query, single events and the browsing resources. Implemented: JSON/JSON-LD only (no XML), capture error
 behaviour ``rollback`` only, SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED``;
-not implemented: named queries, subscriptions, master-data hierarchies (so ``WD_`` equals ``EQ_``)."""
+named queries with webhook subscriptions (stream or scheduled; no WebSocket subscriptions); not implemented:
+master-data hierarchies (so ``WD_`` equals ``EQ_``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from chainatlas import db
 from chainatlas.trade import repository
+from chainatlas.trade import subscriptions as subs
 from chainatlas.trade.capture import EVENT_TYPES, Problem
 from chainatlas.web.auth import Principal, authorize
 
@@ -131,3 +133,110 @@ def dispositions() -> Response:
 @router.get("/epcs/{epc:path}/events", summary="Events of one EPC (any role), EPC URN or Digital Link")
 def epc_events(request: Request, epc: str) -> Response:
     return _events_response(request, {**_params(request), "MATCH_anyEPC": epc})
+
+
+# ---- named queries and subscriptions (REST binding /queries) ----------------------------------------------
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _BadBody(str(exc)) from exc
+
+
+class _BadBody(ValueError):
+    pass
+
+
+QueryName = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+@router.get("/queries", summary="Named queries")
+def list_named_queries() -> Response:
+    return JSONResponse(subs.list_queries(db.get_engine()), headers=HEADERS)
+
+
+@router.post("/queries", status_code=201, summary="Create a named query: {name, query: {SimpleEventQuery parameters}}")
+async def create_named_query(request: Request, principal: Annotated[Principal, Depends(authorize)]) -> Response:
+    try:
+        body = await _json_body(request)
+        if not isinstance(body, dict):
+            raise repository.QueryError("请求体须为 {name, query} / the body must be {name, query}")
+        created = subs.create_query(db.get_engine(), body.get("name"), body.get("query"), principal.name)  # type: ignore[arg-type]
+    except _BadBody as exc:
+        return problem(400, "Invalid JSON", str(exc))
+    except subs.Conflict as exc:
+        return problem(409, "Query exists", str(exc))
+    except repository.QueryError as exc:
+        return problem(400, "Query parameter problem", str(exc))
+    return JSONResponse(created, status_code=201, headers={**HEADERS, "Location": f"/epcis/queries/{created['name']}"})
+
+
+@router.get("/queries/{query_name}", summary="A named query's definition")
+def get_named_query(query_name: QueryName) -> Response:
+    try:
+        return JSONResponse(subs.get_query(db.get_engine(), query_name), headers=HEADERS)
+    except subs.NotFound as exc:
+        return problem(404, "Not found", str(exc))
+
+
+@router.delete("/queries/{query_name}", status_code=204, summary="Remove a named query and all its subscriptions")
+def delete_named_query(query_name: QueryName, principal: Annotated[Principal, Depends(authorize)]) -> Response:
+    try:
+        subs.delete_query(db.get_engine(), query_name)
+    except subs.NotFound as exc:
+        return problem(404, "Not found", str(exc))
+    return Response(status_code=204, headers=HEADERS)
+
+
+@router.get("/queries/{query_name}/events", summary="Run a named query (perPage, nextPageToken)")
+def named_query_events(request: Request, query_name: QueryName) -> Response:
+    try:
+        stored = subs.to_params(subs.get_query(db.get_engine(), query_name)["query"])
+    except subs.NotFound as exc:
+        return problem(404, "Not found", str(exc))
+    paging = {k: v for k, v in _params(request).items() if k in ("perPage", "nextPageToken")}
+    return _events_response(request, {**stored, **paging})
+
+
+@router.get("/queries/{query_name}/subscriptions", summary="Active subscriptions to a named query")
+def list_query_subscriptions(query_name: QueryName) -> Response:
+    try:
+        return JSONResponse(subs.list_subscriptions(db.get_engine(), query_name), headers=HEADERS)
+    except subs.NotFound as exc:
+        return problem(404, "Not found", str(exc))
+
+
+@router.post("/queries/{query_name}/subscriptions", status_code=201,
+             summary="Subscribe a webhook: {dest, signatureToken?, stream: true | schedule: {…}, reportIfEmpty?}")
+async def create_subscription(request: Request, query_name: QueryName, principal: Annotated[Principal, Depends(authorize)]) -> Response:
+    try:
+        body = await _json_body(request)
+        created = subs.subscribe(db.get_engine(), query_name, body, principal.name)
+    except _BadBody as exc:
+        return problem(400, "Invalid JSON", str(exc))
+    except subs.NotFound as exc:
+        return problem(404, "Not found", str(exc))
+    except ValueError as exc:
+        return problem(400, "Subscription problem", str(exc))
+    location = f"/epcis/queries/{query_name}/subscriptions/{created['subscriptionID']}"
+    return JSONResponse(created, status_code=201, headers={**HEADERS, "Location": location})
+
+
+@router.get("/queries/{query_name}/subscriptions/{subscription_id}", summary="One subscription (is it still active?)")
+def get_subscription(query_name: QueryName, subscription_id: Annotated[str, Path(max_length=36)]) -> Response:
+    try:
+        return JSONResponse(subs.get_subscription(db.get_engine(), query_name, subscription_id), headers=HEADERS)
+    except subs.NotFound as exc:
+        return problem(404, "Not found", str(exc))
+
+
+@router.delete("/queries/{query_name}/subscriptions/{subscription_id}", status_code=204, summary="Unsubscribe")
+def delete_subscription(query_name: QueryName, subscription_id: Annotated[str, Path(max_length=36)],
+                        principal: Annotated[Principal, Depends(authorize)]) -> Response:
+    try:
+        subs.unsubscribe(db.get_engine(), query_name, subscription_id)
+    except subs.NotFound as exc:
+        return problem(404, "Not found", str(exc))
+    return Response(status_code=204, headers=HEADERS)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
-from chainatlas import __version__
+from chainatlas import __version__, db
 from chainatlas.settings import get_settings
 from chainatlas.web import (
     account,
@@ -46,7 +47,17 @@ def api_routes(routes: list[BaseRoute]) -> Iterator[APIRoute]:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from chainatlas.trade.subscriptions import Scheduler
+
+        scheduler = Scheduler(db.get_engine)  # scheduled EPCIS query subscriptions, checked once a minute
+        scheduler.start()
+        yield
+        scheduler.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ChainAtlas API", version=__version__, docs_url="/docs", openapi_url="/openapi.json",
         description="产业链图谱平台接口 / ChainAtlas industrial-chain atlas API. All demo data are fictional (示例).",
         dependencies=[Depends(authorize)],

@@ -1,0 +1,40 @@
+"""EPCIS named queries and their webhook subscriptions (stream and scheduled).
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+
+
+def upgrade() -> None:
+    op.create_table(
+        "epcis_query",
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("query", sa.Text, nullable=False, comment="JSON: SimpleEventQuery parameters (EPCIS 2.0 REST binding)"),
+        sa.Column("created_by", sa.String(100), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+    )
+    op.create_table(
+        "epcis_subscription",
+        sa.Column("id", sa.String(36), primary_key=True, comment="subscriptionID (UUID)"),
+        sa.Column("query_name", sa.String(100), nullable=False, index=True),
+        sa.Column("dest", sa.String(500), nullable=False, comment="webhook URL the results are POSTed to"),
+        sa.Column("secret", sa.String(200), nullable=True, comment="signatureToken: HMAC-SHA256 key of the GS1-Signature header"),
+        sa.Column("stream", sa.Boolean, nullable=False),
+        sa.Column("schedule", sa.Text, nullable=True, comment="JSON: second, minute, hour, dayOfMonth, month, dayOfWeek"),
+        sa.Column("report_if_empty", sa.Boolean, nullable=False),
+        sa.Column("min_record_time", sa.DateTime, nullable=True, comment="events recorded from here on are still to report"),
+        sa.Column("created_by", sa.String(100), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("last_notified_at", sa.DateTime, nullable=True),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("epcis_subscription")
+    op.drop_table("epcis_query")

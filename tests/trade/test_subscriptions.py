@@ -1,0 +1,155 @@
+"""EPCIS named queries and webhook subscriptions: stream after capture, scheduled reports with their record-time
+window, signatures, retries after a failed delivery — on SQLite and PostgreSQL, and through the REST binding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from chainatlas.trade import repository
+from chainatlas.trade import subscriptions as subs
+from tests.trade.conftest import SCHEMA, load
+
+OFFICIAL = jsonschema_rs.Draft7Validator(load(SCHEMA), validate_formats=False)
+
+
+class Receiver:
+    """A local webhook endpoint that records what it gets and answers with ``status``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[dict[str, str], bytes]] = []
+        self.status = 204
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                outer.calls.append(({k.lower(): v for k, v in self.headers.items()}, self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(outer.status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+
+    def docs(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, body in self.calls]
+
+
+@pytest.fixture()
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+def _doc(steps: list[str], serial: int) -> dict[str, Any]:
+    evs = [{"type": "ObjectEvent", "eventTime": f"2026-03-0{i + 1}T08:00:00Z", "eventTimeZoneOffset": "+08:00",
+            "epcList": [f"urn:epc:id:sgtin:6901234.000001.{serial}"], "action": "OBSERVE", "bizStep": step}
+           for i, step in enumerate(steps)]
+    return {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
+            "schemaVersion": "2.0", "creationDate": "2026-03-03T00:00:00Z", "epcisBody": {"eventList": evs}}
+
+
+def _events(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(doc["epcisBody"]["queryResults"]["resultsBody"]["eventList"])
+
+
+def test_named_query_rules(any_engine: Engine) -> None:
+    subs.create_query(any_engine, "shipping", {"EQ_bizStep": ["shipping"]}, "t")
+    with pytest.raises(subs.Conflict):
+        subs.create_query(any_engine, "shipping", {"EQ_bizStep": ["receiving"]}, "t")
+    with pytest.raises(repository.QueryError):
+        subs.create_query(any_engine, "bad", {"GE_eventTime": "yesterday"}, "t")
+    with pytest.raises(repository.QueryError):
+        subs.create_query(any_engine, "has space", {}, "t")
+    repository.capture(any_engine, _doc(["shipping", "receiving"], 1), "t")
+    assert [e["bizStep"] for e in subs.run_query(any_engine, "shipping")["events"]] == ["shipping"]
+    assert [q["name"] for q in subs.list_queries(any_engine)] == ["shipping"]
+
+
+def test_stream_subscription_gets_each_capture_signed(any_engine: Engine, receiver: Receiver) -> None:
+    subs.create_query(any_engine, "shipping", {"EQ_bizStep": ["shipping"]}, "t")
+    created = subs.subscribe(any_engine, "shipping", {"dest": receiver.url, "signatureToken": "s3cret", "stream": True}, "t")
+    assert created["stream"] is True and "signatureToken" not in created and created["signed"] is True
+    repository.capture(any_engine, _doc(["shipping", "receiving"], 1), "t")  # before: delivered in a thread
+    for _ in range(200):
+        if receiver.calls:
+            break
+        threading.Event().wait(0.02)
+    assert len(receiver.calls) == 1
+    headers, body = receiver.calls[0]
+    assert headers["gs1-signature"] == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    doc = json.loads(body)
+    assert [e["bizStep"] for e in _events(doc)] == ["shipping"]
+    assert list(OFFICIAL.iter_errors(doc)) == []
+    # a capture without a match sends nothing; the next match only its own events
+    subs.deliver_capture(any_engine, dt.datetime(2000, 1, 1), wait=True)
+    assert len(receiver.calls) == 1
+    job = repository.store(any_engine, repository.check_document(_doc(["shipping"], 2)), "t")
+    subs.deliver_capture(any_engine, repository._utc(job["createdAt"]), wait=True)
+    assert [e["epcList"][0][-1] for e in _events(receiver.docs()[-1])] == ["2"]
+
+
+def test_scheduled_subscription_reports_what_was_recorded_since(any_engine: Engine, receiver: Receiver) -> None:
+    subs.create_query(any_engine, "all", {}, "t")
+    with pytest.raises(ValueError, match="exactly one"):
+        subs.subscribe(any_engine, "all", {"dest": receiver.url}, "t")
+    with pytest.raises(ValueError, match="hour"):
+        subs.subscribe(any_engine, "all", {"dest": receiver.url, "schedule": {"hour": "25"}}, "t")
+    sub = subs.subscribe(any_engine, "all", {"dest": receiver.url, "schedule": {"hour": "1", "minute": "5"},
+                                             "reportIfEmpty": True, "initialRecordTime": "2000-01-01T00:00:00Z"}, "t")
+    job = repository.store(any_engine, repository.check_document(_doc(["shipping", "receiving"], 1)), "t")
+    recorded = repository._utc(job["createdAt"])
+    day = recorded.date() + dt.timedelta(days=1)
+    assert subs.run_due(any_engine, dt.datetime.combine(day, dt.time(1, 4))) == 0  # not its minute
+    receiver.status = 500  # the subscriber fails: the report stays due
+    assert subs.run_due(any_engine, dt.datetime.combine(day, dt.time(1, 5))) == 0
+    receiver.status = 204
+    assert subs.run_due(any_engine, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(1, 5))) == 1
+    assert len(_events(receiver.docs()[-1])) == 2  # both events, sent again after the failure
+    assert subs.run_due(any_engine, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(1, 5))) == 0  # once a minute
+    assert subs.run_due(any_engine, dt.datetime.combine(day + dt.timedelta(days=2), dt.time(1, 5))) == 1
+    assert _events(receiver.docs()[-1]) == []  # nothing new, reportIfEmpty
+    got = subs.get_subscription(any_engine, "all", sub["subscriptionID"])
+    assert got["lastNotifiedAt"].startswith((day + dt.timedelta(days=2)).isoformat())
+    subs.delete_query(any_engine, "all")
+    with pytest.raises(subs.NotFound):
+        subs.get_subscription(any_engine, "all", sub["subscriptionID"])
+
+
+def test_rest_binding_for_queries(demo_engine: Engine, admin_token: str, receiver: Receiver) -> None:
+    from chainatlas.web.app import create_app
+
+    client = TestClient(create_app())
+    h = {"Authorization": f"Bearer {admin_token}"}
+    body = {"name": "releases", "query": {"EQ_bizStep": ["urn:chainatlas:bizstep:releasing"], "perPage": 5}}
+    made = client.post("/epcis/queries", json=body, headers=h)
+    assert made.status_code == 201 and made.headers["Location"] == "/epcis/queries/releases"
+    assert client.post("/epcis/queries", json=body, headers=h).status_code == 409
+    bad = client.post("/epcis/queries", json={"name": "x", "query": {"EQ_nonsense": "1"}}, headers=h)
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
+    page = client.get("/epcis/queries/releases/events", headers=h)
+    assert page.status_code == 200 and len(_events(page.json())) == 5 and 'rel="next"' in page.headers["Link"]
+    assert list(OFFICIAL.iter_errors(page.json())) == []
+    sub = client.post("/epcis/queries/releases/subscriptions", json={"dest": receiver.url, "stream": True}, headers=h)
+    assert sub.status_code == 201, sub.text
+    sid = sub.json()["subscriptionID"]
+    assert client.get(f"/epcis/queries/releases/subscriptions/{sid}", headers=h).json()["stream"] is True
+    assert [s["subscriptionID"] for s in client.get("/epcis/queries/releases/subscriptions", headers=h).json()] == [sid]
+    assert client.delete(f"/epcis/queries/releases/subscriptions/{sid}", headers=h).status_code == 204
+    assert client.delete("/epcis/queries/releases", headers=h).status_code == 204
+    assert client.get("/epcis/queries/releases", headers=h).status_code == 404
