@@ -310,6 +310,14 @@ epcis_capture = Table(
     Column("events", Integer, nullable=False),
     Column("stored", Integer, nullable=False, comment="new events (the rest were already stored)"),
     Column("errors", Text, nullable=True, comment="JSON list of problems"),
+    Column("owner", String(24), nullable=True, comment="USCC of the enterprise account that captured (null: an official)"),
+)
+
+epcis_event_owner = Table(
+    "epcis_event_owner",
+    metadata,
+    Column("event_pk", Integer, primary_key=True),
+    Column("owner", String(24), primary_key=True, index=True, comment="an enterprise that captured the event"),
 )
 
 epcis_event = Table(

@@ -153,3 +153,42 @@ def test_rest_binding_for_queries(demo_engine: Engine, admin_token: str, receive
     assert client.delete(f"/epcis/queries/releases/subscriptions/{sid}", headers=h).status_code == 204
     assert client.delete("/epcis/queries/releases", headers=h).status_code == 204
     assert client.get("/epcis/queries/releases", headers=h).status_code == 404
+
+
+def test_an_enterprise_queries_only_the_events_it_captured(any_engine: Engine) -> None:
+    a, b = "91410100MA0000000A", "91410100MA0000000B"
+    repository.capture(any_engine, _doc(["shipping"], 1), "firm-a", owner=a)
+    repository.capture(any_engine, _doc(["receiving"], 2), "firm-b", owner=b)
+    repository.capture(any_engine, _doc(["shipping"], 1), "firm-b", owner=b)  # the same event, captured again by B
+    repository.capture(any_engine, _doc(["packing"], 3), "official")
+    def serials(owner: str | None) -> list[str]:
+        return sorted(e["epcList"][0][-1] for e in repository.query(any_engine, {}, owner)["events"])
+    assert serials(a) == ["1"]
+    assert serials(b) == ["1", "2"]
+    assert serials(None) == ["1", "2", "3"]
+    assert serials("91410100MA0000000C") == []
+
+
+def test_rest_binding_scopes_an_enterprise_to_its_own_events(demo_engine: Engine, admin_token: str) -> None:
+    from sqlalchemy import select
+
+    from chainatlas import db
+    from chainatlas.governance.principals import add_user, issue_token
+    from chainatlas.web.app import create_app
+
+    client = TestClient(create_app())
+    with demo_engine.connect() as conn:
+        firm = conn.execute(select(db.enterprise.c.uscc).order_by(db.enterprise.c.uscc.desc()).limit(1)).scalar_one()
+    add_user(demo_engine, "epcis-firm", "enterprise", enterprise=firm)
+    h = {"Authorization": f"Bearer {issue_token(demo_engine, 'epcis-firm')}"}
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    assert client.get("/epcis/events", headers=h).json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"] == []
+    mine = client.post("/epcis/capture", json=_doc(["shipping", "receiving"], 77), headers=h)
+    assert mine.status_code == 202, mine.text
+    got = _events(client.get("/epcis/events?perPage=100", headers=h).json())
+    assert sorted(e["bizStep"] for e in got) == ["receiving", "shipping"]
+    assert len(_events(client.get("/epcis/events?perPage=100", headers=admin).json())) == 100  # officials: all
+    other = client.post("/epcis/capture", json=_doc(["packing"], 78), headers=admin).json()["captureID"]
+    assert client.get(f"/epcis/capture/{other}", headers=h).status_code == 404
+    assert client.get(f"/epcis/capture/{mine.json()['captureID']}", headers=h).status_code == 200
+    assert client.get("/epcis/bizSteps", headers=h).status_code == 403  # browsing the whole repository: officials

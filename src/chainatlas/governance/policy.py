@@ -90,15 +90,15 @@ POLICIES: dict[tuple[str, str], Access] = {
     # EPCIS 2.0 event repository: firms and officials capture; officials query (events carry no owner yet)
     ("POST", "/epcis/capture"): Access(OFFICIALS | {Role.enterprise}, "epcis_events", write=True),
     ("GET", "/epcis/capture/{capture_id}"): Access(OFFICIALS | {Role.enterprise}, "epcis_events"),
-    ("GET", "/epcis/events"): Access(OFFICIALS, "epcis_events"),
-    ("GET", "/epcis/events/{event_id:path}"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/events"): Access(OFFICIALS | {Role.enterprise}, "epcis_events"),  # an enterprise: the events it captured
+    ("GET", "/epcis/events/{event_id:path}"): Access(OFFICIALS | {Role.enterprise}, "epcis_events"),  # an enterprise: the events it captured
     ("GET", "/epcis/eventTypes"): Access(SIGNED_IN),
-    ("GET", "/epcis/eventTypes/{event_type}/events"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/eventTypes/{event_type}/events"): Access(OFFICIALS | {Role.enterprise}, "epcis_events"),  # an enterprise: the events it captured
     ("GET", "/epcis/bizSteps"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/epcis/bizLocations"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/epcis/readPoints"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/epcis/dispositions"): Access(OFFICIALS, "epcis_events"),
-    ("GET", "/epcis/epcs/{epc:path}/events"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/epcis/epcs/{epc:path}/events"): Access(OFFICIALS | {Role.enterprise}, "epcis_events"),  # an enterprise: the events it captured
     ("GET", "/epcis/queries"): Access(OFFICIALS, "epcis_events"),
     ("POST", "/epcis/queries"): Access(OFFICIALS, "epcis_events", write=True),
     ("GET", "/epcis/queries/{query_name}"): Access(OFFICIALS, "epcis_events"),

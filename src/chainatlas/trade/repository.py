@@ -66,13 +66,15 @@ def _rows(ev: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str,
     return epcs, attrs
 
 
-def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
+def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None) -> dict[str, Any]:
     """Store a checked document in one transaction: all its new events or — on any failure — nothing.
-    Returns the capture job."""
+    ``owner`` (an enterprise account's USCC) is recorded for every event of the document, new or already stored,
+    so that the enterprise can query them. Returns the capture job."""
     now = _now()
     with engine.begin() as conn:
         job_id = int(conn.execute(insert(db.epcis_capture).values(
             success=False, running=True, created_by=actor, created_at=now, events=len(checked.events), stored=0,
+            owner=owner,
         )).inserted_primary_key[0])  # type: ignore[index]
         # an error declaration is the same event (same hash ID) declared erroneous: stored beside the original
         keys = [(hid, "errorDeclaration" in ev) for hid, ev in zip(checked.hash_ids, checked.events, strict=True)]
@@ -112,6 +114,17 @@ def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
                 conn.execute(insert(db.epcis_epc), epc_rows)
             if attr_rows:
                 conn.execute(insert(db.epcis_attr), attr_rows)
+        if owner:
+            e, o = db.epcis_event, db.epcis_event_owner
+            mine: set[int] = set()
+            for i in range(0, len(ids), 500):
+                mine |= set(conn.execute(select(e.c.id).where(e.c.event_id.in_(ids[i:i + 500]))).scalars())
+            have: set[int] = set()
+            ordered = sorted(mine)
+            for i in range(0, len(ordered), 500):
+                have |= set(conn.execute(select(o.c.event_pk).where(o.c.owner == owner, o.c.event_pk.in_(ordered[i:i + 500]))).scalars())
+            if mine - have:
+                conn.execute(insert(o), [{"event_pk": pk, "owner": owner} for pk in sorted(mine - have)])
         conn.execute(db.epcis_capture.update().where(db.epcis_capture.c.id == job_id).values(
             success=True, running=False, stored=len(fresh), finished_at=_now()))
     job = capture_job(engine, job_id)
@@ -119,7 +132,7 @@ def store(engine: Engine, checked: Checked, actor: str) -> dict[str, Any]:
     return job
 
 
-def capture(engine: Engine, doc: Any, actor: str) -> dict[str, Any]:
+def capture(engine: Engine, doc: Any, actor: str, owner: str | None = None) -> dict[str, Any]:
     """Capture one parsed EPCISDocument: check it; store all its new events or — when it fails a check — none,
     recording why; then run the alert rules on the consignments it touched. Returns the capture job (with
     ``alerts``: how many were raised); stream subscriptions get the new events that match their queries."""
@@ -129,10 +142,10 @@ def capture(engine: Engine, doc: Any, actor: str) -> dict[str, Any]:
     if not checked.ok:
         body = doc.get("epcisBody") if isinstance(doc, dict) else None
         events = body.get("eventList") if isinstance(body, dict) else None
-        return record_failure(engine, checked.problems, actor, len(events) if isinstance(events, list) else 0)
+        return record_failure(engine, checked.problems, actor, len(events) if isinstance(events, list) else 0, owner)
     from chainatlas.trade.subscriptions import deliver_capture
 
-    job = store(engine, checked, actor)
+    job = store(engine, checked, actor, owner)
     job["alerts"] = len(evaluate(engine, consignments=consignment_refs(checked.events)))
     if job["stored"]:
         deliver_capture(engine, _utc(job["createdAt"]))
@@ -147,23 +160,24 @@ def consignment_refs(events: list[dict[str, Any]]) -> list[str]:
                    if bt.get("type") in CONSIGNMENT_TYPES and bt.get("bizTransaction")})
 
 
-def record_failure(engine: Engine, problems: list[Problem], actor: str, events: int = 0) -> dict[str, Any]:
+def record_failure(engine: Engine, problems: list[Problem], actor: str, events: int = 0, owner: str | None = None) -> dict[str, Any]:
     """A rejected capture: the job says why; no event is stored."""
     now = _now()
     with engine.begin() as conn:
         job_id = int(conn.execute(insert(db.epcis_capture).values(
-            success=False, running=False, created_by=actor, created_at=now, finished_at=now, events=events, stored=0,
+            success=False, running=False, created_by=actor, created_at=now, finished_at=now, events=events, stored=0, owner=owner,
             errors=json.dumps([p.as_dict() for p in problems], ensure_ascii=False))).inserted_primary_key[0])  # type: ignore[index]
     job = capture_job(engine, job_id)
     assert job is not None
     return job
 
 
-def capture_job(engine: Engine, job_id: int) -> dict[str, Any] | None:
-    """The capture job document of the REST binding (``running``, ``success``, ``errors``) with counts."""
+def capture_job(engine: Engine, job_id: int, owner: str | None = None) -> dict[str, Any] | None:
+    """The capture job document of the REST binding (``running``, ``success``, ``errors``) with counts; with
+    ``owner``, only a job of that enterprise."""
     with engine.connect() as conn:
         row = conn.execute(select(db.epcis_capture).where(db.epcis_capture.c.id == job_id)).mappings().first()
-    if row is None:
+    if row is None or (owner is not None and row["owner"] != owner):
         return None
     return {"captureID": str(row["id"]), "running": row["running"], "success": row["success"],
             "captureErrorBehaviour": "rollback", "createdAt": row["created_at"].isoformat() + "Z",
@@ -214,13 +228,16 @@ def _time(name: str, value: str) -> dt.datetime:
         raise QueryError(f"{name}: “{value}” 不是带时区的 ISO 8601 时间 / is not an ISO 8601 time with a zone") from exc
 
 
-def query(engine: Engine, params: Mapping[str, str | list[str]]) -> dict[str, Any]:
+def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | None = None) -> dict[str, Any]:
     """Events matching EPCIS 2.0 SimpleEventQuery parameters (the subset in ``SUPPORTED`` plus
     ``EQ_bizTransaction_{type}``, ``EQ_source_{type}``, ``EQ_destination_{type}``). Values of one parameter are
     alternatives (``|``-separated or repeated); parameters combine with AND. Returns the events and the next
-    page's token."""
+    page's token. With ``owner`` (an enterprise account's USCC), only the events that enterprise captured."""
     ev = db.epcis_event.c
     where: list[ColumnElement[bool]] = []
+    if owner is not None:
+        o = db.epcis_event_owner.c
+        where.append(ev.id.in_(select(o.event_pk).where(o.owner == owner)))
     for name, raw in params.items():
         if name in ("orderBy", "orderDirection", "perPage", "nextPageToken"):
             continue

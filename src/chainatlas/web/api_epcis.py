@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from chainatlas import db
+from chainatlas.governance.principals import Role
 from chainatlas.trade import repository
 from chainatlas.trade import subscriptions as subs
 from chainatlas.trade.capture import EVENT_TYPES, Problem
@@ -23,6 +24,14 @@ router = APIRouter(prefix="/epcis", tags=["EPCIS 2.0"])
 PROBLEM = "application/problem+json"
 HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
 MAX_BYTES = 20 * 1024 * 1024
+
+
+def owner_of(principal: Principal) -> str | None:
+    """An enterprise account sees and captures as its enterprise; officials see every event."""
+    return (principal.enterprise_uscc or "") if principal.role == Role.enterprise else None
+
+
+Caller = Annotated[Principal, Depends(authorize)]
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None,
@@ -49,9 +58,10 @@ async def capture(request: Request, principal: Annotated[Principal, Depends(auth
     try:
         doc = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        job = repository.record_failure(engine, [Problem("/", f"不是合法的 JSON：{exc}", f"not valid JSON: {exc}")], principal.name)
+        job = repository.record_failure(engine, [Problem("/", f"不是合法的 JSON：{exc}", f"not valid JSON: {exc}")], principal.name,
+                                        owner=owner_of(principal))
         return problem(400, "Invalid JSON", str(exc), job["errors"], f"/epcis/capture/{job['captureID']}")
-    job = repository.capture(engine, doc, principal.name)
+    job = repository.capture(engine, doc, principal.name, owner_of(principal))
     if not job["success"]:
         return problem(400, "Invalid EPCIS document", f"{len(job['errors'])} 处问题，未存储任何事件 / "
                        f"{len(job['errors'])} problems; nothing was stored", job["errors"], f"/epcis/capture/{job['captureID']}")
@@ -59,16 +69,16 @@ async def capture(request: Request, principal: Annotated[Principal, Depends(auth
 
 
 @router.get("/capture/{capture_id}", summary="A capture job: running, success, errors, counts")
-def capture_job(capture_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
-    job = repository.capture_job(db.get_engine(), capture_id)
+def capture_job(capture_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: Caller) -> Response:
+    job = repository.capture_job(db.get_engine(), capture_id, owner_of(principal))
     if job is None:
         return problem(404, "Not found", f"没有采集任务 {capture_id} / no capture job {capture_id}")
     return JSONResponse(job, headers=HEADERS)
 
 
-def _events_response(request: Request, params: dict[str, Any]) -> Response:
+def _events_response(request: Request, params: dict[str, Any], principal: Principal) -> Response:
     try:
-        result = repository.query(db.get_engine(), params)
+        result = repository.query(db.get_engine(), params, owner_of(principal))
     except repository.QueryError as exc:
         return problem(400, "Query parameter problem", str(exc))
     headers = dict(HEADERS)
@@ -88,13 +98,13 @@ def _params(request: Request) -> dict[str, Any]:
 
 
 @router.get("/events", summary="Query events (SimpleEventQuery parameters); an EPCISQueryDocument")
-def events(request: Request) -> Response:
-    return _events_response(request, _params(request))
+def events(request: Request, principal: Caller) -> Response:
+    return _events_response(request, _params(request), principal)
 
 
 @router.get("/events/{event_id:path}", summary="One event by its eventID or hash ID")
-def event(request: Request, event_id: str) -> Response:
-    result = repository.query(db.get_engine(), {"EQ_eventID": event_id.replace("|", ""), "perPage": "1"})
+def event(request: Request, event_id: str, principal: Caller) -> Response:
+    result = repository.query(db.get_engine(), {"EQ_eventID": event_id.replace("|", ""), "perPage": "1"}, owner_of(principal))
     if not result["events"]:
         return problem(404, "Not found", f"没有事件 {event_id} / no event {event_id}")
     return JSONResponse(result["events"][0], headers=HEADERS, media_type="application/ld+json")
@@ -106,8 +116,8 @@ def event_types() -> Response:
 
 
 @router.get("/eventTypes/{event_type}/events", summary="Events of one type")
-def events_of_type(request: Request, event_type: str) -> Response:
-    return _events_response(request, {**_params(request), "eventType": event_type})
+def events_of_type(request: Request, event_type: str, principal: Caller) -> Response:
+    return _events_response(request, {**_params(request), "eventType": event_type}, principal)
 
 
 @router.get("/bizSteps", summary="Business steps in use")
@@ -131,8 +141,8 @@ def dispositions() -> Response:
 
 
 @router.get("/epcs/{epc:path}/events", summary="Events of one EPC (any role), EPC URN or Digital Link")
-def epc_events(request: Request, epc: str) -> Response:
-    return _events_response(request, {**_params(request), "MATCH_anyEPC": epc})
+def epc_events(request: Request, epc: str, principal: Caller) -> Response:
+    return _events_response(request, {**_params(request), "MATCH_anyEPC": epc}, principal)
 
 
 # ---- named queries and subscriptions (REST binding /queries) ----------------------------------------------
@@ -191,13 +201,13 @@ def delete_named_query(query_name: QueryName, principal: Annotated[Principal, De
 
 
 @router.get("/queries/{query_name}/events", summary="Run a named query (perPage, nextPageToken)")
-def named_query_events(request: Request, query_name: QueryName) -> Response:
+def named_query_events(request: Request, query_name: QueryName, principal: Caller) -> Response:
     try:
         stored = subs.to_params(subs.get_query(db.get_engine(), query_name)["query"])
     except subs.NotFound as exc:
         return problem(404, "Not found", str(exc))
     paging = {k: v for k, v in _params(request).items() if k in ("perPage", "nextPageToken")}
-    return _events_response(request, {**stored, **paging})
+    return _events_response(request, {**stored, **paging}, principal)
 
 
 @router.get("/queries/{query_name}/subscriptions", summary="Active subscriptions to a named query")

@@ -1,4 +1,5 @@
-"""EPCIS named queries and their webhook subscriptions (stream and scheduled).
+"""EPCIS named queries and their webhook subscriptions (stream and scheduled); the enterprises that captured each
+event (an enterprise account queries its own events).
 
 Revision ID: 0010
 Revises: 0009
@@ -12,6 +13,13 @@ down_revision = "0009"
 
 
 def upgrade() -> None:
+    op.add_column("epcis_capture", sa.Column("owner", sa.String(24), nullable=True,
+                                             comment="USCC of the enterprise account that captured (null: an official)"))
+    op.create_table(
+        "epcis_event_owner",
+        sa.Column("event_pk", sa.Integer, primary_key=True),
+        sa.Column("owner", sa.String(24), primary_key=True, index=True, comment="an enterprise that captured the event"),
+    )
     op.create_table(
         "epcis_query",
         sa.Column("name", sa.String(100), primary_key=True),
@@ -36,5 +44,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("epcis_event_owner")
+    with op.batch_alter_table("epcis_capture") as batch:
+        batch.drop_column("owner")
     op.drop_table("epcis_subscription")
     op.drop_table("epcis_query")
