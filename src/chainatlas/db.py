@@ -313,6 +313,22 @@ epcis_capture = Table(
     Column("owner", String(24), nullable=True, comment="USCC of the enterprise account that captured (null: an official)"),
 )
 
+epcis_vocab = Table(
+    "epcis_vocab",
+    metadata,
+    Column("vtype", String(200), primary_key=True, comment="vocabulary type, e.g. urn:epcglobal:epcis:vtype:BusinessLocation"),
+    Column("element", String(300), primary_key=True, comment="element ID (canonical Digital Link where one exists)"),
+    Column("attributes", Text, nullable=True, comment="JSON list of {id, attribute} as last captured"),
+)
+
+epcis_vocab_child = Table(
+    "epcis_vocab_child",
+    metadata,
+    Column("vtype", String(200), primary_key=True),
+    Column("parent", String(300), primary_key=True),
+    Column("child", String(300), primary_key=True, comment="a direct child (e.g. a dock door of a warehouse)"),
+)
+
 epcis_event_owner = Table(
     "epcis_event_owner",
     metadata,

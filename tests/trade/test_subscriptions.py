@@ -192,3 +192,28 @@ def test_rest_binding_scopes_an_enterprise_to_its_own_events(demo_engine: Engine
     assert client.get(f"/epcis/capture/{other}", headers=h).status_code == 404
     assert client.get(f"/epcis/capture/{mine.json()['captureID']}", headers=h).status_code == 200
     assert client.get("/epcis/bizSteps", headers=h).status_code == 403  # browsing the whole repository: officials
+
+
+def test_wd_follows_the_master_data_hierarchy(any_engine: Engine) -> None:
+    """WD_bizLocation: the location or any below it in the master data captured with the documents."""
+    site, hall, door = (f"urn:epc:id:sgln:6901234.00001.{x}" for x in ("0", "1", "2"))
+    other = "urn:epc:id:sgln:6901234.00002.0"
+    doc = _doc(["shipping", "shipping", "shipping"], 5)
+    for ev, loc in zip(doc["epcisBody"]["eventList"], (hall, door, other), strict=True):
+        ev["bizLocation"] = {"id": loc}
+    doc["epcisHeader"] = {"epcisMasterData": {"vocabularyList": [{
+        "type": "urn:epcglobal:epcis:vtype:BusinessLocation",
+        "vocabularyElementList": [
+            {"id": site, "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "示例园区"}], "children": [hall]},
+            {"id": hall, "children": [door]}]}]}}
+    job = repository.capture(any_engine, doc, "t")
+    assert job["success"], job["errors"]
+
+    def locations(params: dict[str, Any]) -> list[str]:
+        return sorted(e["bizLocation"]["id"][-1] for e in repository.query(any_engine, params)["events"])
+
+    assert locations({"WD_bizLocation": site}) == ["1", "2"]  # the hall and its door, not the other site
+    assert locations({"WD_bizLocation": hall}) == ["1", "2"]
+    assert locations({"EQ_bizLocation": site}) == []
+    assert locations({"WD_bizLocation": door}) == ["2"]
+    assert locations({"WD_bizLocation": other}) == ["0"]

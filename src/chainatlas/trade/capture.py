@@ -41,6 +41,7 @@ class Checked:
     hash_ids: list[str]
     context: list[Any]
     problems: list[Problem] = field(default_factory=list)
+    master_data: list[dict[str, Any]] = field(default_factory=list)  # epcisHeader.epcisMasterData.vocabularyList
 
     @property
     def ok(self) -> bool:
@@ -110,7 +111,9 @@ def check_document(doc: Any, schema: Path | None = None) -> Checked:
     if problems:
         return Checked([], [], context, problems)
     ns, terms = namespaces(context), known_terms(events)
-    return Checked(events, [event_hash_id(e, ns, terms) for e in events], context)
+    header: dict[str, Any] = doc["epcisHeader"] if isinstance(doc.get("epcisHeader"), dict) else {}
+    vocabularies = (header.get("epcisMasterData") or {}).get("vocabularyList") or []
+    return Checked(events, [event_hash_id(e, ns, terms) for e in events], context, master_data=list(vocabularies))
 
 
 def _rules(ev: dict[str, Any], at: str) -> list[Problem]:

@@ -114,6 +114,7 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
                 conn.execute(insert(db.epcis_epc), epc_rows)
             if attr_rows:
                 conn.execute(insert(db.epcis_attr), attr_rows)
+        _store_master_data(conn, checked.master_data)
         if owner:
             e, o = db.epcis_event, db.epcis_event_owner
             mine: set[int] = set()
@@ -130,6 +131,35 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
     job = capture_job(engine, job_id)
     assert job is not None
     return job
+
+
+LOCATION_TYPES = ("urn:epcglobal:epcis:vtype:ReadPoint", "urn:epcglobal:epcis:vtype:BusinessLocation")
+
+
+def _store_master_data(conn: Any, vocabularies: list[dict[str, Any]]) -> None:
+    """Vocabulary elements of the document's header (latest attributes win) and their children (kept)."""
+    for vocab_ in vocabularies:
+        vtype = str(vocab_.get("type"))
+        for el in vocab_.get("vocabularyElementList") or []:
+            element = canon(str(el["id"]))
+            db.upsert(conn, db.epcis_vocab, [{"vtype": vtype, "element": element,
+                                              "attributes": json.dumps(el.get("attributes") or [], ensure_ascii=False)}],
+                      ["vtype", "element"])
+            kids = [{"vtype": vtype, "parent": element, "child": canon(str(c))} for c in el.get("children") or []]
+            if kids:
+                db.upsert(conn, db.epcis_vocab_child, kids, ["vtype", "parent", "child"])
+
+
+def descendants(conn: Any, vtypes: tuple[str, ...], roots: list[str]) -> list[str]:
+    """The roots and everything below them in the master-data hierarchies of ``vtypes`` (a cycle stops itself)."""
+    c = db.epcis_vocab_child.c
+    found = list(dict.fromkeys(roots))
+    frontier = found
+    while frontier:
+        kids = [k for (k,) in conn.execute(select(c.child).where(c.vtype.in_(vtypes), c.parent.in_(frontier)))]
+        frontier = [k for k in dict.fromkeys(kids) if k not in found]
+        found += frontier
+    return found
 
 
 def capture(engine: Engine, doc: Any, actor: str, owner: str | None = None) -> dict[str, Any]:
@@ -257,10 +287,12 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
             where.append(ev.biz_step.in_([vocab(v) for v in vals]))
         elif name == "EQ_disposition":
             where.append(ev.disposition.in_([vocab(v) for v in vals]))
-        elif name in ("EQ_readPoint", "WD_readPoint"):
-            where.append(ev.read_point.in_([canon(v) for v in vals]))
-        elif name in ("EQ_bizLocation", "WD_bizLocation"):
-            where.append(ev.biz_location.in_([canon(v) for v in vals]))
+        elif name in ("EQ_readPoint", "EQ_bizLocation"):
+            where.append((ev.read_point if "read" in name else ev.biz_location).in_([canon(v) for v in vals]))
+        elif name in ("WD_readPoint", "WD_bizLocation"):  # the location or any below it in the master data
+            with engine.connect() as conn:
+                below = descendants(conn, LOCATION_TYPES, [canon(v) for v in vals])
+            where.append((ev.read_point if "read" in name else ev.biz_location).in_(below))
         elif name == "MATCH_epc":
             where.append(_epc_match(("epc", "child"), vals))
         elif name == "MATCH_anyEPC":

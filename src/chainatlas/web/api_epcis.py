@@ -1,8 +1,8 @@
 """The EPCIS 2.0 REST binding (GS1 EPCIS 2.0 §12, ``openapi.yaml``) under ``/epcis``: capture, capture jobs, the
 events query, single events and the browsing resources. Implemented: JSON/JSON-LD only (no XML), capture error
 behaviour ``rollback`` only, SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED``;
-named queries with webhook subscriptions (stream or scheduled; no WebSocket subscriptions); not implemented:
-master-data hierarchies (so ``WD_`` equals ``EQ_``)."""
+named queries with webhook subscriptions (stream or scheduled; no WebSocket subscriptions); ``WD_`` follows the
+location hierarchies of master data captured in document headers; not implemented: a master-data query."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """EPCIS named queries and their webhook subscriptions (stream and scheduled); the enterprises that captured each
-event (an enterprise account queries its own events).
+event (an enterprise account queries its own events); master data (vocabulary elements and their children, for
+``WD_`` queries).
 
 Revision ID: 0010
 Revises: 0009
@@ -15,6 +16,18 @@ down_revision = "0009"
 def upgrade() -> None:
     op.add_column("epcis_capture", sa.Column("owner", sa.String(24), nullable=True,
                                              comment="USCC of the enterprise account that captured (null: an official)"))
+    op.create_table(
+        "epcis_vocab",
+        sa.Column("vtype", sa.String(200), primary_key=True, comment="vocabulary type, e.g. urn:epcglobal:epcis:vtype:BusinessLocation"),
+        sa.Column("element", sa.String(300), primary_key=True, comment="element ID (canonical Digital Link where one exists)"),
+        sa.Column("attributes", sa.Text, nullable=True, comment="JSON list of {id, attribute} as last captured"),
+    )
+    op.create_table(
+        "epcis_vocab_child",
+        sa.Column("vtype", sa.String(200), primary_key=True),
+        sa.Column("parent", sa.String(300), primary_key=True),
+        sa.Column("child", sa.String(300), primary_key=True, comment="a direct child (e.g. a dock door of a warehouse)"),
+    )
     op.create_table(
         "epcis_event_owner",
         sa.Column("event_pk", sa.Integer, primary_key=True),
@@ -45,6 +58,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("epcis_event_owner")
+    op.drop_table("epcis_vocab_child")
+    op.drop_table("epcis_vocab")
     with op.batch_alter_table("epcis_capture") as batch:
         batch.drop_column("owner")
     op.drop_table("epcis_subscription")
