@@ -52,3 +52,22 @@ def test_api(demo_engine: Engine, admin_token: str) -> None:
                       headers=auth)
     assert resp.status_code == 200 and resp.json()["reached"] == []  # demo pallets are not packed further
     assert client.get("/api/v1/trade/trace", params={"epc": "x", "direction": "sideways"}, headers=auth).status_code == 422
+
+
+def test_unpacking_keeps_the_history_and_repacking_continues_it(any_engine: Engine) -> None:
+    """A pallet loaded in a ULD, unloaded (aggregation DELETE) and loaded on a truck: forward it reached both, and
+    each of them traces back to it — unpacking ends the containment, not the history."""
+    truck = "urn:epc:id:giai:6901234.TRUCK7"
+    doc = _doc()
+    doc["epcisBody"]["eventList"] += [
+        {"type": "AggregationEvent", "eventTime": "2026-03-05T08:00:00Z", "eventTimeZoneOffset": "+08:00",
+         "parentID": ULD, "childEPCs": [PALLET], "action": "DELETE"},
+        {"type": "AggregationEvent", "eventTime": "2026-03-06T08:00:00Z", "eventTimeZoneOffset": "+08:00",
+         "parentID": truck, "childEPCs": [PALLET], "action": "ADD"}]
+    checked = check_document(doc)
+    assert checked.ok
+    repository.store(any_engine, checked, "test")
+    forward = trace(any_engine, PALLET, "forward")
+    assert [(r["epc"], r["event_time"].day) for r in forward] == [(ULD, 4), (truck, 6)]  # the ADD, not the DELETE
+    assert [r["epc"] for r in trace(any_engine, truck, "back", depth=1)] == [PALLET]
+    assert [r["epc"] for r in trace(any_engine, ULD, "back", depth=1)] == [PALLET]
