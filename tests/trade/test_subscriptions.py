@@ -217,3 +217,26 @@ def test_wd_follows_the_master_data_hierarchy(any_engine: Engine) -> None:
     assert locations({"EQ_bizLocation": site}) == []
     assert locations({"WD_bizLocation": door}) == ["2"]
     assert locations({"WD_bizLocation": other}) == ["0"]
+
+
+def test_gs1_epc_format_negotiation(demo_engine: Engine, admin_token: str) -> None:
+    from chainatlas.web.app import create_app
+
+    client = TestClient(create_app())
+    h = {"Authorization": f"Bearer {admin_token}"}
+    doc = _doc(["shipping"], 4242)
+    doc["epcisBody"]["eventList"].append({**doc["epcisBody"]["eventList"][0], "eventTime": "2026-03-02T08:00:00Z",
+                                          "epcList": ["https://id.gs1.org/01/06901234000023/21/DL1"]})
+    assert client.post("/epcis/capture", json=doc, headers=h).status_code == 202
+    urn = "urn:epc:id:sgtin:6901234.000001.4242"
+    default = client.get("/epcis/events", params={"MATCH_epc": urn}, headers=h)
+    assert default.headers["GS1-EPC-Format"] == "Always_GS1_Digital_Link"
+    assert _events(default.json())[0]["epcList"] == ["https://id.gs1.org/01/06901234000016/21/4242"]
+    kept = client.get("/epcis/events", params={"MATCH_epc": urn}, headers={**h, "GS1-EPC-Format": "Never_Translates"})
+    assert _events(kept.json())[0]["epcList"] == [urn]
+    as_urn = client.get("/epcis/events", params={"MATCH_epc": urn}, headers={**h, "GS1-EPC-Format": "Always_EPC_URN"})
+    assert as_urn.status_code == 200 and _events(as_urn.json())[0]["epcList"] == [urn]
+    dl = client.get("/epcis/events", params={"MATCH_epc": "https://id.gs1.org/01/06901234000023/21/DL1"},
+                    headers={**h, "GS1-EPC-Format": "Always_EPC_URN"})
+    assert dl.status_code == 406 and dl.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/epcis/events", headers={**h, "GS1-EPC-Format": "Sometimes"}).status_code == 400

@@ -17,6 +17,7 @@ its first dot), so no prefix table is needed.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from stdnum import ean
 
@@ -109,3 +110,42 @@ def canonical_digital_link(uri: str) -> str | None:
         if q in qualifiers:
             return f"{DL_ROOT}/{primary}/{value}/{q}/{qualifiers[q]}"
     return f"{DL_ROOT}/{primary}/{value}"
+
+
+EPC_FORMATS = ("No_Preference", "Always_GS1_Digital_Link", "Always_EPC_URN", "Never_Translates")
+_ID_LISTS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
+_QTY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
+
+
+def as_digital_links(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its EPC URNs (objects, parent, classes, read point, business location) as GS1 Digital Links
+    where they have one (GS1-EPC-Format ``Always_GS1_Digital_Link``); other identifiers stay as they are.
+
+    >>> as_digital_links({"epcList": ["urn:epc:id:sgtin:0614141.107346.2017"], "readPoint": {"id": "urn:x"}})
+    {'epcList': ['https://id.gs1.org/01/00614141073467/21/2017'], 'readPoint': {'id': 'urn:x'}}
+    """
+    def dl(uri: Any) -> Any:
+        return (epc_to_digital_link(uri) or uri) if isinstance(uri, str) else uri
+
+    out = dict(event)
+    for k in _ID_LISTS:
+        if isinstance(out.get(k), list):
+            out[k] = [dl(x) for x in out[k]]
+    if "parentID" in out:
+        out["parentID"] = dl(out["parentID"])
+    for k in _QTY_LISTS:
+        if isinstance(out.get(k), list):
+            out[k] = [{**q, "epcClass": dl(q.get("epcClass"))} if isinstance(q, dict) else q for q in out[k]]
+    for k in ("readPoint", "bizLocation"):
+        if isinstance(out.get(k), dict) and "id" in out[k]:
+            out[k] = {**out[k], "id": dl(out[k]["id"])}
+    return out
+
+
+def has_digital_links(event: dict[str, Any]) -> bool:
+    """Whether an event names an object, class or location by a Digital Link (which cannot be written back as an EPC
+    URN without the company-prefix length)."""
+    values: list[Any] = [v for k in _ID_LISTS for v in event.get(k) or []] + [event.get("parentID")]
+    values += [q.get("epcClass") for k in _QTY_LISTS for q in event.get(k) or [] if isinstance(q, dict)]
+    values += [(event.get(k) or {}).get("id") for k in ("readPoint", "bizLocation")]
+    return any(isinstance(v, str) and canonical_digital_link(v) is not None for v in values)

@@ -2,7 +2,9 @@
 events query, single events and the browsing resources. Implemented: JSON/JSON-LD only (no XML), capture error
 behaviour ``rollback`` only, SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED``;
 named queries with webhook subscriptions (stream or scheduled; no WebSocket subscriptions); ``WD_`` follows the
-location hierarchies of master data captured in document headers; not implemented: a master-data query."""
+location hierarchies of master data captured in document headers; ``GS1-EPC-Format``: ``Always_GS1_Digital_Link``
+(the default), ``Never_Translates`` / ``No_Preference`` (as captured), ``Always_EPC_URN`` only when no result holds
+a Digital Link (else 406); not implemented: a master-data query."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from chainatlas.governance.principals import Role
 from chainatlas.trade import repository
 from chainatlas.trade import subscriptions as subs
 from chainatlas.trade.capture import EVENT_TYPES, Problem
+from chainatlas.trade.identifiers import EPC_FORMATS, as_digital_links, has_digital_links
 from chainatlas.web.auth import Principal, authorize
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS 2.0"])
@@ -76,12 +79,36 @@ def capture_job(capture_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal:
     return JSONResponse(job, headers=HEADERS)
 
 
+def epc_format(request: Request) -> str:
+    """The GS1-EPC-Format asked for (absent: ``Always_GS1_Digital_Link``, the binding's default)."""
+    return request.headers.get("GS1-EPC-Format", "Always_GS1_Digital_Link")
+
+
+def formatted(events: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]] | JSONResponse:
+    """Events in the asked EPC format, or a 406 problem: Digital Links cannot be written back as EPC URNs without
+    knowing each company prefix's length, so ``Always_EPC_URN`` is refused when a result holds one."""
+    if fmt not in EPC_FORMATS:
+        return problem(400, "Bad GS1-EPC-Format", f"GS1-EPC-Format: {', '.join(EPC_FORMATS)}")
+    if fmt == "Always_GS1_Digital_Link":
+        return [as_digital_links(e) for e in events]
+    if fmt == "Always_EPC_URN" and any(has_digital_links(e) for e in events):
+        return problem(406, "Not acceptable", "结果含 GS1 数字链接，无法无损转换为 EPC URN（需厂商识别代码长度）/ the results hold GS1 "
+                       "Digital Links, which cannot be written as EPC URNs without the company-prefix length; ask for "
+                       "Never_Translates or Always_GS1_Digital_Link")
+    return events
+
+
 def _events_response(request: Request, params: dict[str, Any], principal: Principal) -> Response:
     try:
         result = repository.query(db.get_engine(), params, owner_of(principal))
     except repository.QueryError as exc:
         return problem(400, "Query parameter problem", str(exc))
-    headers = dict(HEADERS)
+    fmt = epc_format(request)
+    events = formatted(result["events"], fmt)
+    if isinstance(events, JSONResponse):
+        return events
+    result = {**result, "events": events}
+    headers = {**HEADERS, "GS1-EPC-Format": fmt}
     if result["next_page_token"]:
         nxt = {k: v for k, v in request.query_params.multi_items() if k != "nextPageToken"}
         nxt["nextPageToken"] = result["next_page_token"]
@@ -107,7 +134,10 @@ def event(request: Request, event_id: str, principal: Caller) -> Response:
     result = repository.query(db.get_engine(), {"EQ_eventID": event_id.replace("|", ""), "perPage": "1"}, owner_of(principal))
     if not result["events"]:
         return problem(404, "Not found", f"没有事件 {event_id} / no event {event_id}")
-    return JSONResponse(result["events"][0], headers=HEADERS, media_type="application/ld+json")
+    events = formatted(result["events"], epc_format(request))
+    if isinstance(events, JSONResponse):
+        return events
+    return JSONResponse(events[0], headers={**HEADERS, "GS1-EPC-Format": epc_format(request)}, media_type="application/ld+json")
 
 
 @router.get("/eventTypes", summary="The event types")
