@@ -480,8 +480,11 @@ app.add_typer(epcis_app, name="epcis")
 
 
 @epcis_app.command("capture")
-def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocument files (JSON / JSON-LD)")]) -> None:
-    """Capture EPCIS documents: each file all-or-nothing; events already stored (same hash ID) are not stored twice."""
+def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocument files (JSON / JSON-LD)")],
+                  proceed: Annotated[bool, typer.Option(help="Store the valid events and list the rejected ones "
+                                                             "(capture error behaviour proceed)")] = False) -> None:
+    """Capture EPCIS documents: each file all-or-nothing (unless --proceed); events already stored (same hash ID)
+    are not stored twice."""
     from chainatlas.trade import repository
 
     engine = _engine()
@@ -493,7 +496,14 @@ def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocumen
             console.print(f"[red]✗ {path}: 无法读取 JSON / cannot read JSON: {exc}[/red]", soft_wrap=True)
             failed += 1
             continue
-        job = repository.capture(engine, doc, "cli")
+        job = repository.capture(engine, doc, "cli", proceed=proceed)
+        if proceed and job["stored"] and job["errors"]:
+            failed += 1
+            console.print(f"[yellow]! {path}: 已存储 / stored {job['stored']}, {len(job['errors'])} 处问题的事件未存储 / "
+                          f"events with problems left out[/yellow]", soft_wrap=True)
+            for problem in job["errors"][:20]:
+                console.print(f"  {problem['pointer']}: {problem['detail']}", soft_wrap=True)
+            continue
         if not job["success"]:
             failed += 1
             console.print(f"[red]✗ {path}: {len(job['errors'])} 处问题，未存储 / problems, nothing stored[/red]", soft_wrap=True)

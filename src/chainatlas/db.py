@@ -311,6 +311,7 @@ epcis_capture = Table(
     Column("stored", Integer, nullable=False, comment="new events (the rest were already stored)"),
     Column("errors", Text, nullable=True, comment="JSON list of problems"),
     Column("owner", String(24), nullable=True, comment="USCC of the enterprise account that captured (null: an official)"),
+    Column("behaviour", String(10), nullable=True, comment="capture error behaviour: rollback (default) or proceed"),
 )
 
 epcis_vocab = Table(

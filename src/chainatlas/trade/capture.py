@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +43,8 @@ class Checked:
     context: list[Any]
     problems: list[Problem] = field(default_factory=list)
     master_data: list[dict[str, Any]] = field(default_factory=list)  # epcisHeader.epcisMasterData.vocabularyList
+    rejected: list[Problem] = field(default_factory=list)  # with ``proceed``: problems of the events left out
+    proceed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -87,8 +90,14 @@ def _pointer(path: Any) -> str:
     return "/" + "/".join(str(p) for p in path) if path else "/"
 
 
-def check_document(doc: Any, schema: Path | None = None) -> Checked:
-    """Schema and rule checks of one EPCISDocument; on success the events with their hash IDs."""
+EVENT_AT = re.compile(r"^/epcisBody/eventList/(\d+)(/|$)")
+
+
+def check_document(doc: Any, schema: Path | None = None, proceed: bool = False) -> Checked:
+    """Schema and rule checks of one EPCISDocument; on success the events with their hash IDs.
+
+    ``proceed`` (capture error behaviour ``proceed`` of the REST binding): a problem inside one event leaves out that
+    event only (listed in ``rejected``); a problem of the document itself still refuses the whole document."""
     from chainatlas.settings import get_settings
 
     if not isinstance(doc, dict):
@@ -108,12 +117,23 @@ def check_document(doc: Any, schema: Path | None = None) -> Checked:
             problems.extend(_rules(ev, f"/epcisBody/eventList/{i}"))
     context = doc.get("@context", [])
     context = context if isinstance(context, list) else [context]
+    rejected: list[Problem] = []
+    if proceed and problems:
+        at = [EVENT_AT.match(p.pointer) for p in problems]
+        if all(at):
+            bad = {int(m.group(1)) for m in at if m}
+            rejected, problems = problems, []
+            events = [ev for i, ev in enumerate(events) if i not in bad]
+            if not events:
+                problems = [Problem("/epcisBody/eventList", "没有一个事件通过检查", "no event passed the checks"), *rejected]
+                rejected = []
     if problems:
         return Checked([], [], context, problems)
     ns, terms = namespaces(context), known_terms(events)
     header: dict[str, Any] = doc["epcisHeader"] if isinstance(doc.get("epcisHeader"), dict) else {}
     vocabularies = (header.get("epcisMasterData") or {}).get("vocabularyList") or []
-    return Checked(events, [event_hash_id(e, ns, terms) for e in events], context, master_data=list(vocabularies))
+    return Checked(events, [event_hash_id(e, ns, terms) for e in events], context, master_data=list(vocabularies),
+                   rejected=rejected, proceed=proceed)
 
 
 def _rules(ev: dict[str, Any], at: str) -> list[Problem]:

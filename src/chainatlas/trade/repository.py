@@ -127,7 +127,10 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
             if mine - have:
                 conn.execute(insert(o), [{"event_pk": pk, "owner": owner} for pk in sorted(mine - have)])
         conn.execute(db.epcis_capture.update().where(db.epcis_capture.c.id == job_id).values(
-            success=True, running=False, stored=len(fresh), finished_at=_now()))
+            success=not checked.rejected, running=False, stored=len(fresh), finished_at=_now(),
+            events=len(checked.events) + len({p.pointer.split("/")[3] for p in checked.rejected}),  # as in the document
+            behaviour="proceed" if checked.proceed else "rollback",
+            errors=json.dumps([p.as_dict() for p in checked.rejected], ensure_ascii=False) if checked.rejected else None))
     job = capture_job(engine, job_id)
     assert job is not None
     return job
@@ -162,13 +165,13 @@ def descendants(conn: Any, vtypes: tuple[str, ...], roots: list[str]) -> list[st
     return found
 
 
-def capture(engine: Engine, doc: Any, actor: str, owner: str | None = None) -> dict[str, Any]:
+def capture(engine: Engine, doc: Any, actor: str, owner: str | None = None, proceed: bool = False) -> dict[str, Any]:
     """Capture one parsed EPCISDocument: check it; store all its new events or — when it fails a check — none,
     recording why; then run the alert rules on the consignments it touched. Returns the capture job (with
     ``alerts``: how many were raised); stream subscriptions get the new events that match their queries."""
     from chainatlas.trade.alerts import evaluate
 
-    checked = check_document(doc)
+    checked = check_document(doc, proceed=proceed)
     if not checked.ok:
         body = doc.get("epcisBody") if isinstance(doc, dict) else None
         events = body.get("eventList") if isinstance(body, dict) else None
@@ -202,6 +205,11 @@ def record_failure(engine: Engine, problems: list[Problem], actor: str, events: 
     return job
 
 
+def _left_out(row: Any) -> int:
+    """Events a ``proceed`` capture left out (distinct event indices among its problems)."""
+    return len({p["pointer"].split("/")[3] for p in json.loads(row["errors"] or "[]") if p["pointer"].startswith("/epcisBody/eventList/")})
+
+
 def capture_job(engine: Engine, job_id: int, owner: str | None = None) -> dict[str, Any] | None:
     """The capture job document of the REST binding (``running``, ``success``, ``errors``) with counts; with
     ``owner``, only a job of that enterprise."""
@@ -210,9 +218,10 @@ def capture_job(engine: Engine, job_id: int, owner: str | None = None) -> dict[s
     if row is None or (owner is not None and row["owner"] != owner):
         return None
     return {"captureID": str(row["id"]), "running": row["running"], "success": row["success"],
-            "captureErrorBehaviour": "rollback", "createdAt": row["created_at"].isoformat() + "Z",
+            "captureErrorBehaviour": row["behaviour"] or "rollback", "createdAt": row["created_at"].isoformat() + "Z",
             "finishedAt": row["finished_at"].isoformat() + "Z" if row["finished_at"] else None,
-            "events": row["events"], "stored": row["stored"], "duplicates": row["events"] - row["stored"] if row["success"] else 0,
+            "events": row["events"], "stored": row["stored"],
+            "duplicates": row["events"] - row["stored"] - _left_out(row) if row["success"] or row["behaviour"] == "proceed" else 0,
             "errors": json.loads(row["errors"]) if row["errors"] else []}
 
 

@@ -1,6 +1,6 @@
 """The EPCIS 2.0 REST binding (GS1 EPCIS 2.0 §12, ``openapi.yaml``) under ``/epcis``: capture, capture jobs, the
 events query, single events and the browsing resources. Implemented: JSON/JSON-LD only (no XML), capture error
-behaviour ``rollback`` only, SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED``;
+behaviour ``rollback`` (default) and ``proceed`` (header ``GS1-Capture-Error-Behaviour``), SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED``;
 named queries with webhook subscriptions (stream or scheduled; no WebSocket subscriptions); ``WD_`` follows the
 location hierarchies of master data captured in document headers; ``GS1-EPC-Format``: ``Always_GS1_Digital_Link``
 (the default), ``Never_Translates`` / ``No_Preference`` (as captured), ``Always_EPC_URN`` only when no result holds
@@ -57,6 +57,9 @@ async def capture(request: Request, principal: Annotated[Principal, Depends(auth
         return problem(413, "Payload too large", f"文档超过 {MAX_BYTES // 2**20} MB / the document exceeds {MAX_BYTES // 2**20} MB")
     if request.headers.get("content-type", "application/json").split(";")[0] not in ("application/json", "application/ld+json"):
         return problem(415, "Unsupported media type", "只接受 JSON / JSON-LD / only JSON and JSON-LD are accepted")
+    behaviour = request.headers.get("GS1-Capture-Error-Behaviour", "rollback")
+    if behaviour not in ("rollback", "proceed"):
+        return problem(400, "Bad GS1-Capture-Error-Behaviour", "GS1-Capture-Error-Behaviour: rollback 或 proceed / rollback or proceed")
     engine = db.get_engine()
     try:
         doc = json.loads(raw)
@@ -64,8 +67,8 @@ async def capture(request: Request, principal: Annotated[Principal, Depends(auth
         job = repository.record_failure(engine, [Problem("/", f"不是合法的 JSON：{exc}", f"not valid JSON: {exc}")], principal.name,
                                         owner=owner_of(principal))
         return problem(400, "Invalid JSON", str(exc), job["errors"], f"/epcis/capture/{job['captureID']}")
-    job = repository.capture(engine, doc, principal.name, owner_of(principal))
-    if not job["success"]:
+    job = repository.capture(engine, doc, principal.name, owner_of(principal), proceed=behaviour == "proceed")
+    if not job["success"] and not job["stored"] and job["captureErrorBehaviour"] == "rollback":
         return problem(400, "Invalid EPCIS document", f"{len(job['errors'])} 处问题，未存储任何事件 / "
                        f"{len(job['errors'])} problems; nothing was stored", job["errors"], f"/epcis/capture/{job['captureID']}")
     return JSONResponse(job, status_code=202, headers={**HEADERS, "Location": f"/epcis/capture/{job['captureID']}"})

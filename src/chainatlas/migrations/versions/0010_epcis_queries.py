@@ -16,6 +16,8 @@ down_revision = "0009"
 def upgrade() -> None:
     op.add_column("epcis_capture", sa.Column("owner", sa.String(24), nullable=True,
                                              comment="USCC of the enterprise account that captured (null: an official)"))
+    op.add_column("epcis_capture", sa.Column("behaviour", sa.String(10), nullable=True,
+                                             comment="capture error behaviour: rollback (default) or proceed"))
     op.create_table(
         "epcis_vocab",
         sa.Column("vtype", sa.String(200), primary_key=True, comment="vocabulary type, e.g. urn:epcglobal:epcis:vtype:BusinessLocation"),
@@ -62,5 +64,6 @@ def downgrade() -> None:
     op.drop_table("epcis_vocab")
     with op.batch_alter_table("epcis_capture") as batch:
         batch.drop_column("owner")
+        batch.drop_column("behaviour")
     op.drop_table("epcis_subscription")
     op.drop_table("epcis_query")
