@@ -134,3 +134,13 @@ def test_profiles_export_and_reimport_unchanged(any_engine: Engine, tmp_path: Pa
     assert import_files([out], table="enterprise_profiles", engine=any_engine, write_reports=False).ok
     with any_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(db.enterprise_attribute)).scalar() == before
+
+
+def test_provenance_of_each_value_on_the_date(engine: Engine, tmp_path: Path) -> None:
+    from chainatlas.rules.inputs import provenance
+
+    _load(engine, tmp_path)
+    late = provenance(engine, A, dt.date(2026, 5, 1))
+    assert late["rd_ratio"] == {"source": "企业填报", "as_of": "2025-12-31"}
+    assert late["debt_ratio"] == {"source": "企业填报", "as_of": "2024-12-31"}  # not given again in 2025
+    assert provenance(engine, A, dt.date(2025, 6, 30))["rd_ratio"]["as_of"] == "2024-12-31"

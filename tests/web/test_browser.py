@@ -304,6 +304,7 @@ def test_tiers_page_and_tier_card(page: Page, base_url: str) -> None:
     # "差什么" toward the next tier: unmet criteria with value and threshold, or the inputs still to provide
     assert page.locator("#gaps .gap-row").count() + page.locator("#missing .tag").count() > 0
     expect(page.locator("details.tier-tree")).to_have_count(4)
+    expect(page.locator("details.tier-tree[open] .prov").first).to_contain_text("示例数据")  # source and as-of date
     page.screenshot(path=str(SHOTS / "tier_card.png"), full_page=True)
     page.click("#my-policies-link")
     expect(page.locator("#mine-title")).to_be_visible()

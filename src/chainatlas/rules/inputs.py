@@ -214,3 +214,13 @@ def read_profile_file(path: Path, engine: Engine | None, on: dt.date) -> pl.Data
         merged = merged.with_columns(pl.coalesce(sme_expr(), pl.col("is_sme")).alias("is_sme") if "is_sme" in merged.columns
                                      else sme_expr().alias("is_sme"))
     return merged
+
+
+def provenance(engine: Engine, uscc: str, on: dt.date) -> dict[str, dict[str, str]]:
+    """For one enterprise, the source and as-of date of each attribute value used on ``on`` (the latest on or
+    before it) — shown beside every value on the tier card."""
+    t = db.enterprise_attribute
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.attribute, t.c.as_of, t.c.source).where(t.c.uscc == uscc, t.c.as_of <= on)
+                            .order_by(t.c.attribute, t.c.as_of)).all()
+    return {a: {"source": s, "as_of": d.isoformat()} for a, d, s in rows}  # later rows overwrite earlier ones

@@ -71,7 +71,10 @@ def tier_card(uscc: USCC, date: DateQ = None) -> Any:
     frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
     if frame.is_empty():
         raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
-    return jsonable_encoder(tiers.card(tiers.evaluate_tiers(frame, on).row(0, named=True), on))
+    from chainatlas.rules.inputs import provenance
+
+    return jsonable_encoder({**tiers.card(tiers.evaluate_tiers(frame, on).row(0, named=True), on),
+                             "provenance": provenance(db.get_engine(), uscc, on)})
 
 
 def _policy_row(p: P.Policy, on: dt.date) -> dict[str, Any]:

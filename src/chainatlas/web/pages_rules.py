@@ -89,7 +89,10 @@ def tier_card_page(request: Request, uscc: Annotated[str, Path(max_length=24)]) 
                                                                "points", "reference")}, "label": c["label"]["zh"]}
                 for t in card["tiers"] for c in tiers.flatten(t["tree"])]
         return table_download(request, {"criteria": rows}, f"tier-card-{uscc}") or Response(status_code=422)
-    return render(request, "tier_card.html", {**card, "inputs": input_labels()})
+    from chainatlas.rules.inputs import provenance
+
+    return render(request, "tier_card.html", {**card, "inputs": input_labels(),
+                                              "provenance": provenance(db.get_engine(), uscc, on)})
 
 
 @router.get("/policies", response_class=HTMLResponse)
