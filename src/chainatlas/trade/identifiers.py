@@ -122,7 +122,7 @@ def as_digital_links(event: dict[str, Any]) -> dict[str, Any]:
     where they have one (GS1-EPC-Format ``Always_GS1_Digital_Link``); other identifiers stay as they are.
 
     >>> as_digital_links({"epcList": ["urn:epc:id:sgtin:0614141.107346.2017"], "readPoint": {"id": "urn:x"}})
-    {'epcList': ['https://id.gs1.org/01/00614141073467/21/2017'], 'readPoint': {'id': 'urn:x'}}
+    {'epcList': ['https://id.gs1.org/01/10614141073464/21/2017'], 'readPoint': {'id': 'urn:x'}}
     """
     def dl(uri: Any) -> Any:
         return (epc_to_digital_link(uri) or uri) if isinstance(uri, str) else uri
