@@ -18,15 +18,20 @@ from chainatlas.trade.capture import check_document
 T0 = dt.datetime(2026, 3, 2)
 
 
-def _ev(step: str, hours: float, mode: str = "air", temp: float | None = None) -> dict[str, Any]:
+def _ev(step: str, hours: float, mode: str = "air", temp: float | None = None, low: float | None = None,
+        shock: float | None = None) -> dict[str, Any]:
     return {"consignment": "X", "biz_step": step, "event_time": T0 + dt.timedelta(hours=hours), "mode": mode,
-            "max_temperature": temp}
+            "max_temperature": temp, "min_temperature": temp if low is None else low, "max_acceleration": shock}
 
 
 @pytest.mark.parametrize(("events", "now_h", "kinds"), [
     ([_ev("departing", 0, temp=5.0), _ev("arriving", 20)], 30, []),  # cold chain kept, on time
     ([_ev("departing", 0, temp=8.4)], 1, ["excursion"]),  # above 8 °C
     ([_ev("departing", 0, temp=1.5), _ev("arriving", 10)], 30, ["excursion"]),  # below 2 °C
+    ([_ev("departing", 0, temp=6.0, low=1.9), _ev("arriving", 10)], 30, ["excursion"]),  # the low end of a range
+    ([_ev("departing", 0, temp=6.0, low=2.0), _ev("arriving", 10)], 30, []),
+    ([_ev("arriving", 10, shock=98.1)], 11, []),  # 10 g exactly: not a shock
+    ([_ev("arriving", 10, shock=98.2)], 11, ["shock"]),
     ([_ev("inspecting", 0), _ev("urn:chainatlas:bizstep:releasing", 47.9)], 100, []),  # 47.9 h ≤ 48 h
     ([_ev("inspecting", 0), _ev("urn:chainatlas:bizstep:releasing", 48.1)], 100, ["dwell"]),
     ([_ev("inspecting", 0)], 49, ["dwell"]),  # still in inspection at evaluation time
@@ -97,7 +102,10 @@ def test_demo_alerts_and_api(demo_engine: Engine, admin_token: str) -> None:
 
     inbox = alerts.inbox(demo_engine)
     kinds = {a["kind"] for a in inbox}
-    assert kinds == {"excursion", "dwell", "late"}
+    assert kinds == {"excursion", "shock", "dwell", "late"}
+    # five demo consignments (n % 23 == 5) land rough: one shock alert each, over 10 g
+    shocks = [a for a in inbox if a["kind"] == "shock"]
+    assert len(shocks) == 5 and all(a["detail"]["value"] > 98.1 for a in shocks)
     excursions = [a for a in inbox if a["kind"] == "excursion"]
     assert all(a["detail"]["value"] > 8 for a in excursions)
     client = TestClient(create_app())

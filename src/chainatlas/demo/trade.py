@@ -90,6 +90,10 @@ def trade_document(exporters: list[tuple[str, str]], consignments: int = 120, se
                 ev["sensorElementList"] = [{"sensorMetadata": {"startTime": ev["eventTime"], "endTime": ev["eventTime"]},
                                             "sensorReport": [{"type": "Temperature", "minValue": round(rng.uniform(2.1, 4.0), 1),
                                                               "maxValue": round(high, 1), "uom": "CEL"}]}]
+            if step == "arriving" and n % 23 == 5:  # a few rough landings: a shock reading (no draw from rng)
+                ev["sensorElementList"] = [*ev.get("sensorElementList", []), {
+                    "sensorMetadata": {"startTime": ev["eventTime"], "endTime": ev["eventTime"]},
+                    "sensorReport": [{"type": "Acceleration", "maxValue": 120.0 + n % 7, "uom": "MSK"}]}]
             events.append(ev)
     return {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
             "creationDate": "2026-04-01T00:00:00Z", "epcisBody": {"eventList": events}}

@@ -4,6 +4,7 @@
 Rules (thresholds in ``RULES``; docs/trade.md, "Alerts"):
 
 * ``excursion`` — a temperature reading of a sensor report outside the cold-chain range (2–8 °C);
+* ``shock`` — an acceleration reading of a sensor report above 98.1 m/s² (10 g);
 * ``dwell`` — a consignment has stayed at a business step longer than allowed for it (e.g. in inspection more
   than 48 h), measured to its next event or, while it is still there, to the evaluation time;
 * ``late`` — departure → arrival at destination took longer than planned for the mode, or the arrival is still
@@ -24,14 +25,15 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from chainatlas import db
-from chainatlas.trade.consignments import COLD_CHAIN_MAX, consignment_events
+from chainatlas.trade.consignments import COLD_CHAIN_MAX, COLD_CHAIN_MIN, SHOCK_MAX, consignment_events
 
 RULES: dict[str, Any] = {
-    "cold_chain_celsius": (2.0, COLD_CHAIN_MAX),
+    "cold_chain_celsius": (COLD_CHAIN_MIN, COLD_CHAIN_MAX),
+    "shock_ms2": SHOCK_MAX,
     "dwell_hours": {"inspecting": 48.0, "urn:chainatlas:bizstep:declaring": 24.0, "arriving": 72.0},
     "transit_plan_hours": {"air": 24.0, "rail": 20 * 24.0, "sea": 40 * 24.0},
 }
-KINDS = ("excursion", "dwell", "late")
+KINDS = ("excursion", "shock", "dwell", "late")
 STATUSES = ("open", "acknowledged", "resolved")
 
 
@@ -59,9 +61,14 @@ def detect(events: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any
             out.append({"consignment": events[0]["consignment"], "kind": kind, "occurred_at": at, "detail": detail})
 
     for i, e in enumerate(events):
-        temp = e.get("max_temperature")
-        if temp is not None and not low <= temp <= high:
+        temp, cold = e.get("max_temperature"), e.get("min_temperature")
+        if temp is not None and temp > high:
             add("excursion", e["event_time"], {"step": e["biz_step"], "value": temp, "range": [low, high]})
+        elif cold is not None and cold < low:
+            add("excursion", e["event_time"], {"step": e["biz_step"], "value": cold, "range": [low, high]})
+        shock = e.get("max_acceleration")
+        if shock is not None and shock > RULES["shock_ms2"]:
+            add("shock", e["event_time"], {"step": e["biz_step"], "value": shock, "threshold": RULES["shock_ms2"]})
         limit = RULES["dwell_hours"].get(e["biz_step"])
         if limit is not None:
             until = events[i + 1]["event_time"] if i + 1 < len(events) else now

@@ -16,6 +16,8 @@ from chainatlas.trade.clearance import CONSIGNMENT_TYPES, TRADE_NS, consignment_
 from chainatlas.trade.hashid import namespaces
 
 COLD_CHAIN_MAX = 8.0  # °C: a cold-chain reading above this is an excursion (2–8 °C products)
+COLD_CHAIN_MIN = 2.0  # °C: …and below this
+SHOCK_MAX = 98.1  # m/s² (10 g): an acceleration reading above this is a shock
 STATUS_ZH = {"consigning": "已订舱", "collecting": "已揽收", "arriving": "已到港/到达", "urn:chainatlas:bizstep:declaring": "已申报",
              "inspecting": "查验中", "urn:chainatlas:bizstep:releasing": "已放行", "departing": "已离港",
              "receiving": "已入海外仓"}
@@ -24,14 +26,17 @@ STATUS_ZH = {"consigning": "已订舱", "collecting": "已揽收", "arriving": "
 EVENT_SCHEMA: dict[str, pl.DataType] = {
     "consignment": pl.String(), "event_time": pl.Datetime("us"), "biz_step": pl.String(), "status_zh": pl.String(),
     "mode": pl.String(), "port": pl.String(), "destination": pl.String(), "exporter": pl.String(),
-    "max_temperature": pl.Float64()}
+    "max_temperature": pl.Float64(), "min_temperature": pl.Float64(), "max_acceleration": pl.Float64()}
+TEMPERATURE = ("Temperature", "gs1:Temperature")
+ACCELERATION = ("Acceleration", "gs1:Acceleration")  # uom MSK (m/s²); a reading in g (uom "G"?) is not converted
 
 
 def consignment_events(engine: Engine, refs: list[str] | None = None) -> pl.DataFrame:
     """The stored events that carry a consignment's transport document (bill of lading, air waybill), in time order
     per consignment — all consignments, or those in ``refs``. Mode, port, destination and exporter come from the
     event's extensions in ``{https://ns.chainatlas.org/trade/}`` (any prefix bound to it); without a port extension
-    the port is the event's business location. ``max_temperature``: the highest temperature sensor reading."""
+    the port is the event's business location. ``max_temperature`` / ``min_temperature``: the highest / lowest
+    temperature sensor reading (°C); ``max_acceleration``: the highest acceleration reading (m/s², shock)."""
     ev, at = db.epcis_event.c, db.epcis_attr.c
     stmt = (select(at.value, ev.event_time, ev.biz_step, ev.biz_location, ev.body, ev.context)
             .join(db.epcis_event, ev.id == at.event_pk)
@@ -43,13 +48,17 @@ def consignment_events(engine: Engine, refs: list[str] | None = None) -> pl.Data
         for r in conn.execute(stmt).mappings():
             body, ns = json.loads(r["body"]), namespaces(json.loads(r["context"]))
             ext = {k.split(":", 1)[1]: v for k, v in body.items() if ":" in k and ns.get(k.split(":", 1)[0]) == TRADE_NS}
-            temps = [rep.get("maxValue", rep.get("value")) for el in body.get("sensorElementList") or []
-                     for rep in el.get("sensorReport") or [] if rep.get("type") in ("Temperature", "gs1:Temperature")]
+            reports = [rep for el in body.get("sensorElementList") or [] for rep in el.get("sensorReport") or []]
+            temps = [rep.get("maxValue", rep.get("value")) for rep in reports if rep.get("type") in TEMPERATURE]
+            lows = [rep.get("minValue", rep.get("value")) for rep in reports if rep.get("type") in TEMPERATURE]
+            shocks = [rep.get("maxValue", rep.get("value")) for rep in reports if rep.get("type") in ACCELERATION]
             rows.append({"consignment": r["value"], "event_time": r["event_time"], "biz_step": r["biz_step"],
                          "status_zh": STATUS_ZH.get(r["biz_step"], r["biz_step"]), "mode": ext.get("mode"),
                          "port": ext.get("port") or r["biz_location"], "destination": ext.get("destination"),
                          "exporter": ext.get("exporter"),
-                         "max_temperature": max((t for t in temps if t is not None), default=None)})
+                         "max_temperature": max((t for t in temps if t is not None), default=None),
+                         "min_temperature": min((t for t in lows if t is not None), default=None),
+                         "max_acceleration": max((a for a in shocks if a is not None), default=None)})
     return pl.DataFrame(rows, schema=EVENT_SCHEMA)
 
 
@@ -64,7 +73,7 @@ def consignments(engine: Engine, events: pl.DataFrame | None = None) -> list[dic
         pl.col("status_zh").last().alias("status_zh"), pl.col("biz_step").last().alias("status"),
         pl.col("mode").drop_nulls().first(), pl.col("port").drop_nulls().first().alias("origin"),
         pl.col("destination").drop_nulls().first(), pl.col("exporter").drop_nulls().first(),
-        pl.col("max_temperature").max())
+        pl.col("max_temperature").max(), pl.col("min_temperature").min(), pl.col("max_acceleration").max())
     e, p, sg = db.enterprise.c, db.placement.c, db.segment.c
     exporters = summary["exporter"].drop_nulls().unique().to_list()
     with engine.connect() as conn:
@@ -77,7 +86,8 @@ def consignments(engine: Engine, events: pl.DataFrame | None = None) -> list[dic
             placed.setdefault(uscc, (code, chain))
     out = summary.join(times.select("consignment", "channel", "arrival_to_release", "declaration_to_release"),
                        on="consignment", how="left").with_columns(
-        (pl.col("max_temperature") > COLD_CHAIN_MAX).fill_null(False).alias("excursion"),
+        ((pl.col("max_temperature") > COLD_CHAIN_MAX) | (pl.col("min_temperature") < COLD_CHAIN_MIN)).fill_null(False).alias("excursion"),
+        (pl.col("max_acceleration") > SHOCK_MAX).fill_null(False).alias("shock"),
         pl.col("exporter").replace_strict(names, default=None).alias("exporter_name"),
         pl.col("exporter").replace_strict({k: v[0] for k, v in placed.items()}, default=None).alias("segment_code"),
         pl.col("exporter").replace_strict({k: v[1] for k, v in placed.items()}, default=None).alias("chain_id"))

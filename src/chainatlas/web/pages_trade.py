@@ -11,7 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from chainatlas import db
 from chainatlas.trade import alerts as trade_alerts
 from chainatlas.trade.clearance import clearance_stats, consignment_times
-from chainatlas.trade.consignments import COLD_CHAIN_MAX, consignment_events, consignments, timeline
+from chainatlas.trade.consignments import (
+    COLD_CHAIN_MAX,
+    COLD_CHAIN_MIN,
+    SHOCK_MAX,
+    consignment_events,
+    consignments,
+    timeline,
+)
 from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download, table_response
@@ -37,7 +44,8 @@ def trade_page(request: Request) -> Response:
         return download
     inbox = [a for a in alerts if a["status"] != "resolved"]
     return render(request, "trade.html", {"consignments": rows, "clearance": stats, "trend": trend, "target_hours": target,
-                                          "excursions": sum(1 for r in rows if r["excursion"]), "alerts": inbox})
+                                          "excursions": sum(1 for r in rows if r["excursion"]),
+                                          "shocks": sum(1 for r in rows if r["shock"]), "alerts": inbox})
 
 
 @router.get("/trade/trace", response_class=HTMLResponse)
@@ -73,4 +81,5 @@ def consignment_page(request: Request, ref: Annotated[str, Path(max_length=300)]
         raise HTTPException(404, f"没有该运单 / no consignment {ref}")
     if request.query_params.get("format") in ("csv", "xlsx"):
         return table_response(events, request.query_params["format"], "consignment-timeline")
-    return render(request, "consignment.html", {"ref": ref, "events": events, "cold_chain_max": COLD_CHAIN_MAX})
+    return render(request, "consignment.html", {"ref": ref, "events": events, "cold_chain_max": COLD_CHAIN_MAX,
+                                                "cold_chain_min": COLD_CHAIN_MIN, "shock_max": SHOCK_MAX})
