@@ -93,6 +93,7 @@ def test_memory_grows_far_less_than_the_file(tmp_path: Path) -> None:
         b = _run(tmp_path, big, bad_last)
         assert a["ok"] is (not bad_last) and b["ok"] is (not bad_last)
         assert b["rows"] == big and b["problems"] == (1 if bad_last else 0)
-        # the reference's own growth varies between runs on this machine (≈ 360–420 MB) while the row-by-row pass
-        # grows ≈ 205–210 MB: 0.6 keeps the test stable; a reader that loaded the file whole would be ≥ 1.0
-        assert b["rss_anon_mb"] - a["rss_anon_mb"] < 0.6 * load_growth, (bad_last, a, b, load_growth)
+        # measured on this shared machine (2026-11-27, four runs): the reference grew 359–426 MB, the row-by-row
+        # pass 205–225 MB — a ratio of 0.50–0.63 that moves with the machine's load. 0.75 keeps the test stable and
+        # still fails an importer that reads the file whole (ratio ≥ 1.0).
+        assert b["rss_anon_mb"] - a["rss_anon_mb"] < 0.75 * load_growth, (bad_last, a, b, load_growth)
