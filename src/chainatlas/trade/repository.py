@@ -66,6 +66,13 @@ def _rows(ev: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str,
     return epcs, attrs
 
 
+def _insert_for(conn: Any) -> Any:
+    """The dialect's INSERT (with ON CONFLICT) for this connection: PostgreSQL or SQLite."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
 def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None) -> dict[str, Any]:
     """Store a checked document in one transaction: all its new events or — on any failure — nothing.
     ``owner`` (an enterprise account's USCC) is recorded for every event of the document, new or already stored,
@@ -79,19 +86,15 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
         # an error declaration is the same event (same hash ID) declared erroneous: stored beside the original
         keys = [(hid, "errorDeclaration" in ev) for hid, ev in zip(checked.hash_ids, checked.events, strict=True)]
         ids = list(dict.fromkeys(checked.hash_ids))
-        known: set[tuple[str, bool]] = set()
-        for i in range(0, len(ids), 500):
-            known |= {(a, bool(b)) for a, b in conn.execute(select(db.epcis_event.c.event_id, db.epcis_event.c.declaration)
-                                                             .where(db.epcis_event.c.event_id.in_(ids[i:i + 500]))).all()}
         context = json.dumps(checked.context, ensure_ascii=False)
-        fresh: list[tuple[str, Mapping[str, Any]]] = []
+        candidates: list[tuple[str, Mapping[str, Any]]] = []
         seen: set[tuple[str, bool]] = set()
         for key, event in zip(keys, checked.events, strict=True):
-            if key in known or key in seen:
-                continue
-            seen.add(key)
-            fresh.append((key[0], event))
-        if fresh:
+            if key not in seen:  # the same event twice in one document: once
+                seen.add(key)
+                candidates.append((key[0], event))
+        pks: dict[tuple[str, bool], int] = {}
+        if candidates:
             rows = [{"event_id": hid, "declaration": "errorDeclaration" in ev, "declared_id": ev.get("eventID"), "event_type": ev["type"],
                      "event_time": _utc(ev["eventTime"]), "tz_offset": ev.get("eventTimeZoneOffset", "+00:00"),
                      "record_time": now, "action": ev.get("action"), "biz_step": vocab(ev.get("bizStep")),
@@ -99,11 +102,18 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
                      "read_point": canon(ev["readPoint"]["id"]) if (ev.get("readPoint") or {}).get("id") else None,
                      "biz_location": canon(ev["bizLocation"]["id"]) if (ev.get("bizLocation") or {}).get("id") else None,
                      "capture_id": job_id, "body": json.dumps(ev, ensure_ascii=False), "context": context}
-                    for hid, ev in fresh]
-            # RETURNING, not a re-select by capture_id: a re-select scanned the whole table on every capture
-            pks = {(a, bool(b)): pk for pk, a, b in conn.execute(
-                insert(db.epcis_event).returning(db.epcis_event.c.id, db.epcis_event.c.event_id,
-                                                 db.epcis_event.c.declaration), rows).all()}
+                    for hid, ev in candidates]
+            # Already stored events are skipped by the unique index itself (ON CONFLICT DO NOTHING), not by a lookup
+            # first: a lookup of hundreds of hash IDs is planned as a sequential scan when the table has no
+            # statistics (autovacuum off), which made bulk capture slow down as the table grew. RETURNING gives the
+            # new rows' keys (a re-select by capture_id would scan the table too).
+            ins = _insert_for(conn)(db.epcis_event).on_conflict_do_nothing(index_elements=["event_id", "declaration"])
+            for i in range(0, len(rows), 2000):
+                pks |= {(a, bool(b)): pk for pk, a, b in conn.execute(
+                    ins.returning(db.epcis_event.c.id, db.epcis_event.c.event_id, db.epcis_event.c.declaration),
+                    rows[i:i + 2000]).all()}
+        fresh = [(hid, ev) for hid, ev in candidates if (hid, "errorDeclaration" in ev) in pks]
+        if fresh:
             epc_rows, attr_rows = [], []
             for hid, ev in fresh:
                 pk = pks[(hid, "errorDeclaration" in ev)]
@@ -117,15 +127,13 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
         _store_master_data(conn, checked.master_data)
         if owner:
             e, o = db.epcis_event, db.epcis_event_owner
-            mine: set[int] = set()
-            for i in range(0, len(ids), 500):
-                mine |= set(conn.execute(select(e.c.id).where(e.c.event_id.in_(ids[i:i + 500]))).scalars())
-            have: set[int] = set()
-            ordered = sorted(mine)
-            for i in range(0, len(ordered), 500):
-                have |= set(conn.execute(select(o.c.event_pk).where(o.c.owner == owner, o.c.event_pk.in_(ordered[i:i + 500]))).scalars())
-            if mine - have:
-                conn.execute(insert(o), [{"event_pk": pk, "owner": owner} for pk in sorted(mine - have)])
+            mine = set(pks.values())
+            earlier = [hid for hid in ids if not any((hid, d) in pks for d in (False, True))]
+            for i in range(0, len(earlier), 10):  # re-captured events: a lookup of ≤ 10 IDs stays on the index without statistics
+                mine |= set(conn.execute(select(e.c.id).where(e.c.event_id.in_(earlier[i:i + 10]))).scalars())
+            if mine:
+                conn.execute(_insert_for(conn)(o).on_conflict_do_nothing(index_elements=["event_pk", "owner"]),
+                             [{"event_pk": pk, "owner": owner} for pk in sorted(mine)])
         conn.execute(db.epcis_capture.update().where(db.epcis_capture.c.id == job_id).values(
             success=not checked.rejected, running=False, stored=len(fresh), finished_at=_now(),
             events=len(checked.events) + len({p.pointer.split("/")[3] for p in checked.rejected}),  # as in the document
