@@ -28,7 +28,7 @@ import polars as pl
 from chainatlas.rules import policies as P
 from chainatlas.rules import tiers
 from chainatlas.rules.engine import col, compile_rule_set, evaluate
-from chainatlas.rules.model import Band, Criterion, RuleSet, resolve
+from chainatlas.rules.model import Criterion, RuleSet, resolve
 
 OUT = Path(__file__).parent / "out"
 ON = dt.date(2026, 6, 30)
@@ -86,12 +86,6 @@ def ours(frame: pl.DataFrame, pols: list[P.Policy]) -> pl.DataFrame:
 # --- baseline: the straightforward per-enterprise loop -------------------------------------------------
 
 
-def _band_in(v: float, b: Band) -> bool:
-    lo = b.min is None or (v >= b.min if b.closed in ("left", "both") else v > b.min)
-    hi = b.max is None or (v <= b.max if b.closed in ("right", "both") else v < b.max)
-    return lo and hi
-
-
 def _points(c: Criterion, firm: dict[str, Any]) -> float | None:
     if c.kind == "max_of":
         los = [p if p is not None else k.min_points() for k in c.children for p in [_points(k, firm)]]
@@ -104,7 +98,7 @@ def _points(c: Criterion, firm: dict[str, Any]) -> float | None:
         key = str(v).lower()
         return c.points.get(key)
     if c.bands is not None:
-        return next((b.points for b in c.bands if _band_in(v, b)), None)
+        return next((b.points for b in c.bands if b.contains(v)), None)
     return min(max(float(v), 0.0), c.points_from_max or 0.0)
 
 

@@ -39,7 +39,7 @@ def _band_expr(x: pl.Expr, b: Band) -> pl.Expr:
     return pl.all_horizontal(conds) if conds else x.is_not_null()
 
 
-def _points_expr(c: Criterion, on: dt.date) -> pl.Expr:
+def _points_expr(c: Criterion) -> pl.Expr:
     x = pl.col(c.input or "")
     if c.points is not None:
         pts = c.points
@@ -74,7 +74,6 @@ class Compiled:
     """A rule set compiled for one date: the Polars expressions, layer by layer (children before parents)."""
 
     rule_set: RuleSet
-    on: dt.date
     layers: list[list[pl.Expr]]
 
 
@@ -96,7 +95,7 @@ def compile_rule_set(rs: RuleSet, on: dt.date, tiers: dict[str, str] | None = No
         s = col(rs, c)
         kids = [col(rs, k) for k in c.children]
         if c.kind == "leaf" and c.is_points:
-            pts = _points_expr(c, on)
+            pts = _points_expr(c)
             known = pl.when(pts.is_not_null()).then(True).otherwise(None)  # a point item is scored or unknown
             put(c, [pts.alias(s + ":pts"), known.alias(s), pl.lit(0, pl.Int32).alias(s + ":short")])
         elif c.kind == "leaf":
@@ -124,7 +123,7 @@ def compile_rule_set(rs: RuleSet, on: dt.date, tiers: dict[str, str] | None = No
             st = pl.all_horizontal(checks)
             exprs += [st.alias(s), (st == False).fill_null(False).cast(pl.Int32).alias(s + ":short")]  # noqa: E712
             put(c, exprs)
-    return Compiled(rs, on, layers)
+    return Compiled(rs, layers)
 
 
 def evaluate(frame: pl.DataFrame | pl.LazyFrame, compiled: list[Compiled]) -> pl.DataFrame:
@@ -179,18 +178,12 @@ def _gap(c: Criterion, value: Any, on: dt.date) -> Any:
         g = (t - value) if c.op in (">=", ">") else (value - t)
         return _num(round(g, 6)) if g > 0 or (g == 0 and c.op in (">", "<")) else None
     if c.bands is not None:  # distance to the next band up
-        here = next((b.points for b in c.bands if _in_band(value, b)), None)
+        here = next((b.points for b in c.bands if b.contains(value)), None)
         better = [b for b in c.bands if here is None or b.points > here]
         edges = [b.min - value for b in better if b.min is not None and b.min > value]
         edges += [value - b.max for b in better if b.max is not None and b.max < value]
         return _num(round(min(edges), 6)) if edges else None
     return None
-
-
-def _in_band(v: float, b: Band) -> bool:
-    lo = b.min is None or (v >= b.min if b.closed in ("left", "both") else v > b.min)
-    hi = b.max is None or (v <= b.max if b.closed in ("right", "both") else v < b.max)
-    return lo and hi
 
 
 def explain(row: dict[str, Any], rs: RuleSet, on: dt.date) -> dict[str, Any]:
@@ -205,10 +198,8 @@ def explain(row: dict[str, Any], rs: RuleSet, on: dt.date) -> dict[str, Any]:
             value = row.get(c.input) if c.input else row.get(c.tier or "")
             out |= {"input": c.input or (f"tier:{c.tier}" if c.tier else None), "value": _plain(value),
                     "threshold": threshold(c, on), "gap": _gap(c, value, on)}
-        if c.is_points:
+        if c.is_points:  # its status is already unknown when its points are
             out |= {"points": row.get(s + ":pts"), "max_points": c.max_points()}
-            if row.get(s + ":pts") is None:
-                out["status"] = UNKNOWN
         if c.kind == "score":
             out |= {"min": c.score_min, "score": _score(row, s), "groups": [
                 {"group": g, "label": {"zh": zh, "en": en}, "min": gmin, "score": _score(row, f"{s}.{g}")}

@@ -41,6 +41,12 @@ class Band:
     max: Any = None
     closed: str = "left"  # left: [min, max) · right: (min, max] · both · none
 
+    def contains(self, v: float) -> bool:
+        """Whether ``v`` lies in the band (with its inclusivity)."""
+        lo = self.min is None or (v >= self.min if self.closed in ("left", "both") else v > self.min)
+        hi = self.max is None or (v <= self.max if self.closed in ("right", "both") else v < self.max)
+        return lo and hi
+
     def contains_doc(self) -> str:
         lo = "" if self.min is None else ("≥" if self.closed in ("left", "both") else ">") + _fmt(self.min)
         hi = "" if self.max is None else ("≤" if self.closed in ("right", "both") else "<") + _fmt(self.max)
