@@ -72,8 +72,7 @@ def twenty_policies() -> list[P.Policy]:
 
 def compile_all(pols: list[P.Policy]) -> tuple[list[Any], list[pl.Expr]]:
     compiled = tiers.compile_tiers(ON)
-    statuses = {rs.tier: col(rs, rs.rule) for rs in tiers.sets_on(ON).values() if rs.tier}
-    compiled += [compile_rule_set(p.rule_set, ON, statuses) for p in pols]
+    compiled += [compile_rule_set(p.rule_set, ON, tiers.status_columns(ON)) for p in pols]
     amounts = [P.amount_expr(p, ON).alias(f"{p.id}:amount") for p in pols]
     return compiled, amounts
 

@@ -27,7 +27,7 @@ from chainatlas.rules.engine import (
     unmet_leaves,
 )
 from chainatlas.rules.model import RuleError, RuleSet, resolve
-from chainatlas.rules.tiers import compile_tiers, load_sets, sets_on
+from chainatlas.rules.tiers import compile_tiers, load_sets, status_columns
 
 
 @dataclass(frozen=True)
@@ -110,9 +110,7 @@ def with_parameters(policy: Policy, overrides: dict[str, Any]) -> Policy:
 
 def compile_policy(policy: Policy, on: dt.date) -> list[Compiled]:
     """The tier rule sets (policies may ask for a tier) then the policy's eligibility."""
-    tiers = compile_tiers(on)
-    statuses = {rs.tier: col(rs, rs.rule) for rs in sets_on(on).values() if rs.tier}
-    return [*tiers, compile_rule_set(policy.rule_set, on, statuses)]
+    return [*compile_tiers(on), compile_rule_set(policy.rule_set, on, status_columns(on))]
 
 
 def amount_expr(policy: Policy, on: dt.date, granted_col: str | None = None) -> pl.Expr:

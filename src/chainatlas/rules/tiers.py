@@ -69,14 +69,16 @@ def sets_on(on: dt.date) -> dict[str, RuleSet]:
     return {t: out[t] for t in TIERS if t in out}
 
 
+def status_columns(on: dt.date) -> dict[str, str]:
+    """Tier → the column holding its status, for the rule sets in force on ``on`` (what "holds 专精特新" reads)."""
+    return {tier: col(rs, rs.rule) for tier, rs in sets_on(on).items()}
+
+
 def compile_tiers(on: dt.date) -> list[Compiled]:
-    """All tier rule sets in force on ``on``, compiled in tier order (lower tiers first)."""
-    compiled: list[Compiled] = []
-    statuses: dict[str, str] = {}
-    for tier, rs in sets_on(on).items():
-        compiled.append(compile_rule_set(rs, on, statuses))
-        statuses[tier] = col(rs, rs.rule)
-    return compiled
+    """All tier rule sets in force on ``on``, compiled in tier order: each sees the statuses of the tiers below it."""
+    columns = status_columns(on)
+    order = list(columns)
+    return [compile_rule_set(rs, on, {t: columns[t] for t in order[:i]}) for i, rs in enumerate(sets_on(on).values())]
 
 
 def evaluate_tiers(frame: pl.DataFrame, on: dt.date) -> pl.DataFrame:
@@ -164,9 +166,15 @@ def _brief(leaf: dict[str, Any]) -> dict[str, Any]:
                                      "status", "reference")}
 
 
+def in_pool(max_short: int = 2) -> pl.Expr:
+    """Cultivation pool (培育库) membership over a summary: not meeting (nor holding) the tier, but within
+    ``max_short`` unmet criteria of it."""
+    return (pl.col("status") != "met") & ~pl.col("held") & pl.col("short").is_between(1, max_short)
+
+
 def pools(summary_frame: pl.DataFrame, max_short: int = 2) -> pl.DataFrame:
-    """Cultivation pools (培育库): firms not meeting (nor holding) a tier but within ``max_short`` unmet criteria of it."""
-    return summary_frame.filter((pl.col("status") != "met") & ~pl.col("held") & pl.col("short").is_between(1, max_short))
+    """The firms of each tier's cultivation pool."""
+    return summary_frame.filter(in_pool(max_short))
 
 
 def status_counts(summary_frame: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -175,17 +183,14 @@ def status_counts(summary_frame: pl.DataFrame, by: str) -> pl.DataFrame:
     return frame.group_by(by, "tier").agg(
         (pl.col("status") == "met").sum().alias("met"), pl.col("held").sum().alias("held"),
         (pl.col("status") == UNKNOWN).sum().alias("unknown"),
-        ((pl.col("status") != "met") & ~pl.col("held") & pl.col("short").is_between(1, 2)).sum().alias("pool"),
+        in_pool().sum().alias("pool"),
     ).sort(by, "tier")
 
 
-
-
-def city(engine: Engine, on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """All local enterprises evaluated on ``on``: (evaluated rows, summary with chains and district joined)."""
+def city_summary(engine: Engine, on: dt.date) -> pl.DataFrame:
+    """All local enterprises evaluated on ``on``: the summary, with chains and district joined."""
     from chainatlas.rules.inputs import read_inputs
 
     frame = read_inputs(engine, on)
-    evaluated = evaluate_tiers(frame, on)
     extra = [c for c in ("chains", "district") if c in frame.columns]
-    return evaluated, summary(evaluated, on).join(frame.select("uscc", *extra), on="uscc", how="left")
+    return summary(evaluate_tiers(frame, on), on).join(frame.select("uscc", *extra), on="uscc", how="left")

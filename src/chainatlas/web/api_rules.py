@@ -42,7 +42,7 @@ def _workflow(exc: ledger.WorkflowError) -> HTTPException:
 @router.get("/tiers", summary="Per local enterprise and tier: status (met / unmet / unknown), score, shortfall")
 def list_tiers(response: Response, date: DateQ = None, tier: Annotated[str | None, Query(max_length=20)] = None,
                status: Annotated[str | None, Query(pattern="^(met|unmet|unknown)$")] = None) -> Any:
-    _, summary = tiers.city(db.get_engine(), _on(date))
+    summary = tiers.city_summary(db.get_engine(), _on(date))
     if tier:
         summary = summary.filter(pl.col("tier") == tier)
     if status:
@@ -53,13 +53,13 @@ def list_tiers(response: Response, date: DateQ = None, tier: Annotated[str | Non
 
 @router.get("/tiers/counts", summary="Counts per chain or district and tier: met, held, unknown, in the cultivation pool")
 def tier_counts(by: Annotated[str, Query(pattern="^(chains|district)$")] = "chains", date: DateQ = None) -> Any:
-    _, summary = tiers.city(db.get_engine(), _on(date))
+    summary = tiers.city_summary(db.get_engine(), _on(date))
     return jsonable_encoder(tiers.status_counts(summary, by).to_dicts())
 
 
 @router.get("/tiers/pools", summary="Cultivation pools (培育库): firms within 1–2 unmet criteria of a tier")
 def tier_pools(response: Response, date: DateQ = None, max_short: Annotated[int, Query(ge=1, le=5)] = 2) -> Any:
-    _, summary = tiers.city(db.get_engine(), _on(date))
+    summary = tiers.city_summary(db.get_engine(), _on(date))
     rows = tiers.pools(summary, max_short).to_dicts()
     count_rows(response, len(rows))
     return jsonable_encoder(rows)

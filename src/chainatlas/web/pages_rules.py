@@ -60,7 +60,7 @@ def input_labels() -> dict[str, str]:
 @router.get("/tiers", response_class=HTMLResponse)
 def tiers_page(request: Request) -> Response:
     on = _date(request)
-    _, summary = tiers.city(db.get_engine(), on)
+    summary = tiers.city_summary(db.get_engine(), on)
     by_chain = tiers.status_counts(summary, "chains").to_dicts()
     by_district = tiers.status_counts(summary, "district").to_dicts()
     tier = request.query_params.get("tier", "specialised")
