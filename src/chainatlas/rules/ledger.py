@@ -47,10 +47,20 @@ def granted_in_year(engine: Engine, policy_id: str, year: int) -> pl.DataFrame:
                         orient="row")
 
 
-def used_budget(engine: Engine, policy_id: str) -> float:
+def _granted(conn: Any, policy_id: str, uscc: str | None = None, year: int | None = None) -> float:
+    """Σ ledger amounts of a policy (of one firm, of one year)."""
     g = db.policy_grant
+    q = select(func.coalesce(func.sum(g.c.amount_yuan), 0)).where(g.c.policy_id == policy_id)
+    if uscc is not None:
+        q = q.where(g.c.uscc == uscc)
+    if year is not None:
+        q = q.where(g.c.year == year)
+    return float(conn.execute(q).scalar() or 0)
+
+
+def used_budget(engine: Engine, policy_id: str) -> float:
     with engine.connect() as conn:
-        return float(conn.execute(select(func.coalesce(func.sum(g.c.amount_yuan), 0)).where(g.c.policy_id == policy_id)).scalar() or 0)
+        return _granted(conn, policy_id)
 
 
 def screen(engine: Engine, policy_id: str, on: dt.date, actor: str, inputs: pl.DataFrame | None = None) -> dict[str, Any]:
@@ -143,13 +153,12 @@ def decide(engine: Engine, candidate_id: int, decision: str, principal: Principa
         if decision == "approved":
             g = db.policy_grant
             cap = resolve(policy.benefit.cap_per_firm_year, on)
-            already = float(conn.execute(select(func.coalesce(func.sum(g.c.amount_yuan), 0)).where(
-                g.c.policy_id == policy.id, g.c.uscc == row["uscc"], g.c.year == on.year)).scalar() or 0)
+            already = _granted(conn, policy.id, row["uscc"], on.year)
             if cap is not None and already + amount > float(cap) + 0.005:
                 raise WorkflowError(f"超过单个企业年度上限（已发放 {already:,.2f} 元，上限 {float(cap):,.2f} 元）",
                                     f"exceeds the per-firm yearly cap (granted {already:,.2f}, cap {float(cap):,.2f} yuan)")
             budget = resolve(policy.budget_yuan, on)
-            used = float(conn.execute(select(func.coalesce(func.sum(g.c.amount_yuan), 0)).where(g.c.policy_id == policy.id)).scalar() or 0)
+            used = _granted(conn, policy.id)
             if budget is not None and used + amount > float(budget) + 0.005:
                 raise WorkflowError(f"超过政策预算（已用 {used:,.2f} 元，预算 {float(budget):,.2f} 元，本次 {amount:,.2f} 元）",
                                     f"exceeds the policy budget (used {used:,.2f}, budget {float(budget):,.2f}, this {amount:,.2f} yuan)")

@@ -108,6 +108,12 @@ def with_parameters(policy: Policy, overrides: dict[str, Any]) -> Policy:
     return replace(policy, rule_set=rs, benefit=ben, budget_yuan=overrides.get("budget_yuan", policy.budget_yuan))
 
 
+def missing_for(policy: Policy, tree: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    """What a firm must still provide for a policy: the unknown inputs of its eligibility (explanation ``tree``) and
+    the benefit's own inputs it lacks."""
+    return list(dict.fromkeys(missing_inputs(tree) + [i for i in policy.benefit.inputs() if row.get(i) is None]))
+
+
 def compile_policy(policy: Policy, on: dt.date) -> list[Compiled]:
     """The tier rule sets (policies may ask for a tier) then the policy's eligibility."""
     return [*compile_tiers(on), compile_rule_set(policy.rule_set, on, status_columns(on))]
@@ -154,10 +160,9 @@ def lists(policy: Policy, screened: pl.DataFrame, on: dt.date) -> dict[str, list
                                                                                    | (pl.col("amount_yuan") > 0))))
     for row in subset.iter_rows(named=True):
         tree = explain(row, policy.rule_set, on)
-        missing = missing_inputs(tree) + [i for i in policy.benefit.inputs() if row.get(i) is None]
         which = "candidate" if row["eligible"] and row["amount_yuan"] is not None else "fast_track"
         out[which].append({"uscc": row["uscc"], "name": row.get("name"), "amount_yuan": row["amount_yuan"],
-                           "missing": list(dict.fromkeys(missing)), "explanation": tree})
+                           "missing": missing_for(policy, tree, row), "explanation": tree})
     return out
 
 
@@ -171,13 +176,12 @@ def for_enterprise(row: dict[str, Any], on: dt.date, evaluated: dict[str, dict[s
         r = evaluated[pid]
         tree = explain(r, pol.rule_set, on)
         status = tree["status"]
-        missing = missing_inputs(tree) + [i for i in pol.benefit.inputs() if r.get(i) is None]
         out.append({"policy": pid, "label": {"zh": pol.rule_set.label_zh, "en": pol.rule_set.label_en},
                     "department": pol.department_zh, "example": pol.rule_set.example, "status": status,
                     "amount_yuan": r.get("amount_yuan") if status == "met" else None,
                     "unmet": [{k: x.get(k) for k in ("id", "label", "input", "value", "threshold", "gap")}
                               for x in unmet_leaves(tree)],
-                    "missing": list(dict.fromkeys(missing)), "short": r.get(col(pol.rule_set, pol.rule_set.rule, "short"))})
+                    "missing": missing_for(pol, tree, r), "short": r.get(col(pol.rule_set, pol.rule_set.rule, "short"))})
     rank = {"met": 0, "unknown": 1, "unmet": 2}
     return sorted(out, key=lambda p: (rank[p["status"]], p["short"] or 0))
 

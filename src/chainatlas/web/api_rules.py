@@ -201,15 +201,14 @@ def application_json(uscc: USCC, policy_id: POLICY, date: DateQ = None) -> Any:
 def application(uscc: str, policy_id: str, on: dt.date) -> dict[str, Any]:
     """The profile inputs a policy reads, known values filled, the missing ones named (with labels)."""
     from chainatlas.exchange.spec import PROFILES
-    from chainatlas.rules.engine import explain, missing_inputs
+    from chainatlas.rules.engine import explain
 
     pol = _policy(policy_id)
     frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
     if frame.is_empty():
         raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
     row = P.screen_frame(pol, frame, on).row(0, named=True)
-    missing = list(dict.fromkeys(missing_inputs(explain(row, pol.rule_set, on))
-                                 + [i for i in pol.benefit.inputs() if row.get(i) is None]))
+    missing = P.missing_for(pol, explain(row, pol.rule_set, on), row)
     profile_cols = {c.name: c for c in PROFILES.columns}
     used = sorted((pol.rule_set.rule.inputs() | set(pol.benefit.inputs())) & set(profile_cols))
     return {"policy": policy_id, "uscc": uscc, "name": row.get("name"), "date": on.isoformat(),
