@@ -86,32 +86,40 @@ def sme_expr() -> pl.Expr:
     return pl.any_horizontal(e < 1000, r < 400_000_000)
 
 
-def attributes_as_of(engine: Engine, on: dt.date, names: list[str]) -> pl.DataFrame:
-    """The latest value of each attribute with an as-of date on or before ``on`` (wide: one row per uscc)."""
+def attributes_as_of(engine: Engine, on: dt.date, names: list[str], uscc: str | None = None) -> pl.DataFrame:
+    """The latest value of each attribute with an as-of date on or before ``on`` (wide: one row per uscc); of one
+    enterprise when ``uscc`` is given. Two sources on the same date: the last by source name (as in
+    :func:`provenance`)."""
     t = db.enterprise_attribute
+    q = select(t.c.uscc, t.c.attribute, t.c.as_of, t.c.source, t.c.value).where(t.c.attribute.in_(names), t.c.as_of <= on)
+    if uscc is not None:
+        q = q.where(t.c.uscc == uscc)
     with engine.connect() as conn:
-        rows = conn.execute(select(t.c.uscc, t.c.attribute, t.c.as_of, t.c.value).where(
-            t.c.attribute.in_(names), t.c.as_of <= on)).all()
+        rows = conn.execute(q).all()
     long = pl.DataFrame([tuple(r) for r in rows], schema={"uscc": pl.String, "attribute": pl.String,
-                                                          "as_of": pl.Date, "value": pl.String}, orient="row")
+                                                          "as_of": pl.Date, "source": pl.String, "value": pl.String},
+                        orient="row")
     if long.is_empty():
         return pl.DataFrame({"uscc": []}, schema={"uscc": pl.String})
-    latest = long.sort("as_of").group_by("uscc", "attribute").agg(pl.col("value").last(), pl.col("as_of").last())
+    latest = long.sort("as_of", "source").group_by("uscc", "attribute").agg(pl.col("value").last())
     wide = latest.pivot(on="attribute", index="uscc", values="value")
     return typed(wide)
 
 
-def read_inputs(engine: Engine, on: dt.date, home: str | None = None) -> pl.DataFrame:
-    """Every local enterprise (register in ``home``, default the city) with all rule inputs as of ``on``."""
+def read_inputs(engine: Engine, on: dt.date, home: str | None = None, uscc: str | None = None) -> pl.DataFrame:
+    """Every local enterprise (register in ``home``, default the city) with all rule inputs as of ``on`` — or only
+    the one with ``uscc`` (a tier card, "my policies": its attributes alone are read)."""
     from chainatlas.analysis.snapshot import load_snapshot
     from chainatlas.settings import get_settings
 
     home = home or get_settings().home_region
     snap = load_snapshot(engine)
     ents = snap.enterprises.filter(pl.col("region_code").cast(pl.String).str.starts_with(home))
+    if uscc is not None:
+        ents = ents.filter(pl.col("uscc") == uscc)
     keep = ["uscc", "name", *[c for c in REGISTER if c in ents.columns]]
     base = ents.select(keep)
-    prof = attributes_as_of(engine, on, [*PROFILE_NAMES, "revenue_yuan", "rd_spend_yuan", "employees"])
+    prof = attributes_as_of(engine, on, [*PROFILE_NAMES, "revenue_yuan", "rd_spend_yuan", "employees"], uscc)
     # a register value dated on or before the evaluation date wins over the register's latest one
     dated = [c for c in ("revenue_yuan", "rd_spend_yuan", "employees") if c in prof.columns and c in base.columns]
     frame = base.join(prof, on="uscc", how="left", suffix="_dated")
@@ -204,15 +212,15 @@ def read_profile_file(path: Path, engine: Engine | None, on: dt.date) -> pl.Data
     if problems:
         raise ProfileFileError(problems)
     given = typed(pl.concat(frames, how="diagonal_relaxed")) if frames else pl.DataFrame({"uscc": []}, schema={"uscc": pl.String})
-    if engine is None:
-        return given.with_columns(sme_expr().alias("is_sme")) if "is_sme" not in given.columns else given
-    known = read_inputs(engine, on).filter(pl.col("uscc").is_in(given["uscc"].implode()))
-    merged = given.join(known, on="uscc", how="left", suffix="_db")
-    both = [c for c in given.columns if f"{c}_db" in merged.columns]
-    merged = merged.with_columns([pl.coalesce(c, f"{c}_db").alias(c) for c in both]).drop([f"{c}_db" for c in both])
-    if "is_sme" not in given.columns:
-        merged = merged.with_columns(pl.coalesce(sme_expr(), pl.col("is_sme")).alias("is_sme") if "is_sme" in merged.columns
-                                     else sme_expr().alias("is_sme"))
+    merged = given
+    if engine is not None:
+        known = read_inputs(engine, on).filter(pl.col("uscc").is_in(given["uscc"].implode()))
+        merged = given.join(known, on="uscc", how="left", suffix="_db")
+        both = [c for c in given.columns if f"{c}_db" in merged.columns]
+        merged = merged.with_columns([pl.coalesce(c, f"{c}_db").alias(c) for c in both]).drop([f"{c}_db" for c in both])
+    if "is_sme" not in given.columns:  # from the file's size figures where it has them, else as the database knew it
+        sme = pl.coalesce(sme_expr(), pl.col("is_sme")) if "is_sme" in merged.columns else sme_expr()
+        merged = merged.with_columns(sme.alias("is_sme"))
     return merged
 
 
@@ -222,5 +230,5 @@ def provenance(engine: Engine, uscc: str, on: dt.date) -> dict[str, dict[str, st
     t = db.enterprise_attribute
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.attribute, t.c.as_of, t.c.source).where(t.c.uscc == uscc, t.c.as_of <= on)
-                            .order_by(t.c.attribute, t.c.as_of)).all()
+                            .order_by(t.c.attribute, t.c.as_of, t.c.source)).all()
     return {a: {"source": s, "as_of": d.isoformat()} for a, d, s in rows}  # later rows overwrite earlier ones

@@ -68,7 +68,7 @@ def tier_pools(response: Response, date: DateQ = None, max_short: Annotated[int,
 @router.get("/tiers/{uscc}", summary="An enterprise's tier card: status per tier and what is missing for the next (差什么)")
 def tier_card(uscc: USCC, date: DateQ = None) -> Any:
     on = _on(date)
-    frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
+    frame = read_inputs(db.get_engine(), on, uscc=uscc)
     if frame.is_empty():
         raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
     from chainatlas.rules.inputs import provenance
@@ -179,7 +179,7 @@ def my_policies(uscc: USCC, date: DateQ = None) -> Any:
 
 def enterprise_policies(uscc: str, on: dt.date) -> dict[str, Any]:
     engine = db.get_engine()
-    frame = read_inputs(engine, on).filter(pl.col("uscc") == uscc)
+    frame = read_inputs(engine, on, uscc=uscc)
     if frame.is_empty():
         raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
     evaluated = {}
@@ -204,7 +204,7 @@ def application(uscc: str, policy_id: str, on: dt.date) -> dict[str, Any]:
     from chainatlas.rules.engine import explain
 
     pol = _policy(policy_id)
-    frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
+    frame = read_inputs(db.get_engine(), on, uscc=uscc)
     if frame.is_empty():
         raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
     row = P.screen_frame(pol, frame, on).row(0, named=True)

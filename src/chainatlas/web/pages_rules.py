@@ -80,7 +80,7 @@ def tiers_page(request: Request) -> Response:
 @router.get("/tiers/{uscc}", response_class=HTMLResponse)
 def tier_card_page(request: Request, uscc: Annotated[str, Path(max_length=24)]) -> Response:
     on = _date(request)
-    frame = read_inputs(db.get_engine(), on).filter(pl.col("uscc") == uscc)
+    frame = read_inputs(db.get_engine(), on, uscc=uscc)
     if frame.is_empty():
         raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
     card = tiers.card(tiers.evaluate_tiers(frame, on).row(0, named=True), on)
