@@ -73,10 +73,6 @@ def _insert_for(conn: Any) -> Any:
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
 
-EVENT_COLUMNS = ("event_id", "declaration", "declared_id", "event_type", "event_time", "tz_offset", "record_time", "action",
-                 "biz_step", "disposition", "read_point", "biz_location", "capture_id", "body", "context")
-
-
 def _copy_pg(conn: Any, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
     """PostgreSQL COPY into ``table`` inside the connection's transaction (several times faster than INSERTs with
     thousands of parameters, which psycopg spends most of its time preparing)."""
@@ -90,11 +86,12 @@ def _copy_events_pg(conn: Any, rows: list[dict[str, Any]]) -> dict[tuple[str, bo
     NOTHING RETURNING — the new events' keys; already stored ones are skipped by the unique index."""
     from sqlalchemy import text
 
-    cols = ", ".join(EVENT_COLUMNS)
+    names = list(rows[0])
+    cols = ", ".join(names)
+    # emptied at every commit, and a rolled-back COPY leaves nothing in it either
     conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS epcis_event_in ON COMMIT DELETE ROWS AS "
                       f"SELECT {cols} FROM epcis_event WITH NO DATA"))
-    conn.execute(text("DELETE FROM epcis_event_in"))  # rows of an earlier failed transaction are gone already
-    _copy_pg(conn, "epcis_event_in", list(EVENT_COLUMNS), rows)
+    _copy_pg(conn, "epcis_event_in", names, rows)
     got = conn.execute(text(f"INSERT INTO epcis_event ({cols}) SELECT {cols} FROM epcis_event_in "
                             f"ON CONFLICT (event_id, declaration) DO NOTHING RETURNING id, event_id, declaration")).all()
     return {(a, bool(b)): pk for pk, a, b in got}
