@@ -15,16 +15,14 @@ One alert per consignment and kind (the first occurrence); evaluating again neve
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import threading
-import urllib.request
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
 from chainatlas import db
+from chainatlas.trade import webhooks
 from chainatlas.trade.consignments import COLD_CHAIN_MAX, COLD_CHAIN_MIN, SHOCK_MAX, consignment_events
 
 RULES: dict[str, Any] = {
@@ -162,14 +160,8 @@ def notify(engine: Engine, alerts: list[dict[str, Any]], *, wait: bool = False) 
         return
 
     def send() -> None:
-        for url, a in jobs:
+        for url, a in jobs:  # a subscriber that is down misses the call; the inbox keeps the alert
             body = json.dumps({**a, "occurred_at": a["occurred_at"].isoformat() + "Z"}, ensure_ascii=False).encode()
-            req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-            # a subscriber that is down misses the call; the inbox keeps the alert
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(req, timeout=5).close()
+            webhooks.post(url, body, {"Content-Type": "application/json"}, timeout=5)
 
-    thread = threading.Thread(target=send, daemon=True)
-    thread.start()
-    if wait:
-        thread.join()
+    webhooks.in_background(send, wait=wait)

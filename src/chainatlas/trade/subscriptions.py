@@ -25,14 +25,13 @@ import hmac
 import json
 import re
 import threading
-import urllib.request
 import uuid
 from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 
 from chainatlas import db
-from chainatlas.trade import repository
+from chainatlas.trade import repository, webhooks
 
 NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 FIELDS = {"second": (0, 59), "minute": (0, 59), "hour": (0, 23), "dayOfMonth": (1, 31), "month": (1, 12), "dayOfWeek": (1, 7)}
@@ -239,10 +238,7 @@ def _post(dest: str, doc: dict[str, Any], secret: str | None, name: str, sid: st
                "GS1-Query-Name": name, "GS1-Subscription-ID": sid}
     if secret:
         headers["GS1-Signature"] = signature(secret, body)
-    req = urllib.request.Request(dest, data=body, headers=headers, method="POST")
-    with contextlib.suppress(OSError), urllib.request.urlopen(req, timeout=10) as resp:
-        return bool(200 <= resp.status < 300)
-    return False
+    return webhooks.post(dest, body, headers)
 
 
 def _report(engine: Engine, row: Any, window: dict[str, str], report_if_empty: bool) -> bool:
@@ -289,10 +285,7 @@ def deliver_capture(engine: Engine, record_time: dt.datetime, *, wait: bool = Fa
                 with engine.begin() as conn:
                     conn.execute(update(s).where(s.c.id == row["id"]).values(last_notified_at=_now()))
 
-    thread = threading.Thread(target=send, daemon=True)
-    thread.start()
-    if wait:
-        thread.join()
+    webhooks.in_background(send, wait=wait)
 
 
 def run_due(engine: Engine, at: dt.datetime | None = None) -> int:

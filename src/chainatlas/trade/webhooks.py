@@ -1,0 +1,25 @@
+"""Outgoing webhook calls (alert subscribers, EPCIS query subscriptions): one JSON POST, and running a batch of
+them off the caller's thread so that a slow or broken subscriber never holds up a capture."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import urllib.request
+from collections.abc import Callable
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float = 10) -> bool:
+    """POST ``body``; True on a 2xx answer, False on any other answer or when the subscriber cannot be reached."""
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    with contextlib.suppress(OSError), urllib.request.urlopen(req, timeout=timeout) as resp:
+        return bool(200 <= resp.status < 300)
+    return False
+
+
+def in_background(send: Callable[[], None], *, wait: bool = False) -> None:
+    """Run ``send`` in a daemon thread; ``wait`` joins it (tests, CLI)."""
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    if wait:
+        thread.join()
