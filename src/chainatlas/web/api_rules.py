@@ -28,7 +28,7 @@ def _on(date: dt.date | None) -> dt.date:
     return date or dt.date.today()
 
 
-def _policy(policy_id: str) -> P.Policy:
+def policy_or_404(policy_id: str) -> P.Policy:
     try:
         return P.get(policy_id)
     except KeyError:
@@ -65,19 +65,28 @@ def tier_pools(response: Response, date: DateQ = None, max_short: Annotated[int,
     return jsonable_encoder(rows)
 
 
-@router.get("/tiers/{uscc}", summary="An enterprise's tier card: status per tier and what is missing for the next (差什么)")
-def tier_card(uscc: USCC, date: DateQ = None) -> Any:
-    on = _on(date)
+def firm_inputs(uscc: str, on: dt.date) -> pl.DataFrame:
+    """One local enterprise's rule inputs (one row), or 404."""
     frame = read_inputs(db.get_engine(), on, uscc=uscc)
     if frame.is_empty():
         raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
+    return frame
+
+
+def tier_card_of(uscc: str, on: dt.date) -> dict[str, Any]:
+    """The tier card with the source and as-of date of every value (the page and its JSON twin)."""
     from chainatlas.rules.inputs import provenance
 
-    return jsonable_encoder({**tiers.card(tiers.evaluate_tiers(frame, on).row(0, named=True), on),
-                             "provenance": provenance(db.get_engine(), uscc, on)})
+    row = tiers.evaluate_tiers(firm_inputs(uscc, on), on).row(0, named=True)
+    return {**tiers.card(row, on), "provenance": provenance(db.get_engine(), uscc, on)}
 
 
-def _policy_row(p: P.Policy, on: dt.date) -> dict[str, Any]:
+@router.get("/tiers/{uscc}", summary="An enterprise's tier card: status per tier and what is missing for the next (差什么)")
+def tier_card(uscc: USCC, date: DateQ = None) -> Any:
+    return jsonable_encoder(tier_card_of(uscc, _on(date)))
+
+
+def policy_row(p: P.Policy, on: dt.date) -> dict[str, Any]:
     rs = p.rule_set
     return {"id": p.id, "label": {"zh": rs.label_zh, "en": rs.label_en}, "department": p.department,
             "department_zh": p.department_zh, "effective_from": rs.effective_from, "effective_to": rs.effective_to,
@@ -88,21 +97,21 @@ def _policy_row(p: P.Policy, on: dt.date) -> dict[str, Any]:
 @router.get("/policies", summary="The policies, with validity, department and budget")
 def list_policies(date: DateQ = None) -> Any:
     on = _on(date)
-    return jsonable_encoder([_policy_row(p, on) for p in P.policies().values()])
+    return jsonable_encoder([policy_row(p, on) for p in P.policies().values()])
 
 
 @router.get("/policies/{policy_id}", summary="One policy: its criteria, benefit formula and parameters, and the budget used")
 def policy_detail(policy_id: POLICY, date: DateQ = None) -> Any:
     on = _on(date)
-    p = _policy(policy_id)
-    return jsonable_encoder({**_policy_row(p, on), "eligibility": p.rule_set.raw.get("eligibility"),
+    p = policy_or_404(policy_id)
+    return jsonable_encoder({**policy_row(p, on), "eligibility": p.rule_set.raw.get("eligibility"),
                              "benefit": p.rule_set.raw.get("benefit"), "used_yuan": ledger.used_budget(db.get_engine(), policy_id)})
 
 
 @router.post("/policies/{policy_id}/screenings", status_code=201,
              summary="Screen all local enterprises and store the candidate and 快申快享 lists for confirmation")
 def screen(policy_id: POLICY, principal: Annotated[Principal, Depends(authorize)], date: DateQ = None) -> Any:
-    _policy(policy_id)
+    policy_or_404(policy_id)
     try:
         return jsonable_encoder(ledger.screen(db.get_engine(), policy_id, _on(date), principal.name))
     except RuleError as exc:
@@ -111,7 +120,7 @@ def screen(policy_id: POLICY, principal: Annotated[Principal, Depends(authorize)
 
 @router.get("/policies/{policy_id}/screenings", summary="Screenings of a policy, newest first")
 def list_screenings(policy_id: POLICY) -> Any:
-    _policy(policy_id)
+    policy_or_404(policy_id)
     return jsonable_encoder(ledger.screenings(db.get_engine(), policy_id))
 
 
@@ -142,7 +151,7 @@ def decide(candidate_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: Decisio
 
 @router.get("/policies/{policy_id}/ledger", summary="Grants of a policy and its budget: used and remaining")
 def policy_ledger(response: Response, policy_id: POLICY, date: DateQ = None) -> Any:
-    _policy(policy_id)
+    policy_or_404(policy_id)
     book = ledger.ledger(db.get_engine(), policy_id, _on(date))
     count_rows(response, len(book["grants"]))
     return jsonable_encoder(book)
@@ -164,7 +173,7 @@ def parse_overrides(values: list[str]) -> dict[str, float]:
 def sandbox(policy_id: POLICY, date: DateQ = None,
             set_: Annotated[list[str], Query(alias="set", max_length=10, description="name=value, e.g. intern.per_intern=3000")] = []) -> Any:  # noqa: B006
     on = _on(date)
-    p = _policy(policy_id)
+    p = policy_or_404(policy_id)
     try:
         return jsonable_encoder(P.sandbox(p, read_inputs(db.get_engine(), on), on, parse_overrides(set_)))
     except RuleError as exc:
@@ -179,9 +188,7 @@ def my_policies(uscc: USCC, date: DateQ = None) -> Any:
 
 def enterprise_policies(uscc: str, on: dt.date) -> dict[str, Any]:
     engine = db.get_engine()
-    frame = read_inputs(engine, on, uscc=uscc)
-    if frame.is_empty():
-        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
+    frame = firm_inputs(uscc, on)
     evaluated = {}
     for pid, pol in P.policies().items():
         if pol.rule_set.in_force(on):
@@ -203,11 +210,8 @@ def application(uscc: str, policy_id: str, on: dt.date) -> dict[str, Any]:
     from chainatlas.exchange.spec import PROFILES
     from chainatlas.rules.engine import explain
 
-    pol = _policy(policy_id)
-    frame = read_inputs(db.get_engine(), on, uscc=uscc)
-    if frame.is_empty():
-        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
-    row = P.screen_frame(pol, frame, on).row(0, named=True)
+    pol = policy_or_404(policy_id)
+    row = P.screen_frame(pol, firm_inputs(uscc, on), on).row(0, named=True)
     missing = P.missing_for(pol, explain(row, pol.rule_set, on), row)
     profile_cols = {c.name: c for c in PROFILES.columns}
     used = sorted((pol.rule_set.rule.inputs() | set(pol.benefit.inputs())) & set(profile_cols))

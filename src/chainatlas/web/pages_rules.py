@@ -17,7 +17,13 @@ from chainatlas.rules import policies as P
 from chainatlas.rules.engine import threshold
 from chainatlas.rules.inputs import INPUTS, read_inputs
 from chainatlas.rules.model import Criterion, RuleError, resolve
-from chainatlas.web.api_rules import _policy, _policy_row, enterprise_policies, parse_overrides
+from chainatlas.web.api_rules import (
+    enterprise_policies,
+    parse_overrides,
+    policy_or_404,
+    policy_row,
+    tier_card_of,
+)
 from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
@@ -79,27 +85,20 @@ def tiers_page(request: Request) -> Response:
 
 @router.get("/tiers/{uscc}", response_class=HTMLResponse)
 def tier_card_page(request: Request, uscc: Annotated[str, Path(max_length=24)]) -> Response:
-    on = _date(request)
-    frame = read_inputs(db.get_engine(), on, uscc=uscc)
-    if frame.is_empty():
-        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
-    card = tiers.card(tiers.evaluate_tiers(frame, on).row(0, named=True), on)
+    card = tier_card_of(uscc, _date(request))
     if request.query_params.get("format") in ("csv", "xlsx"):
         rows = [{"tier": t["tier"], **{k: c.get(k) for k in ("depth", "id", "status", "input", "value", "threshold", "gap",
                                                                "points", "reference")}, "label": c["label"]["zh"]}
                 for t in card["tiers"] for c in tiers.flatten(t["tree"])]
         return table_download(request, {"criteria": rows}, f"tier-card-{uscc}") or Response(status_code=422)
-    from chainatlas.rules.inputs import provenance
-
-    return render(request, "tier_card.html", {**card, "inputs": input_labels(),
-                                              "provenance": provenance(db.get_engine(), uscc, on)})
+    return render(request, "tier_card.html", {**card, "inputs": input_labels()})
 
 
 @router.get("/policies", response_class=HTMLResponse)
 def policies_page(request: Request) -> Response:
     on = _date(request)
     engine = db.get_engine()
-    rows = [{**_policy_row(p, on), "used_yuan": ledger.used_budget(engine, p.id)} for p in P.policies().values()]
+    rows = [{**policy_row(p, on), "used_yuan": ledger.used_budget(engine, p.id)} for p in P.policies().values()]
     download = table_download(request, {"policies": [{**r, "label": r["label"]["zh"]} for r in rows]}, "policies")
     return download or render(request, "policies.html", {"date": on.isoformat(), "policies": rows})
 
@@ -108,7 +107,7 @@ def policies_page(request: Request) -> Response:
 def policy_page(request: Request, policy_id: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")]) -> Response:
     on = _date(request)
     engine = db.get_engine()
-    p = _policy(policy_id)
+    p = policy_or_404(policy_id)
     runs = ledger.screenings(engine, policy_id)
     sid = request.query_params.get("screening")
     current = next((r for r in runs if str(r["id"]) == sid), runs[0] if runs else None)
@@ -133,7 +132,7 @@ def policy_page(request: Request, policy_id: Annotated[str, Path(max_length=64, 
         return download
     criteria = [{"depth": d, "id": c.id, "label": c.label_zh, "label_en": c.label_en, "kind": c.kind,
                  "input": c.input, "threshold": threshold(c, on), "reference": c.reference} for c, d in walk_depth(p.rule_set.rule)]
-    return render(request, "policy.html", {"policy": _policy_row(p, on), "date": on.isoformat(), "screenings": runs,
+    return render(request, "policy.html", {"policy": policy_row(p, on), "date": on.isoformat(), "screenings": runs,
                                            "criteria": criteria, "benefit": benefit_text(p, on),
                                            "screening": current, "candidates": items, "ledger": book, "sandbox": sandbox,
                                            "tunable": tunable, "inputs": input_labels()})
@@ -142,7 +141,7 @@ def policy_page(request: Request, policy_id: Annotated[str, Path(max_length=64, 
 @router.post("/policies/{policy_id}/screenings")
 def screen_form(policy_id: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")],
                 principal: Annotated[Principal, Depends(authorize)], date: Annotated[str, Form()] = "") -> Response:
-    _policy(policy_id)
+    policy_or_404(policy_id)
     try:
         on = dt.date.fromisoformat(date) if date else dt.date.today()
         s = ledger.screen(db.get_engine(), policy_id, on, principal.name)
