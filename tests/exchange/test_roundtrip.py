@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from chainatlas import db
 from chainatlas.bootstrap import init_database
+from chainatlas.exchange.cells import csv_escape
 from chainatlas.exchange.export import export_table, iter_table
 from chainatlas.exchange.importer import import_files
 from chainatlas.exchange.readers import LINE, open_file
@@ -54,7 +55,7 @@ def test_csv_reader_returns_what_was_written(tmp_path: Path, rows: list[list[str
     with path.open("w", encoding=encoding, newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["甲", "乙", "丙"])
-        w.writerows(rows)
+        w.writerows([csv_escape(c) for c in r] for r in rows)  # the product's CSV convention (formula escape)
     (sheet,) = open_file(path)
     frame = pl.concat(list(sheet.batches(1000)))
     got = [[v or "" for v in r] for r in frame.drop(LINE).iter_rows()]

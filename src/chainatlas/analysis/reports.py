@@ -10,6 +10,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from chainatlas.exchange.cells import xlsx_row
+
 ATLAS_COLUMNS = [
     ("code", "环节代码"), ("name_zh", "环节"), ("stage", "上中下游"), ("status_zh", "状态"), ("local_enterprises", "本地企业数"),
     ("above_scale", "规上企业数"), ("srdi_or_little_giant", "专精特新/小巨人数"), ("chain_leaders", "链主数"),
@@ -33,7 +35,7 @@ def _workbook(sheet: str, title: str, meta: dict[str, Any]) -> tuple[Workbook, A
     ws = wb.active
     assert ws is not None
     ws.title = sheet
-    ws.append([title])
+    ws.append(xlsx_row(ws, [title]))
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"期间 period: {meta.get('period')}   本地范围 home: {meta.get('home')}   数据日期 as of: {meta.get('as_of')}"])
     ws.append([f"数据版本 data version: {meta.get('data_version')}   演示数据均为虚构示例（示例）/ demo data are fictional"])
@@ -45,11 +47,11 @@ def atlas_workbook(atlas: dict[str, Any]) -> bytes:
     wb, ws = _workbook("产业链图谱", f"产业链图谱 — {atlas['chain']}", atlas)
     ws.append([zh for _, zh in ATLAS_COLUMNS])
     for r in atlas["segments"]:
-        ws.append([r.get(k) for k, _ in ATLAS_COLUMNS])
+        ws.append(xlsx_row(ws, [r.get(k) for k, _ in ATLAS_COLUMNS]))
     flows = wb.create_sheet("环节流向")
     flows.append(["供方环节 from", "需方环节 to", "金额（元）", "本地金额（元）", "本地占比"])
     for f in atlas["flows"]:
-        flows.append([f["from_segment"], f["to_segment"], f["value_yuan"], f["local_value_yuan"], f["local_share"]])
+        flows.append(xlsx_row(flows, [f["from_segment"], f["to_segment"], f["value_yuan"], f["local_value_yuan"], f["local_share"]]))
     return _bytes(wb)
 
 
@@ -58,7 +60,7 @@ def targets_workbook(targets: dict[str, Any]) -> bytes:
     comps = list(targets["weights"])
     ws.append([zh for _, zh in TARGET_COLUMNS] + [f"{COMPONENT_ZH[c]}（权重{targets['weights'][c]:.2f}）" for c in comps])
     for it in targets["items"]:
-        ws.append([it.get(k) for k, _ in TARGET_COLUMNS] + [it["components"][c] for c in comps])
+        ws.append(xlsx_row(ws, [it.get(k) for k, _ in TARGET_COLUMNS] + [it["components"][c] for c in comps]))
     return _bytes(wb)
 
 
@@ -69,9 +71,9 @@ def tables_workbook(title: str, meta: dict[str, Any], tables: dict[str, list[dic
     for i, name in enumerate(names):
         sheet = ws if i == 0 else wb.create_sheet(name[:31])
         rows = tables[name]
-        sheet.append(list(rows[0]) if rows else [])
+        sheet.append(xlsx_row(sheet, rows[0]) if rows else [])
         for r in rows:
-            sheet.append([v if isinstance(v, (int, float, str)) or v is None else str(v) for v in r.values()])
+            sheet.append(xlsx_row(sheet, [v if isinstance(v, (int, float, str)) or v is None else str(v) for v in r.values()]))
     return _bytes(wb)
 
 

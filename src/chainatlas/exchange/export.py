@@ -11,6 +11,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 
 from chainatlas import db
+from chainatlas.exchange.cells import escape_frame, xlsx_row
 from chainatlas.exchange.spec import TABLES, TableSpec
 
 DB_TABLE = {
@@ -85,7 +86,8 @@ def _iter_profiles(engine: Engine, spec: TableSpec, batch: int) -> Iterator[pl.D
 def export_table(engine: Engine, table: str, fmt: str, path: Path, headers: str = "en") -> int:
     """Write ``table`` to ``path`` in ``fmt``; ``headers`` ``zh`` writes the Chinese column names.
 
-    Returns the number of rows written. CSV is UTF-8 with a BOM so that Excel opens it correctly.
+    Returns the number of rows written. CSV is UTF-8 with a BOM so that Excel opens it correctly. Formula-like
+    text is neutralised (:mod:`chainatlas.exchange.cells`); import undoes the CSV escape, so the round trip holds.
     """
     if table not in TABLES:
         raise ValueError(f"unknown table {table}; tables: {', '.join(TABLES)}")
@@ -116,7 +118,7 @@ def export_table(engine: Engine, table: str, fmt: str, path: Path, headers: str 
             fh.write(b"\xef\xbb\xbf")
             first = True
             for b in batches:
-                b.rename(rename).write_csv(fh, include_header=first)
+                escape_frame(b.rename(rename)).write_csv(fh, include_header=first)
                 first = False
                 n += b.height
             if first:
@@ -135,7 +137,7 @@ def export_table(engine: Engine, table: str, fmt: str, path: Path, headers: str 
         ws.append([rename.get(c, c) for c in empty.columns])
         for b in batches:
             for values in b.iter_rows():
-                ws.append(list(values))
+                ws.append(xlsx_row(ws, values))
             n += b.height
         wb.save(path)
     return n

@@ -6,6 +6,8 @@ import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from chainatlas.exchange.cells import csv_escape, xlsx_row
+
 MAX_LISTED = 10_000  # problems listed one by one per import; beyond that only counted
 
 
@@ -41,13 +43,13 @@ def write_report(problems: list[Problem], base: Path) -> list[Path]:
     with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(REPORT_HEADERS)
-        w.writerows(problem_rows(problems))
+        w.writerows([csv_escape(v) for v in r] for r in problem_rows(problems))
     xlsx_path = base.with_name(base.name + ".report.xlsx")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题清单 problems")
     ws.append(REPORT_HEADERS)
     for r in problem_rows(problems):
-        ws.append(r)
+        ws.append(xlsx_row(ws, r))
     wb.save(xlsx_path)
     return [csv_path, xlsx_path]
 

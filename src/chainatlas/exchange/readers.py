@@ -2,7 +2,8 @@
 
 Every reader streams: it yields batches of rows as Polars frames, with a ``__line`` column giving each
 row's line (CSV/JSONL) or row number (XLSX) in the file, so memory stays bounded however large the file.
-CSV, XLSX and JSONL cells arrive as strings; Parquet keeps its types (the validator accepts both).
+CSV, XLSX and JSONL cells arrive as strings; Parquet keeps its types (the validator accepts both). A CSV cell
+written with the formula-injection escape (``'=…``, see :mod:`chainatlas.exchange.cells`) is read without it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from chainatlas.exchange.cells import unescape_frame
 from chainatlas.exchange.problems import Problem
 
 LINE = "__line"
@@ -233,7 +235,8 @@ def _csv_batches(sheet: Sheet, rows: int) -> Iterator[pl.DataFrame]:
         for batch in reader:
             frame = pl.from_arrow(batch)
             assert isinstance(frame, pl.DataFrame)
-            frame = frame.select(names[:ncols]).rename(dict(zip(names[:ncols], sheet.headers, strict=True)))
+            frame = unescape_frame(frame.select(names[:ncols]).rename(dict(zip(names[:ncols], sheet.headers, strict=True))),
+                                   sheet.headers)
             pending.append(frame)
             size += frame.height
             while size >= rows:

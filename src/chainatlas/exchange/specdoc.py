@@ -30,6 +30,11 @@ def render_markdown() -> str:
         "- 供应关系、交易明细、企业环节归属引用的企业必须已存在，或在同一次导入中提供。",
         f"- 导入顺序 / import order: {' → '.join(IMPORT_ORDER)}.",
         "- 境外主体无统一社会信用代码时，使用 `X-国家代码-12位十六进制` 形式的稳定键（由名称和国家生成）。",
+        "- 防公式注入 / formula injection: 导出的 CSV 中以 `=` `+` `-` `@`、制表符或回车开头的文本前加一个英文单引号 `'`"
+        "（OWASP 建议），导入 CSV 时去掉这一个单引号，因此“导出→导入”数据不变；XLSX 中文本一律写为文本单元格，不写公式；"
+        "数字仍为数字。A CSV text cell starting with one of these characters is exported with one leading apostrophe, "
+        "which CSV import removes again (a text already starting with apostrophes before such a character gets one "
+        "more); XLSX text is always a string cell, never a formula.",
         "",
     ]
     for t in TABLES.values():

@@ -11,6 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import Engine, select
 
 from chainatlas import db
+from chainatlas.exchange.cells import set_xlsx_value
 from chainatlas.exchange.readers import CODE_SHEET, NOTES_MARK
 from chainatlas.exchange.spec import EVIDENCE, KIND_DOC, TABLES, Kind
 
@@ -43,7 +44,7 @@ def write_template(table: str, path: Path, engine: Engine | None = None, *, colu
         letter = codes.cell(row=1, column=j).column_letter
         codes.cell(row=1, column=j, value=KIND_DOC[kind][0][:20])
         for i, v in enumerate(values, start=2):
-            codes.cell(row=i, column=j, value=v)
+            set_xlsx_value(codes.cell(row=i, column=j), v)
         ranges[kind] = f"'{CODE_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for j, col in enumerate(spec.columns, start=1):
@@ -71,7 +72,7 @@ def write_template(table: str, path: Path, engine: Engine | None = None, *, colu
     for i, row in enumerate(rows or [], start=3):
         for j, col in enumerate(spec.columns, start=1):
             value = row.get(col.name)
-            cell = ws.cell(row=i, column=j, value=("是" if value else "否") if isinstance(value, bool) else value)
+            cell = set_xlsx_value(ws.cell(row=i, column=j), ("是" if value else "否") if isinstance(value, bool) else value)
             if value is None and col.name in (highlight or set()):
                 cell.fill = todo
     ws.freeze_panes = "A3"

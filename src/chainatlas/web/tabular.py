@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
+from chainatlas.exchange.cells import csv_escape, xlsx_row
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -27,25 +29,26 @@ def xlsx_response(data: bytes, filename: str) -> Response:
 
 
 def table_response(rows: Sequence[dict[str, Any]], fmt: str, filename: str, headers: dict[str, str] | None = None) -> Response:
-    """``rows`` as a CSV (UTF-8 with BOM, for Excel) or XLSX download; column titles from ``headers``."""
+    """``rows`` as a CSV (UTF-8 with BOM, for Excel) or XLSX download; column titles from ``headers``.
+    Formula-like text is neutralised (:mod:`chainatlas.exchange.cells`)."""
     cols = list(rows[0].keys()) if rows else list((headers or {}).keys())
     titles = [(headers or {}).get(c, c) for c in cols]
     if fmt == "csv":
         buf = io.StringIO()
         buf.write("\ufeff")
         w = csv.writer(buf)
-        w.writerow(titles)
+        w.writerow([csv_escape(t) for t in titles])
         for r in rows:
-            w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in cols])
+            w.writerow(["" if r.get(c) is None else csv_escape(_cell(r.get(c))) for c in cols])
         return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(filename[:31])
-    ws.append(titles)
+    ws.append(xlsx_row(ws, titles))
     for r in rows:
-        ws.append([_cell(r.get(c)) for c in cols])
+        ws.append(xlsx_row(ws, [_cell(r.get(c)) for c in cols]))
     out = io.BytesIO()
     wb.save(out)
     return xlsx_response(out.getvalue(), filename)
