@@ -8,6 +8,7 @@ snapshot can be built from Parquet files (``from_files``) for batch work outside
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,13 +56,24 @@ def _frame(engine: Engine, table: str, cols: list[str]) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
 
 
+def opaque_version(*parts: object) -> str:
+    """A version label that says nothing about the server (no URL, path or counter leaves it in clear).
+
+    >>> opaque_version(3, 10, 0) == opaque_version(3, 10, 0) != opaque_version(4, 10, 0)
+    True
+    >>> len(opaque_version("x"))
+    19
+    """
+    return "dv-" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
 def data_version(engine: Engine) -> str:
-    """Changes whenever an import lands or a placement changes."""
+    """Changes whenever an import lands or a placement changes; opaque (it is shown to anonymous users)."""
     with engine.connect() as conn:
         job = conn.execute(select(func.max(db.import_job.c.id))).scalar() or 0
         n_pl = conn.execute(select(func.count()).select_from(db.placement)).scalar() or 0
         last = conn.execute(select(func.max(db.placement_override.c.id))).scalar() or 0
-    return f"{engine.url.render_as_string(hide_password=True)}#{job}:{n_pl}:{last}"
+    return opaque_version(job, n_pl, last)
 
 
 _cache: dict[str, Snapshot] = {}
@@ -95,7 +107,7 @@ def from_files(enterprises: Path, placements: Path, links: Path, segments: pl.Da
     ents = pl.read_parquet(enterprises, columns=ENTERPRISE_COLS)
     pls = pl.read_parquet(placements, columns=["uscc", "segment_code", "evidence", "confidence"])
     lks = pl.read_parquet(links, columns=["supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan"])
-    return Snapshot(ents, pls, lks, segments, f"files:{links}", ents["as_of"].max())  # type: ignore[arg-type]
+    return Snapshot(ents, pls, lks, segments, opaque_version("files", links), ents["as_of"].max())  # type: ignore[arg-type]
 
 
 def is_local(home: str) -> pl.Expr:
