@@ -31,10 +31,23 @@ def _main(
     database: Annotated[str | None, typer.Option("--db", help="Database URL (default: CHAINATLAS_DATABASE_URL or the SQLite file)")] = None,
 ) -> None:
     _state["db"] = database
+    _state["checked"] = None
 
 
-def _engine() -> Engine:
-    return db.get_engine(_state["db"] or get_settings().resolved_database_url())
+def _engine(check: bool = True) -> Engine:
+    """The database of this invocation; unless ``check`` is off, one that ``chainatlas init`` has prepared."""
+    url = _state["db"] or get_settings().resolved_database_url()
+    engine = db.get_engine(url)
+    if check and _state.get("checked") != url:
+        from chainatlas.bootstrap import NotInitialised, require_initialised
+
+        try:
+            require_initialised(engine)
+        except NotInitialised as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+        _state["checked"] = url
+    return engine
 
 
 def _progress(unit: str = "行/rows") -> Progress:
@@ -48,7 +61,7 @@ def init() -> None:
     from chainatlas.bootstrap import init_database
     from chainatlas.governance.principals import ensure_admin
 
-    engine = _engine()
+    engine = _engine(check=False)
     counts = init_database(engine)
     console.print("数据库已就绪 / database ready: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     password = ensure_admin(engine)
@@ -69,7 +82,7 @@ def demo(
     from chainatlas.bootstrap import init_database, is_empty
 
     if if_empty and load:
-        engine = _engine()
+        engine = _engine(check=False)
         init_database(engine)
         if not is_empty(engine):
             console.print("数据库已有数据，跳过示例城市 / database not empty, demo skipped")
@@ -84,7 +97,7 @@ def demo(
     files = generate(scale, seed, out)
     if not load:
         return
-    engine = _engine()
+    engine = _engine(check=False)
     init_database(engine)
     with _progress() as bar:
         task = bar.add_task("导入/import", total=None)
@@ -174,7 +187,7 @@ def template(
         raise typer.BadParameter(f"unknown table {table}; tables: {', '.join(TABLES)}")
     engine = None
     try:
-        engine = _engine()
+        engine = _engine(check=False)
         from chainatlas.bootstrap import table_counts
 
         table_counts(engine, ("region",))
@@ -210,6 +223,7 @@ def serve(
         import os
 
         os.environ["CHAINATLAS_DATABASE_URL"] = _state["db"]
+    _engine()  # an uninitialised database is refused here with the one clear message, not on every page
     typer.echo(f"ChainAtlas: http://{host}:{port}/  (API docs /docs)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
@@ -222,6 +236,9 @@ def _emit(rows: list[dict[str, object]], fmt: str, title: str, columns: list[tup
     """Print rows as a table (default) or JSON."""
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+        return
+    if not rows:
+        console.print(f"{title}: 没有数据 / no rows")
         return
     from rich.table import Table
 

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
 
 STATUS_ZH = {"strong": "强", "medium": "较强", "weak": "弱", "missing": "缺"}
 THRESHOLDS_FILE = Path(__file__).parent / "thresholds.yaml"
@@ -115,7 +115,7 @@ def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None 
 
 def _inputs(links: pl.DataFrame, period: str | None) -> pl.DataFrame:
     """Per segment: the chain's local buyers' purchases of its goods in ``period`` (cached per data version)."""
-    return links.filter(pl.col("period") == period).group_by("segment_code").agg(
+    return links.filter(in_period(period)).group_by("segment_code").agg(
         pl.col("value_yuan").sum().alias("inputs_value_yuan"),
         pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("inputs_local_value_yuan"),
         pl.col("supplier_uscc").filter(pl.col("supplier_local")).n_unique().alias("local_suppliers_serving"),
@@ -131,7 +131,7 @@ def segment_flows(snap: Snapshot, chain_id: str, *, home: str, period: str | Non
 
 
 def _flows(all_links: pl.DataFrame, period: str | None) -> list[dict[str, Any]]:
-    links = all_links.filter((pl.col("period") == period) & pl.col("to_segment").is_not_null())
+    links = all_links.filter(in_period(period) & pl.col("to_segment").is_not_null())
     flows = (links.group_by(pl.col("segment_code").alias("from_segment"), "to_segment")
              .agg(pl.col("value_yuan").sum().alias("value_yuan"),
                   pl.col("value_yuan").filter(pl.col("supplier_local")).sum().alias("local_value_yuan"),

@@ -48,12 +48,32 @@ class Snapshot:
         return self.segments.filter(pl.col("chain_id") == chain_id)
 
 
+def polars_type(column: Any) -> pl.DataType:
+    """The Polars type of a SQLAlchemy column, so that a frame has its types even when the table is empty (an
+    untyped empty frame makes every later join fail with a SchemaError)."""
+    from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric
+
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return pl.Boolean()
+    if isinstance(kind, Integer):
+        return pl.Int64()
+    if isinstance(kind, (Float, Numeric)):
+        return pl.Float64()
+    if isinstance(kind, DateTime):
+        return pl.Datetime("us")
+    if isinstance(kind, Date):
+        return pl.Date()
+    return pl.String()
+
+
 def _frame(engine: Engine, table: str, cols: list[str]) -> pl.DataFrame:
     t = db.metadata.tables[table]
     with engine.connect() as conn:
         res = conn.execute(select(*[t.c[c] for c in cols]))
         rows = res.fetchall()
-    return pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
+    schema = {c: polars_type(t.c[c]) for c in cols}
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row", infer_schema_length=None)
 
 
 def opaque_version(*parts: object) -> str:
@@ -108,6 +128,11 @@ def from_files(enterprises: Path, placements: Path, links: Path, segments: pl.Da
     pls = pl.read_parquet(placements, columns=["uscc", "segment_code", "evidence", "confidence"])
     lks = pl.read_parquet(links, columns=["supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan"])
     return Snapshot(ents, pls, lks, segments, opaque_version("files", links), ents["as_of"].max())  # type: ignore[arg-type]
+
+
+def in_period(period: str | None) -> pl.Expr:
+    """Rows of ``period``; none when there is no period (an empty database), without comparing to a bare None."""
+    return pl.col("period") == pl.lit(period, dtype=pl.String)
 
 
 def is_local(home: str) -> pl.Expr:

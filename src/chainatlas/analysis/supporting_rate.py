@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
 
 
 def _local_suppliers(snap: Snapshot, home: str) -> pl.DataFrame:
@@ -45,7 +45,7 @@ def purchases(snap: Snapshot, *, home: str, chain: str | None = None, buyer: str
         if not buyer:
             links = links.filter(pl.col("buyer_uscc").is_in(chain_buyers(snap, chain, buyers_home).implode()))
     if period:
-        links = links.filter(pl.col("period") == period)
+        links = links.filter(in_period(period))
     return links.join(_local_suppliers(snap, home), on="supplier_uscc", how="left").with_columns(
         pl.col("supplier_local").fill_null(False))
 
@@ -108,7 +108,7 @@ def multi_tier_rate(snap: Snapshot, *, buyer: str, period: str, home: str, tiers
         e₀(s) = 0;  e_{k+1}(s) = Σ_t v(t,s) · (loc(t) + (1 − loc(t)) · e_k(t)) / Σ_t v(t,s)
         rate_N(b) = Σ_s v(s,b) · (loc(s) + (1 − loc(s)) · e_{N−1}(s)) / Σ_s v(s,b)
     """
-    links = snap.links.filter(pl.col("period") == period).group_by("supplier_uscc", "buyer_uscc").agg(pl.col("value_yuan").sum())
+    links = snap.links.filter(in_period(period)).group_by("supplier_uscc", "buyer_uscc").agg(pl.col("value_yuan").sum())
     loc = snap.enterprises.select(pl.col("uscc"), is_local(home).alias("loc"))
     links = links.join(loc.rename({"uscc": "supplier_uscc"}), on="supplier_uscc", how="left").with_columns(pl.col("loc").fill_null(False))
     totals = links.group_by("buyer_uscc").agg(pl.col("value_yuan").sum().alias("total"))

@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from chainatlas.analysis.atlas import chain_atlas, chain_frames
-from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
 
 WEIGHTS = {"supply": 0.30, "buyers": 0.15, "size": 0.15, "growth": 0.10, "tier": 0.10, "fit": 0.10, "proximity": 0.10}
 HOME_CENTRE = {"4101": (34.746, 113.625)}  # Zhengzhou city centre (WGS-84), for distances
@@ -48,9 +48,9 @@ def attraction_targets(snap: Snapshot, chain_id: str, *, home: str, segment: str
     if period in periods and periods.index(period) > 0:
         prev = periods[periods.index(period) - 1]
     to_local = chain_frames(snap, chain_id, home)["links"].filter(pl.col("segment_code").is_in(wanted))
-    supply = to_local.filter(pl.col("period") == period).group_by("supplier_uscc", "segment_code").agg(
+    supply = to_local.filter(in_period(period)).group_by("supplier_uscc", "segment_code").agg(
         pl.col("value_yuan").sum().alias("supply_value_yuan"), pl.col("buyer_uscc").n_unique().alias("local_buyers"))
-    supply_prev = to_local.filter(pl.col("period") == prev).group_by("supplier_uscc", "segment_code").agg(
+    supply_prev = to_local.filter(in_period(prev)).group_by("supplier_uscc", "segment_code").agg(
         pl.col("value_yuan").sum().alias("prev_supply_value_yuan"))
     placed = snap.placements.filter(pl.col("segment_code").is_in(wanted)).select(
         pl.col("uscc").alias("supplier_uscc"), "segment_code", pl.col("confidence").alias("fit"))

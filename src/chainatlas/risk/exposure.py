@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from chainatlas.analysis.snapshot import Snapshot
+from chainatlas.analysis.snapshot import Snapshot, in_period
 
 
 def exposure_many(snap: Snapshot, usccs: list[str], *, tiers: int = 5, period: str | None = None
@@ -30,7 +30,7 @@ def exposure_many(snap: Snapshot, usccs: list[str], *, tiers: int = 5, period: s
     Enterprises that buy nothing are absent from the result."""
     periods = snap.periods()
     period = period or (periods[-1] if periods else None)
-    links = snap.links.lazy().filter((pl.col("period") == period) & (pl.col("value_yuan") > 0))
+    links = snap.links.lazy().filter(in_period(period) & (pl.col("value_yuan") > 0))
     frontier = pl.DataFrame({"root": usccs, "buyer_uscc": usccs, "weight": [1.0] * len(usccs)})
     suppliers: list[pl.DataFrame] = []
     inputs: list[pl.DataFrame] = []

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
 from chainatlas.risk.rei import Edge, Network, Node
 
 NODE_COLUMNS = ("node_id", "capacity", "inventory", "demand", "unit_profit", "ttr")
@@ -80,7 +80,7 @@ def chain_network(snap: Snapshot, chain_id: str, *, home: str, period: str | Non
     periods = snap.periods()
     period = period or (periods[-1] if periods else None)
     codes = snap.chain_segments(chain_id)["code"].implode()
-    links = snap.links.filter((pl.col("period") == period) & pl.col("segment_code").is_in(codes))
+    links = snap.links.filter(in_period(period) & pl.col("segment_code").is_in(codes))
     links = links.group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum())
     ids = pl.concat([links["supplier_uscc"], links["buyer_uscc"]]).unique()
     ents = snap.enterprises.filter(pl.col("uscc").is_in(ids.implode())).with_columns(is_local(home).alias("local"))
@@ -119,7 +119,7 @@ def ranking(snap: Snapshot, chain_id: str, rows: list[dict[str, Any]], *, home: 
     periods = snap.periods()
     period = period or (periods[-1] if periods else None)
     codes = snap.chain_segments(chain_id)["code"].implode()
-    links = snap.links.filter((pl.col("period") == period) & pl.col("segment_code").is_in(codes))
+    links = snap.links.filter(in_period(period) & pl.col("segment_code").is_in(codes))
     spend = dict(links.group_by("supplier_uscc").agg(pl.col("value_yuan").sum()).iter_rows())
     ents = snap.enterprises.filter(pl.col("uscc").is_in(pl.Series([r["node_id"] for r in rows]).implode())).with_columns(
         is_local(home).alias("local"))

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from chainatlas.analysis.snapshot import Snapshot, is_local
+from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
 
 WEEKS_PER_YEAR = 52
 
@@ -56,7 +56,7 @@ def supply_index(snap: Snapshot, period: str) -> SupplyIndex:
 
 
 def _build_index(snap: Snapshot, period: str) -> SupplyIndex:
-    links = (snap.links.lazy().filter(pl.col("period") == period)
+    links = (snap.links.lazy().filter(in_period(period))
              .group_by("supplier_uscc", "buyer_uscc", "segment_code").agg(pl.col("value_yuan").sum())
              .filter(pl.col("value_yuan") > 0).collect())
     ids = pl.concat([links["supplier_uscc"], links["buyer_uscc"]]).unique().sort()

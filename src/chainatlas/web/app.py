@@ -9,9 +9,10 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
@@ -31,7 +32,7 @@ from chainatlas.web import (
     pages_rules,
     pages_trade,
 )
-from chainatlas.web.auth import AuditMiddleware, authorize
+from chainatlas.web.auth import UNINITIALISED_HEADER, AuditMiddleware, authorize
 
 VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
 
@@ -76,6 +77,17 @@ def create_app() -> FastAPI:
             page.status_code = exc.status_code
             return page
         return await http_exception_handler(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> Response:
+        # a missing table means the database was never initialised (or is older than the code): say so
+        from chainatlas.bootstrap import NotInitialised, require_initialised
+
+        try:
+            require_initialised(db.get_engine())
+        except NotInitialised as missing:
+            return JSONResponse({"detail": str(missing)}, status_code=503, headers={UNINITIALISED_HEADER: "1"})
+        raise exc
 
     app.include_router(account.router)
     app.include_router(api.router)

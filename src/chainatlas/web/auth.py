@@ -145,6 +145,9 @@ def _note(request: Request, principal: Principal, access: Access, path: str, out
                            "purpose": request.query_params.get("purpose") or unquote(request.headers.get("x-purpose", "")) or None}
 
 
+UNINITIALISED_HEADER = "x-chainatlas-uninitialised"
+
+
 class AuditMiddleware(BaseHTTPMiddleware):
     """Writes the audit record noted by :func:`authorize`, with the response status."""
 
@@ -154,6 +157,8 @@ class AuditMiddleware(BaseHTTPMiddleware):
         except Exception:
             self._write(request, 500, None)
             raise
+        if response.headers.get(UNINITIALISED_HEADER):
+            return response  # no audit log exists yet to write to; the answer says to run `chainatlas init`
         rows = response.headers.get("x-row-count")
         self._write(request, response.status_code, int(rows) if rows and rows.isdigit() else None)
         return response
