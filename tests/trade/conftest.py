@@ -1,4 +1,7 @@
-"""The EPCIS conformance material in ../shared/reference/epcis (read-only; see its SOURCES.md)."""
+"""The EPCIS conformance material in tests/data/epcis (origin, version and licence in its SOURCES.md).
+
+The lists are asserted non-empty at import: a missing folder fails collection instead of silently collecting
+no parametrised test."""
 
 from __future__ import annotations
 
@@ -6,11 +9,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "epcis"
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "epcis"
 GS1_DOCS = sorted((REFERENCE / "gs1" / "JSON").rglob("*.jsonld"))
 CAPTURE_DOCS = sorted((REFERENCE / "openepcis" / "Capture" / "Documents").glob("*.json"))
 INVALID_DOCS = sorted((REFERENCE / "openepcis" / "Capture" / "Invalid").glob("*.json"))
 SCHEMA = REFERENCE / "gs1" / "EPCIS-JSON-Schema.json"
+# counts as copied (see SOURCES.md); fewer means files went missing
+assert len(GS1_DOCS) >= 40 and len(CAPTURE_DOCS) >= 10 and len(INVALID_DOCS) >= 5 and SCHEMA.is_file(), REFERENCE
 
 
 def load(path: Path) -> Any:

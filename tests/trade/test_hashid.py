@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import json
 from pathlib import Path
@@ -52,6 +53,80 @@ def _ours(path: Path) -> list[str]:
     return [event_hash_id(e, ns, terms) for e in events]
 
 
+assert len(GS1_DOCS + CAPTURE_DOCS) >= 80  # a missing data folder fails here instead of collecting nothing
+
+PUBLISHED = sorted((REFERENCE / "hashes").glob("*.jsonld"))
+assert len(PUBLISHED) >= 20, "tests/data/epcis/hashes is missing"
+
+
+def _lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _ignored_fields(doc: dict[str, Any]) -> set[str]:
+    """The reference tool's own convention (not CBV 2.0 §8.9): a document header ``<prefix>:ignoreFields`` lists
+    extension fields a repository added, to be left out of the hash."""
+    header = doc.get("epcisBody", {}).get("queryResults", doc) if "queryResults" in doc.get("epcisBody", {}) else doc
+    return {f for k, v in {**doc, **header}.items() if k.endswith(":ignoreFields") for f in v}
+
+
+@pytest.mark.parametrize("path", PUBLISHED, ids=lambda p: p.name)
+def test_hash_ids_equal_the_published_test_vectors(path: Path) -> None:
+    """The .hashes (and .prehashes) files the independent implementation's authors publish with their examples."""
+    doc = load(path)
+    events = events_of(doc)
+    ignored = _ignored_fields(doc)
+    if ignored:  # the one deliberate difference: that tool's ignoreFields header is not part of the standard
+        assert [event_hash_id(e) for e in events] != _lines(path.with_suffix(".hashes")) or not any(
+            f in e for e in events for f in ignored)
+        events = [{k: v for k, v in e.items() if k not in ignored} for e in events]
+    ns, terms = namespaces(doc.get("@context", [])), known_terms(events)
+    assert [event_hash_id(e, ns, terms) for e in events] == _lines(path.with_suffix(".hashes"))
+    if path.with_suffix(".prehashes").exists():
+        # a published pre-hash line counts where it hashes to the published ID (some .prehashes files are older
+        # than their .hashes files and no longer match them)
+        published = zip(_lines(path.with_suffix(".prehashes")), _lines(path.with_suffix(".hashes")), strict=False)
+        current = [(i, pre) for i, (pre, h) in enumerate(published)
+                   if "ni:///sha-256;" + hashlib.sha256(pre.encode()).hexdigest() + "?ver=CBV2.0" == h]
+        assert all(prehash(events[i], ns, terms) == pre for i, pre in current)
+
+
+def test_timestamps_round_to_milliseconds() -> None:
+    """CBV 2.0 §8.9: fractional seconds rounded (half up) to three digits, not cut."""
+    base = {"type": "ObjectEvent", "eventTimeZoneOffset": "+01:00", "action": "OBSERVE"}
+    assert "eventTime=2023-02-02T11:04:03.142Z" in prehash({**base, "eventTime": "2023-02-02T11:04:03.1415Z"})
+    assert "eventTime=2023-02-02T11:04:03.141Z" in prehash({**base, "eventTime": "2023-02-02T11:04:03.1414Z"})
+    assert "eventTime=2024-01-01T00:00:00.000Z" in prehash({**base, "eventTime": "2023-12-31T23:59:59.9995Z"})
+
+
+# Pre-hash strings written out by hand from CBV 2.0 §8.9 (canonical property order, EPC URNs as Digital Links with
+# check digits computed by hand, lists sorted), for events the reference implementation cannot process.
+HAND_DERIVED = [
+    ({"type": "TransactionEvent", "eventTime": "2026-03-01T08:00:00.1415+08:00", "eventTimeZoneOffset": "+08:00",
+      "epcList": ["urn:epc:id:sgtin:0614141.107346.2018", "urn:epc:id:sgtin:0614141.107346.2017"],
+      "parentID": "urn:epc:id:sscc:0614141.1234567890", "action": "ADD", "bizStep": "shipping",
+      "bizTransactionList": [{"type": "po", "bizTransaction": "urn:epc:id:gdti:0614141.00001.1618034"}]},
+     "eventType=TransactionEventeventTime=2026-03-01T00:00:00.142ZeventTimeZoneOffset=+08:00"
+     "parentID=https://id.gs1.org/00/106141412345678908"
+     "epcListepc=https://id.gs1.org/01/10614141073464/21/2017epc=https://id.gs1.org/01/10614141073464/21/2018"
+     "action=ADDbizStep=https://ref.gs1.org/cbv/BizStep-shipping"
+     "bizTransactionListtype=https://ref.gs1.org/cbv/BTT-pobizTransaction=https://id.gs1.org/253/06141410000121618034"),
+    # openepcis Capture/Documents/TransactionEvent.json, first event (GSRN 95252084000000001 → check digit 0;
+    # GLN 952456798765 → 5; GDTI 952520840001 → 4)
+    (events_of(load(REFERENCE / "openepcis" / "Capture" / "Documents" / "TransactionEvent.json"))[0],
+     "eventType=TransactionEventeventTime=2019-10-04T13:12:00.000ZeventTimeZoneOffset=+01:00"
+     "epcListepc=https://id.gs1.org/8018/952520840000000010action=ADD"
+     "bizStep=http://epcis.example.org/hc/bizstep/summarising_discharge"
+     "readPointid=https://id.gs1.org/414/9524567987655"
+     "bizTransactionListbizTransaction=https://id.gs1.org/253/95252084000140003555480001000"),
+]
+
+
+@pytest.mark.parametrize(("event", "expected"), HAND_DERIVED, ids=["transaction-parentID", "openepcis-transaction"])
+def test_pre_hash_strings_derived_by_hand(event: dict[str, Any], expected: str) -> None:
+    assert prehash(event) == expected
+
+
 @pytest.mark.parametrize("path", GS1_DOCS + CAPTURE_DOCS, ids=lambda p: str(p.relative_to(REFERENCE)))
 def test_hash_ids_agree_with_the_reference_implementation(path: Path) -> None:
     ours = _ours(path)
@@ -89,6 +164,19 @@ def test_the_same_event_written_differently_has_one_id() -> None:
 ])
 def test_epc_uris_to_digital_links(urn: str, link: str | None) -> None:
     assert epc_to_digital_link(urn) == link
+
+
+def test_digital_links_are_canonical() -> None:
+    """Legacy path names to AIs, any domain to id.gs1.org, query dropped, values re-encoded: ``! ( ) *`` are
+    percent-encoded (GS1 Digital Link URI Syntax Table 7-1), ``'`` stays."""
+    assert canonical_digital_link("https://example.com/gtin/09780345418913/21/765tz?abc=211121") == \
+        "https://id.gs1.org/01/09780345418913/21/765tz"
+    assert canonical_digital_link("https://id.gs1.org/gtin/9780345418913") == "https://id.gs1.org/01/09780345418913"
+    assert canonical_digital_link("https://x.example/sscc/340123451111111111") == "https://id.gs1.org/00/340123451111111111"
+    assert canonical_digital_link("https://id.gs1.org/01/01234567987651/235/51qIgY)%3c%26Jp3*j7'SDB") == \
+        "https://id.gs1.org/01/01234567987651/235/51qIgY%29%3C%26Jp3%2Aj7'SDB"
+    assert canonical_digital_link("https://id.gs1.org/01/80614141123458/21/6789%2F%26%25%22!%3F()") == \
+        "https://id.gs1.org/01/80614141123458/21/6789%2F%26%25%22%21%3F%28%29"
 
 
 def test_digital_links_are_constrained_to_the_finest_key() -> None:

@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chainatlas.trade.identifiers import canonical_digital_link, epc_to_digital_link
@@ -60,7 +61,21 @@ def namespaces(context: Any) -> dict[str, str]:
 
 
 def _timestamp(text: str) -> str:
-    t = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+    """UTC with exactly three fractional digits, rounded half up (CBV 2.0 §8.9: ``.1415Z`` → ``.142Z``, ``.9996``
+    carries into the next second).
+
+    >>> _timestamp("2023-02-02T12:04:03.1415+01:00"), _timestamp("2023-02-02T11:04:03.1414Z")
+    ('2023-02-02T11:04:03.142Z', '2023-02-02T11:04:03.141Z')
+    >>> _timestamp("2023-12-31T23:59:59.9996Z"), _timestamp("2023-02-02T11:04Z")
+    ('2024-01-01T00:00:00.000Z', '2023-02-02T11:04:00.000Z')
+    """
+    m = re.match(r"^(.*?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$", text)
+    if not m:
+        raise ValueError(f"not a timestamp: {text}")
+    base, fraction, zone = m.groups()
+    t = dt.datetime.fromisoformat(base + ("+00:00" if zone == "Z" else zone)).astimezone(dt.UTC)
+    millis = int((Decimal("0." + (fraction or "0")) * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    t += dt.timedelta(milliseconds=millis)
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote, unquote
 
 from stdnum import ean
 
@@ -25,8 +26,25 @@ DL_ROOT = "https://id.gs1.org"
 # GS1 application identifiers allowed in a constrained canonical Digital Link (CBV 2.0 §8.9 rule 18), finest first
 _QUALIFIED = {"01": ("21", "10", "235"), "414": ("254",), "8006": ("21", "10"), "8010": ("8011",)}
 _PRIMARY = {"00", "01", "253", "255", "401", "402", "414", "417", "8003", "8004", "8006", "8010", "8017", "8018"}
-_DL_PATH = re.compile(r"^https?://[^/]+(?:/[^?#]*?)?/(00|01|253|255|401|402|414|417|8003|8004|8006|8010|8017|8018)/([^/?#]+)"
-                      r"((?:/[0-9]{2,4}/[^/?#]+)*)/?(?:[?#].*)?$")
+# legacy alphanumeric path names of the keys and qualifiers (GS1 Digital Link 1.0/1.1; deprecated since 1.2)
+_NAMES = {"gtin": "01", "itip": "8006", "cpid": "8010", "gln": "414", "party": "417", "gsrnp": "8017", "gsrn": "8018",
+          "gcn": "255", "sscc": "00", "gdti": "253", "ginc": "401", "gsin": "402", "grai": "8003", "giai": "8004",
+          "cpv": "22", "lot": "10", "ser": "21", "glnx": "254"}
+_KEY = "00|01|253|255|401|402|414|417|8003|8004|8006|8010|8017|8018|gtin|itip|cpid|gln|party|gsrnp|gsrn|gcn|sscc|gdti|ginc|gsin|grai|giai"
+_DL_PATH = re.compile(rf"^https?://[^/]+(?:/[^?#]*?)?/({_KEY})/([^/?#]+)((?:/(?:[0-9]{{2,4}}|[a-z]{{3,5}})/[^/?#]+)*)/?(?:[?#].*)?$")
+# Characters kept as they are in a canonical value: RFC 3986 unreserved, and the sub-delimiters the GS1 Digital Link
+# URI Syntax (Table 7-1) does not list for percent-encoding. ! ( ) * + , : / and the rest are encoded.
+_SAFE = "'=;"
+
+
+def canonical_value(value: str) -> str:
+    """One AI value in its canonical percent-encoding: decoded, then encoded with upper-case hex for every character
+    but the unreserved ones and ``' = ;`` (so ``!``, ``(``, ``)``, ``*`` become ``%21 %28 %29 %2A``, ``'`` stays).
+
+    >>> canonical_value("6789%2F%26%25%22!%3F()"), canonical_value("51qIgY)%3c%26Jp3*j7'SDB")
+    ('6789%2F%26%25%22%21%3F%28%29', "51qIgY%29%3C%26Jp3%2Aj7'SDB")
+    """
+    return quote(unquote(value), safe=_SAFE)
 
 
 def _check(body: str) -> str:
@@ -38,7 +56,17 @@ def _gtin(company: str, indicator_item: str) -> str:
 
 
 def epc_to_digital_link(uri: str) -> str | None:
-    """The canonical Digital Link of an EPC pure-identity, class or pattern URI; None when it has none."""
+    """The canonical Digital Link of an EPC pure-identity, class or pattern URI; None when it has none. Serials
+    keep their meaning: the URN's escapes are decoded and the value re-encoded canonically (:func:`canonical_value`).
+
+    >>> epc_to_digital_link("urn:epc:id:sgtin:0614141.812345.6789%2F%26%25%22!%3F()")
+    'https://id.gs1.org/01/80614141123458/21/6789%2F%26%25%22%21%3F%28%29'
+    """
+    link = _epc_to_link(uri)
+    return None if link is None else (canonical_digital_link(link) or link)
+
+
+def _epc_to_link(uri: str) -> str | None:
     m = re.match(r"^urn:epc:(id|class|idpat):([a-z0-9]+):(.+)$", uri)
     if not m:
         return None
@@ -94,22 +122,28 @@ def epc_to_digital_link(uri: str) -> str | None:
 
 
 def canonical_digital_link(uri: str) -> str | None:
-    """A Digital Link URI on any domain → ``https://id.gs1.org/…`` with the query stripped and only the finest
-    allowed key qualifiers; None when ``uri`` is not a Digital Link."""
+    """A Digital Link URI on any domain → ``https://id.gs1.org/…`` with the query stripped, legacy names (``/gtin/``,
+    ``/ser/`` …) as their AIs, values in canonical percent-encoding and only the finest allowed key qualifiers; None
+    when ``uri`` is not a Digital Link.
+
+    >>> canonical_digital_link("https://example.com/gtin/09780345418913/ser/765tz?abc=211121")
+    'https://id.gs1.org/01/09780345418913/21/765tz'
+    """
     m = _DL_PATH.match(uri)
     if not m:
         return None
     primary, value, tail = m.groups()
+    primary = _NAMES.get(primary, primary)
     if primary not in _PRIMARY:
         return None
     if primary in ("01", "8006") and value.isdigit():
         value = value.zfill(14)
-    pairs = re.findall(r"/([0-9]{2,4})/([^/]+)", tail or "")
-    qualifiers = dict(pairs)
+    pairs = re.findall(r"/([0-9]{2,4}|[a-z]{3,5})/([^/]+)", tail or "")
+    qualifiers = {_NAMES.get(k, k): v for k, v in pairs}
     for q in _QUALIFIED.get(primary, ()):
         if q in qualifiers:
-            return f"{DL_ROOT}/{primary}/{value}/{q}/{qualifiers[q]}"
-    return f"{DL_ROOT}/{primary}/{value}"
+            return f"{DL_ROOT}/{primary}/{canonical_value(value)}/{q}/{canonical_value(qualifiers[q])}"
+    return f"{DL_ROOT}/{primary}/{canonical_value(value)}"
 
 
 EPC_FORMATS = ("No_Preference", "Always_GS1_Digital_Link", "Always_EPC_URN", "Never_Translates")

@@ -1,8 +1,8 @@
 """CBV 2.0 / GS1 web vocabulary terms that EPCIS 2.0 JSON writes as bare words, and the URIs they stand for.
 
 The word lists are the enumerations of the official EPCIS 2.0 JSON Schema (GS1, 2023-05-16), whose JSON-LD
-context maps the same words to these URIs; ``tests/trade/test_vocabulary.py`` checks the lists against the schema in
-``../shared/reference/epcis``.
+context maps the same words to these URIs; ``tests/trade/test_hashid.py`` checks the lists against the copy of the
+schema in ``tests/data/epcis``.
 """
 
 from __future__ import annotations
