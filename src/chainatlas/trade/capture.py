@@ -1,7 +1,9 @@
 """EPCIS 2.0 capture (采集): check an EPCISDocument (JSON / JSON-LD binding) and turn its events into rows.
 
 Checks, in order: the official JSON Schema (draft-07; ``Settings.epcis_schema``), then the rules a schema cannot
-express (EPCIS 2.0 §7 and CBV 2.0): standard vocabulary — a bare word in ``bizStep``, ``disposition``, business
+express (EPCIS 2.0 §7 and CBV 2.0): only the five event types (the schema lets any other ``type`` through as an
+"extended event" once formats are off); member names standard for the event type or namespaced with a prefix the
+``@context`` declares (§9.2); standard vocabulary — a bare word in ``bizStep``, ``disposition``, business
 transaction, source/destination type or error reason must be a CBV term (anything else must be a URI);
 ``parentID`` with ``ADD``/``DELETE`` aggregations and associations; ILMD only on ``ADD`` object events and on
 transformation events, its members namespaced; timestamps with a time-zone. Every problem names the event
@@ -112,11 +114,18 @@ def check_document(doc: Any, schema: Path | None = None, proceed: bool = False) 
     events: list[Any] = body["eventList"] if isinstance(body.get("eventList"), list) else []
     if not events and not problems:
         problems.append(Problem("/epcisBody/eventList", "没有事件", "there are no events"))
-    for i, ev in enumerate(events):
-        if isinstance(ev, dict):
-            problems.extend(_rules(ev, f"/epcisBody/eventList/{i}"))
     context = doc.get("@context", [])
     context = context if isinstance(context, list) else [context]
+    names = allowed_names(schema or get_settings().epcis_schema)
+    prefixes = STANDARD_PREFIXES | set(namespaces(context))
+    problems.extend(_undeclared(doc, names["EPCISDocument"], prefixes, ""))
+    for i, ev in enumerate(events):
+        if isinstance(ev, dict):
+            at = f"/epcisBody/eventList/{i}"
+            problems.extend(_rules(ev, at))
+            if ev.get("type") in EVENT_TYPES:
+                own = prefixes | set(namespaces(ev.get("@context", [])))
+                problems.extend(_undeclared(ev, names[str(ev["type"])], own, at))
     rejected: list[Problem] = []
     if proceed and problems:
         at = [EVENT_AT.match(p.pointer) for p in problems]
@@ -136,9 +145,68 @@ def check_document(doc: Any, schema: Path | None = None, proceed: bool = False) 
                    rejected=rejected, proceed=proceed)
 
 
+# Prefixes the EPCIS 2.0 JSON-LD context itself declares (https://ref.gs1.org/standards/epcis/epcis-context.jsonld)
+STANDARD_PREFIXES = frozenset({"epcis", "cbv", "cbvmda", "gs1", "rdfs", "owl", "xsd", "dcterms"})
+_COMPACT_IRI = re.compile(r"^([A-Za-z_][\w.\-]*):(?!//)\S+$")
+_ABSOLUTE_IRI = re.compile(r"^(https?://|urn:)\S+$")
+
+
+@lru_cache(maxsize=2)
+def allowed_names(path: Path) -> dict[str, frozenset[str]]:
+    """The member names the EPCIS 2.0 JSON Schema lists for a document and for each of the five event types
+    (its ``propertyNames`` enumerations). Any other member is a user extension, which EPCIS 2.0 (§9.2, JSON/JSON-LD
+    binding) requires to be namespaced; the schema expresses that only through the ``uri`` format, which capture
+    does not enforce globally (see :func:`_validator`), so :func:`check_document` checks the names itself."""
+    defs = json.loads(path.read_text(encoding="utf-8"))["definitions"]
+
+    def listed(alternatives: list[Any]) -> set[str]:
+        """Names enumerated by a ``propertyNames`` anyOf (following a $ref to another such list)."""
+        found: set[str] = set()
+        for alt in alternatives:
+            found |= {v for v in alt.get("enum", []) if isinstance(v, str)}
+            if "$ref" in alt:
+                found |= listed(defs[alt["$ref"].rsplit("/", 1)[1]].get("anyOf", []))
+        return found
+
+    def enums(node: Any) -> set[str]:
+        found: set[str] = set()
+        if isinstance(node, dict):
+            if "propertyNames" in node:
+                found |= listed(node["propertyNames"].get("anyOf", []))
+            for sub in node.get("allOf", []):
+                found |= enums(sub)
+        return found
+
+    # EPCIS 2.0 §7.4 gives every event type a persistentDisposition; the 2023 schema lists it for two of them only
+    # (OpenEPCIS' valid AggregationEvent_with_persistentDisposition.json has one)
+    out = {t: frozenset(enums(defs[t]) | {"persistentDisposition"}) for t in EVENT_TYPES}
+    out["EPCISDocument"] = frozenset(enums(defs["epcisDocument"]))
+    return out
+
+
+def _undeclared(obj: dict[str, Any], names: frozenset[str], prefixes: set[str], at: str) -> list[Problem]:
+    """Members that are neither standard nor a namespaced extension (``prefix:name`` with the prefix declared in
+    ``@context``, or an absolute IRI)."""
+    out = []
+    for key in obj:
+        if key in names or _ABSOLUTE_IRI.match(key):
+            continue
+        m = _COMPACT_IRI.match(key)
+        if m is None:
+            out.append(Problem(f"{at}/{key}", f"字段“{key}”不是 EPCIS 2.0 标准字段；扩展字段须带命名空间前缀（如 ex:{key}）",
+                               f"“{key}” is not an EPCIS 2.0 field; an extension needs a namespace prefix (e.g. ex:{key})"))
+        elif m.group(1) not in prefixes:
+            out.append(Problem(f"{at}/{key}", f"扩展字段“{key}”的前缀“{m.group(1)}”未在 @context 中声明",
+                               f"the prefix “{m.group(1)}” of extension “{key}” is not declared in @context"))
+    return out
+
+
 def _rules(ev: dict[str, Any], at: str) -> list[Problem]:
     out: list[Problem] = []
     etype, action = ev.get("type"), ev.get("action")
+    if etype not in EVENT_TYPES:
+        return [Problem(f"{at}/type", f"事件类型“{etype}”无效：只有 {'、'.join(EVENT_TYPES)} 五种",
+                        f"“{etype}” is not an event type: EPCIS 2.0 has exactly {', '.join(EVENT_TYPES)}")]
     for key in ("bizStep", "disposition"):
         v = ev.get(key)
         if isinstance(v, str) and ":" not in v and v not in TERMS[key]:
