@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -121,11 +122,11 @@ def check_document(doc: Any, schema: Path | None = None, proceed: bool = False) 
     problems.extend(_undeclared(doc, names["EPCISDocument"], prefixes, ""))
     for i, ev in enumerate(events):
         if isinstance(ev, dict):
-            at = f"/epcisBody/eventList/{i}"
-            problems.extend(_rules(ev, at))
+            where = f"/epcisBody/eventList/{i}"
+            problems.extend(_rules(ev, where))
             if ev.get("type") in EVENT_TYPES:
                 own = prefixes | set(namespaces(ev.get("@context", [])))
-                problems.extend(_undeclared(ev, names[str(ev["type"])], own, at))
+                problems.extend(_undeclared(ev, names[str(ev["type"])], own, where))
     rejected: list[Problem] = []
     if proceed and problems:
         at = [EVENT_AT.match(p.pointer) for p in problems]
@@ -184,7 +185,7 @@ def allowed_names(path: Path) -> dict[str, frozenset[str]]:
     return out
 
 
-def _undeclared(obj: dict[str, Any], names: frozenset[str], prefixes: set[str], at: str) -> list[Problem]:
+def _undeclared(obj: dict[str, Any], names: frozenset[str], prefixes: AbstractSet[str], at: str) -> list[Problem]:
     """Members that are neither standard nor a namespaced extension (``prefix:name`` with the prefix declared in
     ``@context``, or an absolute IRI)."""
     out = []
