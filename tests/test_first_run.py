@@ -48,7 +48,9 @@ def _args(cmd: list[str], tmp: Path) -> list[str]:
 def test_every_command_on_an_uninitialised_database_says_run_init(tmp_path: Path, cmd: list[str]) -> None:
     _files(tmp_path)
     url = f"sqlite:///{tmp_path / 'never.sqlite'}"
+    before = os.environ.get("CHAINATLAS_DATABASE_URL")
     res = runner.invoke(app, ["--db", url, *_args(cmd, tmp_path)])
+    assert os.environ.get("CHAINATLAS_DATABASE_URL") == before  # a refused command leaves the process as it was
     assert res.exit_code == 2, res.output
     assert MESSAGE in res.output and "数据库尚未初始化" in res.output and "not initialised" in res.output
     assert "Traceback" not in res.output and "OperationalError" not in res.output

@@ -8,7 +8,9 @@ from sqlalchemy import Engine, func, select
 
 from chainatlas import db
 from chainatlas.chains.templates import load_chains, segment_rows
-from chainatlas.migrate import current_revision, head_revision, upgrade
+from chainatlas.migrate import NotInitialised, require_initialised, upgrade
+
+__all__ = ["NotInitialised", "init_database", "is_empty", "require_initialised", "table_counts"]
 from chainatlas.registry.codes import countries, industries, regions
 
 
@@ -37,24 +39,3 @@ def table_counts(engine: Engine, tables: tuple[str, ...]) -> dict[str, int]:
 def is_empty(engine: Engine) -> bool:
     """True when the database holds no enterprise yet (``make run`` then loads the demo city)."""
     return table_counts(engine, ("enterprise",))["enterprise"] == 0
-
-
-class NotInitialised(RuntimeError):
-    """The database has no schema yet, or an older one than this version of the product needs."""
-
-    def __init__(self, current: str | None) -> None:
-        if current is None:
-            msg = ("数据库尚未初始化：请先运行 `chainatlas init` / the database is not initialised: "
-                   "run `chainatlas init` first")
-        else:
-            msg = (f"数据库结构版本 {current} 较旧：请运行 `chainatlas init` 升级 / the database schema ({current}) is "
-                   "older than this version needs: run `chainatlas init` to migrate it")
-        super().__init__(msg)
-        self.current = current
-
-
-def require_initialised(engine: Engine) -> None:
-    """Raise :class:`NotInitialised` (a bilingual message) unless ``engine``'s schema is at the newest migration."""
-    current = current_revision(engine)
-    if current is None or current != head_revision():
-        raise NotInitialised(current)

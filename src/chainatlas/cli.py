@@ -124,6 +124,7 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Import files (导入): validate every row, then write all or nothing."""
+    _audit_ready()
     from chainatlas.exchange.importer import import_files
 
     with _progress() as bar:
@@ -167,6 +168,7 @@ def export(
     headers: Annotated[str, typer.Option(help="Column headers: en (spec names) or zh (Chinese)")] = "en",
 ) -> None:
     """Export a table (导出); the file re-imports unchanged."""
+    _audit_ready()
     from chainatlas.exchange.export import export_table
 
     n = export_table(_engine(), table, fmt, output, headers)
@@ -219,11 +221,11 @@ def serve(
 
     from chainatlas.web.app import create_app
 
+    _engine()  # an uninitialised database is refused here with the one clear message, not on every page
     if _state["db"]:
         import os
 
         os.environ["CHAINATLAS_DATABASE_URL"] = _state["db"]
-    _engine()  # an uninitialised database is refused here with the one clear message, not on every page
     typer.echo(f"ChainAtlas: http://{host}:{port}/  (API docs /docs)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
@@ -502,6 +504,7 @@ def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocumen
                                                              "(capture error behaviour proceed)")] = False) -> None:
     """Capture EPCIS documents: each file all-or-nothing (unless --proceed); events already stored (same hash ID)
     are not stored twice."""
+    _audit_ready()
     from chainatlas.trade import repository
 
     engine = _engine()
@@ -726,13 +729,29 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 
 
+def _audit_ready() -> None:
+    """An audited command first checks that its record can be written: nothing is done that could not be audited."""
+    from chainatlas.governance import audit as audit_log
+
+    try:
+        audit_log.check(_engine())
+    except audit_log.AuditIntegrityError as exc:
+        console.print(f"[red]审计链异常，已拒绝执行 / audit chain refused: {exc}[/red]")
+        console.print("检查 / check: chainatlas audit verify")
+        raise typer.Exit(3) from None
+
+
 def _cli_audit(action: str, params: dict[str, object], outcome: str = "ok", dataset: str | None = None) -> None:
     import getpass
 
     from chainatlas.governance import audit as audit_log
 
-    audit_log.record(_engine(), actor=f"cli:{getpass.getuser()}", role="admin", action=f"chainatlas {action}",
-                     params=params, outcome=outcome, dataset=dataset)
+    try:
+        audit_log.record(_engine(), actor=f"cli:{getpass.getuser()}", role="admin", action=f"chainatlas {action}",
+                         params=params, outcome=outcome, dataset=dataset)
+    except audit_log.AuditIntegrityError as exc:
+        console.print(f"[red]审计记录无法写入 / the audit record could not be written: {exc}[/red]")
+        raise typer.Exit(3) from None
 
 
 @users_app.command("add")
@@ -745,6 +764,7 @@ def users_add(
     password: Annotated[str | None, typer.Option(help="Password for web sign-in (prompted when omitted and no --token)")] = None,
 ) -> None:
     """Create a user (创建用户)."""
+    _audit_ready()
     from chainatlas.governance.principals import add_user, issue_token
 
     if password is None and not token:
@@ -770,6 +790,7 @@ def users_list() -> None:
 @users_app.command("revoke")
 def users_revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
     """Deactivate a user and revoke its tokens and sessions (吊销)."""
+    _audit_ready()
     from chainatlas.governance.principals import revoke_user
 
     try:
@@ -781,16 +802,48 @@ def users_revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the audit chain; exit 1 and name the first broken record when it was tampered with."""
+def audit_verify(
+    checkpoints: Annotated[Path | None, typer.Option(help="Checkpoints kept outside the database (JSON Lines from the "
+                                                          "file sink, or syslog lines) to compare every record with")] = None,
+) -> None:
+    """Check the audit chain, its head and (given) the outside checkpoints; exit 1 and name the first broken record."""
     from chainatlas.governance.audit import verify
 
-    v = verify(_engine())
+    v = verify(_engine(), checkpoints)
     if v.ok:
-        console.print(f"审计链完整 / audit chain intact: {v.records} records")
+        extra = f", {v.checkpoints} checkpoints agree" if checkpoints else ""
+        console.print(f"审计链完整 / audit chain intact: {v.records} records (instance {v.instance}){extra}")
         return
-    console.print(f"[red]审计链被篡改 / audit chain broken at record {v.first_broken}: {v.reason}[/red]")
+    console.print(f"[red]审计链异常 / audit chain broken at record {v.first_broken}: {v.reason_zh} / {v.reason}[/red]")
     raise typer.Exit(1)
+
+
+@audit_app.command("reanchor")
+def audit_reanchor(
+    reason: Annotated[str, typer.Option(help="Why (e.g. 'restored the backup of 2026-11-30 after disk failure')")],
+) -> None:
+    """After a deliberate restore: accept the database's present tail, record the old head and the reason (重新锚定)."""
+    import getpass
+
+    from chainatlas.governance.audit import reanchor, verify
+
+    engine = _engine()
+    before = verify(engine)
+    if not before.ok and before.reason.startswith(("record", "prev_hash")) and "differs from the head" not in before.reason:
+        console.print(f"[red]链本身已损坏，不能重新锚定 / the chain itself is broken at record {before.first_broken}: "
+                      f"{before.reason}[/red]")
+        raise typer.Exit(1)
+    rec = reanchor(engine, actor=f"cli:{getpass.getuser()}", reason=reason)
+    console.print(f"已重新锚定 / re-anchored at record {rec} (was: {before.reason or 'intact'})")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Write a checkpoint of the newest record to the configured sink now (CHAINATLAS_AUDIT_CHECKPOINT_SINK)."""
+    from chainatlas.governance.audit import checkpoint
+
+    c = checkpoint(_engine())
+    console.print(json.dumps(c, ensure_ascii=False) if c else "审计日志为空 / the audit log is empty")
 
 
 @audit_app.command("export")
@@ -800,6 +853,7 @@ def audit_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="JSON Lines file")] = Path("audit.jsonl"),
 ) -> None:
     """Export audit records as JSON Lines (导出审计记录)."""
+    _audit_ready()
     import datetime as dt
 
     from chainatlas.governance.audit import iter_records

@@ -250,6 +250,13 @@ data_grant = Table(
     Column("decided_at", DateTime, nullable=True),
 )
 
+db_instance = Table(
+    "db_instance",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -376,6 +383,35 @@ epcis_attr = Table(
     Column("kind", String(20), nullable=False, comment="bizTransaction, source, destination"),
     Column("type", String(300), nullable=True),
     Column("value", String(300), nullable=False, index=True),
+)
+
+epcis_field = Table(
+    "epcis_field",
+    metadata,
+    Column("event_pk", Integer, nullable=False, index=True),
+    Column("scope", String(20), nullable=False, comment="top, inner, ilmd, inner_ilmd, error, inner_error, declaration"),
+    Column("name", String(300), nullable=False, comment="member name as written (ex:lot) or expanded (https://…/lot)"),
+    Column("value", String(500), nullable=True, comment="scalar value as text (null: a nested element)"),
+    Column("number", Float, nullable=True, comment="the value as a number where it is one (GT_/GE_/LT_/LE_)"),
+    Index("ix_epcis_field_name_value", "name", "value"),
+)
+
+epcis_sensor = Table(
+    "epcis_sensor",
+    metadata,
+    Column("event_pk", Integer, nullable=False, index=True),
+    Column("element", Integer, nullable=False),
+    Column("report", Integer, nullable=False),
+    *[Column(c, String(300), nullable=True) for c in (
+        "type", "device_id", "meta_device_id", "device_metadata", "raw_data", "data_processing_method", "biz_rules",
+        "microorganism", "chemical_substance", "exception", "string_value", "hex_binary_value", "uri_value", "uom")],
+    Column("boolean_value", Boolean, nullable=True),
+    *[Column(c, Float, nullable=True) for c in (
+        "value", "min_value", "max_value", "mean_value", "s_dev", "perc_rank", "perc_value")],
+    Column("time", DateTime, nullable=True),
+    Column("meta_time", DateTime, nullable=True),
+    Column("start_time", DateTime, nullable=True),
+    Column("end_time", DateTime, nullable=True),
 )
 
 policy_screening = Table(

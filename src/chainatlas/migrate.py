@@ -37,3 +37,24 @@ def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+class NotInitialised(RuntimeError):
+    """The database has no schema yet, or an older one than this version of the product needs."""
+
+    def __init__(self, current: str | None) -> None:
+        if current is None:
+            msg = ("数据库尚未初始化：请先运行 `chainatlas init` / the database is not initialised: "
+                   "run `chainatlas init` first")
+        else:
+            msg = (f"数据库结构版本 {current} 较旧：请运行 `chainatlas init` 升级 / the database schema ({current}) is "
+                   "older than this version needs: run `chainatlas init` to migrate it")
+        super().__init__(msg)
+        self.current = current
+
+
+def require_initialised(engine: Engine) -> None:
+    """Raise :class:`NotInitialised` (a bilingual message) unless ``engine``'s schema is at the newest migration."""
+    current = current_revision(engine)
+    if current is None or current != head_revision():
+        raise NotInitialised(current)

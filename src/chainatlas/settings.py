@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     )
     default_language: str = Field(default="zh", pattern="^(zh|en)$")
     secure_cookies: bool = Field(default=False, description="Mark session cookies Secure (set true behind HTTPS)")
+    audit_head_dir: Path | None = Field(
+        default=None,
+        description="Folder of the audit head files (default: data_dir); best on another volume than the database",
+    )
+    audit_checkpoint_sink: str = Field(
+        default="",
+        description="Where audit checkpoints {instance, id, hash, time} and integrity alerts go, outside the database: "
+        "a file path (JSON Lines, appended), syslog: (local /dev/log) or syslog://host:port, or an http(s):// webhook",
+    )
+    audit_checkpoint_every: int = Field(default=100, ge=1, description="Write a checkpoint every this many records")
     import_batch_rows: int = Field(default=200_000, ge=1000, description="Rows per batch when streaming imports")
 
     def resolved_database_url(self) -> str:

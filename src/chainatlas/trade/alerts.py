@@ -21,8 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from chainatlas import db
-from chainatlas.trade import webhooks
+from chainatlas import db, webhooks
 from chainatlas.trade.consignments import COLD_CHAIN_MAX, COLD_CHAIN_MIN, SHOCK_MAX, consignment_events
 
 RULES: dict[str, Any] = {

@@ -146,6 +146,12 @@ def canonical_digital_link(uri: str) -> str | None:
     return f"{DL_ROOT}/{primary}/{canonical_value(value)}"
 
 
+def canonical_id(identifier: str) -> str:
+    """The form identifiers are indexed and compared in: a canonical Digital Link where one exists, else as given."""
+    text = identifier.strip()
+    return epc_to_digital_link(text) or canonical_digital_link(text) or text
+
+
 EPC_FORMATS = ("No_Preference", "Always_GS1_Digital_Link", "Always_EPC_URN", "Never_Translates")
 _ID_LISTS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
 _QTY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")

@@ -11,15 +11,19 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, or_, select
+from sqlalchemy import Engine, and_, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas import db
+from chainatlas.trade import index
 from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem, check_document
-from chainatlas.trade.identifiers import canonical_digital_link, epc_to_digital_link
+from chainatlas.trade.hashid import namespaces
+from chainatlas.trade.identifiers import DL_ROOT, canonical_id
+from chainatlas.trade.vocabulary import vocab
 
 ROLES = {"epcList": "epc", "childEPCs": "child", "inputEPCList": "input", "outputEPCList": "output"}
 QUANTITY_ROLES = {"quantityList": "quantity", "childQuantityList": "child_quantity",
@@ -31,24 +35,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def canon(identifier: str) -> str:
-    """The form identifiers are indexed in: a canonical Digital Link where one exists, else as given."""
-    text = identifier.strip()
-    return epc_to_digital_link(text) or canonical_digital_link(text) or text
-
-
-def vocab(value: str | None) -> str | None:
-    """CBV values in one form: the bare word for standard terms (``shipping``), whether written as a word, a
-    ``urn:epcglobal:cbv:…`` URN or a ``https://ref.gs1.org/cbv/…`` URI; anything else as given."""
-    if value is None:
-        return None
-    v = value.strip()
-    for prefix in ("urn:epcglobal:cbv:bizstep:", "urn:epcglobal:cbv:disp:", "urn:epcglobal:cbv:btt:",
-                   "urn:epcglobal:cbv:sdt:", "https://ref.gs1.org/cbv/BizStep-", "https://ref.gs1.org/cbv/Disp-",
-                   "https://ref.gs1.org/cbv/BTT-", "https://ref.gs1.org/cbv/SDT-"):
-        if v.startswith(prefix):
-            return v[len(prefix):]
-    return v
+canon = canonical_id  # the form identifiers are indexed and queried in
 
 
 def _utc(text: str) -> dt.datetime:
@@ -141,13 +128,18 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
                         rows[i:i + 2000]).all()}
         fresh = [(hid, ev) for hid, ev in candidates if (hid, "errorDeclaration" in ev) in pks]
         if fresh:
-            epc_rows, attr_rows = [], []
+            epc_rows, attr_rows, field_rows, sensor_rows = [], [], [], []
+            ns = namespaces(checked.context)
             for hid, ev in fresh:
                 pk = pks[(hid, "errorDeclaration" in ev)]
                 epcs, attrs = _rows(ev)
                 epc_rows += [{"event_pk": pk, "role": r, "epc": e, "canon": canon(e)} for r, e in epcs]
                 attr_rows += [{"event_pk": pk, "kind": k, "type": t, "value": v} for k, t, v in attrs]
-            for table, side_rows in ((db.epcis_epc, epc_rows), (db.epcis_attr, attr_rows)):
+                field_rows += [{"event_pk": pk, "scope": sc, "name": n[:300], "value": v[:500] if v else v, "number": x}
+                               for sc, n, v, x in index.field_rows(ev, ns)]
+                sensor_rows += [{"event_pk": pk, **row} for row in index.sensor_rows(ev)]
+            for table, side_rows in ((db.epcis_epc, epc_rows), (db.epcis_attr, attr_rows), (db.epcis_field, field_rows),
+                                     (db.epcis_sensor, sensor_rows)):
                 if side_rows and conn.dialect.name == "postgresql":
                     _copy_pg(conn, table.name, list(side_rows[0]), side_rows)
                 elif side_rows:
@@ -266,12 +258,18 @@ def capture_job(engine: Engine, job_id: int, owner: str | None = None) -> dict[s
 SUPPORTED = ("eventType", "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime", "EQ_action", "EQ_bizStep",
              "EQ_disposition", "EQ_readPoint", "WD_readPoint", "EQ_bizLocation", "WD_bizLocation", "MATCH_epc",
              "MATCH_anyEPC", "MATCH_parentID", "MATCH_inputEPC", "MATCH_outputEPC", "MATCH_epcClass", "MATCH_anyEPCClass",
-             "EQ_eventID", "EXISTS_errorDeclaration", "orderBy", "orderDirection", "perPage", "nextPageToken")
+             "MATCH_inputEPCClass", "MATCH_outputEPCClass",
+             "EQ_eventID", "EXISTS_errorDeclaration", "orderBy", "orderDirection", "perPage", "nextPageToken",
+             "eventCountLimit", "maxEventCount")
 PREFIXED = ("EQ_bizTransaction_", "EQ_source_", "EQ_destination_")
 
 
 class QueryError(ValueError):
-    """A query parameter the repository cannot use (answered as 400 with a problem report)."""
+    """A query parameter the repository cannot use (EPCIS QueryParameterException: 400 with a problem report)."""
+
+
+class QueryTooLarge(QueryError):
+    """More events match than ``maxEventCount`` allows (EPCIS QueryTooLargeException: 413)."""
 
 
 def _values(v: str | list[str]) -> list[str]:
@@ -285,7 +283,13 @@ def _epc_match(roles: tuple[str, ...], patterns: list[str]) -> ColumnElement[boo
     e = db.epcis_epc
     conds: list[ColumnElement[bool]] = []
     for p in patterns:
-        if p.startswith("urn:epc:idpat:") or p.endswith("*"):
+        by_prefix = _company_prefix_pattern(p)
+        if by_prefix is not None:
+            urn_prefix, link_like = by_prefix
+            # captured as EPC URNs: the URN states the company prefix; as Digital Links: its digits at their place
+            conds.append(or_(e.c.epc.like(urn_prefix.replace("%", r"\%") + "%"),
+                             and_(~e.c.epc.like("urn:%"), e.c.canon.like(link_like))))
+        elif p.startswith("urn:epc:idpat:") or p.endswith("*"):
             stem = canon(p)
             if stem.endswith("*"):  # a pattern that has no Digital Link form: match as a prefix of the URN
                 conds.append(e.c.epc.like(stem[:-1].replace("%", r"\%") + "%"))
@@ -296,25 +300,172 @@ def _epc_match(roles: tuple[str, ...], patterns: list[str]) -> ColumnElement[boo
     return db.epcis_event.c.id.in_(select(e.c.event_pk).where(e.c.role.in_(roles), or_(*conds)))
 
 
-def _time(name: str, value: str) -> dt.datetime:
+# EPC schemes whose pure-identity pattern can fix the company prefix alone (TDS 2.x §8): the URN scheme, and where
+# the company prefix sits in the canonical Digital Link ("_" = one digit before it: GTIN indicator, SSCC extension)
+_PREFIX_SCHEMES = {"sgtin": ("01/_", "/21/%"), "sscc": ("00/_", ""), "sgln": ("414/", ""), "grai": ("8003/0", ""),
+                   "giai": ("8004/", ""), "gdti": ("253/", ""), "sgcn": ("255/", ""), "gsrn": ("8018/", ""),
+                   "gsrnp": ("8017/", ""), "pgln": ("417/", ""), "ginc": ("401/", ""), "gsin": ("402/", ""),
+                   "cpi": ("8010/", ""), "upui": ("01/_", "/235/%")}
+
+
+def _company_prefix_pattern(pattern: str) -> tuple[str, str] | None:
+    """For ``urn:epc:idpat:<scheme>:<company prefix>.*[.*]`` (every component after the company prefix a ``*``):
+    the URN prefix of matching EPC URNs and a LIKE pattern for their Digital Links; None for other patterns.
+
+    >>> _company_prefix_pattern("urn:epc:idpat:sgtin:0614141.*.*")
+    ('urn:epc:id:sgtin:0614141.', 'https://id.gs1.org/01/_0614141%/21/%')
+    >>> _company_prefix_pattern("urn:epc:idpat:sgtin:0614141.112345.*") is None
+    True
+    """
+    m = re.match(r"^urn:epc:idpat:([a-z]+):(\d+)((?:\.\*)+)$", pattern.strip())
+    if not m or m.group(1) not in _PREFIX_SCHEMES:
+        return None
+    scheme, company = m.group(1), m.group(2)
+    head, tail = _PREFIX_SCHEMES[scheme]
+    return f"urn:epc:id:{scheme}:{company}.", f"{DL_ROOT}/{head}{company}%{tail}".replace("%%", "%")
+
+
+_SENSOR_EQ = {"EQ_type": "type", "EQ_deviceID": "device_id", "EQ_dataProcessingMethod": "data_processing_method",
+              "EQ_bizRules": "biz_rules", "EQ_microorganism": "microorganism", "EQ_chemicalSubstance": "chemical_substance",
+              "EQ_stringValue": "string_value", "EQ_hexBinaryValue": "hex_binary_value", "EQ_uriValue": "uri_value",
+              "EQ_deviceMetadata": "device_metadata", "EQ_rawData": "raw_data", "EQ_exception": "exception"}
+_SENSOR_TIMES = {"time": ("time", "meta_time"), "startTime": ("start_time",), "endTime": ("end_time",)}
+_MEASURE = {"value": "value", "minValue": "min_value", "maxValue": "max_value", "meanValue": "mean_value",
+            "sDev": "s_dev", "percValue": "perc_value"}
+_OPS = {"EQ": lambda c, v: c == v, "GT": lambda c, v: c > v, "GE": lambda c, v: c >= v, "LT": lambda c, v: c < v,
+        "LE": lambda c, v: c <= v}
+_FIELD = re.compile(r"^(EQ|GT|GE|LT|LE|EXISTS)_(INNER_)?(ILMD_|ERROR_DECLARATION_)?([A-Za-z][\w.\-]*:.+)$")
+_SCOPES = {("", ""): "top", ("INNER_", ""): "inner", ("", "ILMD_"): "ilmd", ("INNER_", "ILMD_"): "inner_ilmd",
+           ("", "ERROR_DECLARATION_"): "error", ("INNER_", "ERROR_DECLARATION_"): "inner_error"}
+
+
+def _number(name: str, value: str) -> float:
     try:
-        return _utc(value)
+        return float(value)
+    except ValueError:
+        raise QueryError(f"{name}: “{value}” 不是数字 / is not a number") from None
+
+
+def _inside(name: str, vals: list[str], extensions: Mapping[str, str]) -> ColumnElement[bool] | None:
+    """Conditions on what an event holds (EPCIS 2.0 §8.2.7.1), each parameter on its own (as the standard words each
+    one: an event matches when some sensor report / field satisfies it):
+
+    - sensor reports: ``EXISTS_sensorElementList``; ``EQ_type`` (GS1 measurement types, ``gs1:`` or bare), ``EQ_deviceID``
+      (report or metadata), ``EQ_dataProcessingMethod``, ``EQ_bizRules``, ``EQ_microorganism``, ``EQ_chemicalSubstance``,
+      ``EQ_stringValue``, ``EQ_booleanValue``, ``EQ_hexBinaryValue``, ``EQ_uriValue``; ``GE_/LT_time`` (report or
+      metadata time), ``GE_/LT_startTime``, ``GE_/LT_endTime``; ``GT_/GE_/LT_/LE_percRank``; ``EQ_/GT_/GE_/LT_/LE_`` +
+      ``value``/``minValue``/``maxValue``/``meanValue``/``sDev``/``percValue`` + ``_{uom}`` — compared in that unit
+      only (a report in another unit does not match; no conversion);
+    - error declarations: ``EQ_errorReason``, ``EQ_correctiveEventID``, ``GE_/LT_errorDeclarationTime``;
+    - ``EQ_transformationID``, ``EQ_persistentDisposition_set``/``_unset``, ``EQ_/GT_/GE_/LT_/LE_quantity[_{uom}]``;
+    - user extensions: ``EQ_/GT_/GE_/LT_/LE_/EXISTS_`` + optional ``INNER_`` (nested at any depth) + optional ``ILMD_``
+      or ``ERROR_DECLARATION_`` + ``prefix:name`` (the prefix as the document wrote it, or declared in ``extensions``).
+
+    None when ``name`` is none of these."""
+    s, f = db.epcis_sensor.c, db.epcis_field.c
+    event = db.epcis_event.c.id
+
+    def sensor(cond: ColumnElement[bool]) -> ColumnElement[bool]:
+        return event.in_(select(s.event_pk).where(cond))
+
+    def field(cond: ColumnElement[bool]) -> ColumnElement[bool]:
+        return event.in_(select(f.event_pk).where(cond))
+
+    if name == "EXISTS_sensorElementList":
+        return event.in_(select(s.event_pk))
+    if name in _SENSOR_EQ:
+        column = _SENSOR_EQ[name]
+        if column == "type":
+            return sensor(s.type.in_([index.sensor_type(v) for v in vals]))
+        if column == "device_id":
+            ids = [canon(v) for v in vals]
+            return sensor(or_(s.device_id.in_(ids), s.meta_device_id.in_(ids)))
+        return sensor(s[column].in_(vals))
+    if name == "EQ_booleanValue":
+        wanted = [v.lower() == "true" for v in vals if v.lower() in ("true", "false")]
+        if len(wanted) != len(vals):
+            raise QueryError(f"{name}: true 或 false / true or false")
+        return sensor(s.boolean_value.in_(wanted))
+    op, _, rest = name.partition("_")
+    if op in ("GE", "LT") and rest in _SENSOR_TIMES:
+        t = _time(name, vals[0])
+        return sensor(or_(*[_OPS[op](s[c], t) for c in _SENSOR_TIMES[rest]]))
+    if op in ("GT", "GE", "LT", "LE") and rest == "percRank":
+        return sensor(_OPS[op](s.perc_rank, _number(name, vals[0])))
+    measure, _, uom = rest.partition("_")
+    if op in _OPS and measure in _MEASURE and re.fullmatch(r"[A-Z0-9]{2,4}", uom):
+        measured = s[_MEASURE[measure]]
+        if op == "EQ":
+            return sensor((s.uom == uom) & measured.in_([_number(name, v) for v in vals]))
+        return sensor((s.uom == uom) & _OPS[op](measured, _number(name, vals[0])))
+    if name in ("EQ_transformationID", "EQ_persistentDisposition_set", "EQ_persistentDisposition_unset"):
+        words = [canon(v) for v in vals] if name == "EQ_transformationID" else [vocab(v) for v in vals]
+        return field((f.scope == "standard") & (f.name == name.removeprefix("EQ_")) & f.value.in_(words))
+    if op in _OPS and (rest == "quantity" or re.fullmatch(r"quantity_[A-Z0-9]{2,4}", rest)):
+        # a quantity element: without a uom for ``…_quantity``, in that unit for ``…_quantity_{uom}``
+        at = (f.scope == "standard") & (f.name == rest)
+        if op == "EQ":
+            return field(at & f.number.in_([_number(name, v) for v in vals]))
+        return field(at & _OPS[op](f.number, _number(name, vals[0])))
+    if name == "EQ_errorReason":
+        return field((f.scope == "declaration") & (f.name == "reason") & f.value.in_([vocab(v) for v in vals]))
+    if name == "EQ_correctiveEventID":
+        return field((f.scope == "declaration") & (f.name == "correctiveEventID") & f.value.in_(vals))
+    if op in ("GE", "LT") and rest in ("errorDeclarationTime", "errorDeclaration_Time"):
+        bound = index.utc_text(_time(name, vals[0]).isoformat())
+        return field((f.scope == "declaration") & (f.name == "declarationTime") & _OPS[op](f.value, bound))
+    m = _FIELD.match(name)
+    if m is None:
+        return None
+    op, inner, part, member = m.groups()
+    scope = _SCOPES[(inner or "", part or "")]
+    forms = index.names(member, extensions)
+    at = (f.scope == scope) & f.name.in_(forms)
+    if op == "EXISTS":
+        return field(at)
+    if op == "EQ":
+        numbers = [float(v) for v in vals if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", v)]
+        return field(at & or_(f.value.in_(vals), f.number.in_(numbers)))
+    return field(at & _OPS[op](f.number, _number(name, vals[0])))
+
+
+def _time(name: str, value: str) -> dt.datetime:
+    """A query time: an ISO 8601 date-time *with* its zone (EPCIS 2.0 §8.2.7.1 takes times as absolute instants; a
+    time without a zone, or a bare date, would be read in the server's zone — refused instead)."""
+    try:
+        t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise QueryError(f"{name}: “{value}” 不是带时区的 ISO 8601 时间 / is not an ISO 8601 time with a zone") from exc
+    if t.tzinfo is None or "T" not in value:
+        raise QueryError(f"{name}: “{value}” 缺少时区（如 +08:00 或 Z）/ has no time zone (e.g. +08:00 or Z)")
+    return t.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | None = None) -> dict[str, Any]:
+def _count(name: str, raw: str | list[str]) -> int:
+    vals = _values(raw)
+    if len(vals) != 1 or not vals[0].isdigit() or int(vals[0]) < 1:
+        raise QueryError(f"{name}: 须为正整数 / must be a positive integer")
+    return int(vals[0])
+
+
+def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | None = None,
+          extensions: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Events matching EPCIS 2.0 SimpleEventQuery parameters (the subset in ``SUPPORTED`` plus
     ``EQ_bizTransaction_{type}``, ``EQ_source_{type}``, ``EQ_destination_{type}``). Values of one parameter are
     alternatives (``|``-separated or repeated); parameters combine with AND. Returns the events and the next
-    page's token. With ``owner`` (an enterprise account's USCC), only the events that enterprise captured."""
+    page's token. With ``owner`` (an enterprise account's USCC), only the events that enterprise captured.
+    ``extensions`` maps prefixes used in extension-field parameters to namespaces (the ``GS1-Extensions`` header).
+    Parameters that look inside events (sensor reports, error declarations, extension fields): :func:`_inside`."""
     ev = db.epcis_event.c
     where: list[ColumnElement[bool]] = []
     if owner is not None:
         o = db.epcis_event_owner.c
         where.append(ev.id.in_(select(o.event_pk).where(o.owner == owner)))
+    if "eventCountLimit" in params and "maxEventCount" in params:
+        raise QueryError("eventCountLimit 与 maxEventCount 不能同时使用 / eventCountLimit and maxEventCount cannot be "
+                         "given together (EPCIS 2.0 §8.2.7.1)")
     for name, raw in params.items():
-        if name in ("orderBy", "orderDirection", "perPage", "nextPageToken"):
+        if name in ("orderBy", "orderDirection", "perPage", "nextPageToken", "eventCountLimit", "maxEventCount"):
             continue
         vals = _values(raw)
         if name == "eventType":
@@ -350,6 +501,8 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
             where.append(_epc_match(("output",), vals))
         elif name == "MATCH_epcClass":
             where.append(_epc_match(("quantity", "child_quantity"), vals))
+        elif name in ("MATCH_inputEPCClass", "MATCH_outputEPCClass"):
+            where.append(_epc_match(("input_quantity" if "input" in name else "output_quantity",), vals))
         elif name == "MATCH_anyEPCClass":
             where.append(_epc_match(tuple(QUANTITY_ROLES.values()), vals))
         elif name == "EXISTS_errorDeclaration":
@@ -361,6 +514,8 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
             type_ = vocab(name.split("_", 2)[2])
             a = db.epcis_attr.c
             where.append(ev.id.in_(select(a.event_pk).where(a.kind == kind, a.type == type_, a.value.in_(vals))))
+        elif (inside := _inside(name, vals, extensions or {})) is not None:
+            where.append(inside)
         else:
             raise QueryError(f"{name}: 不支持的查询参数 / unsupported query parameter (supported: "
                              f"{', '.join(SUPPORTED)}, EQ_bizTransaction_{{type}}, EQ_source_{{type}}, EQ_destination_{{type}})")
@@ -377,19 +532,33 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise QueryError(f"perPage: 1–{MAX_PER_PAGE}")
     col = ev.event_time if order_by == "eventTime" else ev.record_time
+    # eventCountLimit: only the first N matching events (in the query's order), over all pages
+    remaining = _count("eventCountLimit", params["eventCountLimit"]) if "eventCountLimit" in params else None
     if token := params.get("nextPageToken"):
-        last_t, last_id = _read_token(str(token), order_by, direction)
+        last_t, last_id, left = _read_token(str(token), order_by, direction)
+        remaining = left if remaining is not None else None
         after = (col > last_t) | ((col == last_t) & (ev.id > last_id)) if direction == "ASC" else \
             (col < last_t) | ((col == last_t) & (ev.id < last_id))
         where.append(after)
+    elif "maxEventCount" in params:  # the whole result, checked once, before the first page
+        most = _count("maxEventCount", params["maxEventCount"])
+        with engine.connect() as conn:
+            matching = int(conn.execute(select(func.count()).select_from(db.epcis_event).where(*where)).scalar() or 0)
+        if matching > most:
+            raise QueryTooLarge(f"maxEventCount: 共 {matching} 个事件匹配，超过 {most} / {matching} events match, more "
+                                f"than maxEventCount {most}")
     order = [col.asc(), ev.id.asc()] if direction == "ASC" else [col.desc(), ev.id.desc()]
+    page = per_page if remaining is None else min(per_page, remaining)
     stmt = select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, ev.context, col.label("k")).where(
-        *where).order_by(*order).limit(per_page + 1)
+        *where).order_by(*order).limit(page + 1)
     with engine.connect() as conn:
         rows = conn.execute(stmt).mappings().all()
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    next_token = _make_token(rows[-1]["k"], rows[-1]["id"], order_by, direction) if more and rows else None
+    more = len(rows) > page
+    rows = rows[:page]
+    left = None if remaining is None else remaining - len(rows)
+    if left is not None and left <= 0:
+        more = False
+    next_token = _make_token(rows[-1]["k"], rows[-1]["id"], order_by, direction, left) if more and rows else None
     return {"events": [_event(r) for r in rows], "contexts": [json.loads(r["context"]) for r in rows],
             "next_page_token": next_token}
 
@@ -401,17 +570,18 @@ def _event(row: Any) -> dict[str, Any]:
     return body
 
 
-def _make_token(key: dt.datetime, pk: int, order_by: str, direction: str) -> str:
-    raw = json.dumps([key.isoformat(), pk, order_by, direction]).encode()
+def _make_token(key: dt.datetime, pk: int, order_by: str, direction: str, left: int | None = None) -> str:
+    raw = json.dumps([key.isoformat(), pk, order_by, direction, left]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _read_token(token: str, order_by: str, direction: str) -> tuple[dt.datetime, int]:
+def _read_token(token: str, order_by: str, direction: str) -> tuple[dt.datetime, int, int | None]:
+    """The last event of the previous page, and how many events eventCountLimit still allows (None: no limit)."""
     try:
-        key, pk, o, d = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        key, pk, o, d, *rest = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         if (o, d) != (order_by, direction):
             raise ValueError
-        return dt.datetime.fromisoformat(key), int(pk)
+        return dt.datetime.fromisoformat(key), int(pk), (int(rest[0]) if rest and rest[0] is not None else None)
     except (ValueError, TypeError) as exc:
         raise QueryError("nextPageToken: 无效或与排序不符 / invalid, or made for another order") from exc
 

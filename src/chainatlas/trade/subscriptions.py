@@ -30,8 +30,8 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 
-from chainatlas import db
-from chainatlas.trade import repository, webhooks
+from chainatlas import db, webhooks
+from chainatlas.trade import repository
 
 NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 FIELDS = {"second": (0, 59), "minute": (0, 59), "hour": (0, 23), "dayOfMonth": (1, 31), "month": (1, 12), "dayOfWeek": (1, 7)}

@@ -218,3 +218,18 @@ WORDS: dict[str, tuple[str, ...]] = {
 TERMS: dict[str, dict[str, str]] = {
     kind: {w: NAMESPACES[kind][1] + w for w in words} for kind, words in WORDS.items()
 }
+
+
+def vocab(value: str | None) -> str | None:
+    """CBV values in one form: the bare word for standard terms (``shipping``), whether written as a word, a
+    ``urn:epcglobal:cbv:…`` URN or a ``https://ref.gs1.org/cbv/…`` URI; anything else as given."""
+    if value is None:
+        return None
+    v = value.strip()
+    for prefix in ("urn:epcglobal:cbv:bizstep:", "urn:epcglobal:cbv:disp:", "urn:epcglobal:cbv:btt:",
+                   "urn:epcglobal:cbv:sdt:", "urn:epcglobal:cbv:er:", "https://ref.gs1.org/cbv/BizStep-",
+                   "https://ref.gs1.org/cbv/Disp-", "https://ref.gs1.org/cbv/BTT-", "https://ref.gs1.org/cbv/SDT-",
+                   "https://ref.gs1.org/cbv/ER-"):
+        if v.startswith(prefix):
+            return v[len(prefix):]
+    return v

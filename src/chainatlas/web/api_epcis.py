@@ -1,6 +1,7 @@
 """The EPCIS 2.0 REST binding (GS1 EPCIS 2.0 §12, ``openapi.yaml``) under ``/epcis``: capture, capture jobs, the
 events query, single events and the browsing resources. Implemented: JSON/JSON-LD only (no XML), capture error
-behaviour ``rollback`` (default) and ``proceed`` (header ``GS1-Capture-Error-Behaviour``), SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED``;
+behaviour ``rollback`` (default) and ``proceed`` (header ``GS1-Capture-Error-Behaviour``), SimpleEventQuery parameters listed in ``chainatlas.trade.repository.SUPPORTED`` and the sensor, error-declaration and
+extension-field parameters (docs/trade.md); refusals name the EPCIS exception (``epcisException:…``);
 named queries with webhook subscriptions (stream or scheduled; no WebSocket subscriptions); ``WD_`` follows the
 location hierarchies of master data captured in document headers; ``GS1-EPC-Format``: ``Always_GS1_Digital_Link``
 (the default), ``Never_Translates`` / ``No_Preference`` (as captured), ``Always_EPC_URN`` only when no result holds
@@ -37,10 +38,20 @@ def owner_of(principal: Principal) -> str | None:
 Caller = Annotated[Principal, Depends(authorize)]
 
 
+# The EPCIS exception each answer names in ``type`` (EPCIS 2.0 REST binding, components/responses)
+EXCEPTIONS = {"Invalid JSON": "ValidationException", "Invalid EPCIS document": "ValidationException",
+              "Bad GS1-Capture-Error-Behaviour": "ValidationException", "Bad GS1-EPC-Format": "ValidationException",
+              "Payload too large": "CaptureLimitExceededException", "Unsupported media type": "UnsupportedMediaTypeException",
+              "Not acceptable": "NotAcceptableException", "Not found": "NoSuchResourceException",
+              "Query exists": "ResourceAlreadyExistsException", "Subscription problem": "SubscriptionControlsException",
+              "Query parameter problem": "QueryParameterException", "Query too large": "QueryTooLargeException"}
+
+
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None,
-            instance: str | None = None) -> JSONResponse:
-    """An RFC 7807 problem report."""
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+            instance: str | None = None, exception: str | None = None) -> JSONResponse:
+    """An RFC 7807 problem report whose ``type`` is the EPCIS exception (``epcisException:…``)."""
+    kind = exception or EXCEPTIONS.get(title, "ImplementationException")
+    body: dict[str, Any] = {"type": f"epcisException:{kind}", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
     if instance:
@@ -103,9 +114,9 @@ def formatted(events: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]] | 
 
 def _events_response(request: Request, params: dict[str, Any], principal: Principal) -> Response:
     try:
-        result = repository.query(db.get_engine(), params, owner_of(principal))
+        result = repository.query(db.get_engine(), params, owner_of(principal), extensions(request))
     except repository.QueryError as exc:
-        return problem(400, "Query parameter problem", str(exc))
+        return query_problem(exc)
     fmt = epc_format(request)
     events = formatted(result["events"], fmt)
     if isinstance(events, JSONResponse):
@@ -117,6 +128,23 @@ def _events_response(request: Request, params: dict[str, Any], principal: Princi
         nxt["nextPageToken"] = result["next_page_token"]
         headers["Link"] = f'<{request.url.path}?{urlencode(nxt)}>; rel="next"'
     return JSONResponse(repository.query_document(result), headers=headers, media_type="application/ld+json")
+
+
+def extensions(request: Request) -> dict[str, str]:
+    """Prefixes for extension-field query parameters, from ``GS1-Extensions: ex=https://ns.example/, …``."""
+    out = {}
+    for part in request.headers.get("GS1-Extensions", "").split(","):
+        prefix, _, namespace = part.strip().partition("=")
+        if prefix and namespace:
+            out[prefix.strip()] = namespace.strip()
+    return out
+
+
+def query_problem(exc: repository.QueryError) -> JSONResponse:
+    """400 QueryParameterException, or 413 QueryTooLargeException when maxEventCount is exceeded."""
+    if isinstance(exc, repository.QueryTooLarge):
+        return problem(413, "Query too large", str(exc))
+    return problem(400, "Query parameter problem", str(exc))
 
 
 def _params(request: Request) -> dict[str, Any]:
@@ -212,7 +240,7 @@ async def create_named_query(request: Request, principal: Annotated[Principal, D
     except subs.Conflict as exc:
         return problem(409, "Query exists", str(exc))
     except repository.QueryError as exc:
-        return problem(400, "Query parameter problem", str(exc))
+        return query_problem(exc)
     return JSONResponse(created, status_code=201, headers={**HEADERS, "Location": f"/epcis/queries/{created['name']}"})
 
 

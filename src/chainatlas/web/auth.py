@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from fastapi import HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from chainatlas import db
 from chainatlas.governance import audit
@@ -98,6 +98,10 @@ async def authorize(request: Request) -> Principal:
             _note(request, principal, access, path, "denied-csrf")
             raise HTTPException(403, "missing or wrong CSRF token / 表单校验失败，请刷新页面后重试")
     if access.dataset is not None or access.write:
+        try:  # refuse before acting when the action's record could not be written
+            audit.check(db.get_engine())
+        except audit.AuditIntegrityError as exc:
+            raise HTTPException(503, f"audit chain refused / 审计链异常，已拒绝: {exc}") from None
         _note(request, principal, access, path, "allowed")
     return principal
 
@@ -160,7 +164,10 @@ class AuditMiddleware(BaseHTTPMiddleware):
         if response.headers.get(UNINITIALISED_HEADER):
             return response  # no audit log exists yet to write to; the answer says to run `chainatlas init`
         rows = response.headers.get("x-row-count")
-        self._write(request, response.status_code, int(rows) if rows and rows.isdigit() else None)
+        try:
+            self._write(request, response.status_code, int(rows) if rows and rows.isdigit() else None)
+        except audit.AuditIntegrityError as exc:
+            return JSONResponse({"detail": f"audit chain refused / 审计链异常，已拒绝: {exc}"}, status_code=503)
         return response
 
     @staticmethod
