@@ -21,7 +21,19 @@ router = APIRouter()
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    r"""Where to go after signing in: a path on this site only. Browsers read ``/\host`` and ``/<tab>/host`` as
+    ``//host`` (another site), so backslashes, control characters and anything with a scheme or host are refused.
+
+    >>> [_safe_next(t) for t in ("/chains/nev?x=1", "//evil.example", "/\\evil.example", "/\t/evil.example",
+    ...                          "https://evil.example/", "javascript:alert(1)", "")]
+    ['/chains/nev?x=1', '/', '/', '/', '/', '/', '/']
+    """
+    from urllib.parse import urlsplit
+
+    if not target.startswith("/") or target[1:2] in ("/", "\\") or any(c < " " or c in "\\\x7f" for c in target):
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
