@@ -98,16 +98,39 @@ def data_version(engine: Engine) -> str:
 
 _cache: dict[str, Snapshot] = {}
 _lock = threading.Lock()
+_building: dict[str, threading.Lock] = {}
 
 
 def load_snapshot(engine: Engine | None = None) -> Snapshot:
-    """The snapshot of ``engine``'s data, rebuilt only when the data version changed."""
+    """The snapshot of ``engine``'s data, rebuilt when the data version changed — by one request at a time. While
+    one request rebuilds it, the others are answered from the previous snapshot (labelled with its own, older data
+    version) instead of waiting or building the same thing again: under continuous imports every request would
+    otherwise find a new version and rebuild, and readers starved (docs/benchmarks.md, "Serving under load")."""
     engine = engine or db.get_engine()
+    key = str(engine.url)
     version = data_version(engine)
     with _lock:
-        cached = _cache.get(str(engine.url))
-        if cached is not None and cached.version == version:
-            return cached
+        previous = _cache.get(key)
+        builder = _building.setdefault(key, threading.Lock())
+    if previous is not None and previous.version == version:
+        return previous
+    if not builder.acquire(blocking=previous is None):  # a rebuild is under way: the previous snapshot answers
+        assert previous is not None
+        return previous
+    try:
+        version = data_version(engine)
+        return _cached(key, version) or _build(engine, key, version)
+    finally:
+        builder.release()
+
+
+def _cached(key: str, version: str) -> Snapshot | None:
+    with _lock:
+        cached = _cache.get(key)
+    return cached if cached is not None and cached.version == version else None
+
+
+def _build(engine: Engine, key: str, version: str) -> Snapshot:
     ents = _frame(engine, "enterprise", ENTERPRISE_COLS)
     ents = ents.with_columns(pl.col(c).cast(pl.Float64) for c in ("lat", "lon", "revenue_yuan"))
     placements = _frame(engine, "placement", ["uscc", "segment_code", "evidence", "confidence"])
@@ -118,7 +141,7 @@ def load_snapshot(engine: Engine | None = None) -> Snapshot:
     as_of = ents["as_of"].max() if ents.height else None
     snap = Snapshot(ents, placements, links, segs, version, as_of)  # type: ignore[arg-type]
     with _lock:
-        _cache[str(engine.url)] = snap
+        _cache[key] = snap
     return snap
 
 
