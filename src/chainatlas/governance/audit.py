@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -163,30 +163,42 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
+def _tail(conn: Connection) -> Any:
+    """The last record's id and hash (None for an empty log)."""
+    a = db.audit_log
+    return conn.execute(select(a.c.id, a.c.hash).order_by(a.c.id.desc()).limit(1)).first()
+
+
+def _chain(engine: Engine, fields: Callable[[Any, dict[str, Any] | None, tuple[str, str] | None], dict[str, Any]],
+           *, enforce: bool = True) -> int:
+    """Append one record, built by ``fields(tail, head, problem)``, under the append lock; move the head. With
+    ``enforce`` a tail that does not continue the head is refused (and alerted) instead."""
+    with engine.connect() as conn:
+        instance = instance_id(conn)
+    with _appending(instance):
+        with engine.begin() as conn:
+            last = _tail(conn)
+            head = read_head(engine, instance)
+            problem = tail_problem(last, head, instance, location(engine))
+            if problem and enforce:
+                alert(instance, problem, last)
+                raise AuditIntegrityError(*problem)
+            new_id = (int(last.id) + 1) if last else 1
+            h = _append(conn, {"id": new_id, "ts": _now(), **fields(last, head, problem)}, last.hash if last else GENESIS)
+        _write_head(engine, instance, new_id, h)
+        _legacy_head(engine).unlink(missing_ok=True)
+    return new_id
+
+
 def record(engine: Engine, *, actor: str, role: str, action: str, params: dict[str, Any] | None = None,
            outcome: str = "ok", rows: int | None = None, purpose: str | None = None, grant_id: int | None = None,
            dataset: str | None = None) -> int:
     """Append one record after checking that the database's tail continues the head; raise
     :class:`AuditIntegrityError` (and alert the checkpoint sink) when it does not."""
-    a = db.audit_log
-    with engine.connect() as conn:
-        instance = instance_id(conn)
-    with _appending(instance):
-        with engine.begin() as conn:
-            last = conn.execute(select(a.c.id, a.c.hash).order_by(a.c.id.desc()).limit(1)).first()
-            problem = tail_problem(last, read_head(engine, instance), instance, location(engine))
-            if problem:
-                alert(instance, problem, last)
-                raise AuditIntegrityError(*problem)
-            prev = last.hash if last else GENESIS
-            new_id = (int(last.id) + 1) if last else 1
-            rec: dict[str, Any] = {
-                "id": new_id, "ts": _now(), "actor": actor, "role": role, "action": action[:200], "purpose": purpose,
-                "grant_id": grant_id, "dataset": dataset, "outcome": outcome, "rows": rows,
-                "params": json.dumps(params or {}, ensure_ascii=False, sort_keys=True, default=str)}
-            h = _append(conn, rec, prev)
-        _write_head(engine, instance, new_id, h)
-        _legacy_head(engine).unlink(missing_ok=True)
+    new_id = _chain(engine, lambda *_: {
+        "actor": actor, "role": role, "action": action[:200], "purpose": purpose, "grant_id": grant_id,
+        "dataset": dataset, "outcome": outcome, "rows": rows,
+        "params": json.dumps(params or {}, ensure_ascii=False, sort_keys=True, default=str)})
     if new_id % get_settings().audit_checkpoint_every == 0:
         checkpoint(engine)
     return new_id
@@ -195,10 +207,9 @@ def record(engine: Engine, *, actor: str, role: str, action: str, params: dict[s
 def check(engine: Engine) -> None:
     """Raise :class:`AuditIntegrityError` when the next append would be refused (routes call this before they act,
     so that nothing is done that could not be recorded)."""
-    a = db.audit_log
     with engine.connect() as conn:
         instance = instance_id(conn)
-        last = conn.execute(select(a.c.id, a.c.hash).order_by(a.c.id.desc()).limit(1)).first()
+        last = _tail(conn)
     problem = tail_problem(last, read_head(engine, instance), instance, location(engine))
     if problem:
         raise AuditIntegrityError(*problem)
@@ -209,24 +220,15 @@ def reanchor(engine: Engine, *, actor: str, reason: str) -> int:
     head, the tail found and the reason, then move the head there. Audited like any other action."""
     if not reason.strip():
         raise ValueError("a reason is required / 须说明原因")
-    a = db.audit_log
-    with engine.connect() as conn:
-        instance = instance_id(conn)
-    with _appending(instance):
-        with engine.begin() as conn:
-            last = conn.execute(select(a.c.id, a.c.hash).order_by(a.c.id.desc()).limit(1)).first()
-            old = read_head(engine, instance)
-            problem = tail_problem(last, old, instance, location(engine))
-            prev = last.hash if last else GENESIS
-            new_id = (int(last.id) + 1) if last else 1
-            params = {"reason": reason, "previous_head": old, "tail": {"id": int(last.id), "hash": last.hash} if last else None,
-                      "problem": problem[1] if problem else None}
-            rec = {"id": new_id, "ts": _now(), "actor": actor, "role": "admin", "action": REANCHOR, "purpose": None,
-                   "grant_id": None, "dataset": "audit", "rows": None, "outcome": "ok",
-                   "params": json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)}
-            h = _append(conn, rec, prev)
-        _write_head(engine, instance, new_id, h)
-        _legacy_head(engine).unlink(missing_ok=True)
+
+    def fields(last: Any, old: dict[str, Any] | None, problem: tuple[str, str] | None) -> dict[str, Any]:
+        params = {"reason": reason, "previous_head": old, "problem": problem[1] if problem else None,
+                  "tail": {"id": int(last.id), "hash": last.hash} if last else None}
+        return {"actor": actor, "role": "admin", "action": REANCHOR, "purpose": None, "grant_id": None,
+                "dataset": "audit", "rows": None, "outcome": "ok",
+                "params": json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)}
+
+    new_id = _chain(engine, fields, enforce=False)
     checkpoint(engine)
     return new_id
 
@@ -272,10 +274,9 @@ def _emit(payload: dict[str, Any]) -> None:
 
 def checkpoint(engine: Engine) -> dict[str, Any] | None:
     """Write ``{kind: checkpoint, instance, id, hash, time}`` of the newest record to the sink; None for an empty log."""
-    a = db.audit_log
     with engine.connect() as conn:
         instance = instance_id(conn)
-        last = conn.execute(select(a.c.id, a.c.hash).order_by(a.c.id.desc()).limit(1)).first()
+        last = _tail(conn)
     if last is None:
         return None
     payload = {"kind": "checkpoint", "instance": instance, "id": int(last.id), "hash": last.hash,
