@@ -505,7 +505,7 @@ def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocumen
     """Capture EPCIS documents: each file all-or-nothing (unless --proceed); events already stored (same hash ID)
     are not stored twice."""
     _audit_ready()
-    from chainatlas.trade import repository
+    from chainatlas.trade import intake
 
     engine = _engine()
     failed = 0
@@ -516,7 +516,7 @@ def epcis_capture(files: Annotated[list[Path], typer.Argument(help="EPCISDocumen
             console.print(f"[red]✗ {path}: 无法读取 JSON / cannot read JSON: {exc}[/red]", soft_wrap=True)
             failed += 1
             continue
-        job = repository.capture(engine, doc, "cli", proceed=proceed)
+        job = intake.capture(engine, doc, "cli", proceed=proceed)
         if proceed and job["stored"] and job["errors"]:
             failed += 1
             console.print(f"[yellow]! {path}: 已存储 / stored {job['stored']}, {len(job['errors'])} 处问题的事件未存储 / "

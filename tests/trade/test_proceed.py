@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from chainatlas.trade import repository
+from chainatlas.trade import intake, repository
 
 
 def _doc(bad_step: str = "no_such_step") -> dict[str, Any]:
@@ -21,26 +21,26 @@ def _doc(bad_step: str = "no_such_step") -> dict[str, Any]:
 
 
 def test_rollback_stores_nothing_proceed_stores_the_valid_events(any_engine: Engine) -> None:
-    rolled = repository.capture(any_engine, _doc(), "t")
+    rolled = intake.capture(any_engine, _doc(), "t")
     assert (rolled["success"], rolled["stored"], rolled["captureErrorBehaviour"]) == (False, 0, "rollback")
     assert repository.count(any_engine) == 0
-    job = repository.capture(any_engine, _doc(), "t", proceed=True)
+    job = intake.capture(any_engine, _doc(), "t", proceed=True)
     assert (job["success"], job["captureErrorBehaviour"], job["events"], job["stored"], job["duplicates"]) == (
         False, "proceed", 3, 2, 0)
     assert {p["pointer"].split("/")[3] for p in job["errors"]} == {"1"}
     assert sorted(e["bizStep"] for e in repository.query(any_engine, {})["events"]) == ["receiving", "shipping"]
-    again = repository.capture(any_engine, _doc(), "t", proceed=True)
+    again = intake.capture(any_engine, _doc(), "t", proceed=True)
     assert (again["stored"], again["duplicates"]) == (0, 2)
 
 
 def test_proceed_still_refuses_a_broken_document(any_engine: Engine) -> None:
     doc = _doc()
     doc["type"] = "EPCISQueryDocument"
-    assert repository.capture(any_engine, doc, "t", proceed=True)["stored"] == 0
+    assert intake.capture(any_engine, doc, "t", proceed=True)["stored"] == 0
     doc = _doc()
     for ev in doc["epcisBody"]["eventList"]:
         ev["bizStep"] = "nonsense"
-    job = repository.capture(any_engine, doc, "t", proceed=True)
+    job = intake.capture(any_engine, doc, "t", proceed=True)
     assert job["stored"] == 0 and not job["success"] and job["errors"][0]["pointer"] == "/epcisBody/eventList"
     assert repository.count(any_engine) == 0
 

@@ -17,8 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from chainatlas.trade import repository
+from chainatlas.trade import intake, repository
 from chainatlas.trade import subscriptions as subs
+from chainatlas.trade.capture import check_document
 from tests.trade.conftest import SCHEMA, load
 
 OFFICIAL = jsonschema_rs.Draft7Validator(load(SCHEMA), validate_formats=False)
@@ -76,7 +77,7 @@ def test_named_query_rules(any_engine: Engine) -> None:
         subs.create_query(any_engine, "bad", {"GE_eventTime": "yesterday"}, "t")
     with pytest.raises(repository.QueryError):
         subs.create_query(any_engine, "has space", {}, "t")
-    repository.capture(any_engine, _doc(["shipping", "receiving"], 1), "t")
+    intake.capture(any_engine, _doc(["shipping", "receiving"], 1), "t")
     assert [e["bizStep"] for e in subs.run_query(any_engine, "shipping")["events"]] == ["shipping"]
     assert [q["name"] for q in subs.list_queries(any_engine)] == ["shipping"]
 
@@ -85,7 +86,7 @@ def test_stream_subscription_gets_each_capture_signed(any_engine: Engine, receiv
     subs.create_query(any_engine, "shipping", {"EQ_bizStep": ["shipping"]}, "t")
     created = subs.subscribe(any_engine, "shipping", {"dest": receiver.url, "signatureToken": "s3cret", "stream": True}, "t")
     assert created["stream"] is True and "signatureToken" not in created and created["signed"] is True
-    repository.capture(any_engine, _doc(["shipping", "receiving"], 1), "t")  # before: delivered in a thread
+    intake.capture(any_engine, _doc(["shipping", "receiving"], 1), "t")  # before: delivered in a thread
     for _ in range(200):
         if receiver.calls:
             break
@@ -99,7 +100,7 @@ def test_stream_subscription_gets_each_capture_signed(any_engine: Engine, receiv
     # a capture without a match sends nothing; the next match only its own events
     subs.deliver_capture(any_engine, dt.datetime(2000, 1, 1), wait=True)
     assert len(receiver.calls) == 1
-    job = repository.store(any_engine, repository.check_document(_doc(["shipping"], 2)), "t")
+    job = repository.store(any_engine, check_document(_doc(["shipping"], 2)), "t")
     subs.deliver_capture(any_engine, repository._utc(job["createdAt"]), wait=True)
     assert [e["epcList"][0][-1] for e in _events(receiver.docs()[-1])] == ["2"]
 
@@ -112,7 +113,7 @@ def test_scheduled_subscription_reports_what_was_recorded_since(any_engine: Engi
         subs.subscribe(any_engine, "all", {"dest": receiver.url, "schedule": {"hour": "25"}}, "t")
     sub = subs.subscribe(any_engine, "all", {"dest": receiver.url, "schedule": {"hour": "1", "minute": "5"},
                                              "reportIfEmpty": True, "initialRecordTime": "2000-01-01T00:00:00Z"}, "t")
-    job = repository.store(any_engine, repository.check_document(_doc(["shipping", "receiving"], 1)), "t")
+    job = repository.store(any_engine, check_document(_doc(["shipping", "receiving"], 1)), "t")
     recorded = repository._utc(job["createdAt"])
     day = recorded.date() + dt.timedelta(days=1)
     assert subs.run_due(any_engine, dt.datetime.combine(day, dt.time(1, 4))) == 0  # not its minute
@@ -157,10 +158,10 @@ def test_rest_binding_for_queries(demo_engine: Engine, admin_token: str, receive
 
 def test_an_enterprise_queries_only_the_events_it_captured(any_engine: Engine) -> None:
     a, b = "91410100MA0000000A", "91410100MA0000000B"
-    repository.capture(any_engine, _doc(["shipping"], 1), "firm-a", owner=a)
-    repository.capture(any_engine, _doc(["receiving"], 2), "firm-b", owner=b)
-    repository.capture(any_engine, _doc(["shipping"], 1), "firm-b", owner=b)  # the same event, captured again by B
-    repository.capture(any_engine, _doc(["packing"], 3), "official")
+    intake.capture(any_engine, _doc(["shipping"], 1), "firm-a", owner=a)
+    intake.capture(any_engine, _doc(["receiving"], 2), "firm-b", owner=b)
+    intake.capture(any_engine, _doc(["shipping"], 1), "firm-b", owner=b)  # the same event, captured again by B
+    intake.capture(any_engine, _doc(["packing"], 3), "official")
     def serials(owner: str | None) -> list[str]:
         return sorted(e["epcList"][0][-1] for e in repository.query(any_engine, {}, owner)["events"])
     assert serials(a) == ["1"]
@@ -206,7 +207,7 @@ def test_wd_follows_the_master_data_hierarchy(any_engine: Engine) -> None:
         "vocabularyElementList": [
             {"id": site, "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "示例园区"}], "children": [hall]},
             {"id": hall, "children": [door]}]}]}}
-    job = repository.capture(any_engine, doc, "t")
+    job = intake.capture(any_engine, doc, "t")
     assert job["success"], job["errors"]
 
     def locations(params: dict[str, Any]) -> list[str]:

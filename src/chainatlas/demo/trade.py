@@ -101,12 +101,12 @@ def trade_document(exporters: list[tuple[str, str]], consignments: int = 120, se
 
 def load_trade_demo(engine: Engine, home: str = "4101", consignments: int = 120, seed: int = 20260301) -> dict[str, Any]:
     """Capture the demo trade flows into ``engine`` (after the demo city's firms are loaded); the capture job."""
-    from chainatlas.trade import repository
+    from chainatlas.trade import intake
 
     exporters = _exporters(engine, home, 40)
     if not exporters:
         raise ValueError("示例外贸需要先导入示例城市 / load the demo city first")
-    job = repository.capture(engine, trade_document(exporters, consignments, seed), "demo")
+    job = intake.capture(engine, trade_document(exporters, consignments, seed), "demo")
     if not job["success"]:
         raise ValueError(f"demo trade document invalid: {job['errors'][:3]}")
     return job

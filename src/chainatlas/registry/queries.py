@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from chainatlas import db
-from chainatlas.exchange.spec import ENTERPRISES
 from chainatlas.settings import get_settings
 
 FLAGS = ("is_above_scale", "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader", "is_listed")
@@ -88,7 +87,7 @@ def get_enterprise(engine: Engine, uscc: str, top: int = 10, *, fields: tuple[st
             return None
         record: dict[str, Any] = dict(found._mapping)
         # only the register's attributes: the indicators of enterprise_profiles are another dataset with its own owner
-        register = [c.name for c in ENTERPRISES.columns if c.name not in ("uscc", "source", "as_of")]
+        register = [c.name for c in e.c if c.name not in ("uscc", "source", "as_of")]
         latest = (select(a.c.attribute, a.c.value, a.c.source, a.c.as_of).where(a.c.uscc == uscc, a.c.attribute.in_(register))
                   .order_by(a.c.attribute, a.c.as_of.desc()))
         provenance: dict[str, dict[str, Any]] = {}

@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas import db
 from chainatlas.trade import index
-from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem, check_document
+from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem
 from chainatlas.trade.hashid import namespaces
 from chainatlas.trade.identifiers import DL_ROOT, canonical_id
 from chainatlas.trade.vocabulary import vocab
@@ -191,26 +191,6 @@ def descendants(conn: Any, vtypes: tuple[str, ...], roots: list[str]) -> list[st
         frontier = [k for k in dict.fromkeys(kids) if k not in found]
         found += frontier
     return found
-
-
-def capture(engine: Engine, doc: Any, actor: str, owner: str | None = None, proceed: bool = False) -> dict[str, Any]:
-    """Capture one parsed EPCISDocument: check it; store all its new events or — when it fails a check — none,
-    recording why; then run the alert rules on the consignments it touched. Returns the capture job (with
-    ``alerts``: how many were raised); stream subscriptions get the new events that match their queries."""
-    from chainatlas.trade.alerts import evaluate
-
-    checked = check_document(doc, proceed=proceed)
-    if not checked.ok:
-        body = doc.get("epcisBody") if isinstance(doc, dict) else None
-        events = body.get("eventList") if isinstance(body, dict) else None
-        return record_failure(engine, checked.problems, actor, len(events) if isinstance(events, list) else 0, owner)
-    from chainatlas.trade.subscriptions import deliver_capture
-
-    job = store(engine, checked, actor, owner)
-    job["alerts"] = len(evaluate(engine, consignments=consignment_refs(checked.events)))
-    if job["stored"]:
-        deliver_capture(engine, _utc(job["createdAt"]))
-    return job
 
 
 def consignment_refs(events: list[dict[str, Any]]) -> list[str]:

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 
 from chainatlas import db
 from chainatlas.governance.principals import Role
-from chainatlas.trade import repository
+from chainatlas.trade import intake, repository
 from chainatlas.trade import subscriptions as subs
 from chainatlas.trade.capture import EVENT_TYPES, Problem
 from chainatlas.trade.identifiers import EPC_FORMATS, as_digital_links, has_digital_links
@@ -78,7 +78,7 @@ async def capture(request: Request, principal: Annotated[Principal, Depends(auth
         job = repository.record_failure(engine, [Problem("/", f"不是合法的 JSON：{exc}", f"not valid JSON: {exc}")], principal.name,
                                         owner=owner_of(principal))
         return problem(400, "Invalid JSON", str(exc), job["errors"], f"/epcis/capture/{job['captureID']}")
-    job = repository.capture(engine, doc, principal.name, owner_of(principal), proceed=behaviour == "proceed")
+    job = intake.capture(engine, doc, principal.name, owner_of(principal), proceed=behaviour == "proceed")
     if not job["success"] and not job["stored"] and job["captureErrorBehaviour"] == "rollback":
         return problem(400, "Invalid EPCIS document", f"{len(job['errors'])} 处问题，未存储任何事件 / "
                        f"{len(job['errors'])} problems; nothing was stored", job["errors"], f"/epcis/capture/{job['captureID']}")
