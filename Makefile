@@ -48,6 +48,7 @@ test: install test-deps
 
 spec: install
 	$(BIN)/chainatlas spec -o docs/exchange-spec.md
+	$(BIN)/python -c "from chainatlas.settings import settings_markdown; open('docs/settings.md', 'w', encoding='utf-8').write(settings_markdown())"
 
 bench: install
 	$(BIN)/python benchmarks/bench_import.py

@@ -75,3 +75,11 @@ def test_analysis_commands(tmp_path: Path) -> None:
     assert runner.invoke(app, ["--db", url, "targets", "nev", "--format", "xlsx", "-o", str(xl)]).exit_code == 0
     assert load_workbook(xl)["招商清单"]["A5"].value == "排名"
     assert runner.invoke(app, ["--db", url, "atlas", "nope"]).exit_code != 0
+
+
+def test_settings_document_lists_every_setting() -> None:
+    from chainatlas.settings import Settings, settings_markdown
+
+    doc = (PROJECT / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert doc == settings_markdown(), "docs/settings.md is stale: regenerate it from settings_markdown()"
+    assert all(f"CHAINATLAS_{name.upper()}" in doc and (f.description or "") for name, f in Settings.model_fields.items())

@@ -160,3 +160,21 @@ def test_every_page_and_api_route_answers_on_an_empty_database(app_on: tuple[str
         for suffix in ("", "?format=json"):
             r = client.get(path + suffix, follow_redirects=False)
             assert r.status_code < 500, f"{path}{suffix}: {r.status_code} {r.text[:300]}"
+
+
+def test_a_plain_clone_without_make_install_is_told_what_to_run(tmp_path: Path, empty_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from chainatlas.settings import MissingSetup, get_settings
+    from chainatlas.trade.capture import check_document
+
+    monkeypatch.setenv("CHAINATLAS_ASSETS_DIR", str(tmp_path / "no-node-modules"))
+    monkeypatch.setenv("CHAINATLAS_EPCIS_SCHEMA", str(tmp_path / "no-schema.json"))
+    get_settings.cache_clear()
+    try:
+        res = runner.invoke(app, ["--db", empty_url, "serve", "--port", "1"])
+        assert res.exit_code == 2 and "make install" in res.output and "前端资源" in res.output
+        with pytest.raises(MissingSetup, match="make install"):
+            check_document({"type": "EPCISDocument"})
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from chainatlas import db
 from chainatlas.exchange.importer import ImportReport
-from chainatlas.settings import get_settings
+from chainatlas.settings import get_settings, home_of
 
 if TYPE_CHECKING:
     import polars as pl
@@ -222,6 +222,16 @@ def serve(
     from chainatlas.web.app import create_app
 
     _engine()  # an uninitialised database is refused here with the one clear message, not on every page
+    from chainatlas.settings import MissingSetup, require_file
+    from chainatlas.web.app import VENDOR
+
+    try:  # a plain clone without `make install` would serve pages without their scripts
+        for sub in VENDOR.values():
+            require_file(get_settings().assets_dir / sub, "前端资源", "front-end assets")
+        require_file(get_settings().epcis_schema, " EPCIS 2.0 JSON Schema", "the EPCIS 2.0 JSON Schema")
+    except MissingSetup as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     if _state["db"]:
         import os
 
@@ -231,7 +241,7 @@ def serve(
 
 
 def _home(home: str | None) -> str:
-    return home or get_settings().home_region
+    return home_of(home)
 
 
 def _emit(rows: list[dict[str, object]], fmt: str, title: str, columns: list[tuple[str, str]] | None = None) -> None:
@@ -869,7 +879,13 @@ def audit_export(
 
 
 def main() -> None:
-    app(prog_name="chainatlas")
+    from chainatlas.settings import MissingSetup
+
+    try:
+        app(prog_name="chainatlas")
+    except MissingSetup as exc:  # a plain clone without `make install`: say what to run, no traceback
+        console.print(f"[red]{exc}[/red]")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

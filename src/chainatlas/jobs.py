@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from chainatlas import db
+from chainatlas.clock import utcnow
 
 Progress = Callable[[int, int], None]
 Work = Callable[[Progress], Any]
@@ -29,14 +30,12 @@ _alive: set[int] = set()
 _alive_lock = threading.Lock()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def create(engine: Engine, kind: str, params: dict[str, Any], actor: str) -> int:
     with engine.begin() as conn:
         res = conn.execute(db.job.insert().values(kind=kind, status="queued", done=0, total=None, params=json.dumps(
-            params, ensure_ascii=False, default=str), created_by=actor, created_at=_now()))
+            params, ensure_ascii=False, default=str), created_by=actor, created_at=utcnow()))
         return int(res.inserted_primary_key[0])  # type: ignore[index]
 
 
@@ -60,12 +59,12 @@ def run(engine: Engine, job_id: int, work: Work) -> Any:
     try:
         result = work(progress)
     except Exception as exc:  # the job's record is the place where failures are reported
-        _set(engine, job_id, status="failed", message=str(exc)[:2000], finished_at=_now())
+        _set(engine, job_id, status="failed", message=str(exc)[:2000], finished_at=utcnow())
         raise
     finally:
         with _alive_lock:
             _alive.discard(job_id)
-    _set(engine, job_id, status="done", result=json.dumps(result, ensure_ascii=False, default=str), finished_at=_now())
+    _set(engine, job_id, status="done", result=json.dumps(result, ensure_ascii=False, default=str), finished_at=utcnow())
     return result
 
 
@@ -89,7 +88,7 @@ def get(engine: Engine, job_id: int, *, with_result: bool = True) -> dict[str, A
     out = dict(row)
     out["params"] = json.loads(out["params"])
     out["result"] = json.loads(out["result"]) if with_result and out["result"] else None
-    if out["status"] in ("queued", "running") and job_id not in _alive and _now() - out["created_at"] > STALE_AFTER:
+    if out["status"] in ("queued", "running") and job_id not in _alive and utcnow() - out["created_at"] > STALE_AFTER:
         out["status"], out["message"] = "failed", "工作进程已停止 / the worker stopped before the job finished"
     out["percent"] = round(100 * out["done"] / out["total"], 1) if out["total"] else (100.0 if out["status"] == "done" else 0.0)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,12 +39,16 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "frontend" / "vendor" / "epcis" / "EPCIS-JSON-Schema.json",
         description="The EPCIS 2.0 JSON Schema captures are validated against (fetched from npm by `make install`)",
     )
+    atlas_thresholds: Path | None = Field(
+        default=None,
+        description="A YAML file of the atlas status thresholds (强/较强/弱/缺) replacing the shipped one",
+    )
     rules_dir: Path | None = Field(
         default=None,
         description="Extra folder of local rule sets (tiers/*.yaml, policies/*.yaml) read beside the shipped ones; "
         "a file with the same id replaces the shipped one",
     )
-    default_language: str = Field(default="zh", pattern="^(zh|en)$")
+    default_language: str = Field(default="zh", pattern="^(zh|en)$", description="Language of the workbench: zh or en")
     secure_cookies: bool = Field(default=False, description="Mark session cookies Secure (set true behind HTTPS)")
     audit_head_dir: Path | None = Field(
         default=None,
@@ -67,3 +72,51 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_markdown() -> str:
+    """``docs/settings.md``: every setting, its variable, default and meaning — made from :class:`Settings` itself, so
+    the document cannot forget one (a test compares them)."""
+    lines = ["# Settings", "", "<!-- Generated from chainatlas/settings.py (settings_markdown) — do not edit by hand. -->", "",
+             "Every setting is read once, from the environment (prefix `CHAINATLAS_`), into one `Settings` object "
+             "(`chainatlas.settings.get_settings()`). The command line's `--db URL` sets the database for one command.", "",
+             "| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        default = "" if field.default in (None, "") else str(field.default).replace(str(PROJECT_ROOT), "<project>")
+        lines.append(f"| `CHAINATLAS_{name.upper()}` | `{default}` | {field.description} |" if default else
+                     f"| `CHAINATLAS_{name.upper()}` | — | {field.description} |")
+    return "\n".join(lines) + "\n"
+
+
+class MissingSetup(RuntimeError):
+    """A file that ``make install`` brings (front-end assets, the EPCIS schema) is not there."""
+
+    def __init__(self, what_zh: str, what_en: str, path: Path) -> None:
+        super().__init__(f"缺少{what_zh}（{path}）：请运行 `make install`（或 `make run`）/ {what_en} missing at {path}: "
+                         "run `make install` (or `make run`)")
+        self.path = path
+
+
+def require_file(path: Path, what_zh: str, what_en: str) -> Path:
+    """``path`` when it exists, else :class:`MissingSetup` naming what to run."""
+    if not path.exists():
+        raise MissingSetup(what_zh, what_en, path)
+    return path
+
+
+HOME_PATTERN = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
+
+
+def home_of(home: str | None = None) -> str:
+    """The home area (本地范围) a figure is computed for: ``home`` when given, else ``CHAINATLAS_HOME_REGION`` — the
+    one place that decides it. A division-code prefix of 2, 4 or 6 digits.
+
+    >>> home_of("41"), home_of() == get_settings().home_region
+    ('41', True)
+    """
+    if not home:
+        return get_settings().home_region
+    if not HOME_PATTERN.match(home):
+        raise ValueError(f"本地范围须为 2、4 或 6 位行政区划代码前缀：{home} / the home area must be a division-code prefix "
+                         f"of 2, 4 or 6 digits: {home}")
+    return home

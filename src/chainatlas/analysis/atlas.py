@@ -6,7 +6,6 @@ Definitions and thresholds: docs/metrics.md and ``thresholds.yaml``.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,10 @@ THRESHOLDS_FILE = Path(__file__).parent / "thresholds.yaml"
 
 @lru_cache(maxsize=4)
 def load_thresholds(path: str | None = None) -> dict[str, Any]:
-    """The status thresholds: ``CHAINATLAS_ATLAS_THRESHOLDS`` if set, else the shipped file."""
-    chosen = Path(path or os.environ.get("CHAINATLAS_ATLAS_THRESHOLDS") or THRESHOLDS_FILE)
+    """The status thresholds: ``path``, else the file of ``CHAINATLAS_ATLAS_THRESHOLDS``, else the shipped one."""
+    from chainatlas.settings import get_settings
+
+    chosen = Path(path or get_settings().atlas_thresholds or THRESHOLDS_FILE)
     return yaml.safe_load(chosen.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 

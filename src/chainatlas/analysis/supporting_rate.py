@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
+from chainatlas.settings import home_of
 
 
 def _local_suppliers(snap: Snapshot, home: str) -> pl.DataFrame:
@@ -34,9 +35,7 @@ def chain_buyers(snap: Snapshot, chain_id: str, home: str) -> pl.Series:
 def purchases(snap: Snapshot, *, home: str, chain: str | None = None, buyer: str | None = None,
               period: str | None = None, buyers_home: str | None = None) -> pl.DataFrame:
     """The purchases counted for a rate, each marked local or not."""
-    from chainatlas.settings import get_settings
-
-    buyers_home = buyers_home or get_settings().home_region
+    buyers_home = home_of(buyers_home)
     links = snap.links
     if buyer:
         links = links.filter(pl.col("buyer_uscc") == buyer)
@@ -85,9 +84,7 @@ def supporting_rate(snap: Snapshot, *, home: str, chain: str | None = None, buye
 
 def leaders_rates(snap: Snapshot, *, home: str, chain: str | None = None, buyers_home: str | None = None) -> pl.DataFrame:
     """Each chain leader of the city's supporting rate per period (all its purchases)."""
-    from chainatlas.settings import get_settings
-
-    buyers_home = buyers_home or get_settings().home_region
+    buyers_home = home_of(buyers_home)
     leaders = snap.enterprises.filter(pl.col("is_chain_leader").fill_null(False) & is_local(buyers_home))
     if chain:
         leaders = leaders.filter(pl.col("uscc").is_in(chain_buyers(snap, chain, buyers_home).implode()))

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, delete, select
 
 from chainatlas import db
 from chainatlas.chains.templates import Chain, load_chains
+from chainatlas.clock import utcnow
 
 MIN_CONFIDENCE = 0.3
 LOW_CONFIDENCE = 0.5
@@ -197,7 +198,7 @@ def override(engine: Engine | None, *, uscc: str, segment_code: str, action: str
                 raise ValueError(f"unknown segment {seg}")
         if conn.execute(select(db.enterprise.c.uscc).where(db.enterprise.c.uscc == uscc)).first() is None:
             raise ValueError(f"unknown enterprise {uscc}")
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        now = utcnow()
         res = conn.execute(db.placement_override.insert().values(
             uscc=uscc, segment_code=segment_code, action=action, to_segment=to_segment, actor=actor, created_at=now, note=note))
         _apply(conn, uscc, segment_code, action, to_segment, actor, now)

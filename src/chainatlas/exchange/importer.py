@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from chainatlas import db
 from chainatlas.chains.infer import SegmentMatcher
 from chainatlas.chains.templates import load_chains
+from chainatlas.clock import utcnow
 from chainatlas.exchange import spec as S
 from chainatlas.exchange.fastpath import aggregate_lines_fast
 from chainatlas.exchange.problems import MAX_LISTED, Problem, write_report
@@ -409,7 +410,7 @@ def _record_job(conn: Connection, report: ImportReport) -> int:
                "n_problems": report.n_problems, "links_from_transactions": report.links_from_transactions,
                "lines_kept": report.lines_kept}
     res = conn.execute(db.import_job.insert().values(
-        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), files=json.dumps(report.files, ensure_ascii=False),
+        created_at=utcnow(), files=json.dumps(report.files, ensure_ascii=False),
         status="written" if report.n_problems == 0 else "written-skipping-invalid",
         summary=json.dumps(summary, ensure_ascii=False)))
     pk = res.inserted_primary_key

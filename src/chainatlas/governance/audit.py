@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from chainatlas import db
+from chainatlas.clock import utc_iso, utcnow
 from chainatlas.settings import get_settings
 
 GENESIS = "0" * 64
@@ -101,7 +102,7 @@ def _write_head(engine: Engine, instance: str, rec_id: int, h: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"instance": instance, "id": rec_id, "hash": h, "location": location(engine),
-                               "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}), encoding="utf-8")
+                               "time": utc_iso()}), encoding="utf-8")
     tmp.replace(path)  # atomic: a crash leaves the old head or the new one, never half of one
 
 
@@ -159,8 +160,6 @@ def _append(conn: Connection, rec: dict[str, Any], prev: str) -> str:
     return h
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _tail(conn: Connection) -> Any:
@@ -184,7 +183,7 @@ def _chain(engine: Engine, fields: Callable[[Any, dict[str, Any] | None, tuple[s
                 alert(instance, problem, last)
                 raise AuditIntegrityError(*problem)
             new_id = (int(last.id) + 1) if last else 1
-            h = _append(conn, {"id": new_id, "ts": _now(), **fields(last, head, problem)}, last.hash if last else GENESIS)
+            h = _append(conn, {"id": new_id, "ts": utcnow(seconds=True), **fields(last, head, problem)}, last.hash if last else GENESIS)
         _write_head(engine, instance, new_id, h)
         _legacy_head(engine).unlink(missing_ok=True)
     return new_id
@@ -280,14 +279,14 @@ def checkpoint(engine: Engine) -> dict[str, Any] | None:
     if last is None:
         return None
     payload = {"kind": "checkpoint", "instance": instance, "id": int(last.id), "hash": last.hash,
-               "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+               "time": utc_iso()}
     _emit(payload)
     return payload
 
 
 def alert(instance: str, problem: tuple[str, str], last: Any) -> None:
     _emit({"kind": "alert", "instance": instance, "tail_id": int(last.id) if last else 0, "zh": problem[0],
-           "en": problem[1], "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+           "en": problem[1], "time": utc_iso()})
 
 
 def read_checkpoints(path: Path, instance: str) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from chainatlas import db
+from chainatlas.clock import utcnow
 from chainatlas.exchange.spec import TABLES
 from chainatlas.governance.principals import DEPARTMENTS, Principal, Role
 
@@ -86,7 +87,7 @@ def request_grant(engine: Engine, grantee: Principal, dataset: str, purpose: str
             grantee=grantee.name, dataset=dataset, fields=json.dumps(fields or ["*"]),
             row_filter=json.dumps({"region_prefix": region_prefix} if region_prefix else {}), purpose=purpose,
             purpose_note=note[:500] or None, valid_from=start, valid_to=end, status="requested",
-            requested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+            requested_at=utcnow()))
         pk = res.inserted_primary_key
     return int(pk[0]) if pk else 0
 
@@ -108,7 +109,7 @@ def decide(engine: Engine, grant_id: int, decider: Principal, decision: str) -> 
         if row["status"] != before:
             raise ValueError(f"cannot {decision} a grant that is {row['status']}")
         conn.execute(update(g).where(g.c.id == grant_id).values(
-            status=after, decided_by=decider.name, decided_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+            status=after, decided_by=decider.name, decided_at=utcnow()))
     return grant_dict(engine, grant_id)
 
 

@@ -18,6 +18,7 @@ from argon2.exceptions import VerifyMismatchError
 from sqlalchemy import Engine, select, update
 
 from chainatlas import db
+from chainatlas.clock import utcnow
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -49,8 +50,6 @@ class Principal:
 PUBLIC = Principal(None, "public", Role.public)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _sha(value: str) -> str:
@@ -77,7 +76,7 @@ def add_user(engine: Engine, name: str, role: str, *, password: str | None = Non
             raise ValueError(f"unknown enterprise {enterprise}")
         res = conn.execute(db.principal.insert().values(
             name=name, role=r.value, enterprise_uscc=enterprise, department=department,
-            password_hash=_hasher.hash(password) if password else None, failed_logins=0, active=True, created_at=_now()))
+            password_hash=_hasher.hash(password) if password else None, failed_logins=0, active=True, created_at=utcnow()))
         pk = res.inserted_primary_key
     return Principal(int(pk[0]) if pk else None, name, r, enterprise, department)
 
@@ -98,7 +97,7 @@ def revoke_user(engine: Engine, name: str) -> int:
         conn.execute(update(db.principal).where(db.principal.c.id == row.id).values(active=False))
         conn.execute(db.web_session.delete().where(db.web_session.c.principal_id == row.id))
         res = conn.execute(update(db.api_token).where(db.api_token.c.principal_id == row.id, db.api_token.c.revoked_at.is_(None))
-                           .values(revoked_at=_now()))
+                           .values(revoked_at=utcnow()))
         return int(res.rowcount or 0)
 
 
@@ -109,8 +108,8 @@ def issue_token(engine: Engine, name: str, *, days: int = TOKEN_DAYS, label: str
         row = conn.execute(select(db.principal.c.id).where(db.principal.c.name == name, db.principal.c.active.is_(True))).first()
         if row is None:
             raise ValueError(f"unknown or revoked user {name}")
-        conn.execute(db.api_token.insert().values(principal_id=row.id, token_hash=_sha(token), label=label, created_at=_now(),
-                                                  expires_at=_now() + dt.timedelta(days=days)))
+        conn.execute(db.api_token.insert().values(principal_id=row.id, token_hash=_sha(token), label=label, created_at=utcnow(),
+                                                  expires_at=utcnow() + dt.timedelta(days=days)))
     return token
 
 
@@ -118,7 +117,7 @@ def principal_for_token(engine: Engine, token: str) -> Principal | None:
     t, p = db.api_token, db.principal
     with engine.connect() as conn:
         row = conn.execute(select(p).join(t, t.c.principal_id == p.c.id).where(
-            t.c.token_hash == _sha(token), t.c.revoked_at.is_(None), t.c.expires_at > _now(), p.c.active.is_(True))).first()
+            t.c.token_hash == _sha(token), t.c.revoked_at.is_(None), t.c.expires_at > utcnow(), p.c.active.is_(True))).first()
     return _principal(row) if row else None
 
 
@@ -138,7 +137,7 @@ def login(engine: Engine, name: str, password: str) -> tuple[Principal, str, str
     failure: LoginError | None = None
     with engine.begin() as conn:
         row = conn.execute(select(p).where(p.c.name == name)).first()
-        now = _now()
+        now = utcnow()
         if row is None or not row.active or not row.password_hash:
             _hasher.hash(password)  # same work whether or not the account exists
             failure = LoginError("用户名或密码错误", "wrong user name or password")
@@ -167,7 +166,7 @@ def principal_for_session(engine: Engine, sid: str) -> tuple[Principal, str] | N
     s, p = db.web_session, db.principal
     with engine.connect() as conn:
         row = conn.execute(select(p, s.c.csrf_token).join(s, s.c.principal_id == p.c.id).where(
-            s.c.id_hash == _sha(sid), s.c.expires_at > _now(), p.c.active.is_(True))).first()
+            s.c.id_hash == _sha(sid), s.c.expires_at > utcnow(), p.c.active.is_(True))).first()
     return (_principal(row), row.csrf_token) if row else None
 
 

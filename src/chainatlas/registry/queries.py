@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from chainatlas import db
-from chainatlas.settings import get_settings
+from chainatlas.settings import home_of
 
 FLAGS = ("is_above_scale", "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader", "is_listed")
 FLAG_ZH = {"is_above_scale": "规上", "is_high_tech": "高新技术企业", "is_srdi": "专精特新", "is_little_giant": "小巨人",
@@ -111,7 +111,7 @@ def get_enterprise(engine: Engine, uscc: str, top: int = 10, *, fields: tuple[st
 
         suppliers = partners(link.c.buyer_uscc, link.c.supplier_uscc) if with_links else []
         customers = partners(link.c.supplier_uscc, link.c.buyer_uscc) if with_links else []
-    home = get_settings().home_region
+    home = home_of()
     for lst in (suppliers, customers):
         for partner in lst:
             partner["local"] = bool(partner["region_code"] and partner["region_code"].startswith(home))
@@ -127,7 +127,7 @@ def get_enterprise(engine: Engine, uscc: str, top: int = 10, *, fields: tuple[st
 def overview(engine: Engine) -> dict[str, Any]:
     """Counts for the overview page: enterprises by chain, by district of the home city, by tier."""
     e, p, s = db.enterprise, db.placement, db.segment
-    home = get_settings().home_region
+    home = home_of()
     local = e.c.region_code.startswith(home)
     with engine.connect() as conn:
         totals = conn.execute(select(func.count(), func.sum(case((local, 1), else_=0)))).one()

@@ -3,7 +3,6 @@ version it ran on, so a page can say when a result is older than the data."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -11,18 +10,15 @@ from sqlalchemy import Engine, select, update
 
 from chainatlas import db
 from chainatlas.analysis.snapshot import data_version, load_snapshot
+from chainatlas.clock import utcnow
 from chainatlas.jobs import Progress
 from chainatlas.risk.scenario import ScenarioSpec, run_scenario
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def save(engine: Engine, spec: ScenarioSpec, actor: str) -> int:
     with engine.begin() as conn:
         res = conn.execute(db.risk_scenario.insert().values(
-            name=spec.name, spec=json.dumps(spec.to_dict(), ensure_ascii=False), created_by=actor, created_at=_now()))
+            name=spec.name, spec=json.dumps(spec.to_dict(), ensure_ascii=False), created_by=actor, created_at=utcnow()))
         return int(res.inserted_primary_key[0])  # type: ignore[index]
 
 
@@ -63,5 +59,5 @@ def run_saved(engine: Engine, scenario_id: int, progress: Progress | None = None
     result["scenario_id"] = scenario_id
     with engine.begin() as conn:
         conn.execute(update(db.risk_scenario).where(db.risk_scenario.c.id == scenario_id).values(
-            result=json.dumps(result, ensure_ascii=False, default=str), ran_at=_now(), data_version=data_version(engine)))
+            result=json.dumps(result, ensure_ascii=False, default=str), ran_at=utcnow(), data_version=data_version(engine)))
     return result

@@ -110,9 +110,9 @@ def read_inputs(engine: Engine, on: dt.date, home: str | None = None, uscc: str 
     """Every local enterprise (register in ``home``, default the city) with all rule inputs as of ``on`` — or only
     the one with ``uscc`` (a tier card, "my policies": its attributes alone are read)."""
     from chainatlas.analysis.snapshot import load_snapshot
-    from chainatlas.settings import get_settings
+    from chainatlas.settings import home_of
 
-    home = home or get_settings().home_region
+    home = home_of(home)
     snap = load_snapshot(engine)
     ents = snap.enterprises.filter(pl.col("region_code").cast(pl.String).str.starts_with(home))
     if uscc is not None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from chainatlas import db
+from chainatlas.clock import utcnow
 from chainatlas.governance import audit
 from chainatlas.governance.principals import Principal, Role
 from chainatlas.rules import policies as P
@@ -33,8 +34,6 @@ class WorkflowError(ValueError):
         self.zh, self.en, self.status = zh, en, status
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def granted_in_year(engine: Engine, policy_id: str, year: int) -> pl.DataFrame:
@@ -70,7 +69,7 @@ def screen(engine: Engine, policy_id: str, on: dt.date, actor: str, inputs: pl.D
     screened = P.screen_frame(policy, frame, on, granted_in_year(engine, policy_id, on.year))
     lists = P.lists(policy, screened, on)
     total = round(sum(c["amount_yuan"] or 0 for c in lists["candidate"]), 2)
-    now = _now()
+    now = utcnow(seconds=True)
     with engine.begin() as conn:
         sid = int(conn.execute(db.policy_screening.insert().values(
             policy_id=policy_id, on_date=on, created_by=actor, created_at=now, candidates=len(lists["candidate"]),
@@ -148,7 +147,7 @@ def decide(engine: Engine, candidate_id: int, decision: str, principal: Principa
         raise WorkflowError("驳回须填写理由", "a rejection needs a note", 422)
     on = row["on_date"] if isinstance(row["on_date"], dt.date) else dt.date.fromisoformat(str(row["on_date"]))
     amount = float(row["amount_yuan"] or 0)
-    now = _now()
+    now = utcnow(seconds=True)
     with engine.begin() as conn:
         if decision == "approved":
             g = db.policy_grant

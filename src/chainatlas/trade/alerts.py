@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from chainatlas import db, webhooks
+from chainatlas.clock import utcnow
 from chainatlas.trade.consignments import COLD_CHAIN_MAX, COLD_CHAIN_MIN, SHOCK_MAX, consignment_events
 
 RULES: dict[str, Any] = {
@@ -34,8 +35,6 @@ KINDS = ("excursion", "shock", "dwell", "late")
 STATUSES = ("open", "acknowledged", "resolved")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def detect(events: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
@@ -87,7 +86,7 @@ def detect(events: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any
 def evaluate(engine: Engine, now: dt.datetime | None = None, consignments: list[str] | None = None) -> list[dict[str, Any]]:
     """Run the rules over stored events (all consignments, or those named — a capture reads only its own);
     store and announce new alerts."""
-    now = now or _now()
+    now = now or utcnow()
     by: dict[str, list[dict[str, Any]]] = {}
     for r in consignment_events(engine, consignments).to_dicts():
         by.setdefault(r["consignment"], []).append(r)
@@ -101,7 +100,7 @@ def evaluate(engine: Engine, now: dt.datetime | None = None, consignments: list[
         if new:
             conn.execute(insert(db.trade_alert), [{
                 "consignment": a["consignment"], "kind": a["kind"], "detail": json.dumps(a["detail"], ensure_ascii=False),
-                "occurred_at": a["occurred_at"], "status": "open", "created_at": _now()} for a in new])
+                "occurred_at": a["occurred_at"], "status": "open", "created_at": utcnow()} for a in new])
     if new:
         notify(engine, new)
     return new
@@ -134,7 +133,7 @@ def transition(engine: Engine, alert_id: int, action: str, actor: str, note: str
         if row[0] not in allowed:
             raise ValueError(f"预警已是 {row[0]} / the alert is already {row[0]}")
         conn.execute(update(db.trade_alert).where(t.id == alert_id).values(
-            status=target, note=note, updated_by=actor, updated_at=_now()))
+            status=target, note=note, updated_by=actor, updated_at=utcnow()))
     return inbox(engine, alert_id=alert_id)[0]
 
 
@@ -146,7 +145,7 @@ def subscribe(engine: Engine, url: str, kinds: list[str], actor: str) -> int:
         raise ValueError(f"kinds: {', '.join(KINDS)} or * (not {', '.join(bad)})")
     with engine.begin() as conn:
         return int(conn.execute(insert(db.webhook).values(url=url, kinds=",".join(kinds) or "*", created_by=actor,
-                                                           created_at=_now(), active=True)).inserted_primary_key[0])  # type: ignore[index]
+                                                           created_at=utcnow(), active=True)).inserted_primary_key[0])  # type: ignore[index]
 
 
 def notify(engine: Engine, alerts: list[dict[str, Any]], *, wait: bool = False) -> None:

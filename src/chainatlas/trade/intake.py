@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from chainatlas.clock import to_utc
 from chainatlas.trade import repository
 from chainatlas.trade.alerts import evaluate
 from chainatlas.trade.capture import check_document
@@ -29,5 +30,5 @@ def capture(engine: Engine, doc: Any, actor: str, owner: str | None = None, proc
     job = repository.store(engine, checked, actor, owner)
     job["alerts"] = len(evaluate(engine, consignments=repository.consignment_refs(checked.events)))
     if job["stored"]:
-        deliver_capture(engine, repository._utc(job["createdAt"]))
+        deliver_capture(engine, to_utc(job["createdAt"]))
     return job

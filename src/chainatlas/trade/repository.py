@@ -19,6 +19,7 @@ from sqlalchemy import Engine, and_, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas import db
+from chainatlas.clock import to_utc, utcnow
 from chainatlas.trade import index
 from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem
 from chainatlas.trade.hashid import namespaces
@@ -31,15 +32,11 @@ QUANTITY_ROLES = {"quantityList": "quantity", "childQuantityList": "child_quanti
 MAX_PER_PAGE = 1000
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 canon = canonical_id  # the form identifiers are indexed and queried in
 
 
-def _utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _rows(ev: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str | None, str]]]:
@@ -88,7 +85,7 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
     """Store a checked document in one transaction: all its new events or — on any failure — nothing.
     ``owner`` (an enterprise account's USCC) is recorded for every event of the document, new or already stored,
     so that the enterprise can query them. Returns the capture job."""
-    now = _now()
+    now = utcnow()
     with engine.begin() as conn:
         job_id = int(conn.execute(insert(db.epcis_capture).values(
             success=False, running=True, created_by=actor, created_at=now, events=len(checked.events), stored=0,
@@ -107,7 +104,7 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
         pks: dict[tuple[str, bool], int] = {}
         if candidates:
             rows = [{"event_id": hid, "declaration": "errorDeclaration" in ev, "declared_id": ev.get("eventID"), "event_type": ev["type"],
-                     "event_time": _utc(ev["eventTime"]), "tz_offset": ev.get("eventTimeZoneOffset", "+00:00"),
+                     "event_time": to_utc(ev["eventTime"]), "tz_offset": ev.get("eventTimeZoneOffset", "+00:00"),
                      "record_time": now, "action": ev.get("action"), "biz_step": vocab(ev.get("bizStep")),
                      "disposition": vocab(ev.get("disposition")),
                      "read_point": canon(ev["readPoint"]["id"]) if (ev.get("readPoint") or {}).get("id") else None,
@@ -155,7 +152,7 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
                 conn.execute(_insert_for(conn)(o).on_conflict_do_nothing(index_elements=["event_pk", "owner"]),
                              [{"event_pk": pk, "owner": owner} for pk in sorted(mine)])
         conn.execute(db.epcis_capture.update().where(db.epcis_capture.c.id == job_id).values(
-            success=not checked.rejected, running=False, stored=len(fresh), finished_at=_now(),
+            success=not checked.rejected, running=False, stored=len(fresh), finished_at=utcnow(),
             events=len(checked.events) + len({p.pointer.split("/")[3] for p in checked.rejected}),  # as in the document
             behaviour="proceed" if checked.proceed else "rollback",
             errors=json.dumps([p.as_dict() for p in checked.rejected], ensure_ascii=False) if checked.rejected else None))
@@ -203,7 +200,7 @@ def consignment_refs(events: list[dict[str, Any]]) -> list[str]:
 
 def record_failure(engine: Engine, problems: list[Problem], actor: str, events: int = 0, owner: str | None = None) -> dict[str, Any]:
     """A rejected capture: the job says why; no event is stored."""
-    now = _now()
+    now = utcnow()
     with engine.begin() as conn:
         job_id = int(conn.execute(insert(db.epcis_capture).values(
             success=False, running=False, created_by=actor, created_at=now, finished_at=now, events=events, stored=0, owner=owner,
@@ -577,7 +574,7 @@ def query_document(result: Mapping[str, Any]) -> dict[str, Any]:
     if not any(isinstance(c, str) for c in context):
         context.insert(0, "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld")
     return {"@context": context, "type": "EPCISQueryDocument", "schemaVersion": "2.0",
-            "creationDate": _now().isoformat(timespec="milliseconds") + "Z",
+            "creationDate": utcnow().isoformat(timespec="milliseconds") + "Z",
             "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",
                                            "resultsBody": {"eventList": result["events"]}}}}
 

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select, update
 
 from chainatlas import db, webhooks
+from chainatlas.clock import to_utc, utcnow
 from chainatlas.trade import repository
 
 NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
@@ -46,8 +47,6 @@ class NotFound(LookupError):
     """No such query or subscription (404)."""
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _iso(t: dt.datetime | None) -> str | None:
@@ -85,7 +84,7 @@ def create_query(engine: Engine, name: str, query: Any, actor: str) -> dict[str,
         if conn.execute(select(db.epcis_query.c.name).where(db.epcis_query.c.name == name)).first():
             raise Conflict(f"查询名已存在 / a query named {name} exists")
         conn.execute(db.epcis_query.insert().values(name=name, query=json.dumps(query, ensure_ascii=False),
-                                                    created_by=actor, created_at=_now()))
+                                                    created_by=actor, created_at=utcnow()))
     return get_query(engine, name)
 
 
@@ -178,10 +177,10 @@ def subscribe(engine: Engine, name: str, body: Any, actor: str) -> dict[str, Any
     sched = check_schedule(schedule) if schedule is not None else None
     start = body.get("initialRecordTime")
     try:
-        initial = repository._utc(start) if isinstance(start, str) else None
+        initial = to_utc(start) if isinstance(start, str) else None
     except ValueError:
         raise ValueError("initialRecordTime 须为 ISO 8601 时间 / must be an ISO 8601 time") from None
-    sid, now = str(uuid.uuid4()), _now()
+    sid, now = str(uuid.uuid4()), utcnow()
     with engine.begin() as conn:
         conn.execute(db.epcis_subscription.insert().values(
             id=sid, query_name=name, dest=dest, secret=body.get("signatureToken"), stream=stream is True,
@@ -246,8 +245,8 @@ def _report(engine: Engine, row: Any, window: dict[str, str], report_if_empty: b
     params: dict[str, str | list[str]] = {**to_params(get_query(engine, row["query_name"])["query"])}
     for k, v in window.items():  # the subscription's window narrows the query's own record-time bounds
         if k in params:
-            mine = repository._utc(str(params[k] if isinstance(params[k], str) else params[k][0]))
-            theirs = repository._utc(v)
+            mine = to_utc(str(params[k] if isinstance(params[k], str) else params[k][0]))
+            theirs = to_utc(v)
             v = _iso_us(max(mine, theirs) if k.startswith("GE") else min(mine, theirs))
         params[k] = v
     params["perPage"] = str(PAGE)
@@ -283,7 +282,7 @@ def deliver_capture(engine: Engine, record_time: dt.datetime, *, wait: bool = Fa
         for row in rows:
             if _report(engine, row, window, report_if_empty=False):
                 with engine.begin() as conn:
-                    conn.execute(update(s).where(s.c.id == row["id"]).values(last_notified_at=_now()))
+                    conn.execute(update(s).where(s.c.id == row["id"]).values(last_notified_at=utcnow()))
 
     webhooks.in_background(send, wait=wait)
 
@@ -291,7 +290,7 @@ def deliver_capture(engine: Engine, record_time: dt.datetime, *, wait: bool = Fa
 def run_due(engine: Engine, at: dt.datetime | None = None) -> int:
     """Scheduled subscriptions firing in the minute of ``at`` (default now): each gets the events recorded since
     its last delivered report. Returns how many reports were delivered."""
-    at = (at or _now()).replace(second=0, microsecond=0)
+    at = (at or utcnow()).replace(second=0, microsecond=0)
     s = db.epcis_subscription
     with engine.connect() as conn:
         rows = conn.execute(select(s).where(s.c.stream.is_(False))).mappings().all()
@@ -322,6 +321,6 @@ class Scheduler:
         self._stop.set()
 
     def _loop(self) -> None:
-        while not self._stop.wait(60 - _now().second):
+        while not self._stop.wait(60 - utcnow().second):
             with contextlib.suppress(Exception):  # a broken subscriber or a busy database must not end the loop
                 run_due(self._engine_factory())

@@ -19,7 +19,7 @@ from chainatlas.analysis.suppression import suppress_atlas, suppress_rates
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
 from chainatlas.governance import catalogue
-from chainatlas.settings import get_settings
+from chainatlas.settings import home_of
 from chainatlas.web.auth import Principal, authorize, count_rows, has_rows
 from chainatlas.web.tabular import xlsx_response
 
@@ -28,7 +28,7 @@ Home = Annotated[str | None, Query(description="home area prefix: 4101 city, 41 
 
 
 def _home(home: str | None) -> str:
-    return home or get_settings().home_region
+    return home_of(home)
 
 
 @router.get("/chains/{chain_id}/atlas", summary="Chain atlas (产业链图谱): segments, statuses, flows")

@@ -14,7 +14,7 @@ from chainatlas.analysis.snapshot import data_version, load_snapshot
 from chainatlas.risk import store
 from chainatlas.risk.rei import ranked_rows
 from chainatlas.risk.scenario import ScenarioSpec, compare, parse_disruption
-from chainatlas.settings import get_settings
+from chainatlas.settings import home_of
 from chainatlas.web.auth import Principal, authorize, count_rows
 
 router = APIRouter(prefix="/api/v1", tags=["risk"])
@@ -103,7 +103,7 @@ def risk_rei(body: ReiIn, response: Response, principal: Annotated[Principal, De
     for a chain, the rows carry spend, tier and region too."""
     from chainatlas.risk.rei import Edge, Network, Node
 
-    home = body.home or get_settings().home_region
+    home = home_of(body.home)
     if body.chain:
         snap = load_snapshot()
         if snap.chain_segments(body.chain).height == 0:
@@ -146,7 +146,7 @@ def _spec(body: ScenarioIn) -> ScenarioSpec:
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
     return ScenarioSpec(body.name, disrupt, body.weeks, body.horizon_weeks, body.stock_weeks, body.recovery_weeks,
-                        body.period, body.home or get_settings().home_region)
+                        body.period, home_of(body.home))
 
 
 def run_scenario_job(scenario_id: int, actor: str, response: Response, wait: bool) -> Any:

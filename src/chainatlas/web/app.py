@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from chainatlas import __version__, db
-from chainatlas.settings import get_settings
+from chainatlas.settings import MissingSetup, get_settings
 from chainatlas.web import (
     account,
     api,
@@ -77,6 +77,10 @@ def create_app() -> FastAPI:
             page.status_code = exc.status_code
             return page
         return await http_exception_handler(request, exc)
+
+    @app.exception_handler(MissingSetup)
+    async def _missing_setup(request: Request, exc: MissingSetup) -> Response:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, exc: DBAPIError) -> Response:

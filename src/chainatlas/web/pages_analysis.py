@@ -18,7 +18,7 @@ from chainatlas.analysis.suppression import suppress_atlas, suppress_rates
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
 from chainatlas.registry import queries
-from chainatlas.settings import get_settings
+from chainatlas.settings import home_of
 from chainatlas.web.auth import Principal, authorize, has_rows
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_response, xlsx_response
@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _home(request: Request) -> str:
-    home = request.query_params.get("home") or get_settings().home_region
+    home = home_of(request.query_params.get("home"))
     if not home.isdigit() or not 2 <= len(home) <= 6:
         raise HTTPException(422, "home must be a division-code prefix such as 4101 or 41")
     return home

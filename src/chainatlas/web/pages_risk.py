@@ -13,7 +13,7 @@ from chainatlas.analysis.snapshot import data_version
 from chainatlas.registry import queries
 from chainatlas.risk import store
 from chainatlas.risk.scenario import compare
-from chainatlas.settings import get_settings
+from chainatlas.settings import home_of
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
@@ -31,7 +31,7 @@ def risk_home(request: Request) -> Response:
 @router.get("/risk/ranking/{chain_id}", response_class=HTMLResponse)
 def ranking_page(request: Request, chain_id: str) -> Response:
     """The last REI job of this chain on the current data (or its progress, or a button to start it)."""
-    home = get_settings().home_region
+    home = home_of()
     engine = db.get_engine()
     chain = next((c for c in queries.list_chains(engine) if c["id"] == chain_id), None)
     if chain is None:
