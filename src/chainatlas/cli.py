@@ -675,20 +675,15 @@ def policies_list(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """The policies: validity, department, budget and what is already granted."""
-    from chainatlas.rules import ledger
-    from chainatlas.rules import policies as P
-    from chainatlas.rules.model import resolve
+    from chainatlas.rules import service
 
-    on = _date(date) if date else None
-    rows = []
-    for pid, pol in P.policies().items():
-        if on and not pol.rule_set.in_force(on):
-            continue
-        rs = pol.rule_set
-        rows.append({"id": pid, "name": rs.label_zh, "department": pol.department_zh, "from": rs.effective_from,
-                     "to": rs.effective_to, "budget_yuan": resolve(pol.budget_yuan, on or dt.date.today()),
-                     "granted_yuan": ledger.used_budget(_engine(), pid), "example": rs.example})
-    _emit(rows, fmt, "政策 / policies")
+    rows = service.policy_rows(_engine(), _date(date), in_force_only=date is not None)
+    if fmt == "json":
+        _emit(rows, fmt, "政策 / policies")
+        return
+    _emit([{"id": r["id"], "label": r["label"]["zh"], "department": r["department_zh"], "effective_from": r["effective_from"],
+            "effective_to": r["effective_to"], "in_force": r["in_force"], "budget_yuan": r["budget_yuan"],
+            "granted_yuan": r["granted_yuan"], "example": r["example"]} for r in rows], fmt, "政策 / policies")
 
 
 @policies_app.command("screen")
@@ -701,36 +696,27 @@ def policies_screen(
     """Screen all local enterprises: the candidate list (免申即享) and the fast-track list (快申快享) with what is missing."""
     import getpass
 
-    from chainatlas.rules import ledger
-    from chainatlas.rules import policies as P
-    from chainatlas.rules.inputs import read_inputs
+    from chainatlas.rules import service
     from chainatlas.rules.model import RuleError
 
     on = _date(date)
     try:
-        pol = P.get(policy)
-    except KeyError:
-        raise typer.BadParameter(f"没有政策 {policy} / no policy {policy}; see `chainatlas policies list`") from None
-    try:
-        if save:
-            s = ledger.screen(_engine(), policy, on, f"cli:{getpass.getuser()}")
-            items = ledger.candidates(_engine(), screening_id=s["id"])
-            lists = {w: [c for c in items if c["list"] == w] for w in ("candidate", "fast_track")}
-            console.print(f"筛查已保存 / screening saved: #{s['id']}")
-        else:
-            screened = P.screen_frame(pol, read_inputs(_engine(), on), on,
-                                      ledger.granted_in_year(_engine(), policy, on.year))
-            lists = P.lists(pol, screened, on)
+        lists = service.screening_lists(_engine(), policy, on, save=save, actor=f"cli:{getpass.getuser()}")
+    except service.NotFound as exc:
+        raise typer.BadParameter(f"{exc}; see `chainatlas policies list`") from None
     except RuleError as exc:
         raise typer.BadParameter(str(exc)) from None
+    if lists["screening_id"]:
+        console.print(f"筛查已保存 / screening saved: #{lists['screening_id']}")
     if fmt == "json":
-        typer.echo(json.dumps({"policy": policy, "date": on.isoformat(), **{k: [{x: c[x] for x in ("uscc", "name", "amount_yuan", "missing")}
-                                                                                 for c in v] for k, v in lists.items()}},
-                              ensure_ascii=False, default=str, indent=1))
+        typer.echo(json.dumps({"policy": policy, "date": on.isoformat(), "screening_id": lists["screening_id"],
+                               **{k: [{x: c[x] for x in ("uscc", "name", "amount_yuan", "missing")} for c in lists[k]]
+                                  for k in ("candidate", "fast_track")}}, ensure_ascii=False, default=str, indent=1))
         return
+    label = service.policy(policy).rule_set.label_zh
     for which, title in (("candidate", "候选名单（免申即享）/ candidates"), ("fast_track", "快申快享（需补充）/ fast track")):
         _emit([{"uscc": c["uscc"], "name": c["name"], "amount_yuan": c["amount_yuan"], "missing": ", ".join(c["missing"])}
-               for c in lists[which]], fmt, f"{pol.rule_set.label_zh} · {title} · {len(lists[which])}")
+               for c in lists[which]], fmt, f"{label} · {title} · {len(lists[which])}")
 
 
 users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)

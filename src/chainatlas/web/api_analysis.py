@@ -11,11 +11,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from chainatlas import db
-from chainatlas.analysis import reports
-from chainatlas.analysis.atlas import chain_atlas
+from chainatlas.analysis import reports, views
 from chainatlas.analysis.snapshot import load_snapshot
-from chainatlas.analysis.supporting_rate import leaders_rates, multi_tier_rate, supporting_rate
-from chainatlas.analysis.suppression import suppress_atlas, suppress_rates
+from chainatlas.analysis.supporting_rate import leaders_rates, multi_tier_rate
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
 from chainatlas.governance import catalogue
@@ -24,21 +22,23 @@ from chainatlas.web.auth import Principal, authorize, count_rows, has_rows
 from chainatlas.web.tabular import xlsx_response
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
-Home = Annotated[str | None, Query(description="home area prefix: 4101 city, 41 province (default: settings)", pattern=r"^\d{2,6}$")]
+Home = Annotated[str | None, Query(description="home area prefix: 4101 city, 41 province (default: settings)", pattern=r"^\d{2}(\d{2}(\d{2})?)?$")]
 
 
 def _home(home: str | None) -> str:
-    return home_of(home)
+    try:
+        return home_of(home)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 @router.get("/chains/{chain_id}/atlas", summary="Chain atlas (产业链图谱): segments, statuses, flows")
 def atlas(request: Request, chain_id: str, period: str | None = None, home: Home = None, format: str = "json") -> Any:
     try:
-        result = chain_atlas(load_snapshot(), chain_id, home=_home(home), period=period)
+        result = views.atlas_for(load_snapshot(), chain_id, home=_home(home), period=period,
+                                 rows_ok=has_rows(request, "supply_links"))
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
-    if not has_rows(request, "supply_links"):
-        result = suppress_atlas(result)
     if format == "xlsx":
         return xlsx_response(reports.atlas_workbook(result), f"atlas-{chain_id}-{result['period']}")
     return jsonable_encoder(result)
@@ -47,10 +47,8 @@ def atlas(request: Request, chain_id: str, period: str | None = None, home: Home
 @router.get("/supporting-rate", summary="Local supporting rate (本地配套率): numerator, denominator, rate per period")
 def rate(request: Request, chain: str | None = None, buyer: str | None = None, period: str | None = None,
          home: Home = None, by_segment: bool = False) -> Any:
-    result = supporting_rate(load_snapshot(), home=_home(home), chain=chain, buyer=buyer, period=period, by_segment=by_segment)
-    if not buyer and not has_rows(request, "supply_links"):
-        result["rows"] = suppress_rates(result["rows"])
-    return jsonable_encoder(result)
+    return jsonable_encoder(views.rates_for(load_snapshot(), home=_home(home), rows_ok=has_rows(request, "supply_links"),
+                                            chain=chain, buyer=buyer, period=period, by_segment=by_segment))
 
 
 @router.get("/supporting-rate/multi-tier", summary="Multi-tier local supporting rate of one buyer")

@@ -41,7 +41,7 @@ class EdgeIn(BaseModel):
 
 class ReiIn(BaseModel):
     chain: str | None = None
-    home: str | None = Field(default=None, pattern=r"^\d{2,6}$")
+    home: str | None = Field(default=None, pattern=r"^\d{2}(\d{2}(\d{2})?)?$")
     ttr_weeks: float = Field(default=8.0, ge=0, le=520, description="chain: time-to-recover of every node (weeks)")
     stock_weeks: float = Field(default=1.0, ge=0, le=52, description="chain: inventory in weeks of output")
     headroom: float = Field(default=1.0, ge=0, le=10, description="chain: capacity ÷ current output")
@@ -59,7 +59,7 @@ class ScenarioIn(BaseModel):
     recovery_weeks: float = Field(default=4.0, ge=0, le=104)
     horizon_weeks: int | None = Field(default=None, ge=1, le=260)
     period: str | None = None
-    home: str | None = Field(default=None, pattern=r"^\d{2,6}$")
+    home: str | None = Field(default=None, pattern=r"^\d{2}(\d{2}(\d{2})?)?$")
 
 
 class JobOut(BaseModel):

@@ -4,6 +4,7 @@ card, cultivation pools, policy screening, department confirmation, the ledger, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import polars as pl
@@ -12,10 +13,10 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 from chainatlas import db
-from chainatlas.rules import ledger, tiers
+from chainatlas.rules import ledger, service, tiers
 from chainatlas.rules import policies as P
 from chainatlas.rules.inputs import read_inputs
-from chainatlas.rules.model import RuleError, resolve
+from chainatlas.rules.model import RuleError
 from chainatlas.web.auth import Principal, authorize, count_rows
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
@@ -30,9 +31,17 @@ def _on(date: dt.date | None) -> dt.date:
 
 def policy_or_404(policy_id: str) -> P.Policy:
     try:
-        return P.get(policy_id)
-    except KeyError:
-        raise HTTPException(404, f"没有政策 {policy_id} / no policy {policy_id}") from None
+        return service.policy(policy_id)
+    except service.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+def _found(compute: Callable[[], Any]) -> Any:
+    """The library's answer, a 404 for a firm or policy it does not know."""
+    try:
+        return compute()
+    except service.NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 def _workflow(exc: ledger.WorkflowError) -> HTTPException:
@@ -67,18 +76,12 @@ def tier_pools(response: Response, date: DateQ = None, max_short: Annotated[int,
 
 def firm_inputs(uscc: str, on: dt.date) -> pl.DataFrame:
     """One local enterprise's rule inputs (one row), or 404."""
-    frame = read_inputs(db.get_engine(), on, uscc=uscc)
-    if frame.is_empty():
-        raise HTTPException(404, f"没有本地企业 {uscc} / no local enterprise {uscc}")
-    return frame
+    return _found(lambda: service.firm_inputs(db.get_engine(), uscc, on))  # type: ignore[no-any-return]
 
 
 def tier_card_of(uscc: str, on: dt.date) -> dict[str, Any]:
-    """The tier card with the source and as-of date of every value (the page and its JSON twin)."""
-    from chainatlas.rules.inputs import provenance
-
-    row = tiers.evaluate_tiers(firm_inputs(uscc, on), on).row(0, named=True)
-    return {**tiers.card(row, on), "provenance": provenance(db.get_engine(), uscc, on)}
+    """The tier card with the source and as-of date of every value (the page and its JSON twin), or 404."""
+    return _found(lambda: service.tier_card(db.get_engine(), uscc, on))  # type: ignore[no-any-return]
 
 
 @router.get("/tiers/{uscc}", summary="An enterprise's tier card: status per tier and what is missing for the next (差什么)")
@@ -86,26 +89,17 @@ def tier_card(uscc: USCC, date: DateQ = None) -> Any:
     return jsonable_encoder(tier_card_of(uscc, _on(date)))
 
 
-def policy_row(p: P.Policy, on: dt.date) -> dict[str, Any]:
-    rs = p.rule_set
-    return {"id": p.id, "label": {"zh": rs.label_zh, "en": rs.label_en}, "department": p.department,
-            "department_zh": p.department_zh, "effective_from": rs.effective_from, "effective_to": rs.effective_to,
-            "in_force": rs.in_force(on), "budget_yuan": resolve(p.budget_yuan, on), "example": rs.example,
-            "reference": rs.reference, "note": rs.note}
-
-
 @router.get("/policies", summary="The policies, with validity, department and budget")
 def list_policies(date: DateQ = None) -> Any:
-    on = _on(date)
-    return jsonable_encoder([policy_row(p, on) for p in P.policies().values()])
+    return jsonable_encoder(service.policy_rows(db.get_engine(), _on(date)))
 
 
 @router.get("/policies/{policy_id}", summary="One policy: its criteria, benefit formula and parameters, and the budget used")
 def policy_detail(policy_id: POLICY, date: DateQ = None) -> Any:
     on = _on(date)
     p = policy_or_404(policy_id)
-    return jsonable_encoder({**policy_row(p, on), "eligibility": p.rule_set.raw.get("eligibility"),
-                             "benefit": p.rule_set.raw.get("benefit"), "used_yuan": ledger.used_budget(db.get_engine(), policy_id)})
+    return jsonable_encoder({**service.policy_row(db.get_engine(), p, on), "eligibility": p.rule_set.raw.get("eligibility"),
+                             "benefit": p.rule_set.raw.get("benefit")})
 
 
 @router.post("/policies/{policy_id}/screenings", status_code=201,
@@ -187,16 +181,7 @@ def my_policies(uscc: USCC, date: DateQ = None) -> Any:
 
 
 def enterprise_policies(uscc: str, on: dt.date) -> dict[str, Any]:
-    engine = db.get_engine()
-    frame = firm_inputs(uscc, on)
-    evaluated = {}
-    for pid, pol in P.policies().items():
-        if pol.rule_set.in_force(on):
-            granted = ledger.granted_in_year(engine, pid, on.year)
-            evaluated[pid] = P.screen_frame(pol, frame, on, granted).row(0, named=True)
-    row = frame.row(0, named=True)
-    return {"uscc": uscc, "name": row.get("name"), "date": on.isoformat(), "policies": P.for_enterprise(row, on, evaluated),
-            "applications": ledger.candidates(engine, uscc=uscc)}
+    return _found(lambda: service.enterprise_policies(db.get_engine(), uscc, on))  # type: ignore[no-any-return]
 
 
 @router.get("/enterprises/{uscc}/policies/{policy_id}/application",
@@ -206,17 +191,5 @@ def application_json(uscc: USCC, policy_id: POLICY, date: DateQ = None) -> Any:
 
 
 def application(uscc: str, policy_id: str, on: dt.date) -> dict[str, Any]:
-    """The profile inputs a policy reads, known values filled, the missing ones named (with labels)."""
-    from chainatlas.exchange.spec import PROFILES
-    from chainatlas.rules.engine import explain
-
-    pol = policy_or_404(policy_id)
-    row = P.screen_frame(pol, firm_inputs(uscc, on), on).row(0, named=True)
-    missing = P.missing_for(pol, explain(row, pol.rule_set, on), row)
-    profile_cols = {c.name: c for c in PROFILES.columns}
-    used = sorted((pol.rule_set.rule.inputs() | set(pol.benefit.inputs())) & set(profile_cols))
-    return {"policy": policy_id, "uscc": uscc, "name": row.get("name"), "date": on.isoformat(),
-            "missing": [m for m in missing if m in profile_cols],
-            "missing_labels": {m: {"zh": profile_cols[m].zh, "en": profile_cols[m].description_en} for m in missing if m in profile_cols},
-            "not_from_profile": [m for m in missing if m not in profile_cols],
-            "prefilled": {k: row.get(k) for k in used if row.get(k) is not None}}
+    """The pre-filled application (快申快享), or 404."""
+    return _found(lambda: service.application(db.get_engine(), uscc, policy_id, on))  # type: ignore[no-any-return]

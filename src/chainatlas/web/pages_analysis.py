@@ -3,18 +3,16 @@ Each has a JSON twin (``?format=json``) and its tables export to CSV/XLSX."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chainatlas import db
-from chainatlas.analysis import reports
-from chainatlas.analysis.atlas import chain_atlas
+from chainatlas.analysis import reports, views
 from chainatlas.analysis.snapshot import load_snapshot
-from chainatlas.analysis.supporting_rate import leaders_rates, supporting_rate
-from chainatlas.analysis.suppression import suppress_atlas, suppress_rates
+from chainatlas.analysis.supporting_rate import supporting_rate
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
 from chainatlas.registry import queries
@@ -27,10 +25,10 @@ router = APIRouter(include_in_schema=False)
 
 
 def _home(request: Request) -> str:
-    home = home_of(request.query_params.get("home"))
-    if not home.isdigit() or not 2 <= len(home) <= 6:
-        raise HTTPException(422, "home must be a division-code prefix such as 4101 or 41")
-    return home
+    try:
+        return home_of(request.query_params.get("home"))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 @router.get("/chains", response_class=HTMLResponse)
@@ -44,24 +42,16 @@ def chains_page(request: Request) -> Response:
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
 def chain_page(request: Request, chain_id: str, period: str | None = None) -> Response:
-    home = _home(request)
-    snap = load_snapshot()
     try:
-        atlas = chain_atlas(snap, chain_id, home=home, period=period or None)
+        data = views.chain_page(db.get_engine(), load_snapshot(), chain_id, home=_home(request), period=period or None,
+                                rows_ok=has_rows(request, "supply_links"))
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
-    chain = queries.get_chain(db.get_engine(), chain_id)
-    rate = supporting_rate(snap, home=home, chain=chain_id)["rows"]
-    rows_ok = has_rows(request, "supply_links")
-    leaders = leaders_rates(snap, home=home, chain=chain_id).filter(period=atlas["period"]).to_dicts() if atlas["period"] and rows_ok else []
-    if not rows_ok:
-        atlas, rate = suppress_atlas(atlas), suppress_rates(rate)
-    data: dict[str, Any] = {**atlas, "chain_info": chain, "rate": rate, "leaders": leaders, "rows_ok": rows_ok}
     fmt = request.query_params.get("format")
     if fmt == "xlsx":
-        return xlsx_response(reports.atlas_workbook(atlas), f"atlas-{chain_id}")
+        return xlsx_response(reports.atlas_workbook(data), f"atlas-{chain_id}")
     if fmt == "csv":
-        return table_response([{k: v for k, v in r.items() if k not in ("feeds_into", "suppressed")} for r in atlas["segments"]],
+        return table_response([{k: v for k, v in r.items() if k not in ("feeds_into", "suppressed")} for r in data["segments"]],
                               "csv", f"atlas-{chain_id}")
     return render(request, "chain.html", jsonable_encoder(data))
 

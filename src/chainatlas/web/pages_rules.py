@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chainatlas import db
-from chainatlas.rules import ledger, tiers
+from chainatlas.rules import ledger, service, tiers
 from chainatlas.rules import policies as P
 from chainatlas.rules.engine import threshold
 from chainatlas.rules.inputs import INPUTS, read_inputs
@@ -21,7 +21,6 @@ from chainatlas.web.api_rules import (
     enterprise_policies,
     parse_overrides,
     policy_or_404,
-    policy_row,
     tier_card_of,
 )
 from chainatlas.web.auth import Principal, authorize
@@ -98,7 +97,7 @@ def tier_card_page(request: Request, uscc: Annotated[str, Path(max_length=24)]) 
 def policies_page(request: Request) -> Response:
     on = _date(request)
     engine = db.get_engine()
-    rows = [{**policy_row(p, on), "used_yuan": ledger.used_budget(engine, p.id)} for p in P.policies().values()]
+    rows = service.policy_rows(engine, on)
     download = table_download(request, {"policies": [{**r, "label": r["label"]["zh"]} for r in rows]}, "policies")
     return download or render(request, "policies.html", {"date": on.isoformat(), "policies": rows})
 
@@ -132,7 +131,7 @@ def policy_page(request: Request, policy_id: Annotated[str, Path(max_length=64, 
         return download
     criteria = [{"depth": d, "id": c.id, "label": c.label_zh, "label_en": c.label_en, "kind": c.kind,
                  "input": c.input, "threshold": threshold(c, on), "reference": c.reference} for c, d in walk_depth(p.rule_set.rule)]
-    return render(request, "policy.html", {"policy": policy_row(p, on), "date": on.isoformat(), "screenings": runs,
+    return render(request, "policy.html", {"policy": service.policy_row(db.get_engine(), p, on), "date": on.isoformat(), "screenings": runs,
                                            "criteria": criteria, "benefit": benefit_text(p, on),
                                            "screening": current, "candidates": items, "ledger": book, "sandbox": sandbox,
                                            "tunable": tunable, "inputs": input_labels()})
