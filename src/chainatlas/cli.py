@@ -755,7 +755,7 @@ def users_add(
     name: Annotated[str, typer.Argument(help="User name")],
     role: Annotated[str, typer.Option(help="admin, analyst, department or enterprise")],
     enterprise: Annotated[str | None, typer.Option(help="USCC an enterprise account is bound to")] = None,
-    department: Annotated[str | None, typer.Option(help="customs, port, transport, tax, market_supervision, industry")] = None,
+    department: Annotated[str | None, typer.Option(help="customs, port, transport, tax, market_supervision, industry, hrss or finance")] = None,
     token: Annotated[bool, typer.Option("--token", help="Also issue an API token (printed once)")] = False,
     password: Annotated[str | None, typer.Option(help="Password for web sign-in (prompted when omitted and no --token)")] = None,
 ) -> None:

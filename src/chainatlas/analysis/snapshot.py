@@ -153,6 +153,34 @@ def from_files(enterprises: Path, placements: Path, links: Path, segments: pl.Da
     return Snapshot(ents, pls, lks, segments, opaque_version("files", links), ents["as_of"].max())  # type: ignore[arg-type]
 
 
+def tiny(enterprises: list[dict[str, Any]], links: list[dict[str, Any]],
+         placements: dict[str, str] | None = None) -> Snapshot:
+    """A snapshot from a few rows, for doctests and notebooks: ``enterprises`` need ``uscc`` and ``region_code``
+    (every other register column defaults to empty), ``links`` ``supplier_uscc``, ``buyer_uscc``, ``period``,
+    ``value_yuan``, ``segment_code``; ``placements`` maps a USCC to its segment; the segments are the shipped chains'.
+
+    >>> snap = tiny([{"uscc": "A", "region_code": "410105"}], [])
+    >>> snap.enterprises.height, snap.links.height, snap.segments.filter(pl.col("chain_id") == "nev").height > 5
+    (1, 0, True)
+    """
+    from chainatlas.chains.templates import load_chains, segment_rows
+
+    types = {c: polars_type(db.enterprise.c[c]) for c in ENTERPRISE_COLS}
+    types |= {"lat": pl.Float64(), "lon": pl.Float64(), "revenue_yuan": pl.Float64()}
+    ents = pl.DataFrame([{c: e.get(c) for c in ENTERPRISE_COLS} for e in enterprises], schema=types, orient="row")
+    link_types = {"supplier_uscc": pl.String(), "buyer_uscc": pl.String(), "period": pl.String(),
+                  "segment_code": pl.String(), "value_yuan": pl.Float64()}
+    lks = pl.DataFrame([{c: r.get(c) for c in link_types} for r in links], schema=link_types, orient="row")
+    pls = pl.DataFrame([{"uscc": u, "segment_code": s, "evidence": "declared", "confidence": 1.0}
+                        for u, s in (placements or {}).items()],
+                       schema={"uscc": pl.String(), "segment_code": pl.String(), "evidence": pl.String(),
+                               "confidence": pl.Float64()}, orient="row")
+    _, seg_rows = segment_rows(load_chains())
+    segs = pl.DataFrame([{k: r[k] for k in ("code", "chain_id", "name_zh", "name_en", "stage", "is_key", "feeds_into")}
+                         for r in seg_rows]).with_columns(pl.col("feeds_into").str.json_decode(pl.List(pl.String)))
+    return Snapshot(ents, pls, lks, segs, opaque_version("tiny", len(enterprises), len(links)), None)
+
+
 def in_period(period: str | None) -> pl.Expr:
     """Rows of ``period``; none when there is no period (an empty database), without comparing to a bare None."""
     return pl.col("period") == pl.lit(period, dtype=pl.String)

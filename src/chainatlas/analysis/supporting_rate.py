@@ -1,6 +1,6 @@
 """Local supporting rate (本地配套率).
 
-Definition (docs/metrics.md; GUIDE §3): for buyers B, period P and home area H (a division-code prefix),
+Definition (docs/metrics.md): for buyers B, period P and home area H (a division-code prefix),
 
     rate = Σ value(supplier ∈ H, buyer ∈ B, P) / Σ value(buyer ∈ B, P)
 
@@ -71,7 +71,20 @@ def rate_table(links: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 
 def supporting_rate(snap: Snapshot, *, home: str, chain: str | None = None, buyer: str | None = None,
                     period: str | None = None, by_segment: bool = False, buyers_home: str | None = None) -> dict[str, Any]:
-    """The rate per period (the trend), optionally per segment of the goods bought."""
+    """The rate per period (the trend), optionally per segment of the goods bought.
+
+    Three firms (示例): car maker A (Zhengzhou, 410105) buys battery packs for 300 yuan from B (Zhengzhou) and for
+    100 from C (Suzhou, 320505):
+
+    >>> from chainatlas.analysis.snapshot import tiny
+    >>> snap = tiny([{"uscc": "A", "region_code": "410105", "is_chain_leader": True}, {"uscc": "B", "region_code": "410122"},
+    ...              {"uscc": "C", "region_code": "320505", "country_code": "CN"}],
+    ...             [{"supplier_uscc": s, "buyer_uscc": "A", "period": "2025", "value_yuan": v, "segment_code": "nev.pack"}
+    ...              for s, v in (("B", 300), ("C", 100))], {"A": "nev.vehicle", "B": "nev.pack", "C": "nev.pack"})
+    >>> row = supporting_rate(snap, home="4101")["rows"][0]
+    >>> row["numerator"], row["denominator"], row["rate"]  # 300 ÷ (300 + 100)
+    (300.0, 400.0, 0.75)
+    """
     links = purchases(snap, home=home, chain=chain, buyer=buyer, period=period, buyers_home=buyers_home)
     by = ["period", "segment_code"] if by_segment else ["period"]
     table = rate_table(links, by)

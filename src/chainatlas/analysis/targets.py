@@ -38,6 +38,22 @@ def _log_norm(col: str) -> pl.Expr:
 
 def attraction_targets(snap: Snapshot, chain_id: str, *, home: str, segment: str | None = None, top: int = 20,
                        period: str | None = None) -> dict[str, Any]:
+    r"""Ranked attraction targets (精准招商) for the chain's weak and missing segments: the non-local firms that already
+    supply its local firms there, scored (docs/metrics.md).
+
+    Three firms (示例): A (Zhengzhou) makes cars and buys packs from B (Zhengzhou); B buys cells for 100 yuan from C
+    (Suzhou). The city has no cell maker, so C is the target for the missing segment:
+
+    >>> from chainatlas.analysis.snapshot import tiny
+    >>> snap = tiny([{"uscc": "A", "region_code": "410105", "is_chain_leader": True}, {"uscc": "B", "region_code": "410122"},
+    ...              {"uscc": "C", "region_code": "320505", "country_code": "CN"}],
+    ...             [{"supplier_uscc": "B", "buyer_uscc": "A", "period": "2025", "value_yuan": 300, "segment_code": "nev.pack"},
+    ...              {"supplier_uscc": "C", "buyer_uscc": "B", "period": "2025", "value_yuan": 100, "segment_code": "nev.cell"}],
+    ...             {"A": "nev.vehicle", "B": "nev.pack", "C": "nev.cell"})
+    >>> [(t["uscc"], t["segment_code"], t["supply_value_yuan"], t["local_buyers"])
+    ...  for t in attraction_targets(snap, "nev", home="4101")["items"]]
+    [('C', 'nev.cell', 100.0, 1)]
+    """
     atlas = chain_atlas(snap, chain_id, home=home, period=period)
     period = atlas["period"]
     gaps = [s for s in atlas["segments"] if s["status"] in ("weak", "missing")]
