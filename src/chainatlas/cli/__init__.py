@@ -1,0 +1,25 @@
+"""The ``chainatlas`` command line — a thin shell over the library, one module per command group."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from chainatlas.cli.common import app, console
+
+# each module registers its commands on import; this order is the order of `chainatlas --help`
+GROUPS = ("data", "serve", "analysis", "risk", "trade", "rules", "accounts")
+for _group in GROUPS:
+    importlib.import_module(f"chainatlas.cli.{_group}")
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    from chainatlas.settings import MissingSetup
+
+    try:
+        app(prog_name="chainatlas")
+    except MissingSetup as exc:  # a plain clone without `make install`: say what to run, no traceback
+        console.print(f"[red]{exc}[/red]")
+        sys.exit(2)
