@@ -63,6 +63,25 @@ def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield request.getfixturevalue("pg_engine")
 
 
+SLOW = ("tests/exchange/test_large_file.py", "tests/governance/test_fuzz.py", "tests/test_self_contained.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers from what a test uses, so that none can be forgotten: ``pg`` (the PostgreSQL fixtures), ``browser``
+    (the Chromium module), ``slow`` (the modules in SLOW). ``make test`` runs them all; for a quick local run:
+    ``pytest -m "not slow and not browser"``."""
+    for item in items:
+        path = str(item.path.relative_to(PROJECT)) if item.path.is_relative_to(PROJECT) else ""
+        params = getattr(item, "callspec", None)
+        fixtures = getattr(item, "fixturenames", ())
+        if "pg_engine" in fixtures or (params is not None and params.params.get("any_engine") == "postgresql"):
+            item.add_marker(pytest.mark.pg)
+        if path == "tests/web/test_browser.py":
+            item.add_marker(pytest.mark.browser)
+        if path in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
 ADMIN_PASSWORD = "admin-test-password"
 
 

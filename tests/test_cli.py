@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from chainatlas.cli import app
 from chainatlas.exchange.specdoc import render_markdown
 from tests.conftest import PROJECT
-from tests.exchange.helpers import ENTERPRISES, write
+from tests.helpers.exchange import ENTERPRISES, write
 
 runner = CliRunner()
 
@@ -55,7 +55,7 @@ def test_spec_document_matches_the_schemas() -> None:
 def test_analysis_commands(tmp_path: Path) -> None:
     import json as _json
 
-    from tests.analysis.fixture import L1, write_files
+    from tests.helpers.atlas import L1, write_files
 
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     assert runner.invoke(app, ["--db", url, "init"]).exit_code == 0

@@ -19,7 +19,7 @@ from chainatlas import db
 from chainatlas.bootstrap import init_database
 from chainatlas.cli import app
 from chainatlas.registry.uscc import make_uscc
-from tests.exchange.helpers import write
+from tests.helpers.exchange import write
 
 runner = CliRunner()
 FIRM = make_uscc("91410105MA47FRUN1")

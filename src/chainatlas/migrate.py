@@ -1,3 +1,4 @@
+
 """Apply the schema migrations (Alembic) to a database."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
+
+from chainatlas.messages import BilingualError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -39,17 +42,17 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-class NotInitialised(RuntimeError):
+class NotInitialised(BilingualError):
     """The database has no schema yet, or an older one than this version of the product needs."""
 
     def __init__(self, current: str | None) -> None:
         if current is None:
-            msg = ("数据库尚未初始化：请先运行 `chainatlas init` / the database is not initialised: "
-                   "run `chainatlas init` first")
+            super().__init__("数据库尚未初始化：请先运行 `chainatlas init`",
+                             "the database is not initialised: run `chainatlas init` first")
         else:
-            msg = (f"数据库结构版本 {current} 较旧：请运行 `chainatlas init` 升级 / the database schema ({current}) is "
-                   "older than this version needs: run `chainatlas init` to migrate it")
-        super().__init__(msg)
+            super().__init__(f"数据库结构版本 {current} 较旧：请运行 `chainatlas init` 升级",
+                             f"the database schema ({current}) is older than this version needs: run `chainatlas init` "
+                             "to migrate it")
         self.current = current
 
 

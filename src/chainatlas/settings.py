@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chainatlas.messages import BilingualError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -88,12 +90,12 @@ def settings_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-class MissingSetup(RuntimeError):
+class MissingSetup(BilingualError):
     """A file that ``make install`` brings (front-end assets, the EPCIS schema) is not there."""
 
     def __init__(self, what_zh: str, what_en: str, path: Path) -> None:
-        super().__init__(f"缺少{what_zh}（{path}）：请运行 `make install`（或 `make run`）/ {what_en} missing at {path}: "
-                         "run `make install` (or `make run`)")
+        super().__init__(f"缺少{what_zh}（{path}）：请运行 `make install`（或 `make run`）",
+                         f"{what_en} missing at {path}: run `make install` (or `make run`)")
         self.path = path
 
 

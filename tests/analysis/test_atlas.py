@@ -13,7 +13,7 @@ from chainatlas.analysis.snapshot import Snapshot, load_snapshot
 from chainatlas.analysis.supporting_rate import leaders_rates, multi_tier_rate, supporting_rate
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.exchange.importer import import_files
-from tests.analysis.fixture import L1, L2, L3, L4, N1, N3, N4, write_files
+from tests.helpers.atlas import L1, L2, L3, L4, N1, N3, N4, write_files
 
 
 @pytest.fixture()

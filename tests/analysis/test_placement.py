@@ -10,7 +10,7 @@ from chainatlas import db
 from chainatlas.chains.placement import goods_words, infer_candidates, override, run_placement
 from chainatlas.chains.templates import load_chains
 from chainatlas.exchange.importer import import_files
-from tests.analysis.fixture import L2, N4, write_files
+from tests.helpers.atlas import L2, N4, write_files
 
 
 def _placements(engine: Engine, uscc: str) -> dict[str, tuple[str, float]]:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from chainatlas import db
 from chainatlas.exchange.importer import import_files
-from tests.exchange.helpers import ENT_HEADER, ENTERPRISES, LINKS, A, B, C, count, write, written_rows
+from tests.helpers.exchange import ENT_HEADER, ENTERPRISES, LINKS, A, B, C, count, write, written_rows
 
 
 def test_enterprises_and_links_import_once_on_both_databases(any_engine: Engine, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from chainatlas.exchange.problems import Problem, write_report
 from chainatlas.exchange.template import write_template
 from chainatlas.registry.uscc import make_uscc
 from chainatlas.web.tabular import table_response
-from tests.exchange.helpers import write
+from tests.helpers.exchange import write
 
 NAMES = ["=1+2", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3", "'=already quoted", "=HYPERLINK(\"http://x\")"]
 A, B = make_uscc("91410105MA45AAAA1"), make_uscc("91410122MA45BBBB2")

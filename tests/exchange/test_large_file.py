@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tests.exchange.helpers import ENTERPRISES, A, B, C
+from tests.helpers.exchange import ENTERPRISES, A, B, C
 
 CHILD = r"""
 import json, sys

@@ -17,7 +17,7 @@ from chainatlas.exchange.cells import csv_escape
 from chainatlas.exchange.export import export_table, iter_table
 from chainatlas.exchange.importer import import_files
 from chainatlas.exchange.readers import LINE, open_file
-from tests.exchange.helpers import ENTERPRISES, LINKS, write
+from tests.helpers.exchange import ENTERPRISES, LINKS, write
 
 
 def _snapshot(engine: Engine, table: str) -> pl.DataFrame:

@@ -131,7 +131,7 @@ def test_exposure_on_the_hand_fixture(any_engine: object, tmp_path: object) -> N
     from chainatlas.analysis.snapshot import load_snapshot
     from chainatlas.exchange.importer import import_files
     from chainatlas.risk.exposure import exposure
-    from tests.analysis.fixture import L1, L3, L4, N2, N3, N4, write_files
+    from tests.helpers.atlas import L1, L3, L4, N2, N3, N4, write_files
 
     assert import_files(write_files(Path(str(tmp_path))), engine=any_engine).ok  # type: ignore[arg-type]
     e = exposure(load_snapshot(any_engine), L1, tiers=3, period="2025")  # type: ignore[arg-type]

@@ -14,7 +14,8 @@ import yaml
 from chainatlas.rules import policies as P
 from chainatlas.rules import tiers
 from chainatlas.rules.engine import col, evaluate
-from chainatlas.rules.inputs import INPUTS, typed
+from chainatlas.rules.inputs import INPUTS
+from tests.helpers.rules import frame_of
 
 CASES = Path(__file__).parent / "cases"
 
@@ -30,12 +31,6 @@ def load_cases() -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def frame_of(inputs: dict[str, Any]) -> pl.DataFrame:
-    unknown = set(inputs) - set(INPUTS)
-    assert not unknown, f"unknown inputs in a case: {unknown}"
-    row = {"uscc": "CASE", **inputs}
-    schema = {k: (pl.List(pl.String) if INPUTS[k].dtype is pl.List else INPUTS[k].dtype) for k in inputs}
-    return typed(pl.DataFrame([row], schema={"uscc": pl.String, **schema}))
 
 
 def run_case(case: dict[str, Any]) -> dict[str, Any]:

@@ -86,18 +86,12 @@ def test_profile_file_is_evaluated_not_stored(engine: Engine, tmp_path: Path, mo
         raise AssertionError("a bad cell must be refused")
 
 
-def test_cli_tiers_evaluate_json(engine: Engine, tmp_path: Path, monkeypatch: object) -> None:
-    import pytest
-
+def test_cli_tiers_evaluate_json(engine: Engine, tmp_path: Path) -> None:
     from chainatlas.cli import app
 
     _load(engine, tmp_path)
-    mp = pytest.MonkeyPatch()
-    mp.setattr("chainatlas.cli._engine", lambda: engine)
-    try:
-        res = CliRunner().invoke(app, ["tiers", "evaluate", "--uscc", A, "--date", "2026-05-01", "--format", "json"])
-    finally:
-        mp.undo()
+    url = engine.url.render_as_string(hide_password=False)
+    res = CliRunner().invoke(app, ["--db", url, "tiers", "evaluate", "--uscc", A, "--date", "2026-05-01", "--format", "json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert [r["tier"] for r in out] == ["innovative", "specialised", "little_giant", "chain_leader"]

@@ -14,7 +14,7 @@ from chainatlas.governance.principals import Principal, Role
 from chainatlas.rules import ledger
 from chainatlas.rules import policies as P
 from chainatlas.rules.ledger import WorkflowError
-from tests.rules.test_cases import frame_of
+from tests.helpers.rules import frame_of
 
 ON = dt.date(2026, 5, 1)
 HRSS = Principal(1, "hrss-user", Role.department, department="hrss")

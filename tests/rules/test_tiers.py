@@ -11,7 +11,7 @@ import pytest
 from chainatlas.rules import tiers
 from chainatlas.rules.engine import explain, leaves, missing_inputs
 from chainatlas.rules.model import RuleError, parse_rule_set
-from tests.rules.test_cases import frame_of
+from tests.helpers.rules import frame_of
 
 # A firm that meets 专精特新 under the 2022 standard (score path) but lacks MIIT's evaluation score that the
 # 2026 measures ask for: on 2026-03-31 it qualifies; on 2026-04-01 it is unknown until the firm reports the score.

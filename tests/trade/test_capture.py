@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from chainatlas.trade import repository
 from chainatlas.trade.capture import _alarm_without_type, _patch, check_document
-from tests.trade.conftest import CAPTURE_DOCS, GS1_DOCS, INVALID_DOCS, REFERENCE, SCHEMA, load
+from tests.helpers.epcis import CAPTURE_DOCS, GS1_DOCS, INVALID_DOCS, REFERENCE, SCHEMA, load
 
 VALID = [p for p in GS1_DOCS + CAPTURE_DOCS if p.name != "EPCISQueryDocument.jsonld"]
 OFFICIAL = jsonschema_rs.Draft7Validator(load(SCHEMA), validate_formats=False)

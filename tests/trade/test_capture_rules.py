@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from chainatlas.trade import repository
 from chainatlas.trade.capture import check_document
-from tests.trade.conftest import REFERENCE, load
+from tests.helpers.epcis import REFERENCE, load
 
 BASE = load(REFERENCE / "gs1" / "JSON" / "Example_9.6.1-ObjectEvent.jsonld")
 GOOD = BASE["epcisBody"]["eventList"][0]

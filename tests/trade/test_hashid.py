@@ -12,7 +12,7 @@ import pytest
 
 from chainatlas.trade.hashid import event_hash_id, known_terms, namespaces, prehash
 from chainatlas.trade.identifiers import canonical_digital_link, epc_to_digital_link
-from tests.trade.conftest import CAPTURE_DOCS, GS1_DOCS, REFERENCE, events_of, load
+from tests.helpers.epcis import CAPTURE_DOCS, GS1_DOCS, REFERENCE, events_of, load
 
 # Documents the reference implementation itself cannot process (its own errors, not a difference of opinion):
 REFERENCE_FAILS = {

@@ -17,10 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from chainatlas.clock import to_utc
 from chainatlas.trade import intake, repository
 from chainatlas.trade import subscriptions as subs
 from chainatlas.trade.capture import check_document
-from tests.trade.conftest import SCHEMA, load
+from tests.helpers.epcis import SCHEMA, load
 
 OFFICIAL = jsonschema_rs.Draft7Validator(load(SCHEMA), validate_formats=False)
 
@@ -101,7 +102,7 @@ def test_stream_subscription_gets_each_capture_signed(any_engine: Engine, receiv
     subs.deliver_capture(any_engine, dt.datetime(2000, 1, 1), wait=True)
     assert len(receiver.calls) == 1
     job = repository.store(any_engine, check_document(_doc(["shipping"], 2)), "t")
-    subs.deliver_capture(any_engine, repository._utc(job["createdAt"]), wait=True)
+    subs.deliver_capture(any_engine, to_utc(job["createdAt"]), wait=True)
     assert [e["epcList"][0][-1] for e in _events(receiver.docs()[-1])] == ["2"]
 
 
@@ -114,7 +115,7 @@ def test_scheduled_subscription_reports_what_was_recorded_since(any_engine: Engi
     sub = subs.subscribe(any_engine, "all", {"dest": receiver.url, "schedule": {"hour": "1", "minute": "5"},
                                              "reportIfEmpty": True, "initialRecordTime": "2000-01-01T00:00:00Z"}, "t")
     job = repository.store(any_engine, check_document(_doc(["shipping", "receiving"], 1)), "t")
-    recorded = repository._utc(job["createdAt"])
+    recorded = to_utc(job["createdAt"])
     day = recorded.date() + dt.timedelta(days=1)
     assert subs.run_due(any_engine, dt.datetime.combine(day, dt.time(1, 4))) == 0  # not its minute
     receiver.status = 500  # the subscriber fails: the report stays due

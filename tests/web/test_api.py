@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from chainatlas.web.app import create_app
-from tests.exchange.helpers import ENTERPRISES
+from tests.helpers.exchange import ENTERPRISES
 
 
 @pytest.fixture(scope="module")

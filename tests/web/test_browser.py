@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from chainatlas.web.app import create_app
 from tests.conftest import ADMIN_PASSWORD, ARTIFACTS
-from tests.exchange.helpers import ENTERPRISES
+from tests.helpers.exchange import ENTERPRISES
 
 SHOTS = ARTIFACTS / "screenshots"
 CHROMIUM = "/usr/bin/chromium"

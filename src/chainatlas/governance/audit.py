@@ -36,6 +36,7 @@ from sqlalchemy.exc import DBAPIError
 
 from chainatlas import db
 from chainatlas.clock import utc_iso, utcnow
+from chainatlas.messages import BilingualError
 from chainatlas.settings import get_settings
 
 GENESIS = "0" * 64
@@ -45,13 +46,9 @@ _lock = threading.Lock()
 log = logging.getLogger("chainatlas.audit")
 
 
-class AuditIntegrityError(RuntimeError):
+class AuditIntegrityError(BilingualError):
     """The database's audit tail does not continue the head kept outside it: nothing more is appended until an
     administrator looks (``chainatlas audit verify``) and, after a deliberate restore, re-anchors."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en = zh, en
 
 
 def _digest(prev: str, record: dict[str, Any]) -> str:

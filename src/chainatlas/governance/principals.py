@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select, update
 
 from chainatlas import db
 from chainatlas.clock import utcnow
+from chainatlas.messages import BilingualError
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -121,10 +122,8 @@ def principal_for_token(engine: Engine, token: str) -> Principal | None:
     return _principal(row) if row else None
 
 
-class LoginError(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en = zh, en
+class LoginError(BilingualError):
+    """A refused sign-in (wrong name or password, locked account)."""
 
 
 def login(engine: Engine, name: str, password: str) -> tuple[Principal, str, str]:

@@ -20,16 +20,18 @@ from typing import Any
 
 import yaml
 
+from chainatlas.messages import BilingualError
+
 HERE = Path(__file__).parent
 OPS = (">=", ">", "<=", "<", "==", "!=")
 
 
-class RuleError(ValueError):
+class RuleError(BilingualError, ValueError):
     """A rule file that cannot be used: where, what, why (zh / en)."""
 
     def __init__(self, where: str, zh: str, en: str) -> None:
-        super().__init__(f"{where}: {zh} / {en}")
-        self.where, self.zh, self.en = where, zh, en
+        super().__init__(f"{where}: {zh}", f"{where}: {en}")
+        self.where = where
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,15 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
+from chainatlas.messages import BilingualError
 from chainatlas.rules import ledger, tiers
 from chainatlas.rules import policies as P
 from chainatlas.rules.inputs import provenance, read_inputs
 from chainatlas.rules.model import resolve
 
 
-class NotFound(LookupError):
+class NotFound(BilingualError, LookupError):
     """No such local enterprise or policy (the API answers 404, the CLI names it)."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en = zh, en
 
 
 def policy(policy_id: str) -> P.Policy:
