@@ -82,14 +82,11 @@ def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None 
                 thresholds: dict[str, Any] | None = None) -> dict[str, Any]:
     """The atlas of ``chain_id`` for ``period`` (default: the latest period with links).
 
-    Three firms (示例): car maker A (Zhengzhou, 410105) buys battery packs for 300 yuan from B (Zhengzhou) and for
-    100 from C (Suzhou, 320505):
+    On the three-firm example (:func:`~chainatlas.analysis.snapshot.example`: A buys packs for 300 yuan from B, local,
+    and for 100 from C, in Suzhou):
 
-    >>> from chainatlas.analysis.snapshot import tiny
-    >>> snap = tiny([{"uscc": "A", "region_code": "410105", "is_chain_leader": True}, {"uscc": "B", "region_code": "410122"},
-    ...              {"uscc": "C", "region_code": "320505", "country_code": "CN"}],
-    ...             [{"supplier_uscc": s, "buyer_uscc": "A", "period": "2025", "value_yuan": v, "segment_code": "nev.pack"}
-    ...              for s, v in (("B", 300), ("C", 100))], {"A": "nev.vehicle", "B": "nev.pack", "C": "nev.pack"})
+    >>> from chainatlas.analysis.snapshot import example
+    >>> snap = example()
     >>> pack = next(s for s in chain_atlas(snap, "nev", home="4101")["segments"] if s["code"] == "nev.pack")
     >>> pack["local_enterprises"], pack["inputs_value_yuan"], pack["inputs_local_value_yuan"], pack["local_share"]
     (1, 400.0, 300.0, 0.75)

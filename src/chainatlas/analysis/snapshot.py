@@ -181,6 +181,19 @@ def tiny(enterprises: list[dict[str, Any]], links: list[dict[str, Any]],
     return Snapshot(ents, pls, lks, segs, opaque_version("tiny", len(enterprises), len(links)), None)
 
 
+def example() -> Snapshot:
+    """The three-firm example of the metric docstrings (示例): car maker A (Zhengzhou, 410105, a chain leader) buys
+    battery packs (``nev.pack``) in 2025 for 300 yuan from B (Zhengzhou, 410122) and for 100 from C (Suzhou, 320505).
+
+    >>> example().links["value_yuan"].sum()
+    400.0
+    """
+    return tiny([{"uscc": "A", "region_code": "410105", "is_chain_leader": True}, {"uscc": "B", "region_code": "410122"},
+                 {"uscc": "C", "region_code": "320505", "country_code": "CN"}],
+                [{"supplier_uscc": s, "buyer_uscc": "A", "period": "2025", "value_yuan": v, "segment_code": "nev.pack"}
+                 for s, v in (("B", 300), ("C", 100))], {"A": "nev.vehicle", "B": "nev.pack", "C": "nev.pack"})
+
+
 def in_period(period: str | None) -> pl.Expr:
     """Rows of ``period``; none when there is no period (an empty database), without comparing to a bare None."""
     return pl.col("period") == pl.lit(period, dtype=pl.String)

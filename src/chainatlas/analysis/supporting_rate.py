@@ -73,14 +73,11 @@ def supporting_rate(snap: Snapshot, *, home: str, chain: str | None = None, buye
                     period: str | None = None, by_segment: bool = False, buyers_home: str | None = None) -> dict[str, Any]:
     """The rate per period (the trend), optionally per segment of the goods bought.
 
-    Three firms (示例): car maker A (Zhengzhou, 410105) buys battery packs for 300 yuan from B (Zhengzhou) and for
-    100 from C (Suzhou, 320505):
+    On the three-firm example (:func:`~chainatlas.analysis.snapshot.example`: A buys packs for 300 yuan from B, local,
+    and for 100 from C, in Suzhou):
 
-    >>> from chainatlas.analysis.snapshot import tiny
-    >>> snap = tiny([{"uscc": "A", "region_code": "410105", "is_chain_leader": True}, {"uscc": "B", "region_code": "410122"},
-    ...              {"uscc": "C", "region_code": "320505", "country_code": "CN"}],
-    ...             [{"supplier_uscc": s, "buyer_uscc": "A", "period": "2025", "value_yuan": v, "segment_code": "nev.pack"}
-    ...              for s, v in (("B", 300), ("C", 100))], {"A": "nev.vehicle", "B": "nev.pack", "C": "nev.pack"})
+    >>> from chainatlas.analysis.snapshot import example
+    >>> snap = example()
     >>> row = supporting_rate(snap, home="4101")["rows"][0]
     >>> row["numerator"], row["denominator"], row["rate"]  # 300 ÷ (300 + 100)
     (300.0, 400.0, 0.75)

@@ -70,14 +70,11 @@ def exposure_frames(snap: Snapshot, uscc: str, *, tiers: int = 5, period: str | 
 def exposure(snap: Snapshot, uscc: str, *, tiers: int = 5, period: str | None = None) -> dict[str, Any]:
     """Multi-tier exposure of one enterprise (formulas in the module docstring).
 
-    Three firms (示例): car maker A (Zhengzhou, 410105) buys battery packs for 300 yuan from B (Zhengzhou) and for
-    100 from C (Suzhou, 320505):
+    On the three-firm example (:func:`~chainatlas.analysis.snapshot.example`: A buys packs for 300 yuan from B, local,
+    and for 100 from C, in Suzhou):
 
-    >>> from chainatlas.analysis.snapshot import tiny
-    >>> snap = tiny([{"uscc": "A", "region_code": "410105", "is_chain_leader": True}, {"uscc": "B", "region_code": "410122"},
-    ...              {"uscc": "C", "region_code": "320505", "country_code": "CN"}],
-    ...             [{"supplier_uscc": s, "buyer_uscc": "A", "period": "2025", "value_yuan": v, "segment_code": "nev.pack"}
-    ...              for s, v in (("B", 300), ("C", 100))], {"A": "nev.vehicle", "B": "nev.pack", "C": "nev.pack"})
+    >>> from chainatlas.analysis.snapshot import example
+    >>> snap = example()
     >>> x = exposure(snap, "A")
     >>> x["tiers"], x["inputs"][0]["hhi"]  # HHI = 0.75² + 0.25²
     ([{'tier': 1, 'suppliers': 2, 'weight': 1.0}], 0.625)
