@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -27,6 +27,7 @@ Work = Callable[[Progress], Any]
 STALE_AFTER = dt.timedelta(hours=6)
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chainatlas-job")
 _alive: set[int] = set()
+_running: dict[int, Future[None]] = {}  # jobs submitted by this process, until they end
 _alive_lock = threading.Lock()
 
 
@@ -76,8 +77,26 @@ def submit(engine: Engine, kind: str, params: dict[str, Any], actor: str, work: 
         with contextlib.suppress(Exception):  # recorded in the job row by run()
             run(engine, job_id, work)
 
-    _pool.submit(background)
+    future = _pool.submit(background)
+    with _alive_lock:
+        _running[job_id] = future
+    future.add_done_callback(lambda _f: _forget(job_id))
     return job_id
+
+
+def _forget(job_id: int) -> None:
+    with _alive_lock:
+        _running.pop(job_id, None)
+
+
+def wait(engine: Engine, job_id: int, timeout: float = 120) -> dict[str, Any] | None:
+    """Wait until a job this process started has ended (its own completion, not polling), then its record — for the
+    CLI and tests; a job started elsewhere is returned as it stands."""
+    with _alive_lock:
+        future = _running.get(job_id)
+    if future is not None:
+        future.result(timeout=timeout)
+    return get(engine, job_id)
 
 
 def get(engine: Engine, job_id: int, *, with_result: bool = True) -> dict[str, Any] | None:

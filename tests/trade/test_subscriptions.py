@@ -31,6 +31,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.calls: list[tuple[dict[str, str], bytes]] = []
+        self.arrived = threading.Event()  # set on each call: tests wait on it, not in a polling loop
         self.status = 204
         outer = self
 
@@ -39,6 +40,7 @@ class Receiver:
                 outer.calls.append(({k.lower(): v for k, v in self.headers.items()}, self.rfile.read(int(self.headers["Content-Length"]))))
                 self.send_response(outer.status)
                 self.end_headers()
+                outer.arrived.set()
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -88,10 +90,7 @@ def test_stream_subscription_gets_each_capture_signed(any_engine: Engine, receiv
     created = subs.subscribe(any_engine, "shipping", {"dest": receiver.url, "signatureToken": "s3cret", "stream": True}, "t")
     assert created["stream"] is True and "signatureToken" not in created and created["signed"] is True
     intake.capture(any_engine, _doc(["shipping", "receiving"], 1), "t")  # before: delivered in a thread
-    for _ in range(200):
-        if receiver.calls:
-            break
-        threading.Event().wait(0.02)
+    assert receiver.arrived.wait(10)
     assert len(receiver.calls) == 1
     headers, body = receiver.calls[0]
     assert headers["gs1-signature"] == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
