@@ -104,3 +104,39 @@ def admin_token(demo_engine: Engine) -> str:
     from chainatlas.governance.principals import issue_token
 
     return issue_token(demo_engine, "admin", label="tests")
+
+
+@pytest.fixture()
+def demo_copy(demo_engine: Engine, admin_token: str, tmp_path: Path) -> Iterator[Engine]:
+    """A copy of the demo city of its own (SQLite's online backup) that the app and the CLI use for this test: a
+    test that writes — captures, imports, placement changes — changes nothing another test reads."""
+    import sqlite3
+
+    from chainatlas.settings import get_settings
+
+    copy = tmp_path / "demo-copy.sqlite"
+    src = sqlite3.connect(str(SESSION_DIR / "demo.sqlite"))
+    dst = sqlite3.connect(str(copy))
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    # a copy is a fork of the audit log: it keeps its own head (copied), as a deliberate copy should
+    heads = tmp_path / "heads"
+    heads.mkdir()
+    for head in SESSION_DIR.glob("audit-*.head"):
+        (heads / head.name).write_bytes(head.read_bytes())
+    old = os.environ["CHAINATLAS_DATABASE_URL"]
+    os.environ["CHAINATLAS_DATABASE_URL"] = f"sqlite:///{copy}"
+    os.environ["CHAINATLAS_AUDIT_HEAD_DIR"] = str(heads)
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    try:
+        yield db.get_engine()
+    finally:
+        db.get_engine().dispose()
+        os.environ["CHAINATLAS_DATABASE_URL"] = old
+        del os.environ["CHAINATLAS_AUDIT_HEAD_DIR"]
+        get_settings.cache_clear()
+        db.get_engine.cache_clear()
+

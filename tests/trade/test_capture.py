@@ -57,12 +57,12 @@ def test_every_example_captures_and_queries_back_equal(any_engine: Engine) -> No
     assert captured == repository.count(any_engine) > 80
 
 
-def test_invalid_documents_are_refused_and_store_nothing(demo_engine: Engine, admin_token: str) -> None:
+def test_invalid_documents_are_refused_and_store_nothing(demo_copy: Engine, admin_token: str) -> None:
     from chainatlas.web.app import create_app
 
     client = TestClient(create_app())
     auth = {"Authorization": f"Bearer {admin_token}"}
-    before = repository.count(demo_engine)
+    before = repository.count(demo_copy)
     for path in INVALID_DOCS:
         resp = client.post("/epcis/capture", content=path.read_bytes(), headers={**auth, "Content-Type": "application/json"})
         assert resp.status_code == 400, path.name
@@ -71,12 +71,12 @@ def test_invalid_documents_are_refused_and_store_nothing(demo_engine: Engine, ad
         assert body["errors"] and all(" / " in e["detail"] and e["pointer"].startswith("/") for e in body["errors"])
         job = client.get(body["instance"], headers=auth).json()
         assert job["success"] is False and job["stored"] == 0 and job["errors"] == body["errors"]
-    assert repository.count(demo_engine) == before
+    assert repository.count(demo_copy) == before
     bad = client.post("/epcis/capture", content=b"{not json", headers={**auth, "Content-Type": "application/json"})
     assert bad.status_code == 400 and bad.json()["title"] == "Invalid JSON"
 
 
-def test_capture_twice_stores_once_and_the_api_answers(demo_engine: Engine, admin_token: str) -> None:
+def test_capture_twice_stores_once_and_the_api_answers(demo_copy: Engine, admin_token: str) -> None:
     from chainatlas.web.app import create_app
 
     client = TestClient(create_app())
@@ -99,7 +99,7 @@ def test_capture_twice_stores_once_and_the_api_answers(demo_engine: Engine, admi
     assert client.post("/epcis/capture", content=raw, headers={"Content-Type": "application/json"}).status_code == 401
 
 
-def test_cli_capture(demo_engine: Engine, tmp_path: Path) -> None:
+def test_cli_capture(demo_copy: Engine, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from chainatlas.cli import app

@@ -83,13 +83,13 @@ def test_accepted(doc: dict[str, Any]) -> None:
     assert len(checked.events) == 2
 
 
-def test_a_bad_event_refuses_the_whole_document_and_stores_nothing(demo_engine: Engine, admin_token: str) -> None:
+def test_a_bad_event_refuses_the_whole_document_and_stores_nothing(demo_copy: Engine, admin_token: str) -> None:
     from chainatlas.web.app import create_app
 
     client = TestClient(create_app(), headers={"Authorization": f"Bearer {admin_token}"})
-    before = repository.count(demo_engine)
+    before = repository.count(demo_copy)
     good_and_bad = _doc({**GOOD, "type": "TeleportEvent", "epcList": ["urn:epc:id:sgtin:0614141.107346.9999"]})
     good_and_bad["epcisBody"]["eventList"][0]["epcList"] = ["urn:epc:id:sgtin:0614141.107346.9998"]
     r = client.post("/epcis/capture", content=json.dumps(good_and_bad), headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and any(e["pointer"] == "/epcisBody/eventList/1/type" for e in r.json()["errors"])
-    assert repository.count(demo_engine) == before
+    assert repository.count(demo_copy) == before

@@ -45,7 +45,7 @@ def test_proceed_still_refuses_a_broken_document(any_engine: Engine) -> None:
     assert repository.count(any_engine) == 0
 
 
-def test_header_through_the_binding(demo_engine: Engine, admin_token: str) -> None:
+def test_header_through_the_binding(demo_copy: Engine, admin_token: str) -> None:
     from chainatlas.web.app import create_app
 
     client = TestClient(create_app())

@@ -63,7 +63,8 @@ def test_tables_export_to_csv_and_xlsx(client: TestClient) -> None:
     assert ws is not None and ws.max_row == 7  # header + six chains
 
 
-def test_api_import_rejects_bad_file_and_reports(client: TestClient) -> None:
+def test_api_import_rejects_bad_file_and_reports(demo_copy: Engine, admin_token: str) -> None:
+    client = TestClient(create_app(), headers={"Authorization": f"Bearer {admin_token}"})
     bad = ENTERPRISES.replace(",410105,", ",419999,")
     resp = client.post("/api/v1/imports", files={"files": ("bad.csv", bad.encode(), "text/csv")})
     assert resp.status_code == 422
@@ -104,7 +105,8 @@ def test_atlas_rate_and_targets_endpoints(client: TestClient) -> None:
     assert client.get("/api/v1/supporting-rate", params={"home": "x1"}).status_code == 422
 
 
-def test_placement_override_via_api(client: TestClient) -> None:
+def test_placement_override_via_api(demo_copy: Engine, admin_token: str) -> None:
+    client = TestClient(create_app(), headers={"Authorization": f"Bearer {admin_token}"})
     p = client.get("/api/v1/placements", params={"segment": "nev.cell", "limit": 1}).json()[0]
     moved = client.post("/api/v1/placements/overrides", json={"uscc": p["uscc"], "segment_code": "nev.cell",
                                                               "action": "confirm"})
