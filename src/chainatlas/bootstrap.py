@@ -14,12 +14,11 @@ __all__ = ["NotInitialised", "init_database", "is_empty", "require_initialised",
 from chainatlas.registry.codes import countries, industries, regions
 
 
-def init_database(engine: Engine | None = None) -> dict[str, int]:
+def init_database(engine: Engine) -> dict[str, int]:
     """Apply migrations, then upsert divisions, countries, industries, chains and segments.
 
     Idempotent: running it again changes nothing. Returns the row count of each reference table.
     """
-    engine = engine or db.get_engine()
     upgrade(engine)
     chain_rows, seg_rows = segment_rows(load_chains())
     with engine.begin() as conn:

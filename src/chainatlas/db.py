@@ -512,9 +512,20 @@ epcis_subscription = Table(
 )
 
 
+_default_url: str | None = None
+
+
+def use(url: str | None) -> None:
+    """Make ``url`` this process's database (the command line's ``--db``), for :func:`get_engine` without an argument;
+    None returns to the settings' database."""
+    global _default_url
+    _default_url = url
+    get_engine.cache_clear()
+
+
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: the settings' database)."""
-    url = url or get_settings().resolved_database_url()
+    """An engine for ``url`` (default: the database chosen with :func:`use`, else the settings')."""
+    url = url or _default_url or get_settings().resolved_database_url()
     if url.startswith("sqlite:///"):
         from pathlib import Path
 

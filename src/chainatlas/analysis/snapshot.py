@@ -101,12 +101,11 @@ _lock = threading.Lock()
 _building: dict[str, threading.Lock] = {}
 
 
-def load_snapshot(engine: Engine | None = None) -> Snapshot:
+def load_snapshot(engine: Engine) -> Snapshot:
     """The snapshot of ``engine``'s data, rebuilt when the data version changed — by one request at a time. While
     one request rebuilds it, the others are answered from the previous snapshot (labelled with its own, older data
     version) instead of waiting or building the same thing again: under continuous imports every request would
     otherwise find a new version and rebuild, and readers starved (docs/benchmarks.md, "Serving under load")."""
-    engine = engine or db.get_engine()
     key = str(engine.url)
     version = data_version(engine)
     with _lock:

@@ -112,9 +112,8 @@ def infer_candidates(
     return best
 
 
-def run_placement(engine: Engine | None = None, chain: str | None = None) -> PlacementReport:
+def run_placement(engine: Engine, chain: str | None = None) -> PlacementReport:
     """Re-run inference for ``chain`` (default all), keep declared placements, re-apply analysts' overrides."""
-    engine = engine or db.get_engine()
     chains = tuple(c for c in load_chains() if chain in (None, c.id))
     if not chains:
         raise KeyError(chain)
@@ -183,10 +182,9 @@ def _apply(conn: Any, uscc: str, segment: str, action: str, to_segment: str | No
                              "source": f"analyst:{actor}", "as_of": when.date()}], ["uscc", "segment_code"])
 
 
-def override(engine: Engine | None, *, uscc: str, segment_code: str, action: str, actor: str,
+def override(engine: Engine, *, uscc: str, segment_code: str, action: str, actor: str,
              to_segment: str | None = None, note: str | None = None) -> dict[str, Any]:
     """Record an analyst's decision (confirm / move / remove a placement) and apply it now."""
-    engine = engine or db.get_engine()
     if action not in ACTIONS:
         raise ValueError(f"action must be one of {ACTIONS}")
     if action == "move" and not to_segment:

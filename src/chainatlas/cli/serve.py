@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chainatlas import db
 from chainatlas.cli.common import (
     _engine,
     _state,
@@ -40,8 +41,6 @@ def serve(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     if _state["db"]:
-        import os
-
-        os.environ["CHAINATLAS_DATABASE_URL"] = _state["db"]
+        db.use(_state["db"])  # the app's database for this process, passed explicitly rather than through the environment
     typer.echo(f"ChainAtlas: http://{host}:{port}/  (API docs /docs)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")

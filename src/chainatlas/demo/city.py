@@ -29,7 +29,6 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Engine
 
-from chainatlas import db
 from chainatlas.chains.templates import Chain, Stage, load_chains
 from chainatlas.exchange.importer import ImportReport, Progress, import_files
 from chainatlas.registry.codes import regions
@@ -261,7 +260,7 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
 
 
 def load_demo(
-    scale: str = "s", seed: int = 20260301, out_dir: Path | None = None, engine: Engine | None = None,
+    scale: str = "s", seed: int = 20260301, out_dir: Path | None = None, *, engine: Engine,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Generate the demo city and import it (all-or-nothing, like any import), then its trade flows (EPCIS events,
@@ -272,5 +271,5 @@ def load_demo(
     if report.ok:
         from chainatlas.demo.trade import load_trade_demo
 
-        load_trade_demo(engine or db.get_engine(), seed=seed)
+        load_trade_demo(engine, seed=seed)
     return report

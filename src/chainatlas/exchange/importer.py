@@ -149,6 +149,12 @@ def _plan(paths: list[Path], table: str | None, encoding: str, report: ImportRep
     return parts
 
 
+def _required(engine: Engine | None) -> Engine:
+    if engine is None:
+        raise ValueError("import_files needs an engine (only a dry run with a context runs without a database)")
+    return engine
+
+
 def import_files(
     paths: list[Path] | list[str],
     *,
@@ -173,6 +179,7 @@ def import_files(
     ``links_out`` also writes the supply links aggregated from invoice lines to a Parquet file (an
     analytic snapshot); with ``dry_run`` that is the database-free batch mode for very large files.
     ``only_party`` refuses every row not about that enterprise (an enterprise account correcting its data).
+    ``engine`` is the database to check against and write to; only a dry run with a ``context`` needs none.
     """
     files = [Path(p) for p in paths]
     names = display_names or {}
@@ -183,7 +190,7 @@ def import_files(
     parts = _plan(files, table, encoding, report)
     try:
         if context is None:
-            with (engine or db.get_engine()).connect() as conn:
+            with _required(engine).connect() as conn:
                 ctx = build_context(conn)
         else:
             ctx = context
@@ -250,7 +257,7 @@ def import_files(
             report.report_paths = [str(p) for p in write_report(report.problems, files[0])]
         if (report.n_problems and not skip_invalid) or dry_run:
             return report
-        with (engine or db.get_engine()).begin() as conn:
+        with _required(engine).begin() as conn:
             for tname in S.IMPORT_ORDER:
                 for part in (p for p in parts if p.table == tname):
                     for spill in part.spill:

@@ -35,7 +35,7 @@ def _home(home: str | None) -> str:
 @router.get("/chains/{chain_id}/atlas", summary="Chain atlas (产业链图谱): segments, statuses, flows")
 def atlas(request: Request, chain_id: str, period: str | None = None, home: Home = None, format: str = "json") -> Any:
     try:
-        result = views.atlas_for(load_snapshot(), chain_id, home=_home(home), period=period,
+        result = views.atlas_for(load_snapshot(db.get_engine()), chain_id, home=_home(home), period=period,
                                  rows_ok=has_rows(request, "supply_links"))
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
@@ -47,19 +47,19 @@ def atlas(request: Request, chain_id: str, period: str | None = None, home: Home
 @router.get("/supporting-rate", summary="Local supporting rate (本地配套率): numerator, denominator, rate per period")
 def rate(request: Request, chain: str | None = None, buyer: str | None = None, period: str | None = None,
          home: Home = None, by_segment: bool = False) -> Any:
-    return jsonable_encoder(views.rates_for(load_snapshot(), home=_home(home), rows_ok=has_rows(request, "supply_links"),
+    return jsonable_encoder(views.rates_for(load_snapshot(db.get_engine()), home=_home(home), rows_ok=has_rows(request, "supply_links"),
                                             chain=chain, buyer=buyer, period=period, by_segment=by_segment))
 
 
 @router.get("/supporting-rate/multi-tier", summary="Multi-tier local supporting rate of one buyer")
 def rate_multi_tier(buyer: str, period: str, home: Home = None, tiers: Annotated[int, Query(ge=1, le=10)] = 3) -> Any:
     return {"buyer": buyer, "period": period, "home": _home(home),
-            "rows": multi_tier_rate(load_snapshot(), buyer=buyer, period=period, home=_home(home), tiers=tiers)}
+            "rows": multi_tier_rate(load_snapshot(db.get_engine()), buyer=buyer, period=period, home=_home(home), tiers=tiers)}
 
 
 @router.get("/leaders", summary="Chain leaders (链主) and their supporting rates per period")
 def leaders(response: Response, chain: str | None = None, home: Home = None) -> Any:
-    rows = leaders_rates(load_snapshot(), home=_home(home), chain=chain).to_dicts()
+    rows = leaders_rates(load_snapshot(db.get_engine()), home=_home(home), chain=chain).to_dicts()
     count_rows(response, len(rows))
     return jsonable_encoder(rows)
 
@@ -68,7 +68,7 @@ def leaders(response: Response, chain: str | None = None, home: Home = None) -> 
 def targets(response: Response, chain_id: str, segment: str | None = None, top: Annotated[int, Query(ge=1, le=500)] = 20,
             period: str | None = None, home: Home = None, format: str = "json") -> Any:
     try:
-        result = attraction_targets(load_snapshot(), chain_id, home=_home(home), segment=segment, top=top, period=period)
+        result = attraction_targets(load_snapshot(db.get_engine()), chain_id, home=_home(home), segment=segment, top=top, period=period)
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
     if format == "xlsx":
@@ -107,7 +107,7 @@ class OverrideIn(BaseModel):
 @router.post("/placements/overrides", summary="Confirm, move or remove a placement (recorded with who and when)")
 def create_override(body: OverrideIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
-        return jsonable_encoder(placement.override(None, uscc=body.uscc, segment_code=body.segment_code, action=body.action,
+        return jsonable_encoder(placement.override(db.get_engine(), uscc=body.uscc, segment_code=body.segment_code, action=body.action,
                                                    to_segment=body.to_segment, note=body.note, actor=principal.name))
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
@@ -163,6 +163,6 @@ def decide(grant_id: int, principal: Principal, decision: str) -> dict[str, Any]
 @router.post("/placements/run", summary="Re-run placement inference (chainatlas place)")
 def run_placement(chain: str | None = None) -> Any:
     try:
-        return placement.report_dict(placement.run_placement(None, chain))
+        return placement.report_dict(placement.run_placement(db.get_engine(), chain))
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain} not found") from exc

@@ -79,7 +79,7 @@ def risk_exposure(uscc: str, response: Response, tiers: Annotated[int, Query(ge=
                   period: str | None = None) -> Any:
     from chainatlas.risk.exposure import exposure
 
-    result = exposure(load_snapshot(), uscc, tiers=tiers, period=period)
+    result = exposure(load_snapshot(db.get_engine()), uscc, tiers=tiers, period=period)
     count_rows(response, len(result.get("suppliers", [])))
     return jsonable_encoder(result)
 
@@ -89,7 +89,7 @@ def chain_ranking_work(chain: str, home: str, **assumptions: Any) -> jobs.Work:
     from chainatlas.risk.network import chain_network, ranking
 
     def work(progress: jobs.Progress) -> Any:
-        snap = load_snapshot()
+        snap = load_snapshot(db.get_engine())
         net = chain_network(snap, chain, home=home, **assumptions)
         return {"chain": chain, "home": home, "data_version": snap.version, "assumptions": assumptions,
                 "rows": ranking(snap, chain, ranked_rows(net, progress=progress), home=home)}
@@ -105,7 +105,7 @@ def risk_rei(body: ReiIn, response: Response, principal: Annotated[Principal, De
 
     home = home_of(body.home)
     if body.chain:
-        snap = load_snapshot()
+        snap = load_snapshot(db.get_engine())
         if snap.chain_segments(body.chain).height == 0:
             raise HTTPException(404, f"chain {body.chain} not found / 未找到产业链")
         assumptions: dict[str, Any] = {"ttr_weeks": body.ttr_weeks, "stock_weeks": body.stock_weeks,

@@ -43,7 +43,7 @@ def chains_page(request: Request) -> Response:
 @router.get("/chains/{chain_id}", response_class=HTMLResponse)
 def chain_page(request: Request, chain_id: str, period: str | None = None) -> Response:
     try:
-        data = views.chain_page(db.get_engine(), load_snapshot(), chain_id, home=_home(request), period=period or None,
+        data = views.chain_page(db.get_engine(), load_snapshot(db.get_engine()), chain_id, home=_home(request), period=period or None,
                                 rows_ok=has_rows(request, "supply_links"))
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
@@ -59,7 +59,7 @@ def chain_page(request: Request, chain_id: str, period: str | None = None) -> Re
 @router.get("/chains/{chain_id}/targets", response_class=HTMLResponse)
 def targets_page(request: Request, chain_id: str, segment: str | None = None, top: int = 30) -> Response:
     try:
-        result = attraction_targets(load_snapshot(), chain_id, home=_home(request), segment=segment or None, top=top)
+        result = attraction_targets(load_snapshot(db.get_engine()), chain_id, home=_home(request), segment=segment or None, top=top)
     except KeyError as exc:
         raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
     fmt = request.query_params.get("format")
@@ -78,7 +78,7 @@ def leader_page(request: Request, uscc: str) -> Response:
     profile = queries.get_enterprise(db.get_engine(), uscc)
     if profile is None:
         raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
-    snap = load_snapshot()
+    snap = load_snapshot(db.get_engine())
     trend = supporting_rate(snap, home=home, buyer=uscc)
     by_segment = supporting_rate(snap, home=home, buyer=uscc, by_segment=True)
     latest = trend["rows"][-1]["period"] if trend["rows"] else None
@@ -99,7 +99,7 @@ def exposure_page(request: Request, uscc: str, tiers: int = 5) -> Response:
     profile = queries.get_enterprise(db.get_engine(), uscc, with_links=False)
     if profile is None:
         raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
-    result = exposure(load_snapshot(), uscc, tiers=max(1, min(tiers, 10)))
+    result = exposure(load_snapshot(db.get_engine()), uscc, tiers=max(1, min(tiers, 10)))
     fmt = request.query_params.get("format")
     if fmt in ("csv", "xlsx"):
         table = request.query_params.get("table", "suppliers")
@@ -116,7 +116,7 @@ def exposure_page(request: Request, uscc: str, tiers: int = 5) -> Response:
 def placement_action(uscc: str, principal: Annotated[Principal, Depends(authorize)], segment_code: Annotated[str, Form()],
                      action: Annotated[str, Form()], to_segment: Annotated[str, Form()] = "") -> Response:
     try:
-        placement.override(None, uscc=uscc, segment_code=segment_code, action=action, to_segment=to_segment or None,
+        placement.override(db.get_engine(), uscc=uscc, segment_code=segment_code, action=action, to_segment=to_segment or None,
                            actor=principal.name)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
