@@ -17,6 +17,7 @@ from chainatlas.exchange.spec import TABLES, json_schema
 from chainatlas.governance.principals import Role
 from chainatlas.registry import queries
 from chainatlas.web.auth import Principal, authorize, count_rows, granted_fields, links_visible
+from chainatlas.web.errors import refused
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -51,7 +52,7 @@ def enterprises(
 def enterprise(uscc: str, request: Request, response: Response) -> dict[str, Any]:
     found = queries.get_enterprise(_engine(), uscc, fields=granted_fields(request), with_links=links_visible(request, uscc))
     if found is None:
-        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+        raise refused(404, "未找到企业", f"enterprise {uscc} not found")
     count_rows(response, 1)
     return found
 
@@ -65,7 +66,7 @@ def chains() -> list[dict[str, Any]]:
 def chain(chain_id: str) -> dict[str, Any]:
     found = queries.get_chain(_engine(), chain_id)
     if found is None:
-        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链")
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found")
     return found
 
 
@@ -82,7 +83,7 @@ def supply_links(supplier: str | None = None, buyer: str | None = None, period: 
 @router.get("/spec/{table}.schema.json", summary="JSON Schema of an exchange table (数据交互规范)")
 def spec(table: str) -> JSONResponse:
     if table not in TABLES:
-        raise HTTPException(404, f"unknown table {table}; tables: {', '.join(TABLES)}")
+        raise refused(404, f"没有数据表 {table}；可选：{'、'.join(TABLES)}", f"unknown table {table}; tables: {', '.join(TABLES)}")
     return JSONResponse(json_schema(table), media_type="application/schema+json")
 
 

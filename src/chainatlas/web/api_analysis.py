@@ -19,6 +19,7 @@ from chainatlas.chains import placement
 from chainatlas.governance import catalogue
 from chainatlas.settings import home_of
 from chainatlas.web.auth import Principal, authorize, count_rows, has_rows
+from chainatlas.web.errors import refused
 from chainatlas.web.tabular import xlsx_response
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
@@ -38,7 +39,7 @@ def atlas(request: Request, chain_id: str, period: str | None = None, home: Home
         result = views.atlas_for(load_snapshot(db.get_engine()), chain_id, home=_home(home), period=period,
                                  rows_ok=has_rows(request, "supply_links"))
     except KeyError as exc:
-        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found") from exc
     if format == "xlsx":
         return xlsx_response(reports.atlas_workbook(result), f"atlas-{chain_id}-{result['period']}")
     return jsonable_encoder(result)
@@ -70,7 +71,7 @@ def targets(response: Response, chain_id: str, segment: str | None = None, top: 
     try:
         result = attraction_targets(load_snapshot(db.get_engine()), chain_id, home=_home(home), segment=segment, top=top, period=period)
     except KeyError as exc:
-        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found") from exc
     if format == "xlsx":
         out = xlsx_response(reports.targets_workbook(result), f"targets-{chain_id}")
         count_rows(out, len(result["items"]))
@@ -165,4 +166,4 @@ def run_placement(chain: str | None = None) -> Any:
     try:
         return placement.report_dict(placement.run_placement(db.get_engine(), chain))
     except KeyError as exc:
-        raise HTTPException(404, f"chain {chain} not found") from exc
+        raise refused(404, f"未找到产业链 {chain}", f"chain {chain} not found") from exc

@@ -16,6 +16,7 @@ from chainatlas.risk.rei import ranked_rows
 from chainatlas.risk.scenario import ScenarioSpec, compare, parse_disruption
 from chainatlas.settings import home_of
 from chainatlas.web.auth import Principal, authorize, count_rows
+from chainatlas.web.errors import refused
 
 router = APIRouter(prefix="/api/v1", tags=["risk"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -107,7 +108,7 @@ def risk_rei(body: ReiIn, response: Response, principal: Annotated[Principal, De
     if body.chain:
         snap = load_snapshot(db.get_engine())
         if snap.chain_segments(body.chain).height == 0:
-            raise HTTPException(404, f"chain {body.chain} not found / 未找到产业链")
+            raise refused(404, "未找到产业链", f"chain {body.chain} not found")
         assumptions: dict[str, Any] = {"ttr_weeks": body.ttr_weeks, "stock_weeks": body.stock_weeks,
                                        "headroom": body.headroom}
         if body.overrides:
@@ -121,7 +122,7 @@ def risk_rei(body: ReiIn, response: Response, principal: Annotated[Principal, De
             net = Network([Node(n.node_id, n.capacity, n.inventory, n.demand, n.unit_profit, n.ttr) for n in body.nodes],
                           [Edge(e.supplier, e.customer, e.material, e.units_per_output) for e in body.edges])
         except ValueError as exc:
-            raise HTTPException(422, f"网络有误 / invalid network: {exc}") from exc
+            raise refused(422, "网络有误", f"invalid network: {exc}") from exc
 
         def work(progress: jobs.Progress) -> Any:
             return ranked_rows(net, progress=progress)
@@ -136,7 +137,7 @@ def risk_rei(body: ReiIn, response: Response, principal: Annotated[Principal, De
 def job_status(job_id: RowId, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     job = jobs.get(db.get_engine(), job_id)
     if job is None or (job["created_by"] != principal.name and principal.role.value != "admin"):
-        raise HTTPException(404, f"job {job_id} not found / 未找到任务")
+        raise refused(404, "未找到任务", f"job {job_id} not found")
     return jsonable_encoder(job)
 
 
@@ -183,7 +184,7 @@ def compare_scenarios(ids: Annotated[list[Annotated[int, Query(ge=1, le=2**31 - 
     for i in ids:
         saved = store.get(db.get_engine(), i)
         if saved is None or saved["result"] is None:
-            raise HTTPException(404, f"scenario {i} not found or not run yet / 情景不存在或尚未运行")
+            raise refused(404, "情景不存在或尚未运行", f"scenario {i} not found or not run yet")
         results.append(saved)
     return {"scenarios": [{"id": s["id"], "name": s["name"], "summary": s["result"]["summary"]} for s in results],
             "leaders": compare([s["result"] for s in results])}
@@ -193,7 +194,7 @@ def compare_scenarios(ids: Annotated[list[Annotated[int, Query(ge=1, le=2**31 - 
 def get_scenario(scenario_id: RowId) -> Any:
     saved = store.get(db.get_engine(), scenario_id)
     if saved is None:
-        raise HTTPException(404, f"scenario {scenario_id} not found / 未找到情景")
+        raise refused(404, "未找到情景", f"scenario {scenario_id} not found")
     return jsonable_encoder(saved)
 
 
@@ -202,5 +203,5 @@ def get_scenario(scenario_id: RowId) -> Any:
 def rerun_scenario(scenario_id: RowId, response: Response, principal: Annotated[Principal, Depends(authorize)],
                    wait: Wait = False) -> Any:
     if store.get(db.get_engine(), scenario_id) is None:
-        raise HTTPException(404, f"scenario {scenario_id} not found / 未找到情景")
+        raise refused(404, "未找到情景", f"scenario {scenario_id} not found")
     return run_scenario_job(scenario_id, principal.name, response, wait)

@@ -18,6 +18,7 @@ from chainatlas.rules import policies as P
 from chainatlas.rules.inputs import read_inputs
 from chainatlas.rules.model import RuleError
 from chainatlas.web.auth import Principal, authorize, count_rows
+from chainatlas.web.errors import refused
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
 DateQ = Annotated[dt.date | None, Query(description="Evaluation date (default today): picks the rule sets and the data as of it")]
@@ -45,7 +46,7 @@ def _found(compute: Callable[[], Any]) -> Any:
 
 
 def _workflow(exc: ledger.WorkflowError) -> HTTPException:
-    return HTTPException(exc.status, f"{exc.zh} / {exc.en}")
+    return HTTPException(exc.status, str(exc.message))
 
 
 @router.get("/tiers", summary="Per local enterprise and tier: status (met / unmet / unknown), score, shortfall")
@@ -123,7 +124,7 @@ def screening_candidates(response: Response, screening_id: Annotated[int, Path(g
                          list_: Annotated[str | None, Query(alias="list", pattern="^(candidate|fast_track)$")] = None,
                          decision: Annotated[str | None, Query(pattern="^(pending|approved|rejected)$")] = None) -> Any:
     if ledger.screening(db.get_engine(), screening_id) is None:
-        raise HTTPException(404, f"没有筛查 {screening_id} / no screening {screening_id}")
+        raise refused(404, f"没有筛查 {screening_id}", f"no screening {screening_id}")
     rows = ledger.candidates(db.get_engine(), screening_id=screening_id, which=list_, decision=decision)
     count_rows(response, len(rows))
     return jsonable_encoder(rows)
@@ -159,7 +160,7 @@ def parse_overrides(values: list[str]) -> dict[str, float]:
         try:
             out[name.strip()] = float(num)
         except ValueError:
-            raise HTTPException(422, f"set 应为 名称=数值 / set must be name=number: {v}") from None
+            raise refused(422, "set 应为 名称=数值", f"set must be name=number: {v}") from None
     return out
 
 

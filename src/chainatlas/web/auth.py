@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import JSONResponse, Response
 
@@ -28,6 +28,7 @@ from chainatlas.governance.principals import (
     principal_for_session,
     principal_for_token,
 )
+from chainatlas.web.errors import refused
 
 SESSION_COOKIE = "ca_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -45,7 +46,7 @@ def current_principal(request: Request) -> tuple[Principal, str | None, bool]:
     if header.lower().startswith("bearer "):
         found = principal_for_token(engine, header[7:].strip())
         if found is None:
-            raise HTTPException(401, "invalid, expired or revoked token / 令牌无效、过期或已吊销")
+            raise refused(401, "令牌无效、过期或已吊销", "invalid, expired or revoked token")
         principal, by_token = found, True
     elif sid := request.cookies.get(SESSION_COOKIE):
         session = principal_for_session(engine, sid)
@@ -66,42 +67,42 @@ async def authorize(request: Request) -> Principal:
     access = policy_for(request.method, path)
     request.state.audit = None
     if access is None:
-        raise HTTPException(403, f"no access policy for {request.method} {path} / 此路由未声明访问策略")
+        raise refused(403, "此路由未声明访问策略", f"no access policy for {request.method} {path}")
     if not access.allows(principal.role):
         _note(request, principal, access, path, "denied")
         if principal.role == Role.public:
-            raise HTTPException(401, "sign in required / 请先登录")
-        raise HTTPException(403, "not allowed for your role / 您的角色无权访问")
+            raise refused(401, "请先登录", "sign in required")
+        raise refused(403, "您的角色无权访问", "not allowed for your role")
     params = _params(request)
     if principal.role == Role.enterprise and access.own and (access.rows or any(params.get(p) for p in access.rows_if)):
         given = [params[p] for p in access.own if params.get(p)]
         if not any(v == principal.enterprise_uscc for v in given):
             _note(request, principal, access, path, "denied")
-            raise HTTPException(403, "an enterprise account can read only its own data / 企业账户只能访问本企业数据")
+            raise refused(403, "企业账户只能访问本企业数据", "an enterprise account can read only its own data")
     elif access.dataset and (access.rows or any(params.get(p) for p in access.rows_if)):
         ra = row_access(db.get_engine(), principal, access.dataset)
         if not ra.allowed:
             _note(request, principal, access, path, "denied-no-grant")
             if principal.role == Role.public:
-                raise HTTPException(401, "sign in required / 请先登录")
-            raise HTTPException(403, f"a grant from the owner of '{access.dataset}' is required / 需数据所有方授权后访问")
+                raise refused(401, "请先登录", "sign in required")
+            raise refused(403, "需数据所有方授权后访问", f"a grant from the owner of '{access.dataset}' is required")
         request.state.grant_id = ra.grant_id
         request.state.grant_fields = ra.fields
         if ra.region_prefix and not _within(params, ra.region_prefix):
             _note(request, principal, access, path, "denied-outside-grant")
-            raise HTTPException(403, f"your grant covers division {ra.region_prefix} only / 授权仅限区划 {ra.region_prefix}")
+            raise refused(403, f"授权仅限区划 {ra.region_prefix}", f"your grant covers division {ra.region_prefix} only")
     if request.method in UNSAFE and not by_token and principal.role != Role.public:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             sent = (await request.form()).get("csrf_token")  # type: ignore[assignment]
         if not csrf or sent != csrf:
             _note(request, principal, access, path, "denied-csrf")
-            raise HTTPException(403, "missing or wrong CSRF token / 表单校验失败，请刷新页面后重试")
+            raise refused(403, "表单校验失败，请刷新页面后重试", "missing or wrong CSRF token")
     if access.dataset is not None or access.write:
         try:  # refuse before acting when the action's record could not be written
             audit.check(db.get_engine())
         except audit.AuditIntegrityError as exc:
-            raise HTTPException(503, f"audit chain refused / 审计链异常，已拒绝: {exc}") from None
+            raise refused(503, f"审计链异常，已拒绝: {exc}", "audit chain refused") from None
         _note(request, principal, access, path, "allowed")
     return principal
 

@@ -20,6 +20,7 @@ from chainatlas.registry import queries
 from chainatlas.settings import get_settings
 from chainatlas.web.api import save_uploads
 from chainatlas.web.auth import current_principal, granted_fields, links_visible
+from chainatlas.web.errors import refused
 from chainatlas.web.i18n import language, translator
 from chainatlas.web.tabular import table_response
 
@@ -52,7 +53,7 @@ def overview_page(request: Request) -> Response:
                   "tiers": [{"flag": k, "name_zh": queries.FLAG_ZH[k], "local_enterprises": v} for k, v in data["tiers_local"].items()]}
         table = request.query_params.get("table", "by_chain")
         if table not in tables:
-            raise HTTPException(422, f"table must be one of {', '.join(tables)}")
+            raise refused(422, f"表格须为：{'、'.join(tables)}", f"table must be one of {', '.join(tables)}")
         return table_response(tables[table], fmt, f"overview-{table}")
     return render(request, "overview.html", data)
 
@@ -80,12 +81,12 @@ def enterprises_page(request: Request, q: str | None = None, region: str | None 
 def enterprise_page(request: Request, uscc: str) -> Response:
     data = queries.get_enterprise(db.get_engine(), uscc, fields=granted_fields(request), with_links=links_visible(request, uscc))
     if data is None:
-        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+        raise refused(404, "未找到企业", f"enterprise {uscc} not found")
     fmt = request.query_params.get("format")
     table = request.query_params.get("table", "top_suppliers")
     if fmt in ("csv", "xlsx"):
         if table not in ("top_suppliers", "top_customers", "segments", "history"):
-            raise HTTPException(422, "table must be top_suppliers, top_customers, segments or history")
+            raise refused(422, "表格须为 top_suppliers、top_customers、segments 或 history", "table must be top_suppliers, top_customers, segments or history")
         return table_response(data[table], fmt, f"{uscc}-{table}")
     return render(request, "enterprise.html", data)
 
@@ -117,10 +118,10 @@ def import_upload(request: Request, files: Annotated[list[UploadFile], File()], 
 def import_confirm(request: Request, token: str) -> Response:
     """Step 2: write the validated files (validated again: the database may have changed meanwhile)."""
     if not token.isalnum():
-        raise HTTPException(422, "bad token")
+        raise refused(422, "无效的导入凭据", "bad token")
     folder = _uploads_dir() / token
     if not folder.exists():
-        raise HTTPException(404, "upload not found or already imported / 上传已过期或已导入")
+        raise refused(404, "上传已过期或已导入", "upload not found or already imported")
     options = json.loads((folder / "options.json").read_text(encoding="utf-8"))
     paths = sorted(p for p in folder.iterdir() if p.name != "options.json")
     try:

@@ -18,6 +18,7 @@ from chainatlas.chains import placement
 from chainatlas.registry import queries
 from chainatlas.settings import home_of
 from chainatlas.web.auth import Principal, authorize, has_rows
+from chainatlas.web.errors import refused
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_response, xlsx_response
 
@@ -46,7 +47,7 @@ def chain_page(request: Request, chain_id: str, period: str | None = None) -> Re
         data = views.chain_page(db.get_engine(), load_snapshot(db.get_engine()), chain_id, home=_home(request), period=period or None,
                                 rows_ok=has_rows(request, "supply_links"))
     except KeyError as exc:
-        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found") from exc
     fmt = request.query_params.get("format")
     if fmt == "xlsx":
         return xlsx_response(reports.atlas_workbook(data), f"atlas-{chain_id}")
@@ -61,7 +62,7 @@ def targets_page(request: Request, chain_id: str, segment: str | None = None, to
     try:
         result = attraction_targets(load_snapshot(db.get_engine()), chain_id, home=_home(request), segment=segment or None, top=top)
     except KeyError as exc:
-        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链") from exc
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found") from exc
     fmt = request.query_params.get("format")
     if fmt == "xlsx":
         return xlsx_response(reports.targets_workbook(result), f"targets-{chain_id}")
@@ -77,7 +78,7 @@ def leader_page(request: Request, uscc: str) -> Response:
     home = _home(request)
     profile = queries.get_enterprise(db.get_engine(), uscc)
     if profile is None:
-        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+        raise refused(404, "未找到企业", f"enterprise {uscc} not found")
     snap = load_snapshot(db.get_engine())
     trend = supporting_rate(snap, home=home, buyer=uscc)
     by_segment = supporting_rate(snap, home=home, buyer=uscc, by_segment=True)
@@ -98,13 +99,13 @@ def exposure_page(request: Request, uscc: str, tiers: int = 5) -> Response:
 
     profile = queries.get_enterprise(db.get_engine(), uscc, with_links=False)
     if profile is None:
-        raise HTTPException(404, f"enterprise {uscc} not found / 未找到企业")
+        raise refused(404, "未找到企业", f"enterprise {uscc} not found")
     result = exposure(load_snapshot(db.get_engine()), uscc, tiers=max(1, min(tiers, 10)))
     fmt = request.query_params.get("format")
     if fmt in ("csv", "xlsx"):
         table = request.query_params.get("table", "suppliers")
         if table not in ("suppliers", "inputs", "single_sources", "provinces", "countries"):
-            raise HTTPException(422, "table must be suppliers, inputs, single_sources, provinces or countries")
+            raise refused(422, "表格须为 suppliers、inputs、single_sources、provinces 或 countries", "table must be suppliers, inputs, single_sources, provinces or countries")
         return table_response(result[table], fmt, f"exposure-{uscc}-{table}")
     names = {r.code: r.name for r in __import__("chainatlas.registry.codes", fromlist=["regions"]).regions() if r.level == "province"}
     for p in result["provinces"]:

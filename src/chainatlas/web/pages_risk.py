@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from chainatlas import db, jobs
@@ -14,6 +14,7 @@ from chainatlas.registry import queries
 from chainatlas.risk import store
 from chainatlas.risk.scenario import compare
 from chainatlas.settings import home_of
+from chainatlas.web.errors import refused
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
@@ -35,7 +36,7 @@ def ranking_page(request: Request, chain_id: str) -> Response:
     engine = db.get_engine()
     chain = next((c for c in queries.list_chains(engine) if c["id"] == chain_id), None)
     if chain is None:
-        raise HTTPException(404, f"chain {chain_id} not found / 未找到产业链")
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found")
     job = jobs.latest(engine, "risk.rei", {"chain": chain_id, "home": home, "data_version": data_version(engine)})
     rows = (job["result"] or {}).get("rows", []) if job and job["status"] == "done" else []
     for rank, r in enumerate(rows, 1):
@@ -49,7 +50,7 @@ def ranking_page(request: Request, chain_id: str) -> Response:
 def compare_page(request: Request, ids: Annotated[list[Annotated[int, Query(ge=1, le=2**31 - 1)]], Query(min_length=1, max_length=6)]) -> Response:
     saved = [store.get(db.get_engine(), i) for i in ids]
     if any(s is None or s["result"] is None for s in saved):
-        raise HTTPException(404, "scenario not found or not run yet / 情景不存在或尚未运行")
+        raise refused(404, "情景不存在或尚未运行", "scenario not found or not run yet")
     rows = compare([s["result"] for s in saved if s])
     data = {"scenarios": [{"id": s["id"], "name": s["name"], "summary": s["result"]["summary"]} for s in saved if s],
             "leaders": rows, "qs": "&".join(f"ids={i}" for i in ids)}
@@ -60,7 +61,7 @@ def compare_page(request: Request, ids: Annotated[list[Annotated[int, Query(ge=1
 def scenario_page(request: Request, scenario_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
     saved = store.get(db.get_engine(), scenario_id)
     if saved is None:
-        raise HTTPException(404, f"scenario {scenario_id} not found / 未找到情景")
+        raise refused(404, "未找到情景", f"scenario {scenario_id} not found")
     res = saved["result"] or {"leaders": [], "chains": [], "top_impacted": [], "timeline": []}
     return table_download(request, {"leaders": res["leaders"], "chains": res["chains"], "top_impacted": res["top_impacted"],
                              "timeline": res["timeline"]}, f"scenario-{scenario_id}") or render(

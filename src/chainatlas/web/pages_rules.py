@@ -24,6 +24,7 @@ from chainatlas.web.api_rules import (
     tier_card_of,
 )
 from chainatlas.web.auth import Principal, authorize
+from chainatlas.web.errors import refused
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
@@ -55,7 +56,7 @@ def _date(request: Request) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise HTTPException(422, "date 应为 YYYY-MM-DD / date must be YYYY-MM-DD") from None
+        raise refused(422, "date 应为 YYYY-MM-DD", "date must be YYYY-MM-DD") from None
 
 
 def input_labels() -> dict[str, str]:
@@ -155,7 +156,7 @@ def decision_form(candidate_id: Annotated[int, Path(ge=1, le=2**31 - 1)], princi
     try:
         done = ledger.decide(db.get_engine(), candidate_id, decision, principal, note)
     except ledger.WorkflowError as exc:
-        raise HTTPException(exc.status, f"{exc.zh} / {exc.en}") from exc
+        raise HTTPException(exc.status, str(exc.message)) from exc
     return RedirectResponse(f"/policies/{done['policy_id']}?screening={done['screening_id']}#c{candidate_id}", status_code=303)
 
 

@@ -20,6 +20,7 @@ from chainatlas.trade.consignments import (
     timeline,
 )
 from chainatlas.web.auth import Principal, authorize
+from chainatlas.web.errors import refused
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download, table_response
 
@@ -35,7 +36,7 @@ def trade_page(request: Request) -> Response:
     try:
         target = float(request.query_params.get("target", "24"))
     except ValueError as exc:
-        raise HTTPException(422, "target must be a number of hours / 目标须为小时数") from exc
+        raise refused(422, "目标须为小时数", "target must be a number of hours") from exc
     stats = clearance_stats(times, by=("mode", "channel"), target_hours=target).to_dicts() if times.height else []
     trend = clearance_stats(times, by=("month",), target_hours=target).sort("month").to_dicts() if times.height else []
     alerts = trade_alerts.inbox(engine)
@@ -55,7 +56,7 @@ def trace_page(request: Request) -> Response:
     epc = request.query_params.get("epc", "").strip()
     direction = request.query_params.get("direction", "back")
     if direction not in ("back", "forward"):
-        raise HTTPException(422, "direction: back or forward / 方向须为 back 或 forward")
+        raise refused(422, "方向须为 back 或 forward", "direction: back or forward")
     rows = trace(db.get_engine(), epc, direction) if epc else []
     if request.query_params.get("format") in ("csv", "xlsx"):
         return table_response(rows, request.query_params["format"], "trace")
@@ -78,7 +79,7 @@ def alert_form(alert_id: Annotated[int, Path(ge=1, le=2**31 - 1)], action: Annot
 def consignment_page(request: Request, ref: Annotated[str, Path(max_length=300)]) -> Response:
     events = timeline(db.get_engine(), ref)
     if not events:
-        raise HTTPException(404, f"没有该运单 / no consignment {ref}")
+        raise refused(404, "没有该运单", f"no consignment {ref}")
     if request.query_params.get("format") in ("csv", "xlsx"):
         return table_response(events, request.query_params["format"], "consignment-timeline")
     return render(request, "consignment.html", {"ref": ref, "events": events, "cold_chain_max": COLD_CHAIN_MAX,

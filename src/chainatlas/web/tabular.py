@@ -8,10 +8,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from chainatlas.exchange.cells import csv_escape, xlsx_row
+from chainatlas.web.errors import refused
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,5 +62,5 @@ def table_download(request: Request, tables: dict[str, list[dict[str, Any]]], na
         return None
     table = request.query_params.get("table", next(iter(tables)))
     if table not in tables:
-        raise HTTPException(422, f"table must be one of {', '.join(tables)}")
+        raise refused(422, f"表格须为：{'、'.join(tables)}", f"table must be one of {', '.join(tables)}")
     return table_response(tables[table], fmt, f"{name}-{table}")
