@@ -99,3 +99,15 @@ def test_nothing_below_the_shells_imports_them() -> None:
 def test_the_checks_see_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert "chainatlas.trade.repository" in _graph()["chainatlas.trade.intake"]
+
+
+def test_every_public_library_function_has_a_docstring() -> None:
+    """NetworkX-style: a library function a user may call says what it does (the shells, web and cli, excepted)."""
+    missing = []
+    for mod, path in _modules().items():
+        if mod.startswith(SHELLS):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and not ast.get_docstring(node):
+                missing.append(f"{mod}.{node.name}")
+    assert not missing, missing

@@ -31,6 +31,7 @@ def init_database(engine: Engine) -> dict[str, int]:
 
 
 def table_counts(engine: Engine, tables: tuple[str, ...]) -> dict[str, int]:
+    """The number of rows of each of ``tables``."""
     with engine.connect() as conn:
         return {t: int(conn.execute(select(func.count()).select_from(db.metadata.tables[t])).scalar_one()) for t in tables}
 

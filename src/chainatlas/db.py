@@ -546,6 +546,7 @@ def make_engine(url: str | None = None) -> Engine:
 
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
+    """The engine for ``url`` (default: the process's database), made once per URL."""
     return make_engine(url)
 
 

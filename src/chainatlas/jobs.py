@@ -34,6 +34,7 @@ _alive_lock = threading.Lock()
 
 
 def create(engine: Engine, kind: str, params: dict[str, Any], actor: str) -> int:
+    """Record a new job (status ``queued``); returns its id."""
     with engine.begin() as conn:
         res = conn.execute(db.job.insert().values(kind=kind, status="queued", done=0, total=None, params=json.dumps(
             params, ensure_ascii=False, default=str), created_by=actor, created_at=utcnow()))
@@ -100,6 +101,7 @@ def wait(engine: Engine, job_id: int, timeout: float = 120) -> dict[str, Any] | 
 
 
 def get(engine: Engine, job_id: int, *, with_result: bool = True) -> dict[str, Any] | None:
+    """A job's record: status, progress (``percent``), parameters and result; None when there is no such job."""
     with engine.connect() as conn:
         row = conn.execute(select(db.job).where(db.job.c.id == job_id)).mappings().first()
     if row is None:

@@ -15,6 +15,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def alembic_config() -> Config:
+    """The Alembic configuration of the package's migrations."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -29,6 +30,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The migration ``engine``'s schema is at (None: never initialised)."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:

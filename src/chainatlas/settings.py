@@ -73,6 +73,7 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
     return Settings()
 
 

@@ -44,6 +44,7 @@ def _workbook(sheet: str, title: str, meta: dict[str, Any]) -> tuple[Workbook, A
 
 
 def atlas_workbook(atlas: dict[str, Any]) -> bytes:
+    """The atlas of a chain as an XLSX workbook (segments and flows)."""
     wb, ws = _workbook("产业链图谱", f"产业链图谱 — {atlas['chain']}", atlas)
     ws.append([zh for _, zh in ATLAS_COLUMNS])
     for r in atlas["segments"]:
@@ -56,6 +57,7 @@ def atlas_workbook(atlas: dict[str, Any]) -> bytes:
 
 
 def targets_workbook(targets: dict[str, Any]) -> bytes:
+    """The attraction list (招商清单) as an XLSX workbook with its score components."""
     wb, ws = _workbook("招商清单", f"精准招商清单 — {targets['chain']}", targets)
     comps = list(targets["weights"])
     ws.append([zh for _, zh in TARGET_COLUMNS] + [f"{COMPONENT_ZH[c]}（权重{targets['weights'][c]:.2f}）" for c in comps])
@@ -84,6 +86,7 @@ def _bytes(wb: Workbook) -> bytes:
 
 
 def write(data: bytes, path: Path) -> Path:
+    """Write a workbook's bytes to ``path`` (folders made); returns the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path

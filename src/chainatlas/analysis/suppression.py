@@ -49,6 +49,7 @@ def suppress_atlas(atlas: dict[str, Any], minimum: int = MIN_ENTERPRISES) -> dic
 
 
 def suppress_rates(rows: list[dict[str, Any]], minimum: int = MIN_ENTERPRISES) -> list[dict[str, Any]]:
+    """Rate rows with every value resting on fewer than ``minimum`` enterprises blanked and named."""
     out = copy.deepcopy(rows)
     for r in out:
         if r.get("buyers", minimum) < minimum or r.get("suppliers", minimum) < minimum:

@@ -221,6 +221,7 @@ def _report(engine: Engine, report: PlacementReport, seg_codes: set[str]) -> Pla
 
 
 def report_dict(report: PlacementReport) -> dict[str, Any]:
+    """A placement run's report as a dictionary."""
     from dataclasses import asdict
 
     return json.loads(json.dumps(asdict(report), default=str))  # type: ignore[no-any-return]

@@ -96,6 +96,7 @@ def topological_order(chain: Chain) -> list[str]:
 
 
 def load_chain(chain_id: str, directory: Path = TEMPLATE_DIR) -> Chain:
+    """One chain template, validated (segments form a DAG)."""
     return Chain.model_validate(yaml.safe_load((directory / f"{chain_id}.yaml").read_text(encoding="utf-8")))
 
 

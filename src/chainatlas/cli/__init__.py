@@ -16,6 +16,7 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    """The ``chainatlas`` command."""
     from chainatlas.settings import MissingSetup
 
     try:

@@ -67,6 +67,7 @@ def _keys_ok(distinct: pl.DataFrame, k: str, ctx: Context) -> bool:
 def aggregate_lines_fast(
     sheet: Sheet, rename: dict[str, str], ctx: Context, matcher: SegmentMatcher, period: str, label: str
 ) -> FastResult | None:
+    """Invoice lines of a Parquet file aggregated into supply links in one lazy Polars plan (batch mode)."""
     lf = _scan(sheet)
     if lf is None:
         return None

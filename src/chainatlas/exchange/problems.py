@@ -32,6 +32,7 @@ REPORT_HEADERS = ["文件 file", "工作表 sheet", "行 row", "列 column", "�
 
 
 def problem_rows(problems: list[Problem]) -> list[list[object]]:
+    """The problems as report rows (file, sheet, row, column, value, reasons)."""
     return [[p.file, p.sheet, p.row, p.column, p.value, p.reason_zh, p.reason_en] for p in problems]
 
 
@@ -55,4 +56,5 @@ def write_report(problems: list[Problem], base: Path) -> list[Path]:
 
 
 def as_dicts(problems: list[Problem]) -> list[dict[str, object]]:
+    """The problems as dictionaries (JSON answers)."""
     return [asdict(p) for p in problems]

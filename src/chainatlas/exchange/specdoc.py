@@ -6,6 +6,7 @@ from chainatlas.exchange.spec import IMPORT_ORDER, KIND_DOC, SPEC_VERSION, TABLE
 
 
 def render_markdown() -> str:
+    """``docs/exchange-spec.md`` from the table specifications."""
     out = [
         f"# ChainAtlas 数据交互规范 v{SPEC_VERSION} / Data-exchange specification v{SPEC_VERSION}",
         "",

@@ -71,6 +71,7 @@ def _head_dir() -> Path:
 
 
 def head_path(instance: str) -> Path:
+    """Where the head of ``instance``'s audit log is kept."""
     return _head_dir() / f"audit-{instance}.head"
 
 
@@ -80,6 +81,7 @@ def _legacy_head(engine: Engine) -> Path:
 
 
 def read_head(engine: Engine, instance: str) -> dict[str, Any] | None:
+    """The head kept for ``instance`` (or the legacy URL-named one), None when there is none."""
     for path in (head_path(instance), _legacy_head(engine)):
         if path.exists():
             head = json.loads(path.read_text(encoding="utf-8"))
@@ -282,6 +284,7 @@ def checkpoint(engine: Engine) -> dict[str, Any] | None:
 
 
 def alert(instance: str, problem: tuple[str, str], last: Any) -> None:
+    """Send an integrity alert to the checkpoint sink (and the server log)."""
     _emit({"kind": "alert", "instance": instance, "tail_id": int(last.id) if last else 0, "zh": problem[0],
            "en": problem[1], "time": utc_iso()})
 
@@ -368,6 +371,7 @@ def verify(engine: Engine, checkpoints: Path | None = None) -> Verdict:
 
 
 def iter_records(engine: Engine, start: dt.datetime | None = None, end: dt.datetime | None = None) -> Iterator[dict[str, Any]]:
+    """The audit records in order, optionally between two times."""
     a = db.audit_log
     stmt = select(a).order_by(a.c.id)
     if start:

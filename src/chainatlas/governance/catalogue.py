@@ -62,6 +62,7 @@ def _today() -> dt.date:
 
 
 def catalogue() -> list[dict[str, Any]]:
+    """Every dataset with its owner department, classification level and fields."""
     return [{"code": d.code, "name_zh": d.name_zh, "owner": d.owner, "level": d.level, "fields": list(d.fields),
              "description": d.description} for d in DATASETS.values()]
 
@@ -114,6 +115,7 @@ def decide(engine: Engine, grant_id: int, decider: Principal, decision: str) -> 
 
 
 def grant_dict(engine: Engine, grant_id: int) -> dict[str, Any]:
+    """A grant as the API and the pages show it."""
     with engine.connect() as conn:
         row = conn.execute(select(db.data_grant).where(db.data_grant.c.id == grant_id)).mappings().one()
     return _view(dict(row))

@@ -158,6 +158,7 @@ POLICIES: dict[tuple[str, str], Access] = {
 
 
 def policy_for(method: str, path: str) -> Access | None:
+    """The access policy declared for a route (None: the route is refused, fail closed)."""
     if method == "HEAD":
         method = "GET"
     return POLICIES.get((method, path))

@@ -83,6 +83,7 @@ def add_user(engine: Engine, name: str, role: str, *, password: str | None = Non
 
 
 def list_users(engine: Engine) -> list[dict[str, object]]:
+    """Every principal with its role, binding and state (no secrets)."""
     p = db.principal
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(p.c.id, p.c.name, p.c.role, p.c.enterprise_uscc, p.c.department,
@@ -115,6 +116,7 @@ def issue_token(engine: Engine, name: str, *, days: int = TOKEN_DAYS, label: str
 
 
 def principal_for_token(engine: Engine, token: str) -> Principal | None:
+    """The principal of a valid, unexpired, unrevoked API token; None otherwise."""
     t, p = db.api_token, db.principal
     with engine.connect() as conn:
         row = conn.execute(select(p).join(t, t.c.principal_id == p.c.id).where(
@@ -162,6 +164,7 @@ def login(engine: Engine, name: str, password: str) -> tuple[Principal, str, str
 
 
 def principal_for_session(engine: Engine, sid: str) -> tuple[Principal, str] | None:
+    """The principal and CSRF token of a live session; None otherwise."""
     s, p = db.web_session, db.principal
     with engine.connect() as conn:
         row = conn.execute(select(p, s.c.csrf_token).join(s, s.c.principal_id == p.c.id).where(
@@ -170,6 +173,7 @@ def principal_for_session(engine: Engine, sid: str) -> tuple[Principal, str] | N
 
 
 def logout(engine: Engine, sid: str) -> None:
+    """End a session."""
     with engine.begin() as conn:
         conn.execute(db.web_session.delete().where(db.web_session.c.id_hash == _sha(sid)))
 

@@ -139,9 +139,11 @@ def countries() -> list[Country]:
 
 @lru_cache(maxsize=1)
 def industry_codes() -> frozenset[str]:
+    """The GB/T 4754-2017 industry codes."""
     return frozenset(i.code for i in industries())
 
 
 @lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 country codes."""
     return frozenset(c.alpha2 for c in countries())

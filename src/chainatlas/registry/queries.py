@@ -151,11 +151,13 @@ def overview(engine: Engine) -> dict[str, Any]:
 
 
 def list_chains(engine: Engine) -> list[dict[str, Any]]:
+    """The chains (id, names, description, sources), by id."""
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(db.chain).order_by(db.chain.c.id))]
 
 
 def get_chain(engine: Engine, chain_id: str) -> dict[str, Any] | None:
+    """One chain with its segments; None when unknown."""
     s, p = db.segment, db.placement
     with engine.connect() as conn:
         row = conn.execute(select(db.chain).where(db.chain.c.id == chain_id)).first()
@@ -180,6 +182,7 @@ def list_supply_links(
     engine: Engine, *, supplier: str | None = None, buyer: str | None = None, period: str | None = None,
     segment: str | None = None, page: int = 1, per_page: int = 100,
 ) -> dict[str, Any]:
+    """A page of supply links, filtered by supplier, buyer, period or segment."""
     link = db.supply_link
     conds = []
     for col, v in ((link.c.supplier_uscc, supplier), (link.c.buyer_uscc, buyer), (link.c.period, period), (link.c.segment_code, segment)):

@@ -16,6 +16,7 @@ from chainatlas.risk.scenario import ScenarioSpec, run_scenario
 
 
 def save(engine: Engine, spec: ScenarioSpec, actor: str) -> int:
+    """Store a scenario's definition; returns its id."""
     with engine.begin() as conn:
         res = conn.execute(db.risk_scenario.insert().values(
             name=spec.name, spec=json.dumps(spec.to_dict(), ensure_ascii=False), created_by=actor, created_at=utcnow()))
@@ -23,6 +24,7 @@ def save(engine: Engine, spec: ScenarioSpec, actor: str) -> int:
 
 
 def get(engine: Engine, scenario_id: int) -> dict[str, Any] | None:
+    """A saved scenario with its last result and whether the data changed since; None when unknown."""
     with engine.connect() as conn:
         row = conn.execute(select(db.risk_scenario).where(db.risk_scenario.c.id == scenario_id)).mappings().first()
     if row is None:
@@ -35,6 +37,7 @@ def get(engine: Engine, scenario_id: int) -> dict[str, Any] | None:
 
 
 def list_all(engine: Engine) -> list[dict[str, Any]]:
+    """The saved scenarios, newest first, each with its last result's summary (not the whole result)."""
     t = db.risk_scenario
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.id, t.c.name, t.c.spec, t.c.created_by, t.c.created_at, t.c.ran_at, t.c.result)

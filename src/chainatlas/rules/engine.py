@@ -143,6 +143,7 @@ def evaluate(frame: pl.DataFrame | pl.LazyFrame, compiled: list[Compiled]) -> pl
 
 
 def status_word(v: bool | None) -> str:
+    """A three-valued status as a word: met, unmet or unknown."""
     return UNKNOWN if v is None else MET if v else UNMET
 
 

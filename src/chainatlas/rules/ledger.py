@@ -59,6 +59,7 @@ def _granted(conn: Any, policy_id: str, uscc: str | None = None, year: int | Non
 
 
 def used_budget(engine: Engine, policy_id: str) -> float:
+    """Σ of the amounts granted under a policy (all years)."""
     with engine.connect() as conn:
         return _granted(conn, policy_id)
 
@@ -88,6 +89,7 @@ def screen(engine: Engine, policy_id: str, on: dt.date, actor: str, inputs: pl.D
 
 
 def screening(engine: Engine, screening_id: int) -> dict[str, Any] | None:
+    """One stored screening; None when unknown."""
     s = db.policy_screening
     with engine.connect() as conn:
         row = conn.execute(select(s).where(s.c.id == screening_id)).mappings().first()
@@ -95,6 +97,7 @@ def screening(engine: Engine, screening_id: int) -> dict[str, Any] | None:
 
 
 def screenings(engine: Engine, policy_id: str | None = None) -> list[dict[str, Any]]:
+    """The stored screenings of a policy, newest first."""
     s = db.policy_screening
     q = select(s).order_by(s.c.id.desc())
     if policy_id:

@@ -243,6 +243,7 @@ def parse_criterion(raw: Any, where: str, inputs: set[str] | None = None) -> Cri
 
 
 def parse_rule_set(raw: dict[str, Any], where: str, inputs: set[str] | None = None) -> RuleSet:
+    """A rule set from its YAML mapping, checked (RuleError says where and why)."""
     zh, en = _label(raw, where)
     end = raw.get("effective_to")
     rule = parse_criterion(raw.get("rule") or raw.get("eligibility"), where, inputs)
@@ -257,6 +258,7 @@ def parse_rule_set(raw: dict[str, Any], where: str, inputs: set[str] | None = No
 
 
 def load_yaml(path: Path) -> Any:
+    """A YAML rule file as a rule set."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -78,6 +78,7 @@ def policies() -> dict[str, Policy]:
 
 
 def get(policy_id: str) -> Policy:
+    """The policy ``policy_id`` (KeyError when unknown)."""
     found = policies().get(policy_id)
     if not found:
         raise KeyError(policy_id)

@@ -107,6 +107,7 @@ def evaluate(engine: Engine, now: dt.datetime | None = None, consignments: list[
 
 
 def inbox(engine: Engine, status: str | None = None, alert_id: int | None = None) -> list[dict[str, Any]]:
+    """The alerts, newest first; optionally only those of one status, or the one ``alert_id``."""
     t = db.trade_alert.c
     stmt = select(db.trade_alert).order_by(t.occurred_at.desc(), t.id.desc())
     if status:
@@ -138,6 +139,7 @@ def transition(engine: Engine, alert_id: int, action: str, actor: str, note: str
 
 
 def subscribe(engine: Engine, url: str, kinds: list[str], actor: str) -> int:
+    """Register a webhook for alerts of the given kinds; returns its id."""
     if not url.startswith(("http://", "https://")):
         raise ValueError("webhook URL must be http(s)")
     bad = [k for k in kinds if k not in KINDS and k != "*"]

@@ -587,5 +587,6 @@ def distinct(engine: Engine, column: str) -> list[str]:
 
 
 def count(engine: Engine) -> int:
+    """The number of stored events."""
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(db.epcis_event)).scalar() or 0)

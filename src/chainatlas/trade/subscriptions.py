@@ -89,6 +89,7 @@ def create_query(engine: Engine, name: str, query: Any, actor: str) -> dict[str,
 
 
 def get_query(engine: Engine, name: str) -> dict[str, Any]:
+    """A named query's definition (NotFound when unknown)."""
     with engine.connect() as conn:
         row = conn.execute(select(db.epcis_query).where(db.epcis_query.c.name == name)).mappings().first()
     if row is None:
@@ -97,6 +98,7 @@ def get_query(engine: Engine, name: str) -> dict[str, Any]:
 
 
 def list_queries(engine: Engine) -> list[dict[str, Any]]:
+    """The named queries."""
     with engine.connect() as conn:
         rows = conn.execute(select(db.epcis_query).order_by(db.epcis_query.c.name)).mappings().all()
     return [{"name": r["name"], "query": json.loads(r["query"])} for r in rows]
@@ -136,6 +138,7 @@ def _field_values(name: str, spec: Any) -> set[int]:
 
 
 def check_schedule(schedule: Any) -> dict[str, str]:
+    """A subscription schedule checked: a non-empty object of known fields (second … dayOfWeek), each value in range."""
     if not isinstance(schedule, dict) or not schedule:
         raise ValueError("schedule 须为非空对象 / schedule must be a non-empty object")
     unknown = set(schedule) - set(FIELDS)
@@ -201,6 +204,7 @@ def _sub(row: Any) -> dict[str, Any]:
 
 
 def list_subscriptions(engine: Engine, name: str) -> list[dict[str, Any]]:
+    """The active subscriptions of a named query."""
     get_query(engine, name)
     s = db.epcis_subscription
     with engine.connect() as conn:
@@ -208,6 +212,7 @@ def list_subscriptions(engine: Engine, name: str) -> list[dict[str, Any]]:
 
 
 def get_subscription(engine: Engine, name: str, sid: str) -> dict[str, Any]:
+    """One subscription (NotFound when unknown)."""
     s = db.epcis_subscription
     with engine.connect() as conn:
         row = conn.execute(select(s).where(s.c.query_name == name, s.c.id == sid)).mappings().first()
@@ -217,6 +222,7 @@ def get_subscription(engine: Engine, name: str, sid: str) -> dict[str, Any]:
 
 
 def unsubscribe(engine: Engine, name: str, sid: str) -> None:
+    """End a subscription."""
     get_subscription(engine, name, sid)
     with engine.begin() as conn:
         conn.execute(delete(db.epcis_subscription).where(db.epcis_subscription.c.id == sid))
