@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -17,10 +17,6 @@ from chainatlas.cli.common import (
     app,
     console,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 users_app = typer.Typer(help="User accounts and API tokens (用户与令牌)", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log (审计日志)", no_args_is_help=True)

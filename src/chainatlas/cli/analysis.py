@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,6 @@ from chainatlas.cli.common import (
     _report,
     app,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command()

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,9 +15,6 @@ from sqlalchemy import Engine
 
 from chainatlas import db
 from chainatlas.settings import get_settings, home_of
-
-if TYPE_CHECKING:
-    pass
 
 app = typer.Typer(help="ChainAtlas 产业链图谱平台 — command line", no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)

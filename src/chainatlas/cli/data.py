@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,9 +20,6 @@ from chainatlas.cli.common import (
 )
 from chainatlas.exchange.importer import ImportReport
 from chainatlas.settings import get_settings
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command()

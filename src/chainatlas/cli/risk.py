@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -16,10 +16,6 @@ from chainatlas.cli.common import (
     app,
     console,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 risk_app = typer.Typer(help="Supply-chain resilience (供应链韧性)", no_args_is_help=True)
 app.add_typer(risk_app, name="risk")

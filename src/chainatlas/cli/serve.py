@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -14,9 +14,6 @@ from chainatlas.cli.common import (
     console,
 )
 from chainatlas.settings import get_settings
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command()

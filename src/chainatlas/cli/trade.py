@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -16,10 +16,6 @@ from chainatlas.cli.common import (
     app,
     console,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 epcis_app = typer.Typer(help="EPCIS 2.0 event repository (外贸供应链事件)", no_args_is_help=True)
 app.add_typer(epcis_app, name="epcis")
