@@ -62,16 +62,12 @@ def epc_to_digital_link(uri: str) -> str | None:
     >>> epc_to_digital_link("urn:epc:id:sgtin:0614141.812345.6789%2F%26%25%22!%3F()")
     'https://id.gs1.org/01/80614141123458/21/6789%2F%26%25%22%21%3F%28%29'
     """
-    link = _epc_to_link(uri)
-    return None if link is None else (canonical_digital_link(link) or link)
-
-
-def _epc_to_link(uri: str) -> str | None:
     m = re.match(r"^urn:epc:(id|class|idpat):([a-z0-9]+):(.+)$", uri)
     if not m:
         return None
     kind, scheme, rest = m.groups()
-    p = rest.split(".")
+    # each component in its canonical encoding as the link is built (a pattern's "*" stays a wildcard)
+    p = [x if x == "*" else canonical_value(x) for x in rest.split(".")]
     try:
         if kind == "id":
             if scheme == "sgtin" and len(p) == 3:
