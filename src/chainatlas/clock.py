@@ -23,5 +23,11 @@ def utc_iso() -> str:
 
 
 def to_utc(text: str) -> dt.datetime:
-    """ISO 8601 text with a zone (``Z`` or ``±hh:mm``) as a naive UTC datetime."""
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC).replace(tzinfo=None)
+    """ISO 8601 text as a naive UTC datetime: a zone (``Z`` or ``±hh:mm``) is converted, text without one is taken as
+    already in UTC (the store's convention) — callers that must refuse zone-less input check it first.
+
+    >>> to_utc("2026-03-01T00:00:00.5"), to_utc("2026-03-01T02:00:00Z") == to_utc("2026-03-01T10:00:00+08:00")
+    (datetime.datetime(2026, 3, 1, 0, 0, 0, 500000), True)
+    """
+    t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from chainatlas.clock import to_utc
 from chainatlas.trade.identifiers import canonical_id
 from chainatlas.trade.vocabulary import vocab
 
@@ -32,16 +33,14 @@ _GS1_VOC = ("gs1:", "https://gs1.org/voc/", "http://gs1.org/voc/", "https://www.
 
 def utc_text(value: str) -> str:
     """An ISO 8601 time as sortable UTC text (microseconds), so that text comparison is time comparison."""
-    t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    t = t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
-    return t.isoformat(timespec="microseconds")
+    return to_utc(value).isoformat(timespec="microseconds")
 
 
 def _utc(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return dt.datetime.fromisoformat(utc_text(value))
+        return to_utc(value)
     except ValueError:
         return None
 

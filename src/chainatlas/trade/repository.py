@@ -389,7 +389,7 @@ def _inside(name: str, vals: list[str], extensions: Mapping[str, str]) -> Column
     if name == "EQ_correctiveEventID":
         return field((f.scope == "declaration") & (f.name == "correctiveEventID") & f.value.in_(vals))
     if op in ("GE", "LT") and rest in ("errorDeclarationTime", "errorDeclaration_Time"):
-        bound = index.utc_text(_time(name, vals[0]).isoformat())
+        bound = _time(name, vals[0]).isoformat(timespec="microseconds")  # as index.utc_text stores it
         return field((f.scope == "declaration") & (f.name == "declarationTime") & _OPS[op](f.value, bound))
     m = _FIELD.match(name)
     if m is None:
