@@ -108,7 +108,7 @@ def _audit_ready() -> None:
     try:
         audit_log.check(_engine())
     except audit_log.AuditIntegrityError as exc:
-        console.print(f"[red]审计链异常，已拒绝执行 / audit chain refused: {exc}[/red]")
+        console.print(f"[red]审计链异常，已拒绝执行：{exc.zh} / audit chain refused: {exc.en}[/red]")
         console.print("检查 / check: chainatlas audit verify")
         raise typer.Exit(3) from None
 
@@ -122,7 +122,7 @@ def _cli_audit(action: str, params: dict[str, object], outcome: str = "ok", data
         audit_log.record(_engine(), actor=f"cli:{getpass.getuser()}", role="admin", action=f"chainatlas {action}",
                          params=params, outcome=outcome, dataset=dataset)
     except audit_log.AuditIntegrityError as exc:
-        console.print(f"[red]审计记录无法写入 / the audit record could not be written: {exc}[/red]")
+        console.print(f"[red]审计记录无法写入：{exc.zh} / the audit record could not be written: {exc.en}[/red]")
         raise typer.Exit(3) from None
 
 

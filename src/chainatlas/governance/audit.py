@@ -82,10 +82,11 @@ def _legacy_head(engine: Engine) -> Path:
 
 def read_head(engine: Engine, instance: str) -> dict[str, Any] | None:
     """The head kept for ``instance`` (or the legacy URL-named one), None when there is none."""
-    for path in (head_path(instance), _legacy_head(engine)):
+    for path, legacy in ((head_path(instance), False), (_legacy_head(engine), True)):
         if path.exists():
             head = json.loads(path.read_text(encoding="utf-8"))
-            head.setdefault("instance", instance)  # a legacy head names no instance
+            if legacy:  # it names no instance; it is replaced by the instance's own head at the next append
+                head |= {"instance": instance, "legacy": True}
             return dict(head)
     return None
 
@@ -106,9 +107,10 @@ def _write_head(engine: Engine, instance: str, rec_id: int, h: str) -> None:
 
 
 @contextlib.contextmanager
-def _appending(instance: str) -> Iterator[None]:
-    """One appender at a time, across threads and across processes (the CLI beside the server)."""
-    lock = head_path(instance).with_suffix(".lock")
+def _appending() -> Iterator[None]:
+    """One appender at a time, across threads and across processes (the CLI beside the server): a lock file in the
+    head folder, so that the instance, the tail and the head are read in the append's own transaction."""
+    lock = _head_dir() / "audit.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with _lock, lock.open("a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -171,10 +173,9 @@ def _chain(engine: Engine, fields: Callable[[Any, dict[str, Any] | None, tuple[s
            *, enforce: bool = True) -> int:
     """Append one record, built by ``fields(tail, head, problem)``, under the append lock; move the head. With
     ``enforce`` a tail that does not continue the head is refused (and alerted) instead."""
-    with engine.connect() as conn:
-        instance = instance_id(conn)
-    with _appending(instance):
+    with _appending():
         with engine.begin() as conn:
+            instance = instance_id(conn)
             last = _tail(conn)
             head = read_head(engine, instance)
             problem = tail_problem(last, head, instance, location(engine))
@@ -184,7 +185,8 @@ def _chain(engine: Engine, fields: Callable[[Any, dict[str, Any] | None, tuple[s
             new_id = (int(last.id) + 1) if last else 1
             h = _append(conn, {"id": new_id, "ts": utcnow(seconds=True), **fields(last, head, problem)}, last.hash if last else GENESIS)
         _write_head(engine, instance, new_id, h)
-        _legacy_head(engine).unlink(missing_ok=True)
+        if head and head.get("legacy"):
+            _legacy_head(engine).unlink(missing_ok=True)
     return new_id
 
 

@@ -98,11 +98,12 @@ async def authorize(request: Request) -> Principal:
         if not csrf or sent != csrf:
             _note(request, principal, access, path, "denied-csrf")
             raise refused(403, "表单校验失败，请刷新页面后重试", "missing or wrong CSRF token")
-    if access.dataset is not None or access.write:
-        try:  # refuse before acting when the action's record could not be written
+    if access.write:
+        try:  # refuse a write before it acts when its record could not be written (a read is refused on recording)
             audit.check(db.get_engine())
         except audit.AuditIntegrityError as exc:
-            raise refused(503, f"审计链异常，已拒绝: {exc}", "audit chain refused") from None
+            raise refused(503, f"审计链异常，已拒绝：{exc.zh}", f"audit chain refused: {exc.en}") from None
+    if access.dataset is not None or access.write:
         _note(request, principal, access, path, "allowed")
     return principal
 
@@ -168,7 +169,7 @@ class AuditMiddleware(BaseHTTPMiddleware):
         try:
             self._write(request, response.status_code, int(rows) if rows and rows.isdigit() else None)
         except audit.AuditIntegrityError as exc:
-            return JSONResponse({"detail": f"audit chain refused / 审计链异常，已拒绝: {exc}"}, status_code=503)
+            return JSONResponse({"detail": f"审计链异常，已拒绝：{exc.zh} / audit chain refused: {exc.en}"}, status_code=503)
         return response
 
     @staticmethod
