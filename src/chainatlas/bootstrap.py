@@ -8,9 +8,7 @@ from sqlalchemy import Engine, func, select
 
 from chainatlas import db
 from chainatlas.chains.templates import load_chains, segment_rows
-from chainatlas.migrate import NotInitialised, require_initialised, upgrade
-
-__all__ = ["NotInitialised", "init_database", "is_empty", "require_initialised", "table_counts"]
+from chainatlas.migrate import upgrade
 from chainatlas.registry.codes import countries, industries, regions
 
 

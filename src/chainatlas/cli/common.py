@@ -34,7 +34,7 @@ def _engine(check: bool = True) -> Engine:
     url = _state["db"] or get_settings().resolved_database_url()
     engine = db.get_engine(url)
     if check and _state.get("checked") != url:
-        from chainatlas.bootstrap import NotInitialised, require_initialised
+        from chainatlas.migrate import NotInitialised, require_initialised
 
         try:
             require_initialised(engine)

@@ -24,10 +24,12 @@ from collections.abc import Iterable
 from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-ESCAPED = re.compile(r"^'*[=+\-@\t\r]")
-# The same two patterns for Polars (Rust regex): escape what matches NEEDS, unescape what matches QUOTED.
-NEEDS_PATTERN = r"^'*[=+\-@\t\r]"
-QUOTED_PATTERN = r"^'('*[=+\-@\t\r])"
+# Escape what matches NEEDS (any apostrophes, then a trigger); unescape what matches QUOTED. The same text serves
+# Python's re and Polars (Rust regex).
+_TRIGGER = r"[=+\-@\t\r]"
+NEEDS_PATTERN = rf"^'*{_TRIGGER}"
+QUOTED_PATTERN = rf"^'('*{_TRIGGER})"
+ESCAPED = re.compile(NEEDS_PATTERN)
 
 
 def csv_escape(value: Any) -> Any:

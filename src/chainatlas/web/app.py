@@ -85,7 +85,7 @@ def create_app() -> FastAPI:
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, exc: DBAPIError) -> Response:
         # a missing table means the database was never initialised (or is older than the code): say so
-        from chainatlas.bootstrap import NotInitialised, require_initialised
+        from chainatlas.migrate import NotInitialised, require_initialised
 
         try:
             require_initialised(db.get_engine())
