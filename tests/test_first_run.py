@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from chainatlas.bootstrap import init_database
 from chainatlas.cli import app
 from chainatlas.registry.uscc import make_uscc
 from tests.helpers.exchange import write
+from tests.helpers.routes import get_urls
 
 runner = CliRunner()
 FIRM = make_uscc("91410105MA47FRUN1")
@@ -127,18 +127,6 @@ def app_on(tmp_path: Path) -> Iterator[tuple[str, str]]:
         db.get_engine.cache_clear()
 
 
-def _routes() -> list[str]:
-    from chainatlas.web.app import api_routes, create_app
-
-    fill = {"chain_id": "nev", "chain": "nev", "table": "enterprises"}
-    out = []
-    for r in api_routes(create_app().routes):
-        names = re.findall(r"{(\w+)[^}]*}", r.path)
-        if "GET" in r.methods and all(n in fill for n in names):
-            out.append(re.sub(r"{(\w+)[^}]*}", lambda m: fill[m.group(1)], r.path))
-    return sorted(set(out))
-
-
 def test_the_api_on_an_uninitialised_database_says_run_init(app_on: tuple[str, str]) -> None:
     from chainatlas.web.app import create_app
 
@@ -154,7 +142,7 @@ def test_every_page_and_api_route_answers_on_an_empty_database(app_on: tuple[str
     init_database(e)
     add_user(e, "admin", "admin", password="empty-db-admin-pw")
     client = TestClient(create_app(), headers={"Authorization": f"Bearer {issue_token(e, 'admin')}"})
-    routes = _routes()
+    routes = get_urls()
     assert len(routes) > 30
     for path in routes:
         for suffix in ("", "?format=json"):

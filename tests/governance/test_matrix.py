@@ -5,8 +5,6 @@ enterprise B's record or links through any route, export, search or error messag
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -16,6 +14,7 @@ from chainatlas.governance.catalogue import row_access
 from chainatlas.governance.policy import policy_for
 from chainatlas.governance.principals import PUBLIC, Role, add_user, issue_token, principal_for_token
 from chainatlas.web.app import api_routes, create_app
+from tests.helpers.routes import fill as fill_path
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +52,8 @@ def test_route_by_role(world: dict[str, object], method: str, path: str) -> None
             "event_id": "urn:uuid:0", "epc": "urn:epc:id:sgtin:0614141.107346.1", "event_type": "ObjectEvent", "ref": "urn:chainatlas:bt:BL-0", "alert_id": "999999", "action": "acknowledge",
             "policy_id": "internship", "screening_id": "999999", "candidate_id": "999999", "query_name": "nosuch",
             "subscription_id": "0"}
-    url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(fill[m.group(1)]), path)
+    url = fill_path(path, fill)
+    assert url is not None, path
     policy = policy_for(method, path)
     assert policy is not None
     engine = db.get_engine()

@@ -15,6 +15,7 @@ from chainatlas import db
 from chainatlas.governance.principals import MAX_FAILURES, add_user, issue_token, revoke_user
 from chainatlas.settings import get_settings
 from chainatlas.web.app import api_routes, create_app
+from tests.helpers.routes import fill as fill_path
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -60,7 +61,7 @@ def test_every_state_changing_route_needs_the_csrf_token(demo_engine: Engine) ->
     for method, path in routes:
         if path == "/login":
             continue  # before sign-in there is no session to ride on
-        url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: fill.get(m.group(1), "x"), path)
+        url = fill_path(path, fill, default="x")
         resp = client.request(method, url)
         assert resp.status_code == 403 and "CSRF" in resp.text, f"{method} {path}: {resp.status_code}"
         checked += 1

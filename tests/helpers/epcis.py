@@ -29,3 +29,10 @@ def events_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
     if "event" in body:
         return [body["event"]]
     return list(body.get("queryResults", {}).get("resultsBody", {}).get("eventList", []))
+
+
+def days(engine: Any, params: dict[str, Any], extensions: dict[str, str] | None = None) -> list[str]:
+    """The day of the month of every event a query answers, sorted (the hand-made events are one per day)."""
+    from chainatlas.trade import repository
+
+    return sorted(e["eventTime"][8:10] for e in repository.query(engine, params, extensions=extensions)["events"])

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from chainatlas.trade import repository
 from chainatlas.trade.capture import check_document
+from tests.helpers.epcis import days
 
 EX = "https://ns.example.com/epcis/"
 
@@ -58,10 +59,6 @@ def events(any_engine: Engine) -> Engine:
     assert checked.ok, [p.as_dict() for p in checked.problems]
     repository.store(any_engine, checked, "test")
     return any_engine
-
-
-def _days(engine: Engine, params: dict[str, str], extensions: dict[str, str] | None = None) -> list[str]:
-    return sorted(e["eventTime"][8:10] for e in repository.query(engine, params, extensions=extensions)["events"])
 
 
 HAND = [
@@ -122,14 +119,14 @@ HAND = [
 ]
 
 
-@pytest.mark.parametrize(("params", "days"), HAND, ids=[next(iter(p)) + "=" + next(iter(p.values())) for p, _ in HAND])
-def test_parameters_answer_as_derived_by_hand(events: Engine, params: dict[str, str], days: list[str]) -> None:
-    assert _days(events, params) == days
+@pytest.mark.parametrize(("params", "expected"), HAND, ids=[next(iter(p)) + "=" + next(iter(p.values())) for p, _ in HAND])
+def test_parameters_answer_as_derived_by_hand(events: Engine, params: dict[str, str], expected: list[str]) -> None:
+    assert days(events, params) == expected
 
 
 def test_prefixes_from_the_gs1_extensions_header(events: Engine) -> None:
-    assert _days(events, {"EQ_other:lot": "L1"}, {"other": EX}) == ["01"]  # the same namespace under another prefix
-    assert _days(events, {"EQ_other:lot": "L1"}) == []
+    assert days(events, {"EQ_other:lot": "L1"}, {"other": EX}) == ["01"]  # the same namespace under another prefix
+    assert days(events, {"EQ_other:lot": "L1"}) == []
 
 
 def test_event_count_limit_and_max_event_count(events: Engine) -> None:

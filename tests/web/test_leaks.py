@@ -8,24 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from chainatlas.web.app import api_routes, create_app
+from chainatlas.web.app import create_app
 from tests.conftest import SESSION_DIR
-
-FILL = {"chain_id": "nev", "chain": "nev", "table": "enterprises", "lang": "zh"}
-
-
-def _get_routes() -> list[str]:
-    """Every GET route of the app, path parameters filled with demo values where they are generic."""
-    paths = []
-    for route in api_routes(create_app().routes):
-        path = route.path
-        if "GET" not in route.methods:
-            continue
-        names = re.findall(r"{(\w+)[^}]*}", path)
-        if any(n not in FILL for n in names):
-            continue
-        paths.append(re.sub(r"{(\w+)[^}]*}", lambda m: FILL[m.group(1)], path))
-    return sorted(set(paths))
+from tests.helpers.routes import get_urls
 
 
 def _secrets(engine: Engine) -> list[str]:
@@ -37,7 +22,7 @@ def _secrets(engine: Engine) -> list[str]:
 def test_no_response_names_the_database_or_the_data_folder(demo_engine: Engine, admin_token: str, signed_in: bool) -> None:
     headers = {"Authorization": f"Bearer {admin_token}"} if signed_in else {}
     client = TestClient(create_app(), headers=headers)
-    routes = _get_routes()
+    routes = get_urls()
     assert "/api/v1/chains/{chain_id}/atlas".replace("{chain_id}", "nev") in routes
     for path in routes:
         for suffix in ("", "?format=json"):
