@@ -11,6 +11,7 @@ from chainatlas.analysis.atlas import chain_atlas
 from chainatlas.analysis.snapshot import Snapshot
 from chainatlas.analysis.supporting_rate import leaders_rates, supporting_rate
 from chainatlas.analysis.suppression import suppress_atlas, suppress_rates
+from chainatlas.registry.queries import get_chain
 
 
 def atlas_for(snap: Snapshot, chain_id: str, *, home: str, period: str | None = None, rows_ok: bool) -> dict[str, Any]:
@@ -31,8 +32,6 @@ def rates_for(snap: Snapshot, *, home: str, rows_ok: bool, chain: str | None = N
 def chain_page(engine: Engine, snap: Snapshot, chain_id: str, *, home: str, period: str | None = None,
                rows_ok: bool) -> dict[str, Any]:
     """A chain's page: its atlas, its supporting rate per period and — for those who may read links — its leaders'."""
-    from chainatlas.registry.queries import get_chain
-
     atlas = atlas_for(snap, chain_id, home=home, period=period, rows_ok=rows_ok)
     leaders = (leaders_rates(snap, home=home, chain=chain_id).filter(period=atlas["period"]).to_dicts()
                if atlas["period"] and rows_ok else [])

@@ -10,9 +10,11 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
+from chainatlas.exchange.spec import PROFILES
 from chainatlas.messages import BilingualError
 from chainatlas.rules import ledger, tiers
 from chainatlas.rules import policies as P
+from chainatlas.rules.engine import explain
 from chainatlas.rules.inputs import provenance, read_inputs
 from chainatlas.rules.model import resolve
 
@@ -73,9 +75,6 @@ def enterprise_policies(engine: Engine, uscc: str, on: dt.date) -> dict[str, Any
 
 def application(engine: Engine, uscc: str, policy_id: str, on: dt.date) -> dict[str, Any]:
     """快申快享: the profile inputs a policy reads, the firm's known values filled, the missing ones named (with labels)."""
-    from chainatlas.exchange.spec import PROFILES
-    from chainatlas.rules.engine import explain
-
     pol = policy(policy_id)
     row = P.screen_frame(pol, firm_inputs(engine, uscc, on), on).row(0, named=True)
     missing = P.missing_for(pol, explain(row, pol.rule_set, on), row)
