@@ -46,3 +46,11 @@ class BilingualError(Exception):
     @property
     def en(self) -> str:
         return self.message.en
+
+
+class InvalidInput(BilingualError, ValueError):
+    """Input the product cannot use (a form, a file, a parameter): the API answers 400/422, the CLI names it."""
+
+
+class NotFound(BilingualError, LookupError):
+    """No such thing (the API answers 404, the CLI names it)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from chainatlas.messages import BilingualError
+from chainatlas.messages import BilingualError, InvalidInput
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,6 +120,6 @@ def home_of(home: str | None = None) -> str:
     if not home:
         return get_settings().home_region
     if not HOME_PATTERN.match(home):
-        raise ValueError(f"本地范围须为 2、4 或 6 位行政区划代码前缀：{home} / the home area must be a division-code prefix "
-                         f"of 2, 4 or 6 digits: {home}")
+        raise InvalidInput(f"本地范围须为 2、4 或 6 位行政区划代码前缀：{home}",
+                           f"the home area must be a division-code prefix of 2, 4 or 6 digits: {home}")
     return home

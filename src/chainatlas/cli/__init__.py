@@ -22,5 +22,5 @@ def main() -> None:
     try:
         app(prog_name="chainatlas")
     except MissingSetup as exc:  # a plain clone without `make install`: say what to run, no traceback
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{exc}[/red]", soft_wrap=True)
         sys.exit(2)

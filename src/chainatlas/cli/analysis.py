@@ -15,6 +15,7 @@ from chainatlas.cli.common import (
     _report,
     app,
 )
+from chainatlas.messages import Message
 
 
 @app.command()
@@ -33,7 +34,7 @@ def atlas(
     try:
         result = chain_atlas(load_snapshot(_engine()), chain, home=_home(home), period=period)
     except KeyError as exc:
-        raise typer.BadParameter(f"unknown chain {chain}") from exc
+        raise typer.BadParameter(str(Message(f"未知产业链 {chain}", f"unknown chain {chain}"))) from exc
     _report(result, fmt, lambda: atlas_workbook(result), output or Path(f"atlas-{chain}-{result['period']}.xlsx"),
             lambda: _emit(result["segments"], fmt, f"{chain} {result['period']} home={result['home']} as_of={result['as_of']}",
                           ATLAS_COLUMNS))
@@ -78,7 +79,7 @@ def targets(
     try:
         result = attraction_targets(load_snapshot(_engine()), chain, home=_home(home), segment=segment, top=top, period=period)
     except KeyError as exc:
-        raise typer.BadParameter(f"unknown chain {chain}") from exc
+        raise typer.BadParameter(str(Message(f"未知产业链 {chain}", f"unknown chain {chain}"))) from exc
     def table() -> None:
         rows = [{**it, **{f"c_{k}": v for k, v in it["components"].items()}} for it in result["items"]]
         cols = [c for c in TARGET_COLUMNS if c[0] in ("rank", "name", "segment_name_zh", "score", "supply_value_yuan", "local_buyers")]

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from sqlalchemy import Engine
 
 from chainatlas import db
+from chainatlas.messages import Message
 from chainatlas.settings import get_settings, home_of
 
 app = typer.Typer(help="ChainAtlas 产业链图谱平台 — command line", no_args_is_help=True, add_completion=False)
@@ -39,7 +40,7 @@ def _engine(check: bool = True) -> Engine:
         try:
             require_initialised(engine)
         except NotInitialised as exc:
-            console.print(f"[red]{exc}[/red]")
+            console.print(f"[red]{exc}[/red]", soft_wrap=True)
             raise typer.Exit(2) from None
         _state["checked"] = url
     return engine
@@ -98,7 +99,7 @@ def _date(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {value}") from None
+        raise typer.BadParameter(str(Message(f"日期应为 YYYY-MM-DD：{value}", f"date must be YYYY-MM-DD: {value}"))) from None
 
 
 def _audit_ready() -> None:
@@ -108,7 +109,7 @@ def _audit_ready() -> None:
     try:
         audit_log.check(_engine())
     except audit_log.AuditIntegrityError as exc:
-        console.print(f"[red]审计链异常，已拒绝执行：{exc.zh} / audit chain refused: {exc.en}[/red]")
+        console.print(f"[red]{Message(f'审计链异常，已拒绝执行：{exc.zh}', f'audit chain refused: {exc.en}')}[/red]")
         console.print("检查 / check: chainatlas audit verify")
         raise typer.Exit(3) from None
 
@@ -122,7 +123,7 @@ def _cli_audit(action: str, params: dict[str, object], outcome: str = "ok", data
         audit_log.record(_engine(), actor=f"cli:{getpass.getuser()}", role="admin", action=f"chainatlas {action}",
                          params=params, outcome=outcome, dataset=dataset)
     except audit_log.AuditIntegrityError as exc:
-        console.print(f"[red]审计记录无法写入：{exc.zh} / the audit record could not be written: {exc.en}[/red]")
+        console.print(f"[red]{Message(f'审计记录无法写入：{exc.zh}', f'the audit record could not be written: {exc.en}')}[/red]")
         raise typer.Exit(3) from None
 
 

@@ -19,6 +19,7 @@ from chainatlas.cli.common import (
     console,
 )
 from chainatlas.exchange.importer import ImportReport
+from chainatlas.messages import Message
 from chainatlas.settings import get_settings
 
 
@@ -58,7 +59,7 @@ def demo(
     from chainatlas.exchange.importer import import_files
 
     if scale not in ("s", "m", "l"):
-        raise typer.BadParameter("scale must be s, m or l")
+        raise typer.BadParameter(str(Message("规模须为 s、m 或 l", "scale must be s, m or l")))
     out = out or get_settings().data_dir / "demo" / scale
     console.print(f"生成示例城市 / generating demo city scale={scale} seed={seed} → {out}")
     files = generate(scale, seed, out)
@@ -153,7 +154,8 @@ def template(
     from chainatlas.exchange.template import write_template
 
     if table not in TABLES:
-        raise typer.BadParameter(f"unknown table {table}; tables: {', '.join(TABLES)}")
+        raise typer.BadParameter(str(Message(f"未知数据表 {table}；可用：{'、'.join(TABLES)}",
+                                                     f"unknown table {table}; tables: {', '.join(TABLES)}")))
     engine = None
     try:
         engine = _engine(check=False)

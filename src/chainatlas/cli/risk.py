@@ -16,6 +16,7 @@ from chainatlas.cli.common import (
     app,
     console,
 )
+from chainatlas.messages import Message
 
 risk_app = typer.Typer(help="Supply-chain resilience (供应链韧性)", no_args_is_help=True)
 app.add_typer(risk_app, name="risk")
@@ -44,7 +45,7 @@ def risk_rei(
 
         snap = load_snapshot(_engine())
         if snap.chain_segments(chain).height == 0:
-            raise typer.BadParameter(f"未找到产业链 / no chain {chain}")
+            raise typer.BadParameter(str(Message(f"未找到产业链 {chain}", f"no chain {chain}")))
         from chainatlas.risk.network import read_overrides
 
         try:
@@ -59,7 +60,7 @@ def risk_rei(
         except (ValueError, KeyError) as exc:
             raise typer.BadParameter(str(exc)) from exc
     else:
-        raise typer.BadParameter("give --nodes/--edges or --chain")
+        raise typer.BadParameter(str(Message("请给出 --nodes/--edges 或 --chain", "give --nodes/--edges or --chain")))
     with _progress("节点/nodes") as bar:
         task = bar.add_task("求解 / solving", total=len(net.nodes))
         rows = ranked_rows(net, progress=lambda d, t: bar.update(task, completed=d, total=t))
@@ -134,7 +135,7 @@ def risk_scenario_cmd(
             else:
                 result = run_scenario(load_snapshot(engine), spec, lambda d, t: bar.update(task, completed=d, total=t))
         except ValueError as exc:
-            console.print(f"[red]{exc}[/red]")
+            console.print(f"[red]{exc}[/red]", soft_wrap=True)
             raise typer.Exit(1) from exc
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))

@@ -16,6 +16,7 @@ from chainatlas.cli.common import (
     app,
     console,
 )
+from chainatlas.messages import Message, NotFound
 
 if TYPE_CHECKING:
     import polars as pl
@@ -46,7 +47,7 @@ def _tier_frame(uscc: str | None, input_file: Path | None, on: dt.date) -> pl.Da
     if uscc:
         frame = frame.filter(pl.col("uscc") == uscc.upper())
         if frame.is_empty():
-            raise typer.BadParameter(f"没有本地企业 {uscc} / no local enterprise {uscc}")
+            raise typer.BadParameter(str(Message(f"没有本地企业 {uscc}", f"no local enterprise {uscc}")))
     return frame
 
 
@@ -118,8 +119,8 @@ def policies_screen(
     on = _date(date)
     try:
         lists = service.screening_lists(_engine(), policy, on, save=save, actor=f"cli:{getpass.getuser()}")
-    except service.NotFound as exc:
-        raise typer.BadParameter(f"{exc}; see `chainatlas policies list`") from None
+    except NotFound as exc:
+        raise typer.BadParameter(str(Message(f"{exc.zh}；见 `chainatlas policies list`", f"{exc.en}; see `chainatlas policies list`"))) from None
     except RuleError as exc:
         raise typer.BadParameter(str(exc)) from None
     if lists["screening_id"]:

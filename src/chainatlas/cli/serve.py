@@ -35,7 +35,7 @@ def serve(
             require_file(get_settings().assets_dir / sub, "前端资源", "front-end assets")
         require_file(get_settings().epcis_schema, " EPCIS 2.0 JSON Schema", "the EPCIS 2.0 JSON Schema")
     except MissingSetup as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
     if _state["db"]:
         db.use(_state["db"])  # the app's database for this process, passed explicitly rather than through the environment

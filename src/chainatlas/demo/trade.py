@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from chainatlas import db
+from chainatlas.messages import InvalidInput
 from chainatlas.trade.clearance import CONSIGNMENT_TYPES, TRADE_NS
 
 AIR_DESTINATIONS = ("LUX", "KUL", "AUH", "BUD", "ORD", "ICN", "LGG", "DXB")
@@ -105,7 +106,7 @@ def load_trade_demo(engine: Engine, home: str = "4101", consignments: int = 120,
 
     exporters = _exporters(engine, home, 40)
     if not exporters:
-        raise ValueError("示例外贸需要先导入示例城市 / load the demo city first")
+        raise InvalidInput("示例外贸需要先导入示例城市", "load the demo city first")
     job = intake.capture(engine, trade_document(exporters, consignments, seed), "demo")
     if not job["success"]:
         raise ValueError(f"demo trade document invalid: {job['errors'][:3]}")

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
+from chainatlas.messages import InvalidInput
 from chainatlas.risk.rei import Edge, Network, Node
 
 NODE_COLUMNS = ("node_id", "capacity", "inventory", "demand", "unit_profit", "ttr")
@@ -44,7 +45,7 @@ def read_network(nodes: Path, edges: Path | None = None) -> Network:
         sheets = pl.read_excel(nodes, sheet_name=["nodes", "edges"], infer_schema_length=0)
         return _from_rows(sheets["nodes"].to_dicts(), sheets["edges"].to_dicts())
     if edges is None:
-        raise ValueError("give --edges with a CSV of nodes")
+        raise InvalidInput("给出节点 CSV 时还须给出 --edges", "give --edges with a CSV of nodes")
     return _from_rows(pl.read_csv(nodes, infer_schema=False).to_dicts(), pl.read_csv(edges, infer_schema=False).to_dicts())
 
 
@@ -52,16 +53,17 @@ def read_overrides(path: Path) -> dict[str, dict[str, float | None]]:
     """Per-node values from a CSV (``node_id`` and any of the node columns); blank cells leave a value derived."""
     frame = pl.read_csv(path, infer_schema=False)
     if "node_id" not in frame.columns:
-        raise ValueError(f"{path}: 需要 node_id 列 / a node_id column is needed")
+        raise InvalidInput(f"{path}：需要 node_id 列", f"{path}: a node_id column is needed")
     bad = [c for c in frame.columns if c != "node_id" and c not in NODE_COLUMNS]
     if bad:
-        raise ValueError(f"{path}: 未知列 / unknown columns {', '.join(bad)}; allowed: {', '.join(NODE_COLUMNS[1:])}")
+        raise InvalidInput(f"{path}：未知列 {', '.join(bad)}；可用列：{', '.join(NODE_COLUMNS[1:])}",
+                           f"{path}: unknown columns {', '.join(bad)}; allowed: {', '.join(NODE_COLUMNS[1:])}")
     out: dict[str, dict[str, float | None]] = {}
     for i, row in enumerate(frame.to_dicts(), start=2):
         try:
             out[row["node_id"]] = {k: float(v) for k, v in row.items() if k != "node_id" and v not in (None, "")}
         except ValueError as exc:
-            raise ValueError(f"{path} 第 {i} 行 / line {i}: 数值有误 / not a number ({exc})") from exc
+            raise InvalidInput(f"{path} 第 {i} 行：数值有误（{exc}）", f"{path} line {i}: not a number ({exc})") from exc
     return out
 
 

@@ -31,6 +31,7 @@ import numpy as np
 import polars as pl
 
 from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
+from chainatlas.messages import InvalidInput
 
 WEEKS_PER_YEAR = 52
 
@@ -99,8 +100,9 @@ def parse_disruption(text: str) -> Disruption:
     kind, sep, value = text.partition(":")
     if sep:
         if kind not in ("enterprise", "region", "country", "segment") or not value:
-            raise ValueError(f"断供对象无法识别 / cannot read the disruption {text!r}: use enterprise:, region:, "
-                             "country: or segment: followed by a value")
+            raise InvalidInput(f"断供对象无法识别：{text!r}，请用 enterprise:、region:、country: 或 segment: 加取值",
+                               f"cannot read the disruption {text!r}: use enterprise:, region:, country: or segment: "
+                               "followed by a value")
         return Disruption(kind, value.strip())  # type: ignore[arg-type]
     if _USCC.match(text):
         return Disruption("enterprise", text)
@@ -110,8 +112,9 @@ def parse_disruption(text: str) -> Disruption:
         return Disruption("country", text)
     if "." in text:
         return Disruption("segment", text)
-    raise ValueError(f"断供对象无法识别 / cannot read the disruption {text!r}: give a USCC, a division-code prefix, "
-                     "a country code or a segment code (or kind:value)")
+    raise InvalidInput(f"断供对象无法识别：{text!r}，请给出统一社会信用代码、行政区划代码前缀、国家代码或环节代码",
+                       f"cannot read the disruption {text!r}: give a USCC, a division-code prefix, a country code or a "
+                       "segment code (or kind:value)")
 
 
 @dataclass
@@ -146,13 +149,13 @@ Progress = Callable[[int, int], None]
 def run_scenario(snap: Snapshot, spec: ScenarioSpec, progress: Progress | None = None) -> dict[str, Any]:
     """Simulate ``spec`` on the snapshot; impact per chain leader, per chain and week by week (local output)."""
     if spec.weeks <= 0:
-        raise ValueError("断供周数须大于 0 / weeks must be > 0")
+        raise InvalidInput("断供周数须大于 0", "weeks must be > 0")
     if not spec.disrupt:
-        raise ValueError("请至少给出一个断供对象 / give at least one disruption")
+        raise InvalidInput("请至少给出一个断供对象", "give at least one disruption")
     periods = snap.periods()
     period = spec.period or (periods[-1] if periods else None)
     if period is None:
-        raise ValueError("没有供应链数据 / there are no supply links")
+        raise InvalidInput("没有供应链数据", "there are no supply links")
     ix = supply_index(snap, period)
     n = len(ix.ids)
     ents = snap.enterprises.select("uscc", "name", "region_code", "country_code", "revenue_yuan", "is_chain_leader")
@@ -189,8 +192,8 @@ def run_scenario(snap: Snapshot, spec: ScenarioSpec, progress: Progress | None =
                 unknown.append(str(d))
             seg_down.add(d.value)
     if len(unknown) == len(spec.disrupt):
-        raise ValueError(f"所选断供对象在 {period} 年的供应链中找不到 / none of {', '.join(unknown)} appears in the "
-                         f"supply links of {period}")
+        raise InvalidInput(f"所选断供对象在 {period} 年的供应链中找不到：{', '.join(unknown)}",
+                           f"none of {', '.join(unknown)} appears in the supply links of {period}")
 
     recovery = np.full(n, float(spec.recovery_weeks))
     stock = np.full(n, float(spec.stock_weeks))

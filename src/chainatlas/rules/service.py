@@ -11,16 +11,12 @@ import polars as pl
 from sqlalchemy import Engine
 
 from chainatlas.exchange.spec import PROFILES
-from chainatlas.messages import BilingualError
+from chainatlas.messages import NotFound
 from chainatlas.rules import ledger, tiers
 from chainatlas.rules import policies as P
 from chainatlas.rules.engine import explain
 from chainatlas.rules.inputs import provenance, read_inputs
 from chainatlas.rules.model import resolve
-
-
-class NotFound(BilingualError, LookupError):
-    """No such local enterprise or policy (the API answers 404, the CLI names it)."""
 
 
 def policy(policy_id: str) -> P.Policy:

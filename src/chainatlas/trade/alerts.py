@@ -23,6 +23,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from chainatlas import db, webhooks
 from chainatlas.clock import utcnow
+from chainatlas.messages import InvalidInput
 from chainatlas.trade.consignments import COLD_CHAIN_MAX, COLD_CHAIN_MIN, SHOCK_MAX, consignment_events
 
 RULES: dict[str, Any] = {
@@ -124,7 +125,7 @@ def transition(engine: Engine, alert_id: int, action: str, actor: str, note: str
     if target is None:
         raise ValueError("action: acknowledge or resolve")
     if target == "resolved" and not (note or "").strip():
-        raise ValueError("处理预警须填写说明 / resolving an alert needs a note")
+        raise InvalidInput("处理预警须填写说明", "resolving an alert needs a note")
     t = db.trade_alert.c
     with engine.begin() as conn:
         row = conn.execute(select(t.status).where(t.id == alert_id)).first()
@@ -132,7 +133,7 @@ def transition(engine: Engine, alert_id: int, action: str, actor: str, note: str
             raise LookupError(f"alert {alert_id} not found / 未找到预警")
         allowed = {"acknowledged": ("open",), "resolved": ("open", "acknowledged")}[target]
         if row[0] not in allowed:
-            raise ValueError(f"预警已是 {row[0]} / the alert is already {row[0]}")
+            raise InvalidInput(f"预警已是 {row[0]}", f"the alert is already {row[0]}")
         conn.execute(update(db.trade_alert).where(t.id == alert_id).values(
             status=target, note=note, updated_by=actor, updated_at=utcnow()))
     return inbox(engine, alert_id=alert_id)[0]

@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas import db
 from chainatlas.clock import to_utc, utcnow
+from chainatlas.messages import InvalidInput
 from chainatlas.trade import index
 from chainatlas.trade.capture import EVENT_TYPES, Checked, Problem
 from chainatlas.trade.hashid import namespaces
@@ -241,7 +242,7 @@ SUPPORTED = ("eventType", "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_r
 PREFIXED = ("EQ_bizTransaction_", "EQ_source_", "EQ_destination_")
 
 
-class QueryError(ValueError):
+class QueryError(InvalidInput):
     """A query parameter the repository cannot use (EPCIS QueryParameterException: 400 with a problem report)."""
 
 
@@ -320,7 +321,7 @@ def _number(name: str, value: str) -> float:
     try:
         return float(value)
     except ValueError:
-        raise QueryError(f"{name}: “{value}” 不是数字 / is not a number") from None
+        raise QueryError(f"{name}：“{value}” 不是数字", f"{name}: “{value}” is not a number") from None
 
 
 def _inside(name: str, vals: list[str], extensions: Mapping[str, str]) -> ColumnElement[bool] | None:
@@ -361,7 +362,7 @@ def _inside(name: str, vals: list[str], extensions: Mapping[str, str]) -> Column
     if name == "EQ_booleanValue":
         wanted = [v.lower() == "true" for v in vals if v.lower() in ("true", "false")]
         if len(wanted) != len(vals):
-            raise QueryError(f"{name}: true 或 false / true or false")
+            raise QueryError(f"{name}：应为 true 或 false", f"{name}: true or false")
         return sensor(s.boolean_value.in_(wanted))
     op, _, rest = name.partition("_")
     if op in ("GE", "LT") and rest in _SENSOR_TIMES:
@@ -412,16 +413,16 @@ def _time(name: str, value: str) -> dt.datetime:
     try:
         t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise QueryError(f"{name}: “{value}” 不是带时区的 ISO 8601 时间 / is not an ISO 8601 time with a zone") from exc
+        raise QueryError(f"{name}：“{value}” 不是带时区的 ISO 8601 时间", f"{name}: “{value}” is not an ISO 8601 time with a zone") from exc
     if t.tzinfo is None or "T" not in value:
-        raise QueryError(f"{name}: “{value}” 缺少时区（如 +08:00 或 Z）/ has no time zone (e.g. +08:00 or Z)")
+        raise QueryError(f"{name}：“{value}” 缺少时区（如 +08:00 或 Z）", f"{name}: “{value}” has no time zone (e.g. +08:00 or Z)")
     return t.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _count(name: str, raw: str | list[str]) -> int:
     vals = _values(raw)
     if len(vals) != 1 or not vals[0].isdigit() or int(vals[0]) < 1:
-        raise QueryError(f"{name}: 须为正整数 / must be a positive integer")
+        raise QueryError(f"{name}：须为正整数", f"{name}: must be a positive integer")
     return int(vals[0])
 
 
@@ -439,8 +440,8 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
         o = db.epcis_event_owner.c
         where.append(ev.id.in_(select(o.event_pk).where(o.owner == owner)))
     if "eventCountLimit" in params and "maxEventCount" in params:
-        raise QueryError("eventCountLimit 与 maxEventCount 不能同时使用 / eventCountLimit and maxEventCount cannot be "
-                         "given together (EPCIS 2.0 §8.2.7.1)")
+        raise QueryError("eventCountLimit 与 maxEventCount 不能同时使用（EPCIS 2.0 §8.2.7.1）",
+                         "eventCountLimit and maxEventCount cannot be given together (EPCIS 2.0 §8.2.7.1)")
     for name, raw in params.items():
         if name in ("orderBy", "orderDirection", "perPage", "nextPageToken", "eventCountLimit", "maxEventCount"):
             continue
@@ -448,7 +449,7 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
         if name == "eventType":
             bad = [v for v in vals if v not in EVENT_TYPES]
             if bad:
-                raise QueryError(f"eventType: 未知事件类型 / unknown event types {', '.join(bad)}")
+                raise QueryError(f"eventType：未知事件类型 {', '.join(bad)}", f"eventType: unknown event types {', '.join(bad)}")
             where.append(ev.event_type.in_(vals))
         elif name in ("GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime"):
             col = ev.event_time if "event" in name else ev.record_time
@@ -494,20 +495,21 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
         elif (inside := _inside(name, vals, extensions or {})) is not None:
             where.append(inside)
         else:
-            raise QueryError(f"{name}: 不支持的查询参数 / unsupported query parameter (supported: "
-                             f"{', '.join(SUPPORTED)}, EQ_bizTransaction_{{type}}, EQ_source_{{type}}, EQ_destination_{{type}})")
+            supported = f"{', '.join(SUPPORTED)}, EQ_bizTransaction_{{type}}, EQ_source_{{type}}, EQ_destination_{{type}}"
+            raise QueryError(f"{name}：不支持的查询参数（支持：{supported}）",
+                             f"{name}: unsupported query parameter (supported: {supported})")
     order_by = str(params.get("orderBy", "eventTime"))
     if order_by not in ("eventTime", "recordTime"):
-        raise QueryError("orderBy: 只支持 eventTime 或 recordTime / only eventTime or recordTime")
+        raise QueryError("orderBy：只支持 eventTime 或 recordTime", "orderBy: only eventTime or recordTime")
     direction = str(params.get("orderDirection", "DESC")).upper()
     if direction not in ("ASC", "DESC"):
-        raise QueryError("orderDirection: ASC 或 DESC / ASC or DESC")
+        raise QueryError("orderDirection：应为 ASC 或 DESC", "orderDirection: ASC or DESC")
     try:
         per_page = int(str(params.get("perPage", 30)))
     except ValueError as exc:
-        raise QueryError("perPage: 须为整数 / must be an integer") from exc
+        raise QueryError("perPage：须为整数", "perPage: must be an integer") from exc
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise QueryError(f"perPage: 1–{MAX_PER_PAGE}")
+        raise QueryError(f"perPage：须在 1–{MAX_PER_PAGE}", f"perPage: 1–{MAX_PER_PAGE}")
     col = ev.event_time if order_by == "eventTime" else ev.record_time
     # eventCountLimit: only the first N matching events (in the query's order), over all pages
     remaining = _count("eventCountLimit", params["eventCountLimit"]) if "eventCountLimit" in params else None
@@ -522,8 +524,8 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
         with engine.connect() as conn:
             matching = int(conn.execute(select(func.count()).select_from(db.epcis_event).where(*where)).scalar() or 0)
         if matching > most:
-            raise QueryTooLarge(f"maxEventCount: 共 {matching} 个事件匹配，超过 {most} / {matching} events match, more "
-                                f"than maxEventCount {most}")
+            raise QueryTooLarge(f"maxEventCount：共 {matching} 个事件匹配，超过 {most}",
+                                f"{matching} events match, more than maxEventCount {most}")
     order = [col.asc(), ev.id.asc()] if direction == "ASC" else [col.desc(), ev.id.desc()]
     page = per_page if remaining is None else min(per_page, remaining)
     stmt = select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, ev.context, col.label("k")).where(
@@ -560,7 +562,7 @@ def _read_token(token: str, order_by: str, direction: str) -> tuple[dt.datetime,
             raise ValueError
         return dt.datetime.fromisoformat(key), int(pk), (int(rest[0]) if rest and rest[0] is not None else None)
     except (ValueError, TypeError) as exc:
-        raise QueryError("nextPageToken: 无效或与排序不符 / invalid, or made for another order") from exc
+        raise QueryError("nextPageToken：无效或与排序不符", "nextPageToken: invalid, or made for another order") from exc
 
 
 def query_document(result: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from sqlalchemy import Engine, delete, select, update
 
 from chainatlas import db, webhooks
 from chainatlas.clock import to_utc, utcnow
+from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.trade import repository
 
 NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
@@ -39,12 +40,8 @@ FIELDS = {"second": (0, 59), "minute": (0, 59), "hour": (0, 23), "dayOfMonth": (
 PAGE = 1000  # the largest perPage the repository answers
 
 
-class Conflict(ValueError):
+class Conflict(InvalidInput):
     """The name is taken (409)."""
-
-
-class NotFound(LookupError):
-    """No such query or subscription (404)."""
 
 
 
@@ -60,29 +57,29 @@ def to_params(query: Any) -> dict[str, str | list[str]]:
     {'eventType': ['ObjectEvent'], 'perPage': '30'}
     """
     if not isinstance(query, dict):
-        raise repository.QueryError("query 须为对象 / query must be an object")
+        raise repository.QueryError("query 须为对象", "query must be an object")
     out: dict[str, str | list[str]] = {}
     for k, v in query.items():
         if k in ("nextPageToken",):
-            raise repository.QueryError("命名查询不能带 nextPageToken / a named query cannot hold nextPageToken")
+            raise repository.QueryError("命名查询不能带 nextPageToken", "a named query cannot hold nextPageToken")
         if isinstance(v, list):
             out[k] = [str(x) for x in v]
         elif isinstance(v, str | int | float) and not isinstance(v, bool):
             out[k] = str(v)
         else:
-            raise repository.QueryError(f"{k}: 值须为字符串、数字或字符串数组 / value must be a string, number or list of strings")
+            raise repository.QueryError(f"{k}：值须为字符串、数字或字符串数组", f"{k}: value must be a string, number or list of strings")
     return out
 
 
 def create_query(engine: Engine, name: str, query: Any, actor: str) -> dict[str, Any]:
     """Store a named query after checking its parameters (a trial run)."""
     if not isinstance(name, str) or not NAME.match(name):
-        raise repository.QueryError("name 须为 1–100 个字母、数字、_ . - / name must be 1–100 letters, digits, _ . -")
+        raise repository.QueryError("name 须为 1–100 个字母、数字、_ . -", "name must be 1–100 letters, digits, _ . -")
     params = to_params(query)
     repository.query(engine, {**params, "perPage": "1"})  # raises QueryError on a parameter the repository cannot use
     with engine.begin() as conn:
         if conn.execute(select(db.epcis_query.c.name).where(db.epcis_query.c.name == name)).first():
-            raise Conflict(f"查询名已存在 / a query named {name} exists")
+            raise Conflict(f"查询名 {name} 已存在", f"a query named {name} exists")
         conn.execute(db.epcis_query.insert().values(name=name, query=json.dumps(query, ensure_ascii=False),
                                                     created_by=actor, created_at=utcnow()))
     return get_query(engine, name)
@@ -93,7 +90,7 @@ def get_query(engine: Engine, name: str) -> dict[str, Any]:
     with engine.connect() as conn:
         row = conn.execute(select(db.epcis_query).where(db.epcis_query.c.name == name)).mappings().first()
     if row is None:
-        raise NotFound(f"没有命名查询 {name} / no query named {name}")
+        raise NotFound(f"没有命名查询 {name}", f"no query named {name}")
     return {"name": row["name"], "query": json.loads(row["query"])}
 
 
@@ -130,9 +127,9 @@ def _field_values(name: str, spec: Any) -> set[int]:
             else:
                 vals = {int(part)}
         except ValueError:
-            raise ValueError(f"schedule.{name}: “{spec}” 须为数字、列表或区间 / must be a number, list or range") from None
+            raise InvalidInput(f"schedule.{name}：“{spec}” 须为数字、列表或区间", f"schedule.{name}: “{spec}” must be a number, list or range") from None
         if not vals or min(vals) < lo or max(vals) > hi:
-            raise ValueError(f"schedule.{name}: 取值须在 {lo}–{hi} / values must lie in {lo}–{hi}")
+            raise InvalidInput(f"schedule.{name}：取值须在 {lo}–{hi}", f"schedule.{name}: values must lie in {lo}–{hi}")
         out |= vals
     return out
 
@@ -140,14 +137,14 @@ def _field_values(name: str, spec: Any) -> set[int]:
 def check_schedule(schedule: Any) -> dict[str, str]:
     """A subscription schedule checked: a non-empty object of known fields (second … dayOfWeek), each value in range."""
     if not isinstance(schedule, dict) or not schedule:
-        raise ValueError("schedule 须为非空对象 / schedule must be a non-empty object")
+        raise InvalidInput("schedule 须为非空对象", "schedule must be a non-empty object")
     unknown = set(schedule) - set(FIELDS)
     if unknown:
-        raise ValueError(f"schedule: 未知字段 / unknown fields {sorted(unknown)}")
+        raise InvalidInput(f"schedule：未知字段 {sorted(unknown)}", f"schedule: unknown fields {sorted(unknown)}")
     for k, v in schedule.items():
         _field_values(k, v)
     if _field_values("second", schedule.get("second", 0)) != {0}:
-        raise ValueError("schedule.second: 每分钟检查一次，只支持 0 / checked once a minute: only 0")
+        raise InvalidInput("schedule.second：每分钟检查一次，只支持 0", "schedule.second: checked once a minute: only 0")
     return {k: str(v) for k, v in schedule.items()}
 
 
@@ -170,19 +167,19 @@ def subscribe(engine: Engine, name: str, body: Any, actor: str) -> dict[str, Any
     ``schedule`` (with optional ``reportIfEmpty``); ``initialRecordTime`` starts the first report there."""
     get_query(engine, name)
     if not isinstance(body, dict):
-        raise ValueError("请求体须为对象 / the body must be an object")
+        raise InvalidInput("请求体须为对象", "the body must be an object")
     dest = body.get("dest")
     if not isinstance(dest, str) or not dest.startswith(("http://", "https://")) or len(dest) > 500:
-        raise ValueError("dest 须为 http(s) 地址 / dest must be an http(s) URL (WebSocket subscriptions are not offered)")
+        raise InvalidInput("dest 须为 http(s) 地址（不提供 WebSocket 订阅）", "dest must be an http(s) URL (WebSocket subscriptions are not offered)")
     stream, schedule = body.get("stream"), body.get("schedule")
     if (stream is True) == (schedule is not None):
-        raise ValueError("须且仅须给出 stream: true 或 schedule / give exactly one of stream: true and schedule")
+        raise InvalidInput("须且仅须给出 stream: true 或 schedule", "give exactly one of stream: true and schedule")
     sched = check_schedule(schedule) if schedule is not None else None
     start = body.get("initialRecordTime")
     try:
         initial = to_utc(start) if isinstance(start, str) else None
     except ValueError:
-        raise ValueError("initialRecordTime 须为 ISO 8601 时间 / must be an ISO 8601 time") from None
+        raise InvalidInput("initialRecordTime 须为 ISO 8601 时间", "initialRecordTime must be an ISO 8601 time") from None
     sid, now = str(uuid.uuid4()), utcnow()
     with engine.begin() as conn:
         conn.execute(db.epcis_subscription.insert().values(
@@ -217,7 +214,7 @@ def get_subscription(engine: Engine, name: str, sid: str) -> dict[str, Any]:
     with engine.connect() as conn:
         row = conn.execute(select(s).where(s.c.query_name == name, s.c.id == sid)).mappings().first()
     if row is None:
-        raise NotFound(f"没有订阅 {sid} / no subscription {sid}")
+        raise NotFound(f"没有订阅 {sid}", f"no subscription {sid}")
     return _sub(row)
 
 

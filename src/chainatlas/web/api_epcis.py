@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 
 from chainatlas import db
 from chainatlas.governance.principals import Role
+from chainatlas.messages import NotFound
 from chainatlas.trade import intake, repository
 from chainatlas.trade import subscriptions as subs
 from chainatlas.trade.capture import EVENT_TYPES, Problem
@@ -233,7 +234,7 @@ async def create_named_query(request: Request, principal: Annotated[Principal, D
     try:
         body = await _json_body(request)
         if not isinstance(body, dict):
-            raise repository.QueryError("请求体须为 {name, query} / the body must be {name, query}")
+            raise repository.QueryError("请求体须为 {name, query}", "the body must be {name, query}")
         created = subs.create_query(db.get_engine(), body.get("name"), body.get("query"), principal.name)  # type: ignore[arg-type]
     except _BadBody as exc:
         return problem(400, "Invalid JSON", str(exc))
@@ -248,7 +249,7 @@ async def create_named_query(request: Request, principal: Annotated[Principal, D
 def get_named_query(query_name: QueryName) -> Response:
     try:
         return JSONResponse(subs.get_query(db.get_engine(), query_name), headers=HEADERS)
-    except subs.NotFound as exc:
+    except NotFound as exc:
         return problem(404, "Not found", str(exc))
 
 
@@ -256,7 +257,7 @@ def get_named_query(query_name: QueryName) -> Response:
 def delete_named_query(query_name: QueryName, principal: Annotated[Principal, Depends(authorize)]) -> Response:
     try:
         subs.delete_query(db.get_engine(), query_name)
-    except subs.NotFound as exc:
+    except NotFound as exc:
         return problem(404, "Not found", str(exc))
     return Response(status_code=204, headers=HEADERS)
 
@@ -265,7 +266,7 @@ def delete_named_query(query_name: QueryName, principal: Annotated[Principal, De
 def named_query_events(request: Request, query_name: QueryName, principal: Caller) -> Response:
     try:
         stored = subs.to_params(subs.get_query(db.get_engine(), query_name)["query"])
-    except subs.NotFound as exc:
+    except NotFound as exc:
         return problem(404, "Not found", str(exc))
     paging = {k: v for k, v in _params(request).items() if k in ("perPage", "nextPageToken")}
     return _events_response(request, {**stored, **paging}, principal)
@@ -275,7 +276,7 @@ def named_query_events(request: Request, query_name: QueryName, principal: Calle
 def list_query_subscriptions(query_name: QueryName) -> Response:
     try:
         return JSONResponse(subs.list_subscriptions(db.get_engine(), query_name), headers=HEADERS)
-    except subs.NotFound as exc:
+    except NotFound as exc:
         return problem(404, "Not found", str(exc))
 
 
@@ -287,7 +288,7 @@ async def create_subscription(request: Request, query_name: QueryName, principal
         created = subs.subscribe(db.get_engine(), query_name, body, principal.name)
     except _BadBody as exc:
         return problem(400, "Invalid JSON", str(exc))
-    except subs.NotFound as exc:
+    except NotFound as exc:
         return problem(404, "Not found", str(exc))
     except ValueError as exc:
         return problem(400, "Subscription problem", str(exc))
@@ -299,7 +300,7 @@ async def create_subscription(request: Request, query_name: QueryName, principal
 def get_subscription(query_name: QueryName, subscription_id: Annotated[str, Path(max_length=36)]) -> Response:
     try:
         return JSONResponse(subs.get_subscription(db.get_engine(), query_name, subscription_id), headers=HEADERS)
-    except subs.NotFound as exc:
+    except NotFound as exc:
         return problem(404, "Not found", str(exc))
 
 
@@ -308,6 +309,6 @@ def delete_subscription(query_name: QueryName, subscription_id: Annotated[str, P
                         principal: Annotated[Principal, Depends(authorize)]) -> Response:
     try:
         subs.unsubscribe(db.get_engine(), query_name, subscription_id)
-    except subs.NotFound as exc:
+    except NotFound as exc:
         return problem(404, "Not found", str(exc))
     return Response(status_code=204, headers=HEADERS)

@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 from chainatlas import db
+from chainatlas.messages import NotFound
 from chainatlas.rules import ledger, service, tiers
 from chainatlas.rules import policies as P
 from chainatlas.rules.inputs import read_inputs
@@ -33,7 +34,7 @@ def _on(date: dt.date | None) -> dt.date:
 def policy_or_404(policy_id: str) -> P.Policy:
     try:
         return service.policy(policy_id)
-    except service.NotFound as exc:
+    except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
 
 
@@ -41,7 +42,7 @@ def _found(compute: Callable[[], Any]) -> Any:
     """The library's answer, a 404 for a firm or policy it does not know."""
     try:
         return compute()
-    except service.NotFound as exc:
+    except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
 
 
