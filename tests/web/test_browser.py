@@ -4,66 +4,14 @@ Screenshots are kept in artifacts/screenshots/ for people to look at."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import Engine
 
-from chainatlas.web.app import create_app
-from tests.conftest import ADMIN_PASSWORD, ARTIFACTS
+from tests.conftest import ADMIN_PASSWORD
+from tests.helpers.browser import SHOTS, sign_in_as
 from tests.helpers.exchange import ENTERPRISES
-
-SHOTS = ARTIFACTS / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def base_url(demo_engine: Engine) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        pg = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        yield pg
-        browser.close()
-        assert not errors, errors
-
-
-def sign_in_as(page: Page, base_url: str, name: str, password: str) -> None:
-    """Sign out whoever is signed in, then sign in as ``name``."""
-    page.goto(base_url + "/")
-    if page.locator("#logout-button").count():
-        page.click("#logout-button")
-    page.goto(base_url + "/login")
-    page.fill("#login-name", name)
-    page.fill("#login-password", password)
-    page.click("#login-button")
 
 
 def test_login_then_allowed_then_forbidden(page: Page, base_url: str, demo_engine: Engine) -> None:
@@ -107,6 +55,7 @@ def _some_enterprise(engine: Engine) -> str:
 
 
 def test_overview_search_and_profile(page: Page, base_url: str) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     page.goto(base_url + "/")
     expect(page.locator("#n-enterprises")).to_have_text("5,000")
     page.wait_for_function("document.querySelector('#chart-chains canvas') !== null")  # ECharts drew, served locally
@@ -130,6 +79,7 @@ def test_overview_search_and_profile(page: Page, base_url: str) -> None:
 
 
 def test_import_page_validates_then_confirms(page: Page, base_url: str, tmp_path: Path) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     bad = tmp_path / "企业-错误.csv"
     bad.write_text(ENTERPRISES.replace(",C3841,", ",C0000,"), encoding="utf-8")
     page.goto(base_url + "/import")
@@ -149,6 +99,7 @@ def test_import_page_validates_then_confirms(page: Page, base_url: str, tmp_path
 
 
 def test_panorama_segment_enterprise_and_targets(page: Page, base_url: str) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     page.goto(base_url + "/")
     page.click("#nav-chains")
     page.locator(".chain-link", has_text="新能源汽车").click()
@@ -159,7 +110,7 @@ def test_panorama_segment_enterprise_and_targets(page: Page, base_url: str) -> N
     page.click("#seg-nev-cell")
     expect(page.locator("#results .ent-link").first).to_be_visible()
     page.locator("#results .ent-link").first.click()
-    expect(page.locator("#segments")).to_contain_text("nev.cell")
+    expect(page.locator("#segments")).to_contain_text("动力电池电芯")
     page.locator(".confirm-placement").first.click()
     expect(page.locator("#segments")).to_contain_text("analyst")
     page.screenshot(path=str(SHOTS / "enterprise-placement-confirmed.png"), full_page=True)
@@ -175,6 +126,7 @@ def test_panorama_segment_enterprise_and_targets(page: Page, base_url: str) -> N
 
 
 def test_grant_requested_and_approved_in_the_browser(page: Page, base_url: str, demo_engine: Engine) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     from chainatlas.governance.principals import add_user
 
     add_user(demo_engine, "ui-analyst", "analyst", password="ui-analyst-pw")
@@ -191,11 +143,11 @@ def test_grant_requested_and_approved_in_the_browser(page: Page, base_url: str, 
     page.select_option("#grant-purpose", "investment_attraction")
     page.fill("#grant-note", "新能源汽车补链招商")
     page.click("#grant-submit")
-    expect(page.locator(".grant-row").last).to_contain_text("requested")
+    expect(page.locator(".grant-row").last).to_contain_text("待审批")
     sign_in("ui-tax", "ui-tax-pw")
     page.goto(base_url + "/grants")
     page.locator(".grant-row", has_text="ui-analyst").locator(".grant-approve").click()
-    expect(page.locator(".grant-row", has_text="ui-analyst").locator(".grant-status")).to_have_text("approved")
+    expect(page.locator(".grant-row", has_text="ui-analyst").locator(".grant-status")).to_have_text("已批准")
     page.screenshot(path=str(SHOTS / "grants.png"), full_page=True)
     sign_in("ui-analyst", "ui-analyst-pw")
     resp = page.goto(base_url + "/chains/nev/targets")
@@ -204,6 +156,7 @@ def test_grant_requested_and_approved_in_the_browser(page: Page, base_url: str, 
 
 
 def test_leader_exposure_page(page: Page, base_url: str) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     page.goto(base_url + "/chains/nev")
     page.locator("#leaders a").first.click()
     page.click("#exposure-link")
@@ -272,6 +225,7 @@ def test_trade_page_and_timeline(page: Page, base_url: str) -> None:
 
 
 def test_trace_page(page: Page, base_url: str, demo_engine: Engine) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     from chainatlas.trade import repository
     from chainatlas.trade.capture import check_document
     from tests.trade.test_trace import PALLET, ULD, _doc
@@ -343,6 +297,7 @@ def test_policy_screen_confirm_and_sandbox(page: Page, base_url: str) -> None:
 
 
 def test_enterprise_sees_its_own_card_and_policies_only(page: Page, base_url: str, demo_engine: Engine) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     from sqlalchemy import select
 
     from chainatlas import db
@@ -363,3 +318,70 @@ def test_enterprise_sees_its_own_card_and_policies_only(page: Page, base_url: st
     for url in ("/tiers", f"/tiers/{local[1]}", f"/enterprises/{local[1]}/policies"):
         resp = page.goto(base_url + url)
         assert resp is not None and resp.status == 403, url
+
+
+def test_api_docs_render_offline(page: Page, base_url: str) -> None:
+    """/docs draws its operations from locally served Swagger UI, with every request off this server refused."""
+    outside: list[str] = []
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    try:
+        page.goto(base_url + "/docs")
+        expect(page.locator(".opblock-tag").first).to_be_visible(timeout=30_000)
+        assert page.locator(".opblock-tag").count() >= 5
+        assert "swagger-ui-bundle.js" in page.content()
+        page.screenshot(path=str(SHOTS / "api_docs.png"), full_page=False)
+    finally:
+        page.unroute("**/*")
+    assert not outside, outside
+
+
+def test_pickers_build_a_scenario_without_typing_codes(page: Page, base_url: str, demo_engine: Engine) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
+    page.goto(base_url + "/risk")
+    page.select_option("#sc-chain", "nev")
+    expect(page.locator("#sc-segment option[value='nev.pack']")).to_have_count(1)
+    page.select_option("#sc-segment", "nev.pack")
+    page.click("#sc-segment-add")
+    expect(page.locator("#sc-province option[value='320000']")).to_have_count(1)
+    page.select_option("#sc-province", "320000")
+    expect(page.locator("#sc-city option[value='320500']")).to_have_count(1)
+    page.select_option("#sc-city", "320500")
+    page.click("#sc-division-add")
+    expect(page.locator("#sc-country-list option").first).to_be_attached()
+    de = page.locator("#sc-country-list option[value$=' DE']").get_attribute("value")
+    assert de is not None and de.startswith("德国")
+    page.fill("#sc-country", de)
+    page.click("#sc-country-add")
+    name = _some_enterprise_name(demo_engine)
+    page.locator("#sc-enterprise").press_sequentially(name[:4], delay=30)
+    expect(page.locator("#sc-enterprise-list option").first).to_be_attached(timeout=10_000)
+    page.fill("#sc-enterprise", page.locator("#sc-enterprise-list option").first.get_attribute("value") or "")
+    page.click("#sc-enterprise-add")
+    lines = page.input_value("#sc-disrupt").splitlines()
+    assert lines[:3] == ["segment:nev.pack", "region:3205", "country:DE"] and lines[3].startswith("enterprise:91")
+    chips = page.locator("#sc-picked .picked").all_inner_texts()
+    assert chips[:3] == ["电池包与BMS", "江苏省苏州市", "德国"], chips
+    page.screenshot(path=str(SHOTS / "risk-pickers.png"), full_page=False)
+    page.fill("#sc-name", "选择器情景")
+    page.click("#sc-run")
+    expect(page.locator("#scenario-title")).to_have_text("选择器情景", timeout=60_000)
+    expect(page.locator(".meta").first).to_contain_text("环节：电池包与BMS")
+    expect(page.locator(".meta").first).to_contain_text("地区：江苏省苏州市")
+
+
+def _some_enterprise_name(engine: Engine) -> str:
+    from sqlalchemy import select
+
+    from chainatlas import db
+
+    with engine.connect() as conn:
+        return str(conn.execute(select(db.enterprise.c.name).where(db.enterprise.c.region_code.like("4101%"))
+                                .order_by(db.enterprise.c.uscc).limit(1)).scalar_one())

@@ -13,9 +13,10 @@ from typing import Any
 import polars as pl
 import yaml
 
+from chainatlas import vocabulary
 from chainatlas.analysis.snapshot import Snapshot, in_period, is_local
 
-STATUS_ZH = {"strong": "强", "medium": "较强", "weak": "弱", "missing": "缺"}
+STATUS_ZH = vocabulary.names("link_status")  # strong 强, medium 较强, weak 弱, missing 缺
 THRESHOLDS_FILE = Path(__file__).parent / "thresholds.yaml"
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from chainatlas import vocabulary
+
 SPEC_VERSION = "1.0"
 
 
@@ -453,4 +455,4 @@ def json_schema(table: str) -> dict[str, Any]:
     }
 
 
-EVIDENCE = ("declared", "analyst", "industry_code", "product_keyword", "tax_code", "supply_link")
+EVIDENCE = tuple(vocabulary.EVIDENCE)  # declared, analyst, industry_code, product_keyword, tax_code, supply_link

@@ -14,26 +14,21 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from chainatlas import db
+from chainatlas import db, vocabulary
 from chainatlas.clock import utcnow
 from chainatlas.exchange.spec import TABLES
 from chainatlas.governance.principals import DEPARTMENTS, Principal, Role
+from chainatlas.messages import InvalidInput
 
-LEVELS = ("general", "important", "core")
-PURPOSES = {
-    "chain_analysis": "产业链分析 / chain analysis",
-    "investment_attraction": "招商引资 / investment attraction",
-    "policy_matching": "惠企政策兑现 / policy benefits",
-    "risk_monitoring": "供应链风险监测 / supply-chain risk monitoring",
-    "statistics": "统计分析 / statistics",
-    "trade_service": "外贸服务 / trade services",
-}
+LEVELS = tuple(vocabulary.DATA_LEVELS)
+PURPOSES = {k: str(m) for k, m in vocabulary.PURPOSES.items()}  # code → "中文 / English"
 
 
 @dataclass(frozen=True)
 class Dataset:
     code: str
     name_zh: str
+    name_en: str
     owner: str  # a department
     level: str
     fields: tuple[str, ...]
@@ -41,18 +36,18 @@ class Dataset:
 
 
 DATASETS: dict[str, Dataset] = {d.code: d for d in (
-    Dataset("enterprises", "企业主体与属性", "market_supervision", "general",
+    Dataset("enterprises", "企业主体与属性", "Enterprises and attributes", "market_supervision", "general",
             tuple(c.name for c in TABLES["enterprises"].columns), "企业登记与经营属性（按来源与数据日期）"),
-    Dataset("supply_links", "供应关系", "tax", "important", tuple(c.name for c in TABLES["supply_links"].columns),
+    Dataset("supply_links", "供应关系", "Supply links", "tax", "important", tuple(c.name for c in TABLES["supply_links"].columns),
             "由增值税发票汇总的企业间供货金额"),
-    Dataset("transactions", "发票明细", "tax", "core", tuple(c.name for c in TABLES["transactions"].columns),
+    Dataset("transactions", "发票明细", "Invoice lines", "tax", "core", tuple(c.name for c in TABLES["transactions"].columns),
             "增值税发票行级明细（仅在 --keep-lines 时保存）"),
-    Dataset("placements", "企业环节归属", "industry", "general", tuple(c.name for c in TABLES["placements"].columns),
+    Dataset("placements", "企业环节归属", "Segment placements", "industry", "general", tuple(c.name for c in TABLES["placements"].columns),
             "企业在产业链环节上的归属及依据"),
-    Dataset("enterprise_profiles", "企业培育指标", "industry", "important",
+    Dataset("enterprise_profiles", "企业培育指标", "Cultivation indicators", "industry", "important",
             tuple(c.name for c in TABLES["enterprise_profiles"].columns), "梯度培育与惠企政策所需的企业指标及评估、筛查、发放台账"),
-    Dataset("imports", "数据导入", "industry", "general", ("files", "rows", "problems"), "数据导入与校验报告"),
-    Dataset("audit", "审计日志", "industry", "important", ("actor", "action", "purpose", "params", "outcome"), "访问与操作审计记录"),
+    Dataset("imports", "数据导入", "Data imports", "industry", "general", ("files", "rows", "problems"), "数据导入与校验报告"),
+    Dataset("audit", "审计日志", "Audit log", "industry", "important", ("actor", "action", "purpose", "params", "outcome"), "访问与操作审计记录"),
 )}
 assert all(d.owner in DEPARTMENTS and d.level in LEVELS for d in DATASETS.values())
 
@@ -74,7 +69,7 @@ def request_grant(engine: Engine, grantee: Principal, dataset: str, purpose: str
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset}; datasets: {', '.join(DATASETS)}")
     if purpose not in PURPOSES:
-        raise ValueError(f"purpose must be one of {', '.join(PURPOSES)}")
+        raise InvalidInput(f"用途须为：{'、'.join(PURPOSES)}", f"purpose must be one of {', '.join(PURPOSES)}")
     bad = [f for f in fields or [] if f not in DATASETS[dataset].fields]
     if bad:
         raise ValueError(f"unknown fields {bad}")

@@ -41,14 +41,14 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("POST", "/login"): Access(ALL),
     ("POST", "/logout"): Access(ALL),
     ("GET", "/docs"): Access(ALL),
-    ("GET", "/docs/oauth2-redirect"): Access(ALL),
-    ("GET", "/redoc"): Access(ALL),
     ("GET", "/openapi.json"): Access(ALL),
     ("GET", "/api/v1/overview"): Access(ALL),
     ("GET", "/api/v1/chains"): Access(ALL),
     ("GET", "/api/v1/chains/{chain_id}"): Access(ALL),
     ("GET", "/api/v1/spec/{table}.schema.json"): Access(ALL),
     ("GET", "/api/v1/me"): Access(ALL),
+    ("GET", "/api/v1/divisions"): Access(ALL),  # GB/T 2260 and ISO 3166-1: reference data for pickers
+    ("GET", "/api/v1/countries"): Access(ALL),
     # the atlas and chain-level rates: aggregates, open to all; cells resting on fewer than 3 enterprises
     # are suppressed for anyone without row access to supply links (see web/suppression.py)
     ("GET", "/chains"): Access(ALL),

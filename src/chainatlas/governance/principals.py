@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerifyMismatchError
 from sqlalchemy import Engine, select, update
 
-from chainatlas import db
+from chainatlas import db, vocabulary
 from chainatlas.clock import utcnow
 from chainatlas.messages import BilingualError
 
@@ -36,7 +36,7 @@ class Role(StrEnum):
     public = "public"  # no login
 
 
-DEPARTMENTS = ("customs", "port", "transport", "tax", "market_supervision", "industry", "hrss", "finance")
+DEPARTMENTS = tuple(vocabulary.DEPARTMENTS)  # customs, port, transport, tax, market_supervision, industry, hrss, finance
 
 
 @dataclass(frozen=True)

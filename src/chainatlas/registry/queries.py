@@ -11,12 +11,11 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, or_, select
 
-from chainatlas import db
+from chainatlas import db, vocabulary
 from chainatlas.settings import home_of
 
-FLAGS = ("is_above_scale", "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader", "is_listed")
-FLAG_ZH = {"is_above_scale": "规上", "is_high_tech": "高新技术企业", "is_srdi": "专精特新", "is_little_giant": "小巨人",
-           "is_chain_leader": "链主", "is_listed": "上市"}
+FLAGS = tuple(vocabulary.ENTERPRISE_FLAGS)  # is_above_scale, is_high_tech, is_srdi, is_little_giant, is_chain_leader, is_listed
+FLAG_ZH = vocabulary.names("flag")
 ENTERPRISE_COLUMNS = [c.name for c in db.enterprise.columns]
 
 
@@ -148,6 +147,48 @@ def overview(engine: Engine) -> dict[str, Any]:
     return {"home_region": home, "enterprises": int(totals[0]), "local_enterprises": int(totals[1] or 0),
             "supply_links": int(links[0]), "periods": int(links[1]), "by_chain": by_chain, "by_district": by_district,
             "tiers_local": tiers, "as_of": as_of}
+
+
+def divisions(engine: Engine, parent: str | None = None) -> list[dict[str, Any]]:
+    """Administrative divisions (GB/T 2260) under ``parent`` (none: the provinces), by code — for pickers.
+
+    A province's children are its prefectures and the counties it administers directly (济源市 419001)."""
+    r = db.region
+    stmt = select(r.c.code, r.c.name, r.c.level).order_by(r.c.code)
+    stmt = stmt.where(r.c.parent_code == parent) if parent else stmt.where(r.c.level == "province")
+    with engine.connect() as conn:
+        return [dict(x._mapping) for x in conn.execute(stmt)]
+
+
+def countries(engine: Engine) -> list[dict[str, Any]]:
+    """ISO 3166-1 countries (alpha-2, names in Chinese and English), by code — for pickers."""
+    c = db.country
+    with engine.connect() as conn:
+        return [dict(x._mapping) for x in conn.execute(select(c.c.alpha2, c.c.name_zh, c.c.name_en).order_by(c.c.alpha2))]
+
+
+def division_names(engine: Engine, codes: list[str]) -> dict[str, str]:
+    """Full names of division-code prefixes (``41`` 河南省, ``4101`` 河南省郑州市, ``410105`` 河南省郑州市金水区);
+    a code that is not a 2-, 4- or 6-digit prefix, or names nothing, is left out."""
+    def levels(code: str) -> list[str]:
+        return list(dict.fromkeys([code[:2] + "0000", *([code[:4] + "00"] if len(code) >= 4 else []),
+                                   *([code] if len(code) == 6 else [])]))
+
+    wanted = [c for c in codes if c.isdigit() and len(c) in (2, 4, 6)]
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(db.region.c.code, db.region.c.name)
+                                  .where(db.region.c.code.in_({x for c in wanted for x in levels(c)}))).all())
+    out = {c: "".join(names[x] for x in levels(c) if x in names) for c in wanted}
+    return {c: n for c, n in out.items() if n}
+
+
+def enterprise_names(engine: Engine, usccs: list[str]) -> dict[str, str]:
+    """USCC → registered name, for the given codes (unknown ones left out)."""
+    if not usccs:
+        return {}
+    e = db.enterprise
+    with engine.connect() as conn:
+        return dict(conn.execute(select(e.c.uscc, e.c.name).where(e.c.uscc.in_(set(usccs)))).all())
 
 
 def list_chains(engine: Engine) -> list[dict[str, Any]]:

@@ -11,16 +11,16 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine, select
 
-from chainatlas import db
+from chainatlas import db, vocabulary
 from chainatlas.trade.clearance import CONSIGNMENT_TYPES, TRADE_NS, consignment_times
 from chainatlas.trade.hashid import namespaces
 
 COLD_CHAIN_MAX = 8.0  # °C: a cold-chain reading above this is an excursion (2–8 °C products)
 COLD_CHAIN_MIN = 2.0  # °C: …and below this
 SHOCK_MAX = 98.1  # m/s² (10 g): an acceleration reading above this is a shock
-STATUS_ZH = {"consigning": "已订舱", "collecting": "已揽收", "arriving": "已到港/到达", "urn:chainatlas:bizstep:declaring": "已申报",
-             "inspecting": "查验中", "urn:chainatlas:bizstep:releasing": "已放行", "departing": "已离港",
-             "receiving": "已入海外仓"}
+STATUS_ZH = {step: vocabulary.label("biz_step", step) for step in (  # the steps a consignment's status is read from
+    "consigning", "collecting", "arriving", "urn:chainatlas:bizstep:declaring", "inspecting",
+    "urn:chainatlas:bizstep:releasing", "departing", "receiving")}
 
 
 EVENT_SCHEMA: dict[str, pl.DataType] = {

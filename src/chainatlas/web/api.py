@@ -57,6 +57,16 @@ def enterprise(uscc: str, request: Request, response: Response) -> dict[str, Any
     return found
 
 
+@router.get("/divisions", summary="Administrative divisions under a parent (行政区划，供选择器)")
+def divisions(parent: Annotated[str | None, Query(pattern=r"^\d{6}$", description="none: the provinces")] = None) -> list[dict[str, Any]]:
+    return queries.divisions(_engine(), parent)
+
+
+@router.get("/countries", summary="Countries, ISO 3166-1 (国家和地区，供选择器)")
+def countries() -> list[dict[str, Any]]:
+    return queries.countries(_engine())
+
+
 @router.get("/chains", summary="Chains (产业链)")
 def chains() -> list[dict[str, Any]]:
     return queries.list_chains(_engine())

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -34,7 +35,7 @@ from chainatlas.web import (
 )
 from chainatlas.web.auth import UNINITIALISED_HEADER, AuditMiddleware, authorize
 
-VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist"}
+VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist", "swagger-ui": "swagger-ui-dist"}
 
 
 def api_routes(routes: list[BaseRoute]) -> Iterator[APIRoute]:
@@ -59,7 +60,7 @@ def create_app() -> FastAPI:
 
     app = FastAPI(
         lifespan=lifespan,
-        title="ChainAtlas API", version=__version__, docs_url="/docs", openapi_url="/openapi.json",
+        title="ChainAtlas API", version=__version__, docs_url=None, redoc_url=None, openapi_url="/openapi.json",
         description="产业链图谱平台接口 / ChainAtlas industrial-chain atlas API. All demo data are fictional (示例).",
         dependencies=[Depends(authorize)],
         openapi_tags=[{"name": "EPCIS 2.0", "description": api_epcis.__doc__ or ""}],
@@ -92,6 +93,15 @@ def create_app() -> FastAPI:
         except NotInitialised as missing:
             return JSONResponse({"detail": str(missing)}, status_code=503, headers={UNINITIALISED_HEADER: "1"})
         raise exc
+
+    @app.get("/docs", include_in_schema=False)
+    async def _api_docs() -> Response:
+        # Swagger UI from the npm package served under /static (FastAPI's default page loads it from a CDN)
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="ChainAtlas API 接口文档",
+                                   swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+                                   swagger_ui_parameters={"docExpansion": "none", "defaultModelsExpandDepth": -1})
 
     app.include_router(account.router)
     app.include_router(api.router)

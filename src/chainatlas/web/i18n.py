@@ -1,9 +1,18 @@
-"""UI strings, Chinese by default with English (``?lang=en``, remembered in a cookie)."""
+"""UI strings, Chinese by default with English (``?lang=en``, remembered in a cookie), and the one table through
+which the pages name the product's codes (:func:`code_labels`): the fixed vocabularies of
+:mod:`chainatlas.vocabulary` joined with what is declared elsewhere (chains and segments in the chain templates, tiers
+and policies in the rule files, datasets in the catalogue, tables in the exchange spec)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
 from fastapi import Request
 
+from chainatlas import vocabulary
 from chainatlas.messages import Message
 
 STRINGS: dict[str, Message] = {
@@ -270,6 +279,22 @@ STRINGS: dict[str, Message] = {
     "legend": Message("强 ≥50% 本地配套且≥3家本地企业；较强 ≥25%；弱 其余；缺 无本地企业（见 docs/metrics.md）",
                "strong ≥ 50 % local and ≥ 3 local firms; medium ≥ 25 %; weak otherwise; missing: no local firm (docs/metrics.md)"),
     "next": Message("下一页", "Next"),
+    "table": Message("数据表", "Table"),
+    "rows": Message("行数", "Rows"),
+    "role": Message("角色", "Role"),
+    "action": Message("操作", "Action"),
+    "outcome": Message("结果", "Outcome"),
+    "pick_chain": Message("选择产业链", "Choose a chain"),
+    "pick_segment": Message("（整条链）", "(whole chain)"),
+    "pick_province": Message("省份", "Province"),
+    "pick_city": Message("地市", "City"),
+    "pick_county": Message("区县", "County"),
+    "pick_country": Message("国家/地区（输入中文名）", "Country (type a name)"),
+    "pick_enterprise": Message("企业名称或信用代码", "Enterprise name or USCC"),
+    "pick_add": Message("添加", "Add"),
+    "pick_set": Message("选用", "Use"),
+    "pick_or_type": Message("用选择器添加，或每行直接输入一项（高级）", "Add with the pickers, or type one per line (advanced)"),
+    "picked": Message("已选断供对象", "Chosen disruptions"),
 }
 
 
@@ -284,3 +309,86 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
         return entry.text(lang) if entry else key
 
     return t
+
+
+@cache
+def code_labels() -> dict[str, dict[str, Message]]:
+    """Every kind of code the pages show, code → names: the fixed vocabularies and the declared ones."""
+    from chainatlas.chains.templates import load_chains
+    from chainatlas.exchange.spec import TABLES
+    from chainatlas.governance.catalogue import DATASETS
+    from chainatlas.rules import policies, tiers
+
+    chains = load_chains()
+    return {**vocabulary.KINDS,
+            "chain": {c.id: Message(c.name_zh, c.name_en) for c in chains},
+            "segment": {c.full_code(s.code): Message(s.name_zh, s.name_en) for c in chains for s in c.segments},
+            "tier": {k: Message(zh, en) for k, (zh, en) in tiers.TIERS.items()},
+            "policy": {k: Message(p.rule_set.label_zh, p.rule_set.label_en) for k, p in policies.policies().items()},
+            "dataset": {**vocabulary.WORK_RECORDS, **{k: Message(d.name_zh, d.name_en) for k, d in DATASETS.items()}},
+            "table": {k: Message(t.zh, k.replace("_", " ")) for k, t in TABLES.items()}}
+
+
+def code_label(kind: str, code: str | None, lang: str = "zh") -> str:
+    """The name of ``code`` (of ``kind``) in ``lang``; an unknown code is shown as it is. A comma-separated list of
+    codes (e.g. an enterprise's chains) is named item by item."""
+    if code is None or code == "":
+        return ""
+    if "→" in code:  # a leg between two steps, e.g. departing→arriving
+        return "→".join(code_label(kind, c, lang) for c in code.split("→"))
+    if "," in code:
+        return "、".join(code_label(kind, c.strip(), lang) for c in code.split(",")) if lang == "zh" else \
+            ", ".join(code_label(kind, c.strip(), lang) for c in code.split(","))
+    m = vocabulary.message(kind, code) if kind in vocabulary.KINDS else code_labels()[kind].get(code)
+    return m.text(lang) if m else code
+
+
+def template_helpers(lang: str) -> dict[str, Callable[..., Any]]:
+    """What the templates translate with, in the page's language: ``t(key)`` a UI string, ``L(kind, code)`` a code's
+    name, ``named(text)`` a threshold with its codes named, ``action_of(action)`` an audit action in words,
+    ``names_of(kind)`` a whole vocabulary (for charts drawn in the browser)."""
+    return {"t": translator(lang), "L": lambda kind, code: code_label(kind, code, lang),
+            "named": lambda text: name_codes(text, lang), "action_of": lambda action: audit_action(action, lang),
+            "names_of": lambda kind: {k: code_label(kind, k, lang) for k in code_labels()[kind]}}
+
+
+_CODE_TOKEN = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)?")
+_NAMED_IN_TEXT = ("segment", "chain", "tier")
+
+
+def name_codes(text: object, lang: str = "zh") -> str:
+    """A rule's threshold or list (e.g. ``nev / electronics``) with the chain, segment and tier codes in it named.
+
+    >>> name_codes("含 nev / biomed", "zh")
+    '含 新能源汽车 / 生物医药'
+    """
+    if text is None:
+        return ""
+    labels = code_labels()
+
+    def one(m: re.Match[str]) -> str:
+        for kind in _NAMED_IN_TEXT:
+            if m.group(0) in labels[kind]:
+                return labels[kind][m.group(0)].text(lang)
+        return m.group(0)
+
+    return _CODE_TOKEN.sub(one, str(text))
+
+
+def audit_action(action: str, lang: str = "zh") -> tuple[str, str]:
+    """An audit record's action as (what was done, in words; the technical object: path, command or policy).
+
+    >>> audit_action("GET /trade"), audit_action("policy approved internship")[0]
+    (('查看', '/trade'), '政策核准：企业接收实习生补贴（满6个月，示例政策）')
+    """
+    verb, _, rest = action.partition(" ")
+    if verb in vocabulary.HTTP_METHODS:
+        return vocabulary.label("method", verb, lang), rest
+    if verb == "policy":
+        step, _, policy_id = rest.partition(" ")
+        what = vocabulary.label("policy_step", step, lang)
+        return f"{what}：{code_label('policy', policy_id, lang)}" if lang == "zh" else \
+            f"{what}: {code_label('policy', policy_id, lang)}", ""
+    if verb == "chainatlas":
+        return ("命令行" if lang == "zh" else "command line"), action
+    return action, ""

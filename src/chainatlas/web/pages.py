@@ -21,7 +21,7 @@ from chainatlas.settings import get_settings
 from chainatlas.web.api import save_uploads
 from chainatlas.web.auth import current_principal, granted_fields, links_visible
 from chainatlas.web.errors import refused
-from chainatlas.web.i18n import language, translator
+from chainatlas.web.i18n import language, template_helpers
 from chainatlas.web.tabular import table_response
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +35,7 @@ def render(request: Request, name: str, data: dict[str, Any], fmt: str | None = 
         return JSONResponse(jsonable_encoder(data))
     lang = language(request)
     principal, csrf, _ = current_principal(request)
-    resp = templates.TemplateResponse(request, name, {"data": data, "t": translator(lang), "lang": lang,
+    resp = templates.TemplateResponse(request, name, {"data": data, **template_helpers(lang), "lang": lang,
                                                       "principal": principal, "csrf": csrf or "",
                                                       "flag_zh": queries.FLAG_ZH, "query": dict(request.query_params),
                                                       "labels": COLUMN_ZH})
@@ -74,6 +74,7 @@ def enterprises_page(request: Request, q: str | None = None, region: str | None 
     if fmt in ("csv", "xlsx"):
         return table_response(data["items"], fmt, "enterprises")
     data["filters"] = {"q": q or "", "region": region or "", "industry": industry or "", "segment": segment or "", "flags": flags}
+    data["chains"] = queries.list_chains(db.get_engine())
     return render(request, "enterprises.html", data)
 
 

@@ -10,23 +10,41 @@ from fastapi.responses import HTMLResponse, Response
 
 from chainatlas import db, jobs
 from chainatlas.analysis.snapshot import data_version
+from chainatlas.messages import Message
 from chainatlas.registry import queries
 from chainatlas.risk import store
-from chainatlas.risk.scenario import compare
+from chainatlas.risk.scenario import compare, parse_disruption
 from chainatlas.settings import home_of
 from chainatlas.web.errors import refused
+from chainatlas.web.i18n import code_label, language
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
 router = APIRouter(include_in_schema=False)
+KIND_NAMES = {"enterprise": Message("企业", "enterprise"), "region": Message("地区", "region"),
+              "country": Message("国家/地区", "country"), "segment": Message("环节", "segment")}
+
+
+def disruption_names(texts: list[str], lang: str) -> dict[str, str]:
+    """Each disruption (``segment:nev.pack``, ``region:3205`` …) in words: 环节：电池包, 地区：江苏省苏州市 …"""
+    parsed = {t: parse_disruption(t) for t in texts}
+    engine = db.get_engine()
+    regions = queries.division_names(engine, [d.value for d in parsed.values() if d.kind == "region"])
+    countries = {c["alpha2"]: (c["name_zh"] if lang == "zh" else None) or c["name_en"] for c in queries.countries(engine)}
+    firms = queries.enterprise_names(engine, [d.value for d in parsed.values() if d.kind == "enterprise"])
+    names = {"region": regions, "country": countries, "enterprise": firms}
+    sep = "：" if lang == "zh" else ": "
+    return {t: KIND_NAMES[d.kind].text(lang) + sep + (code_label("segment", d.value, lang) if d.kind == "segment"
+                                                      else names[d.kind].get(d.value, d.value)) for t, d in parsed.items()}
 
 
 @router.get("/risk", response_class=HTMLResponse)
 def risk_home(request: Request) -> Response:
     scenarios = store.list_all(db.get_engine())
     chains = queries.list_chains(db.get_engine())
+    names = disruption_names(sorted({d for s in scenarios for d in s["disrupt"]}), language(request))
     return table_download(request, {"scenarios": scenarios}, "scenarios") or render(
-        request, "risk.html", {"scenarios": scenarios, "chains": chains})
+        request, "risk.html", {"scenarios": scenarios, "chains": chains, "disruption_names": names})
 
 
 @router.get("/risk/ranking/{chain_id}", response_class=HTMLResponse)
@@ -65,4 +83,4 @@ def scenario_page(request: Request, scenario_id: Annotated[int, Path(ge=1, le=2*
     res = saved["result"] or {"leaders": [], "chains": [], "top_impacted": [], "timeline": []}
     return table_download(request, {"leaders": res["leaders"], "chains": res["chains"], "top_impacted": res["top_impacted"],
                              "timeline": res["timeline"]}, f"scenario-{scenario_id}") or render(
-        request, "risk_scenario.html", saved)
+        request, "risk_scenario.html", {**saved, "disruption_names": disruption_names(saved["spec"]["disrupt"], language(request))})
