@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "frontend" / "node_modules",
         description="npm-installed third-party assets (ECharts, htmx, the division-code package)",
     )
+    district_map: Path = Field(
+        default=Path(__file__).parent / "geodata" / "410100.geojson",
+        description="GeoJSON of the home city's counties for the maps, one feature per county named as in the division "
+        "codes (shipped: Zhengzhou, see src/chainatlas/geodata/SOURCES.md)",
+    )
     epcis_schema: Path = Field(
         default=PROJECT_ROOT / "frontend" / "vendor" / "epcis" / "EPCIS-JSON-Schema.json",
         description="The EPCIS 2.0 JSON Schema captures are validated against (fetched from npm by `make install`)",

@@ -385,3 +385,39 @@ def _some_enterprise_name(engine: Engine) -> str:
     with engine.connect() as conn:
         return str(conn.execute(select(db.enterprise.c.name).where(db.enterprise.c.region_code.like("4101%"))
                                 .order_by(db.enterprise.c.uscc).limit(1)).scalar_one())
+
+
+def test_maps_draw_offline(page: Page, base_url: str, demo_engine: Engine) -> None:
+    """The chain's county map and a leader's supplier maps draw from locally served boundaries, no request leaving."""
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
+    outside: list[str] = []
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    try:
+        page.goto(base_url + "/chains/nev")
+        page.click("#map-link")
+        expect(page.locator("#map-title")).to_contain_text("产业链地图")
+        page.wait_for_function("document.getElementById('district-map').dataset.drawn === '1'")
+        expect(page.locator("#districts .district-row")).to_have_count(12)
+        page.select_option("#map-measure", "rate")
+        page.select_option("#map-segment", "nev.pack")
+        page.click("#map-go")
+        page.wait_for_function("document.getElementById('district-map').dataset.drawn === '1'")
+        page.screenshot(path=str(SHOTS / "chain-map.png"), full_page=True)
+        page.goto(base_url + "/chains/nev")
+        page.locator("#leaders a").first.click()
+        page.click("#exposure-link")
+        page.wait_for_function("document.getElementById('province-map').dataset.drawn === '1' && "
+                               "document.getElementById('world-map').dataset.drawn === '1'")
+        expect(page.locator("#provinces tr")).not_to_have_count(1)
+        page.screenshot(path=str(SHOTS / "exposure-maps.png"), full_page=True)
+    finally:
+        page.unroute("**/*")
+    assert not outside, outside

@@ -55,7 +55,7 @@ def _crawl(engine: Engine) -> list[str]:
                         weeks=4)
     sid = store.save(engine, spec, "test")
     store.run_saved(engine, sid)
-    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
+    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
             f"/leaders/{leader}", f"/risk/exposure/{leader}", "/risk", "/risk/ranking/nev", "/trade", "/trade/trace",
             f"/trade/consignments/{consignment}", "/tiers", f"/tiers/{local}", "/policies", f"/policies/{policy}",
             f"/enterprises/{local}/policies", "/grants", "/audit"]

@@ -57,3 +57,25 @@ def suppress_rates(rows: list[dict[str, Any]], minimum: int = MIN_ENTERPRISES) -
         elif r.get("local_suppliers", minimum) < minimum:
             _blank(r, ("numerator", "rate"))
     return out
+
+
+def suppress_districts(rows: list[dict[str, Any]], minimum: int = MIN_ENTERPRISES) -> list[dict[str, Any]]:
+    """District map rows (:func:`chainatlas.analysis.geography.district_measures`) with small cells blanked: the
+    purchases from a county's suppliers when fewer than ``minimum`` suppliers or buyers, its firms' rate when fewer
+    than ``minimum`` buyers, suppliers or local suppliers. Counts of enterprises are register information and stay.
+
+    >>> r = suppress_districts([{"enterprises": 2, "purchases_yuan": 9.0, "suppliers": 2, "buyers": 5, "rate": 0.5,
+    ...                          "rate_numerator": 1.0, "rate_denominator": 2.0, "rate_buyers": 4, "rate_suppliers": 4,
+    ...                          "rate_local_suppliers": 1}])[0]
+    >>> r["enterprises"], r["purchases_yuan"], r["rate"], r["rate_denominator"], r["suppressed"]
+    (2, None, None, 2.0, ['purchases_yuan', 'rate_numerator', 'rate'])
+    """
+    out = copy.deepcopy(rows)
+    for r in out:
+        if r["suppliers"] < minimum or r["buyers"] < minimum:
+            _blank(r, ("purchases_yuan",))
+        if r["rate_buyers"] < minimum or r["rate_suppliers"] < minimum:
+            _blank(r, ("rate_numerator", "rate_denominator", "rate"))
+        elif r["rate_local_suppliers"] < minimum:
+            _blank(r, ("rate_numerator", "rate"))
+    return out

@@ -54,6 +54,9 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/chains"): Access(ALL),
     ("GET", "/chains/{chain_id}"): Access(ALL, "supply_links"),
     ("GET", "/api/v1/chains/{chain_id}/atlas"): Access(ALL, "supply_links"),
+    ("GET", "/chains/{chain_id}/map"): Access(ALL, "supply_links"),
+    ("GET", "/api/v1/chains/{chain_id}/districts"): Access(ALL, "supply_links"),
+    ("GET", "/maps/district.geojson"): Access(ALL),
     ("GET", "/api/v1/catalogue"): Access(ALL),
     # rows of enterprises and their links: officials by grant (or as the dataset's owner); an enterprise its own
     ("GET", "/enterprises"): Access(OFFICIALS, "enterprises", rows=True),

@@ -45,6 +45,17 @@ def atlas(request: Request, chain_id: str, period: str | None = None, home: Home
     return jsonable_encoder(result)
 
 
+@router.get("/chains/{chain_id}/districts", summary="The chain on the map (产业链地图): firms, purchases and rate per county")
+def districts(request: Request, chain_id: str, period: str | None = None, segment: str | None = None,
+              home: Home = None) -> Any:
+    try:
+        return jsonable_encoder(views.districts_for(db.get_engine(), load_snapshot(db.get_engine()), chain_id,
+                                                    home=_home(home), period=period, segment=segment or None,
+                                                    rows_ok=has_rows(request, "supply_links")))
+    except KeyError as exc:
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found") from exc
+
+
 @router.get("/supporting-rate", summary="Local supporting rate (本地配套率): numerator, denominator, rate per period")
 def rate(request: Request, chain: str | None = None, buyer: str | None = None, period: str | None = None,
          home: Home = None, by_segment: bool = False) -> Any:

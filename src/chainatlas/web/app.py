@@ -35,7 +35,9 @@ from chainatlas.web import (
 )
 from chainatlas.web.auth import UNINITIALISED_HEADER, AuditMiddleware, authorize
 
-VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist", "swagger-ui": "swagger-ui-dist"}
+VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist", "swagger-ui": "swagger-ui-dist",
+          # boundaries for the maps (sources, licences and limits: src/chainatlas/geodata/SOURCES.md)
+          "maps-china": "china-geojson/src/geojson", "maps-world": "@surbowl/world-geo-json-zh"}
 
 
 def api_routes(routes: list[BaseRoute]) -> Iterator[APIRoute]:

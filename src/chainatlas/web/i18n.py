@@ -295,6 +295,19 @@ STRINGS: dict[str, Message] = {
     "pick_set": Message("选用", "Use"),
     "pick_or_type": Message("用选择器添加，或每行直接输入一项（高级）", "Add with the pickers, or type one per line (advanced)"),
     "picked": Message("已选断供对象", "Chosen disruptions"),
+    "chain_map": Message("产业链地图", "Chain map"),
+    "map_measure": Message("指标", "Measure"),
+    "map_enterprises": Message("链上本地企业数", "Local firms on the chain"),
+    "map_purchases": Message("链上企业自该区县采购（元）", "Chain firms' purchases from the county (yuan)"),
+    "map_suppliers": Message("该区县供应商数", "Suppliers in the county"),
+    "map_rate": Message("该区县链上企业本地配套率", "Supporting rate of the county's chain firms"),
+    "map_rate_buyers": Message("计算配套率的企业数", "Firms in the rate"),
+    "map_def": Message("按企业注册地所在区县；定义见 docs/metrics.md（产业链地图）", "By the county of registration; definitions in docs/metrics.md (chain map)"),
+    "map_note": Message("地图边界为简化示意，仅供平台内分析使用，对外发布须使用带审图号的标准地图。", "Boundaries are simplified, for analysis in the workbench only; a published map needs an approved base map (审图号)."),
+    "map_link": Message("地图", "Map"),
+    "country": Message("国家/地区", "Country"),
+    "province": Message("省份", "Province"),
+    "supplier_map": Message("供应商分布地图", "Supplier map"),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from chainatlas import db
 from chainatlas.analysis import reports, views
@@ -16,9 +16,10 @@ from chainatlas.analysis.supporting_rate import supporting_rate
 from chainatlas.analysis.targets import attraction_targets
 from chainatlas.chains import placement
 from chainatlas.registry import queries
-from chainatlas.settings import home_of
+from chainatlas.settings import get_settings, home_of
 from chainatlas.web.auth import Principal, authorize, has_rows
 from chainatlas.web.errors import refused
+from chainatlas.web.i18n import language
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_response, xlsx_response
 
@@ -55,6 +56,33 @@ def chain_page(request: Request, chain_id: str, period: str | None = None) -> Re
         return table_response([{k: v for k, v in r.items() if k not in ("feeds_into", "suppressed")} for r in data["segments"]],
                               "csv", f"atlas-{chain_id}")
     return render(request, "chain.html", jsonable_encoder(data))
+
+
+@router.get("/chains/{chain_id}/map", response_class=HTMLResponse)
+def chain_map_page(request: Request, chain_id: str, period: str | None = None, segment: str | None = None) -> Response:
+    """The chain's firms, purchases and supporting rate per county of the home city, on a map and in its table twin."""
+    engine = db.get_engine()
+    try:
+        data = views.districts_for(engine, load_snapshot(engine), chain_id, home=_home(request), period=period or None,
+                                   segment=segment or None, rows_ok=has_rows(request, "supply_links"))
+    except KeyError as exc:
+        raise refused(404, "未找到产业链", f"chain {chain_id} not found") from exc
+    fmt = request.query_params.get("format")
+    if fmt in ("csv", "xlsx"):
+        return table_response([{k: v for k, v in r.items() if k != "suppressed"} for r in data["rows"]], fmt,
+                              f"map-{chain_id}-{data['period']}")
+    data["chain_info"] = queries.get_chain(engine, chain_id)
+    data["measure"] = request.query_params.get("measure") or "enterprises"
+    return render(request, "chain_map.html", jsonable_encoder(data))
+
+
+@router.get("/maps/district.geojson", include_in_schema=False)
+def district_boundaries() -> Response:
+    """The home city's county boundaries (``CHAINATLAS_DISTRICT_MAP``) for the maps."""
+    path = get_settings().district_map
+    if not path.exists():
+        raise refused(404, f"未找到区县边界文件 {path.name}", f"no county boundary file {path.name}")
+    return FileResponse(path, media_type="application/geo+json")
 
 
 @router.get("/chains/{chain_id}/targets", response_class=HTMLResponse)
@@ -107,9 +135,14 @@ def exposure_page(request: Request, uscc: str, tiers: int = 5) -> Response:
         if table not in ("suppliers", "inputs", "single_sources", "provinces", "countries"):
             raise refused(422, "表格须为 suppliers、inputs、single_sources、provinces 或 countries", "table must be suppliers, inputs, single_sources, provinces or countries")
         return table_response(result[table], fmt, f"exposure-{uscc}-{table}")
-    names = {r.code: r.name for r in __import__("chainatlas.registry.codes", fromlist=["regions"]).regions() if r.level == "province"}
+    engine = db.get_engine()
+    names = {d["code"][:2]: d["name"] for d in queries.divisions(engine)}
+    lang_en = language(request) == "en"
     for p in result["provinces"]:
-        p["province_name"] = names.get(f"{p['province']}0000", p["province"] or "境外 / abroad")
+        p["province_name"] = names.get(p["province"] or "", p["province"] or ("abroad" if lang_en else "境外"))
+    countries = {c["alpha2"]: (c["name_en"] if lang_en else c["name_zh"] or c["name_en"]) for c in queries.countries(engine)}
+    for c in result["countries"]:
+        c["country_name"] = countries.get(c["country_code"] or "", c["country_code"])
     return render(request, "exposure.html", jsonable_encoder({**result, "enterprise": profile["enterprise"]}))
 
 
