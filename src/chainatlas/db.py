@@ -512,6 +512,41 @@ epcis_subscription = Table(
 )
 
 
+attraction_project = Table(
+    "attraction_project",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chain_id", String(32), nullable=False, index=True),
+    Column("segment_code", String(64), nullable=True, comment="the segment the target would fill or strengthen"),
+    Column("target_uscc", String(18), nullable=True, index=True, comment="null: a lead not (yet) in the register"),
+    Column("target_name", String(200), nullable=False),
+    Column("officer", String(100), nullable=False, index=True, comment="the investment-attraction officer assigned"),
+    Column("stage", String(12), nullable=False, comment="lead, contact, visit, negotiate, signed, landed, dropped"),
+    Column("expected_investment_yuan", Money, nullable=True),
+    Column("expected_jobs", Integer, nullable=True),
+    Column("landing_region", String(6), nullable=True, comment="county (GB/T 2260) where the project would land"),
+    Column("next_action_on", Date, nullable=True, comment="the follow-up due date; past it the project is overdue"),
+    Column("source", Text, nullable=True, comment="JSON: the target list entry it was opened from (rank, score, period)"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+attraction_event = Table(
+    "attraction_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_id", Integer, nullable=False, index=True),
+    Column("on_date", Date, nullable=False, comment="when it happened (the officer's date, not the recording time)"),
+    Column("stage_from", String(12), nullable=True),
+    Column("stage_to", String(12), nullable=True, comment="null: a note without a stage change"),
+    Column("note", Text, nullable=True),
+    Column("attachments", Text, nullable=True, comment="JSON list of document names (the files stay where they are)"),
+    Column("actor", String(100), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+)
+
+
 _default_url: str | None = None
 
 

@@ -152,7 +152,13 @@ ENTERPRISE_FLAGS: dict[str, Message] = {
 WORK_RECORDS: dict[str, Message] = {
     "epcis_events": M("外贸物流事件（EPCIS）", "trade events (EPCIS)"), "grants": M("数据授权", "data grants"),
     "jobs": M("后台任务", "background jobs"), "scenarios": M("断供情景", "disruption scenarios"),
-    "trade_alerts": M("外贸预警", "trade alerts"),
+    "trade_alerts": M("外贸预警", "trade alerts"), "attraction_projects": M("招商项目", "attraction projects"),
+}
+
+ATTRACTION_STAGES: dict[str, Message] = {  # 招商跟踪, in order; dropped ends a project at any open stage
+    "lead": M("线索", "lead"), "contact": M("接洽", "contact"), "visit": M("考察", "visit"),
+    "negotiate": M("洽谈", "negotiation"), "signed": M("签约", "signed"), "landed": M("落地", "landed"),
+    "dropped": M("终止", "dropped"),
 }
 
 POLICY_STEPS: dict[str, Message] = {"screen": M("政策筛查", "policy screening"), "approved": M("政策核准", "policy approved"),
@@ -166,7 +172,7 @@ KINDS: dict[str, dict[str, Message]] = {
     "alert_status": ALERT_STATUSES, "role": ROLES, "department": DEPARTMENTS, "purpose": PURPOSES,
     "level": DATA_LEVELS, "grant_status": GRANT_STATUSES, "outcome": AUDIT_OUTCOMES, "method": HTTP_METHODS,
     "link_status": LINK_STATUSES, "stage": STAGES, "rule_status": RULE_STATUSES, "evidence": EVIDENCE,
-    "policy_step": POLICY_STEPS, "flag": ENTERPRISE_FLAGS,
+    "policy_step": POLICY_STEPS, "flag": ENTERPRISE_FLAGS, "attraction_stage": ATTRACTION_STAGES,
 }
 _CBV = {"biz_step": "urn:epcglobal:cbv:bizstep:", "disposition": "urn:epcglobal:cbv:disp:"}
 _WEB = {"biz_step": "https://ref.gs1.org/cbv/BizStep-", "disposition": "https://ref.gs1.org/cbv/Disp-"}

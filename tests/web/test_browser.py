@@ -421,3 +421,26 @@ def test_maps_draw_offline(page: Page, base_url: str, demo_engine: Engine) -> No
     finally:
         page.unroute("**/*")
     assert not outside, outside
+
+
+def test_attraction_follow_up_from_the_target_list(page: Page, base_url: str) -> None:
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
+    page.goto(base_url + "/chains/nev/targets?segment=nev.sensor")
+    name = page.locator("#targets .target-link").first.inner_text()
+    page.locator(".open-project-button").first.click()
+    expect(page.locator("#project-title")).to_have_text(name)
+    expect(page.locator("#project-stage")).to_have_text("线索")
+    expect(page.locator("#if-landed")).to_be_visible()
+    page.select_option("#ev-stage", "visit")
+    page.fill("#ev-note", "赴企业考察，对方计划在郑州设厂")
+    page.fill("#ev-files", "考察纪要.docx；投资意向书.pdf")
+    page.fill("#ev-next", "2020-01-01")  # a follow-up date already past: the project is overdue
+    page.click("#ev-save")
+    expect(page.locator("#project-stage")).to_have_text("考察")
+    expect(page.locator("#timeline .event-row")).to_have_count(2)
+    expect(page.locator("#timeline .event-row").last).to_contain_text("投资意向书.pdf")
+    page.screenshot(path=str(SHOTS / "attraction-project.png"), full_page=True)
+    page.click("#nav-attraction")
+    expect(page.locator("#col-visit .board-card", has_text=name)).to_have_count(1)
+    expect(page.locator("#overdue .overdue-item", has_text=name)).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "attraction-board.png"), full_page=True)

@@ -1,11 +1,13 @@
 """Chinese everywhere in the Chinese workbench: every page of the crawl, read as a person sees it (the rendered text,
 drop-down labels included), shows no code of the product — no state, bizStep, disposition, role, action, dataset,
 purpose, department, tier, chain, segment or policy key — only its name. Technical identifiers a user needs to copy
-(USCC, EPC URIs, API paths) are marked ``class="ident"`` or written in ``<code>`` and are not read. A screenshot of
+(USCC, EPC URIs, API paths, user names) are marked ``class="ident"`` or written in ``<code>``, and what users typed
+(notes) ``class="user-text"``; those are not read. A screenshot of
 every page at 1440 px is kept for people to look at."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,6 +15,7 @@ from playwright.sync_api import Page
 from sqlalchemy import Engine, select
 
 from chainatlas import db, vocabulary
+from chainatlas.attraction.projects import open_project
 from chainatlas.chains.templates import load_chains
 from chainatlas.risk import store
 from chainatlas.risk.scenario import ScenarioSpec, parse_disruption
@@ -26,7 +29,7 @@ ALLOW = {"EPCIS", "USCC", "CSV", "XLSX", "JSON", "API", "GS1", "CBV", "REI", "TT
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.:][A-Za-z0-9_]+)*")
 VISIBLE_TEXT = """() => {
   const body = document.body.cloneNode(true);
-  body.querySelectorAll('script, style, code, .ident, input, textarea').forEach(e => e.remove());
+  body.querySelectorAll('script, style, code, .ident, .user-text, input, textarea').forEach(e => e.remove());
   body.querySelectorAll('select').forEach(s => s.replaceWith(' ' + [...s.options].map(o => o.text).join(' ') + ' '));
   document.documentElement.appendChild(body); body.style.position = 'absolute'; body.style.left = '-99999px';
   const text = body.innerText; body.remove(); return text;
@@ -54,8 +57,10 @@ def _crawl(engine: Engine) -> list[str]:
     spec = ScenarioSpec(name="示例情景", disrupt=[parse_disruption(d) for d in ("segment:nev.pack", "region:3205", "country:DE")],
                         weeks=4)
     sid = store.save(engine, spec, "test")
+    project = open_project(engine, chain_id="nev", target_name="示例招商对象", target_uscc=leader, segment_code="nev.pack",
+                           officer="zhang", actor="test", next_action_on=dt.date(2020, 1, 1))
     store.run_saved(engine, sid)
-    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
+    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", "/attraction", f"/attraction/projects/{project['id']}", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
             f"/leaders/{leader}", f"/risk/exposure/{leader}", "/risk", "/risk/ranking/nev", "/trade", "/trade/trace",
             f"/trade/consignments/{consignment}", "/tiers", f"/tiers/{local}", "/policies", f"/policies/{policy}",
             f"/enterprises/{local}/policies", "/grants", "/audit"]

@@ -72,6 +72,16 @@ POLICIES: dict[tuple[str, str], Access] = {
     # attraction targets: investment-attraction officers (analysts), by grant on supply links
     ("GET", "/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links", rows=True),
     ("GET", "/api/v1/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links", rows=True),
+    # 招商跟踪: the officers' own work records — analysts (officers and the chain office); enterprises never
+    ("GET", "/attraction"): Access(ANALYSTS, "attraction_projects"),
+    ("GET", "/attraction/projects/{project_id}"): Access(ANALYSTS, "attraction_projects"),
+    ("POST", "/attraction/projects"): Access(ANALYSTS, "attraction_projects", write=True),
+    ("POST", "/attraction/projects/{project_id}/events"): Access(ANALYSTS, "attraction_projects", write=True),
+    ("GET", "/api/v1/attraction/projects"): Access(ANALYSTS, "attraction_projects"),
+    ("POST", "/api/v1/attraction/projects"): Access(ANALYSTS, "attraction_projects", write=True),
+    ("GET", "/api/v1/attraction/projects/{project_id}"): Access(ANALYSTS, "attraction_projects"),
+    ("POST", "/api/v1/attraction/projects/{project_id}/events"): Access(ANALYSTS, "attraction_projects", write=True),
+    ("GET", "/api/v1/attraction/board"): Access(ANALYSTS, "attraction_projects"),
     # grants: anyone signed in requests; the owner department (or an admin) decides
     ("GET", "/api/v1/grants"): Access(SIGNED_IN, "grants"),
     ("POST", "/api/v1/grants"): Access(SIGNED_IN, "grants", write=True),
