@@ -418,6 +418,9 @@ def test_maps_draw_offline(page: Page, base_url: str, demo_engine: Engine) -> No
                                "document.getElementById('world-map').dataset.drawn === '1'")
         expect(page.locator("#provinces tr")).not_to_have_count(1)
         page.screenshot(path=str(SHOTS / "exposure-maps.png"), full_page=True)
+        page.goto(base_url + "/trade")
+        page.wait_for_function("document.getElementById('destination-map').dataset.drawn === '1'")
+        expect(page.locator("#destinations tr")).not_to_have_count(1)
     finally:
         page.unroute("**/*")
     assert not outside, outside

@@ -20,6 +20,7 @@ from chainatlas.chains.templates import load_chains
 from chainatlas.risk import store
 from chainatlas.risk.scenario import ScenarioSpec, parse_disruption
 from chainatlas.rules import policies, tiers
+from chainatlas.trade.consignments import consignments
 from chainatlas.web.i18n import code_labels
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers.browser import SHOTS, sign_in_as
@@ -53,6 +54,7 @@ def _crawl(engine: Engine) -> list[str]:
         local = conn.execute(select(db.enterprise.c.uscc).where(db.enterprise.c.region_code.like("4101%"))
                              .order_by(db.enterprise.c.uscc).limit(1)).scalar_one()
         consignment = conn.execute(select(db.trade_alert.c.consignment).order_by(db.trade_alert.c.id).limit(1)).scalar_one()
+    exporter = next(c["exporter"] for c in consignments(engine) if (c.get("exporter") or "").startswith("4101", 2))
     policy = next(iter(policies.policies()))
     spec = ScenarioSpec(name="示例情景", disrupt=[parse_disruption(d) for d in ("segment:nev.pack", "region:3205", "country:DE")],
                         weeks=4)
@@ -60,7 +62,7 @@ def _crawl(engine: Engine) -> list[str]:
     project = open_project(engine, chain_id="nev", target_name="示例招商对象", target_uscc=leader, segment_code="nev.pack",
                            officer="zhang", actor="test", next_action_on=dt.date(2020, 1, 1))
     store.run_saved(engine, sid)
-    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", "/attraction", f"/attraction/projects/{project['id']}", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
+    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", f"/enterprises/{exporter}", "/attraction", f"/attraction/projects/{project['id']}", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
             f"/leaders/{leader}", f"/risk/exposure/{leader}", "/risk", "/risk/ranking/nev", "/trade", "/trade/trace",
             f"/trade/consignments/{consignment}", "/tiers", f"/tiers/{local}", "/policies", f"/policies/{policy}",
             f"/enterprises/{local}/policies", "/grants", "/audit"]

@@ -6,6 +6,7 @@ business step), clearance intervals and cold-chain excursions; and each consignm
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -97,3 +98,36 @@ def consignments(engine: Engine, events: pl.DataFrame | None = None) -> list[dic
 def timeline(engine: Engine, ref: str) -> list[dict[str, Any]]:
     """The consignment's events in time order."""
     return consignment_events(engine, [ref]).to_dicts()
+
+
+@cache
+def _airport_countries() -> dict[str, str]:
+    import airportsdata
+
+    return {code: a["country"] for code, a in airportsdata.load("IATA").items()}
+
+
+def place_country(code: str | None) -> str | None:
+    """The country (ISO 3166-1 alpha-2) of a place code: an IATA airport (3 letters, from ``airportsdata``) or a UN/LOCODE
+    (5 characters, whose first two are the country).
+
+    >>> place_country("LUX"), place_country("DEDUI"), place_country("??")
+    ('LU', 'DE', None)
+    """
+    if not code:
+        return None
+    if len(code) == 5 and code[:2].isalpha():
+        return code[:2].upper()
+    return _airport_countries().get(code.upper()) if len(code) == 3 else None
+
+
+def destinations_by_country(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consignments per destination country (from :func:`consignments`), most first, with their share."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        country = place_country(r.get("destination"))
+        if country:
+            counts[country] = counts.get(country, 0) + 1
+    total = sum(counts.values())
+    return [{"country_code": k, "consignments": n, "share": round(n / total, 4)}
+            for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

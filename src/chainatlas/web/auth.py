@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 
 from chainatlas import db
 from chainatlas.governance import audit
-from chainatlas.governance.catalogue import row_access
+from chainatlas.governance.catalogue import RowAccess, row_access
 from chainatlas.governance.policy import Access, policy_for
 from chainatlas.governance.principals import (
     PUBLIC,
@@ -60,6 +60,33 @@ def _params(request: Request) -> dict[str, Any]:
     return {**dict(request.query_params), **dict(request.path_params)}
 
 
+def decide(principal: Principal, access: Access, params: dict[str, Any]) -> tuple[str, RowAccess | None]:
+    """Whether ``principal`` may call a route of policy ``access`` with ``params``: ``allowed`` (with the grant that
+    allows it, if any), or why not — ``denied`` (role), ``denied-own`` (another firm's data), ``denied-no-grant``,
+    ``denied-outside-grant``. The one decision behind :func:`authorize` and :func:`may_read`."""
+    if not access.allows(principal.role):
+        return "denied", None
+    if principal.role == Role.enterprise and access.own and (access.rows or any(params.get(p) for p in access.rows_if)):
+        given = [params[p] for p in access.own if params.get(p)]
+        return ("allowed" if any(v == principal.enterprise_uscc for v in given) else "denied-own"), None
+    if access.dataset and (access.rows or any(params.get(p) for p in access.rows_if)):
+        ra = row_access(db.get_engine(), principal, access.dataset)
+        if not ra.allowed:
+            return "denied-no-grant", ra
+        if ra.region_prefix and not _within(params, ra.region_prefix):
+            return "denied-outside-grant", ra
+        return "allowed", ra
+    return "allowed", None
+
+
+def may_read(request: Request, path: str, **params: Any) -> bool:
+    """Whether the caller could GET the route ``path`` (a route template) with ``params``: a page shows a block of
+    another page's data only to whoever may open that page."""
+    principal, _, _ = current_principal(request)
+    access = policy_for("GET", path)
+    return access is not None and decide(principal, access, params)[0] == "allowed"
+
+
 async def authorize(request: Request) -> Principal:
     principal, csrf, by_token = current_principal(request)
     route = request.scope.get("route")
@@ -68,29 +95,26 @@ async def authorize(request: Request) -> Principal:
     request.state.audit = None
     if access is None:
         raise refused(403, "此路由未声明访问策略", f"no access policy for {request.method} {path}")
-    if not access.allows(principal.role):
+    outcome, ra = decide(principal, access, _params(request))
+    if outcome == "denied":
         _note(request, principal, access, path, "denied")
         if principal.role == Role.public:
             raise refused(401, "请先登录", "sign in required")
         raise refused(403, "您的角色无权访问", "not allowed for your role")
-    params = _params(request)
-    if principal.role == Role.enterprise and access.own and (access.rows or any(params.get(p) for p in access.rows_if)):
-        given = [params[p] for p in access.own if params.get(p)]
-        if not any(v == principal.enterprise_uscc for v in given):
-            _note(request, principal, access, path, "denied")
-            raise refused(403, "企业账户只能访问本企业数据", "an enterprise account can read only its own data")
-    elif access.dataset and (access.rows or any(params.get(p) for p in access.rows_if)):
-        ra = row_access(db.get_engine(), principal, access.dataset)
-        if not ra.allowed:
-            _note(request, principal, access, path, "denied-no-grant")
-            if principal.role == Role.public:
-                raise refused(401, "请先登录", "sign in required")
-            raise refused(403, "需数据所有方授权后访问", f"a grant from the owner of '{access.dataset}' is required")
+    if outcome == "denied-own":
+        _note(request, principal, access, path, "denied")
+        raise refused(403, "企业账户只能访问本企业数据", "an enterprise account can read only its own data")
+    if outcome == "denied-no-grant":
+        _note(request, principal, access, path, "denied-no-grant")
+        if principal.role == Role.public:
+            raise refused(401, "请先登录", "sign in required")
+        raise refused(403, "需数据所有方授权后访问", f"a grant from the owner of '{access.dataset}' is required")
+    if outcome == "denied-outside-grant" and ra is not None:
+        _note(request, principal, access, path, "denied-outside-grant")
+        raise refused(403, f"授权仅限区划 {ra.region_prefix}", f"your grant covers division {ra.region_prefix} only")
+    if ra is not None:
         request.state.grant_id = ra.grant_id
         request.state.grant_fields = ra.fields
-        if ra.region_prefix and not _within(params, ra.region_prefix):
-            _note(request, principal, access, path, "denied-outside-grant")
-            raise refused(403, f"授权仅限区划 {ra.region_prefix}", f"your grant covers division {ra.region_prefix} only")
     if request.method in UNSAFE and not by_token and principal.role != Role.public:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):

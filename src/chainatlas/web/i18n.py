@@ -333,6 +333,12 @@ STRINGS: dict[str, Message] = {
     "next_follow_up": Message("下次跟进", "Next follow-up"),
     "save": Message("保存", "Save"),
     "open_project": Message("开项目跟踪", "Follow up"),
+    "current_tier": Message("当前梯度", "Current tier"),
+    "next_tier": Message("下一梯度", "Next tier"),
+    "none_yet": Message("尚未达到", "none yet"),
+    "policies_qualified": Message("项政策符合条件", "policies qualified for"),
+    "abroad": Message("境外", "abroad"),
+    "destinations": Message("目的国家/地区", "Destinations by country"),
 }
 
 

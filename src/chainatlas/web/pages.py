@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
 
 from chainatlas import db
 from chainatlas.exchange.importer import import_files
@@ -19,7 +20,7 @@ from chainatlas.exchange.spec import TABLES
 from chainatlas.registry import queries
 from chainatlas.settings import get_settings
 from chainatlas.web.api import save_uploads
-from chainatlas.web.auth import current_principal, granted_fields, links_visible
+from chainatlas.web.auth import current_principal, granted_fields, links_visible, may_read
 from chainatlas.web.errors import refused
 from chainatlas.web.i18n import language, template_helpers
 from chainatlas.web.tabular import table_response
@@ -80,9 +81,14 @@ def enterprises_page(request: Request, q: str | None = None, region: str | None 
 
 @router.get("/enterprises/{uscc}", response_class=HTMLResponse)
 def enterprise_page(request: Request, uscc: str) -> Response:
-    data = queries.get_enterprise(db.get_engine(), uscc, fields=granted_fields(request), with_links=links_visible(request, uscc))
+    """企业画像: register facts, placements, suppliers and customers (by grant), and a block from each domain the
+    viewer may open in full — tier card, policies, supplier map, trade consignments."""
+    engine = db.get_engine()
+    links = links_visible(request, uscc)
+    data = queries.get_enterprise(engine, uscc, fields=granted_fields(request), with_links=links)
     if data is None:
         raise refused(404, "未找到企业", f"enterprise {uscc} not found")
+    data["blocks"] = profile_blocks(request, engine, uscc, links)
     fmt = request.query_params.get("format")
     table = request.query_params.get("table", "top_suppliers")
     if fmt in ("csv", "xlsx"):
@@ -90,6 +96,26 @@ def enterprise_page(request: Request, uscc: str) -> Response:
             raise refused(422, "表格须为 top_suppliers、top_customers、segments 或 history", "table must be top_suppliers, top_customers, segments or history")
         return table_response(data[table], fmt, f"{uscc}-{table}")
     return render(request, "enterprise.html", data)
+
+
+def profile_blocks(request: Request, engine: Engine, uscc: str, links: bool) -> dict[str, Any]:
+    """The profile's blocks this viewer may see: each only for whoever may open its full page."""
+    import datetime as dt
+
+    from chainatlas import profile
+    from chainatlas.analysis.snapshot import load_snapshot
+
+    today = dt.date.today()
+    blocks: dict[str, Any] = {}
+    if may_read(request, "/tiers/{uscc}", uscc=uscc):
+        blocks["tiers"] = profile.tier_block(engine, uscc, today)
+    if may_read(request, "/enterprises/{uscc}/policies", uscc=uscc):
+        blocks["policies"] = profile.policy_block(engine, uscc, today)
+    if links:
+        blocks["suppliers"] = profile.supplier_geography(engine, load_snapshot(engine), uscc)
+    if may_read(request, "/trade"):
+        blocks["trade"] = profile.trade_block(engine, uscc)
+    return blocks
 
 
 def _uploads_dir() -> Path:

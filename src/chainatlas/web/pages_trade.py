@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chainatlas import db
+from chainatlas.registry import queries
 from chainatlas.trade import alerts as trade_alerts
 from chainatlas.trade.clearance import clearance_stats, consignment_times
 from chainatlas.trade.consignments import (
@@ -17,6 +18,7 @@ from chainatlas.trade.consignments import (
     SHOCK_MAX,
     consignment_events,
     consignments,
+    destinations_by_country,
     timeline,
 )
 from chainatlas.web.auth import Principal, authorize
@@ -40,13 +42,18 @@ def trade_page(request: Request) -> Response:
     stats = clearance_stats(times, by=("mode", "channel"), target_hours=target).to_dicts() if times.height else []
     trend = clearance_stats(times, by=("month",), target_hours=target).sort("month").to_dicts() if times.height else []
     alerts = trade_alerts.inbox(engine)
-    download = table_download(request, {"consignments": rows, "clearance": stats, "trend": trend, "alerts": alerts}, "trade")
+    names = {c["alpha2"]: c for c in queries.countries(engine)}
+    destinations = [{**d, "name_zh": names.get(d["country_code"], {}).get("name_zh"),
+                     "name_en": names.get(d["country_code"], {}).get("name_en")} for d in destinations_by_country(rows)]
+    download = table_download(request, {"consignments": rows, "clearance": stats, "trend": trend, "alerts": alerts,
+                                        "destinations": destinations}, "trade")
     if download:
         return download
     inbox = [a for a in alerts if a["status"] != "resolved"]
     return render(request, "trade.html", {"consignments": rows, "clearance": stats, "trend": trend, "target_hours": target,
                                           "excursions": sum(1 for r in rows if r["excursion"]),
-                                          "shocks": sum(1 for r in rows if r["shock"]), "alerts": inbox})
+                                          "shocks": sum(1 for r in rows if r["shock"]), "alerts": inbox,
+                                          "destinations": destinations})
 
 
 @router.get("/trade/trace", response_class=HTMLResponse)
