@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from playwright.sync_api import Page, Route
 
 from tests.conftest import ARTIFACTS
 
@@ -21,3 +24,22 @@ def sign_in_as(page: Page, base_url: str, name: str, password: str) -> None:
     page.fill("#login-name", name)
     page.fill("#login-password", password)
     page.click("#login-button")
+
+
+@contextmanager
+def only_local(page: Page, base_url: str) -> Iterator[list[str]]:
+    """Every request off ``base_url`` refused while inside; yields the list of those refused (to assert it empty)."""
+    outside: list[str] = []
+
+    def route(r: Route) -> None:
+        if r.request.url.startswith(base_url):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    try:
+        yield outside
+    finally:
+        page.unroute("**/*")

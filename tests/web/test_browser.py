@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
 from tests.conftest import ADMIN_PASSWORD
-from tests.helpers.browser import SHOTS, sign_in_as
+from tests.helpers.browser import SHOTS, only_local, sign_in_as
 from tests.helpers.exchange import ENTERPRISES
 
 
@@ -322,24 +322,12 @@ def test_enterprise_sees_its_own_card_and_policies_only(page: Page, base_url: st
 
 def test_api_docs_render_offline(page: Page, base_url: str) -> None:
     """/docs draws its operations from locally served Swagger UI, with every request off this server refused."""
-    outside: list[str] = []
-
-    def only_local(route: Route) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    try:
+    with only_local(page, base_url) as outside:
         page.goto(base_url + "/docs")
         expect(page.locator(".opblock-tag").first).to_be_visible(timeout=30_000)
         assert page.locator(".opblock-tag").count() >= 5
         assert "swagger-ui-bundle.js" in page.content()
         page.screenshot(path=str(SHOTS / "api_docs.png"), full_page=False)
-    finally:
-        page.unroute("**/*")
     assert not outside, outside
 
 
@@ -390,17 +378,7 @@ def _some_enterprise_name(engine: Engine) -> str:
 def test_maps_draw_offline(page: Page, base_url: str, demo_engine: Engine) -> None:
     """The chain's county map and a leader's supplier maps draw from locally served boundaries, no request leaving."""
     sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
-    outside: list[str] = []
-
-    def only_local(route: Route) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    try:
+    with only_local(page, base_url) as outside:
         page.goto(base_url + "/chains/nev")
         page.click("#map-link")
         expect(page.locator("#map-title")).to_contain_text("产业链地图")
@@ -421,8 +399,6 @@ def test_maps_draw_offline(page: Page, base_url: str, demo_engine: Engine) -> No
         page.goto(base_url + "/trade")
         page.wait_for_function("document.getElementById('destination-map').dataset.drawn === '1'")
         expect(page.locator("#destinations tr")).not_to_have_count(1)
-    finally:
-        page.unroute("**/*")
     assert not outside, outside
 
 
