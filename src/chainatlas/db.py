@@ -546,6 +546,31 @@ attraction_event = Table(
     Column("recorded_at", DateTime, nullable=False),
 )
 
+official_statistic = Table(
+    "official_statistic",
+    metadata,
+    Column("indicator_id", String(64), primary_key=True, comment="an official indicator of the registry"),
+    Column("period", String(7), primary_key=True, comment="2025 or 2025Q3"),
+    Column("value", Float, nullable=False, comment="in the registry's unit of the indicator"),
+    Column("publisher", String(200), nullable=False),
+    Column("published_on", Date, nullable=True),
+    Column("source", String(500), nullable=True, comment="document or address it was taken from"),
+)
+
+indicator_target = Table(
+    "indicator_target",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator_id", String(64), nullable=False, index=True),
+    Column("chain_id", String(32), nullable=True, comment="for an indicator per chain; null: every chain"),
+    Column("value", Float, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("source", String(500), nullable=False, comment="the document that sets the target"),
+    Column("note", Text, nullable=True),
+    Column("set_by", String(100), nullable=False),
+    Column("set_at", DateTime, nullable=False),
+)
+
 
 _default_url: str | None = None
 

@@ -153,6 +153,15 @@ WORK_RECORDS: dict[str, Message] = {
     "epcis_events": M("外贸物流事件（EPCIS）", "trade events (EPCIS)"), "grants": M("数据授权", "data grants"),
     "jobs": M("后台任务", "background jobs"), "scenarios": M("断供情景", "disruption scenarios"),
     "trade_alerts": M("外贸预警", "trade alerts"), "attraction_projects": M("招商项目", "attraction projects"),
+    "indicators": M("城市指标与目标", "city indicators and targets"),
+}
+
+# official statistics the exchange spec takes (table official_statistics); their units and targets are in the
+# indicator registry (src/chainatlas/indicators/indicators.yaml)
+OFFICIAL_STATISTICS: dict[str, Message] = {
+    "airport_cargo_tonnes": M("机场货邮吞吐量", "airport cargo and mail throughput"),
+    "cbec_turnover_yuan": M("跨境电商交易额", "cross-border e-commerce turnover"),
+    "gdp_yuan": M("地区生产总值", "gross regional product"),
 }
 
 ATTRACTION_STAGES: dict[str, Message] = {  # 招商跟踪, in order; dropped ends a project at any open stage
@@ -173,6 +182,7 @@ KINDS: dict[str, dict[str, Message]] = {
     "level": DATA_LEVELS, "grant_status": GRANT_STATUSES, "outcome": AUDIT_OUTCOMES, "method": HTTP_METHODS,
     "link_status": LINK_STATUSES, "stage": STAGES, "rule_status": RULE_STATUSES, "evidence": EVIDENCE,
     "policy_step": POLICY_STEPS, "flag": ENTERPRISE_FLAGS, "attraction_stage": ATTRACTION_STAGES,
+    "official_statistic": OFFICIAL_STATISTICS,
 }
 _CBV = {"biz_step": "urn:epcglobal:cbv:bizstep:", "disposition": "urn:epcglobal:cbv:disp:"}
 _WEB = {"biz_step": "https://ref.gs1.org/cbv/BizStep-", "disposition": "https://ref.gs1.org/cbv/Disp-"}

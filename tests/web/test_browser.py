@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
@@ -423,3 +424,25 @@ def test_attraction_follow_up_from_the_target_list(page: Page, base_url: str) ->
     expect(page.locator("#col-visit .board-card", has_text=name)).to_have_count(1)
     expect(page.locator("#overdue .overdue-item", has_text=name)).to_have_count(1)
     page.screenshot(path=str(SHOTS / "attraction-board.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_cockpit_on_a_wall_display(page: Page, base_url: str, size: tuple[int, int]) -> None:
+    """The cockpit at both wall sizes, drawn with nothing fetched from off the machine; a tile opens its indicator."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    try:
+        with only_local(page, base_url) as outside:
+            page.goto(base_url + "/cockpit")
+            expect(page.locator("#cockpit-title")).to_have_text("城市驾驶舱")
+            page.wait_for_function("document.getElementById('cargo-map').dataset.drawn === '1'")
+            expect(page.locator(".tile[data-indicator='airport_cargo_tonnes'] .tile-target")).to_contain_text("110")
+            assert page.locator(".tile").count() == 8  # seven indicators and the supporting rate of the six chains
+            expect(page.locator(".tile-chains tr")).to_have_count(6)
+            page.screenshot(path=str(SHOTS / f"cockpit-{size[0]}.png"), full_page=False)
+            page.locator(".tile[data-indicator='gdp_yuan']").click()
+            expect(page.locator("#indicator-title")).to_have_text("地区生产总值")
+            page.wait_for_function("document.querySelector('.indicator-chart').dataset.drawn === '1'")
+            expect(page.locator(".projection").first).to_contain_text("趋势外推")
+        assert not outside, outside
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 900})

@@ -69,7 +69,7 @@ def demo(
     init_database(engine)
     with _progress() as bar:
         task = bar.add_task("导入/import", total=None)
-        report = import_files([files.enterprises, files.placements, files.transactions], engine=engine,
+        report = import_files(files.import_paths(), engine=engine,
                               progress=lambda n, label: bar.update(task, advance=n, description=label))
     _print_report(report)
     if not report.ok:

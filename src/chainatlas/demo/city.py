@@ -61,6 +61,12 @@ class DemoFiles:
     transactions: Path
     expected_links: Path
     profiles: Path | None = None  # enterprise indicators for the tier and policy rules
+    statistics: Path | None = None  # official statistics of the cockpit's indicators (fictional, labelled 示例)
+
+    def import_paths(self) -> list[Path]:
+        """What the demo imports, in one call (all-or-nothing): everything but the expected links."""
+        return [self.enterprises, self.placements, self.transactions,
+                *[p for p in (self.profiles, self.statistics) if p is not None]]
 
 
 def _uscc_bodies(rng: np.random.Generator, region_codes: np.ndarray) -> list[str]:
@@ -256,7 +262,30 @@ def generate(scale: str = "s", seed: int = 20260301, out_dir: Path | None = None
         "goods_name").agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"))
     expected.write_parquet(out / "expected_links.parquet")
     return DemoFiles(out / "enterprises.parquet", out / "placements.parquet", out / "transactions.parquet",
-                     out / "expected_links.parquet", out / "profiles.parquet")
+                     out / "expected_links.parquet", out / "profiles.parquet", official_statistics(out, seed))
+
+
+# fictional series for the cockpit's official indicators (units of the indicator registry): a base in 2021 and a
+# growth rate per year drawn around it; the publisher and source say they are not statistics
+DEMO_STATISTICS = {"airport_cargo_tonnes": (60.0, 0.08), "cbec_turnover_yuan": (900.0, 0.10), "gdp_yuan": (12500.0, 0.05)}
+
+
+def official_statistics(out: Path, seed: int) -> Path:
+    """Write ``official_statistics.csv``: 2021–2025 for each official indicator, fictional (示例), deterministic."""
+    import csv
+
+    rng = np.random.default_rng(seed + 7)
+    path = out / "official_statistics.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["indicator_id", "period", "value", "publisher", "published_on", "source"])
+        for ind, (base, growth) in DEMO_STATISTICS.items():
+            value = base
+            for year in range(2021, 2026):
+                w.writerow([ind, year, round(value, 1), "示例统计局（虚构）", f"{year + 1}-03-20",
+                            "示例数据，非真实统计 / fictional demo data"])
+                value *= 1 + growth + float(rng.normal(0, 0.02))
+    return path
 
 
 def load_demo(
@@ -266,8 +295,7 @@ def load_demo(
     """Generate the demo city and import it (all-or-nothing, like any import), then its trade flows (EPCIS events,
     ``demo.trade``)."""
     files = generate(scale, seed, out_dir)
-    paths = [files.enterprises, files.placements, files.transactions, *([files.profiles] if files.profiles else [])]
-    report = import_files(paths, engine=engine, progress=progress)
+    report = import_files(files.import_paths(), engine=engine, progress=progress)
     if report.ok:
         from chainatlas.demo.trade import load_trade_demo
 

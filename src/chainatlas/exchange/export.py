@@ -17,7 +17,7 @@ from chainatlas.exchange.spec import TABLES, TableSpec
 DB_TABLE = {
     "enterprises": db.enterprise, "supply_links": db.supply_link, "transactions": db.transaction_line,
     "chains": db.chain, "segments": db.segment, "placements": db.placement, "regions": db.region,
-    "industries": db.industry, "enterprise_profiles": db.enterprise_attribute,
+    "industries": db.industry, "enterprise_profiles": db.enterprise_attribute, "official_statistics": db.official_statistic,
 }
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 BATCH = 100_000

@@ -382,6 +382,9 @@ def _write(conn: Connection, tname: str, frame: pl.DataFrame) -> None:
     elif tname == "transactions":
         for rows in _rows(frame):
             db.upsert(conn, db.transaction_line, rows, ["line_id"])
+    elif tname == "official_statistics":
+        for rows in _rows(frame):
+            db.upsert(conn, db.official_statistic, rows, ["indicator_id", "period"])
 
 
 def _write_enterprises(conn: Connection, frame: pl.DataFrame) -> None:

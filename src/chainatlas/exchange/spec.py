@@ -363,10 +363,32 @@ INDUSTRIES = TableSpec(
     keys=("code",), importable=False,
 )
 
+OFFICIAL_STATISTICS = TableSpec(
+    "official_statistics", "官方统计", "统计部门等发布的城市指标（机场货邮吞吐量、跨境电商交易额、地区生产总值），按期间；"
+    "数值按指标库的单位（见 docs/indicators.md）。",
+    "City indicators published by the statistics office and others (airport cargo, cross-border e-commerce turnover, "
+    "gross regional product), per period, in the unit of the indicator registry (docs/indicators.md).",
+    columns=(
+        Column("indicator_id", "指标代码", Kind.choice, "官方统计指标：" + " / ".join(vocabulary.OFFICIAL_STATISTICS),
+               "an official indicator: " + " / ".join(vocabulary.OFFICIAL_STATISTICS), required=True,
+               choices=tuple(vocabulary.OFFICIAL_STATISTICS), example="airport_cargo_tonnes", aliases=("指标",)),
+        Column("period", "期间", Kind.period, "年或季度", "year or quarter", required=True, example="2025"),
+        Column("value", "数值", Kind.number, "按指标库单位（万吨、亿元）", "in the registry's unit (10⁴ t, 10⁸ yuan)",
+               required=True, example="80.2"),
+        Column("publisher", "发布机构", Kind.text, "发布统计的机构", "who published it", required=True, max_length=200,
+               example="郑州市统计局"),
+        Column("published_on", "发布日期", Kind.date, "统计公报等的发布日期", "date of publication", example="2026-03-20"),
+        Column("source", "数据来源", Kind.text, "文件名称或网址", "document or address", max_length=500,
+               example="2025年郑州市国民经济和社会发展统计公报"),
+    ),
+    keys=("indicator_id", "period"),
+)
+
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (ENTERPRISES, PROFILES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES)
+    t.name: t for t in (ENTERPRISES, PROFILES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES,
+                        OFFICIAL_STATISTICS)
 }
-IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions")
+IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions", "official_statistics")
 
 SHEET_NAMES = {t.zh: t.name for t in TABLES.values()} | {t.name: t.name for t in TABLES.values()}
 

@@ -72,6 +72,12 @@ POLICIES: dict[tuple[str, str], Access] = {
     # attraction targets: investment-attraction officers (analysts), by grant on supply links
     ("GET", "/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links", rows=True),
     ("GET", "/api/v1/chains/{chain_id}/targets"): Access(ANALYSTS, "supply_links", rows=True),
+    # the city's indicators and the cockpit: aggregates for all (small cells suppressed); targets set by admins
+    ("GET", "/api/v1/indicators"): Access(ALL, "indicators"),
+    ("GET", "/api/v1/indicators/{indicator_id}"): Access(ALL, "indicators"),
+    ("POST", "/api/v1/indicators/{indicator_id}/targets"): Access(ADMIN, "indicators", write=True),
+    ("GET", "/cockpit"): Access(ALL, "indicators"),
+    ("GET", "/indicators/{indicator_id}"): Access(ALL, "indicators"),
     # 招商跟踪: the officers' own work records — analysts (officers and the chain office); enterprises never
     ("GET", "/attraction"): Access(ANALYSTS, "attraction_projects"),
     ("GET", "/attraction/projects/{project_id}"): Access(ANALYSTS, "attraction_projects"),

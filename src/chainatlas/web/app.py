@@ -25,12 +25,14 @@ from chainatlas.web import (
     api_analysis,
     api_attraction,
     api_epcis,
+    api_indicators,
     api_risk,
     api_rules,
     api_trade,
     pages,
     pages_analysis,
     pages_attraction,
+    pages_indicators,
     pages_risk,
     pages_rules,
     pages_trade,
@@ -115,12 +117,14 @@ def create_app() -> FastAPI:
     app.include_router(api_trade.router)
     app.include_router(api_rules.router)
     app.include_router(api_attraction.router)
+    app.include_router(api_indicators.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
     app.include_router(pages_trade.router)
     app.include_router(pages_rules.router)
     app.include_router(pages_attraction.router)
+    app.include_router(pages_indicators.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():

@@ -339,6 +339,20 @@ STRINGS: dict[str, Message] = {
     "policies_qualified": Message("项政策符合条件", "policies qualified for"),
     "abroad": Message("境外", "abroad"),
     "destinations": Message("目的国家/地区", "Destinations by country"),
+    "cockpit": Message("城市驾驶舱", "City cockpit"),
+    "cockpit_note": Message("“十五五”目标与平台指标（示例数据均为虚构）；每5分钟自动刷新", "15th Five-Year Plan targets and the platform's indicators (demo data fictional); refreshes every 5 minutes"),
+    "growth_needed": Message("需年均增长", "growth needed"),
+    "per_year": Message("年", "year"),
+    "projection": Message("趋势外推", "Projection"),
+    "trend_growth": Message("历史年均增长", "trend growth"),
+    "no_data": Message("暂无数据", "no data yet"),
+    "chain_status": Message("产业链环节强弱", "Chain segments by status"),
+    "source_links": Message("来源：供应关系", "source: supply links"),
+    "unit": Message("单位", "Unit"),
+    "trend": Message("走势", "Trend"),
+    "reached": Message("已达到", "reached"),
+    "owner_department": Message("责任部门", "Owner department"),
+    "actual": Message("实际", "Actual"),
 }
 
 

@@ -1,0 +1,61 @@
+"""An indicator against its targets (指标对标): its series, the latest value, and per target the gap, the growth
+needed per year and the projection of the trend (:mod:`.progress`); and the cockpit's headline of every indicator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from chainatlas.indicators import progress
+from chainatlas.indicators.registry import Target, as_dict, indicator, indicators
+from chainatlas.indicators.series import Point, actuals
+from chainatlas.indicators.store import targets
+
+
+def _latest(points: list[Point]) -> Point | None:
+    known = [p for p in points if p["value"] is not None]
+    return known[-1] if known else None
+
+
+def _progress(points: list[Point], target: Target, lower_is_better: bool) -> dict[str, Any]:
+    latest = _latest(points)
+    out: dict[str, Any] = {"value": target.value, "year": target.year, "source": target.source,
+                           "note": target.note.as_dict() if target.note else None, "chain": target.chain,
+                           "set_by": target.set_by}
+    if latest is None:
+        return {**out, "gap": None, "reached": None, "growth_needed": None, "projection": None}
+    year = int(str(latest["period"])[:4])
+    g = progress.gap(latest["value"], target.value, lower_is_better=lower_is_better)
+    yearly = [(int(p["period"]), p["value"]) for p in points if p["value"] is not None and str(p["period"]).isdigit()]
+    return {**out, "gap": round(g, 4), "reached": g <= 0,
+            "growth_needed": None if lower_is_better else progress.growth_needed(latest["value"], year, target.value, target.year),
+            "projection": progress.projection(yearly, target.year) if len(yearly) >= 3 else None}
+
+
+def report(engine: Engine, indicator_id: str, *, home: str, rows_ok: bool = True) -> dict[str, Any]:
+    """One indicator: per series (one, or one per chain) its points, the latest and the progress toward each target
+    that applies to it. Raises NotFound for an unknown indicator."""
+    ind = indicator(indicator_id)
+    tgts = targets(engine, ind)
+    series = []
+    for key, points in actuals(engine, ind, home=home, rows_ok=rows_ok).items():
+        chain = key or None
+        mine = [t for t in tgts if t.chain in (None, chain)]
+        series.append({"chain": chain, "points": points, "latest": _latest(points),
+                       "progress": [_progress(points, t, ind.lower_is_better) for t in mine]})
+    return {"indicator": as_dict(ind), "home": home, "series": series,
+            "targets": [{"value": t.value, "year": t.year, "source": t.source, "chain": t.chain, "set_by": t.set_by,
+                         "note": t.note.as_dict() if t.note else None} for t in tgts]}
+
+
+def headline(engine: Engine, *, home: str, rows_ok: bool = True) -> list[dict[str, Any]]:
+    """Every indicator's latest value (per chain where it is per chain) and its progress to its nearest target."""
+    out = []
+    for ind_id in indicators():
+        r = report(engine, ind_id, home=home, rows_ok=rows_ok)
+        for s in r["series"]:
+            nearest = min(s["progress"], key=lambda p: p["year"]) if s["progress"] else None
+            out.append({"indicator": r["indicator"], "chain": s["chain"], "latest": s["latest"], "target": nearest,
+                        "trend": [p["value"] for p in s["points"]][-12:]})
+    return out

@@ -1,0 +1,109 @@
+"""The actual values of the indicators (实际值), each point with its period, source and as-of date: computed by the
+platform from its own data, or read from the imported official statistics. Definitions: ``indicators.yaml`` and
+``docs/metrics.md`` (城市驾驶舱指标)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from chainatlas import db
+from chainatlas.indicators.registry import Indicator
+
+Point = dict[str, Any]  # period, value, source, as_of
+
+
+def _point(period: str, value: float | None, source: str, as_of: Any) -> Point:
+    return {"period": period, "value": None if value is None else round(float(value), 4), "source": source,
+            "as_of": as_of.isoformat() if isinstance(as_of, dt.date) else as_of}
+
+
+def official(engine: Engine, indicator_id: str) -> list[Point]:
+    """The imported official statistics of an indicator, by period."""
+    o = db.official_statistic.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(o.period, o.value, o.publisher, o.published_on)
+                            .where(o.indicator_id == indicator_id).order_by(o.period)).all()
+    return [_point(p, v, pub, on) for p, v, pub, on in rows]
+
+
+def supporting_rate_by_chain(engine: Engine, home: str, rows_ok: bool) -> dict[str, list[Point]]:
+    """Per chain, its local supporting rate (%) per period; small cells suppressed unless ``rows_ok``
+    (:func:`chainatlas.analysis.views.rates_for`)."""
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.analysis.views import rates_for
+    from chainatlas.registry.queries import list_chains
+
+    snap = load_snapshot(engine)
+    src = "平台计算：供应关系（增值税发票汇总） / computed from supply links"
+    return {c["id"]: [_point(r["period"], None if r["rate"] is None else r["rate"] * 100, src, snap.as_of)
+                      for r in rates_for(snap, home=home, rows_ok=rows_ok, chain=c["id"])["rows"]]
+            for c in list_chains(engine)}
+
+
+def srdi_firms(engine: Engine, years: list[int]) -> list[Point]:
+    """Local firms meeting or holding the specialised-SME tier on 31 December of each year (today for this year)."""
+    import polars as pl
+
+    from chainatlas.rules import tiers
+
+    out = []
+    today = dt.date.today()
+    for year in years:
+        on = min(dt.date(year, 12, 31), today)
+        s = tiers.city_summary(engine, on).filter(pl.col("tier") == "specialised")
+        n = s.filter((pl.col("status") == "met") | pl.col("held")).height if s.height else 0
+        out.append(_point(str(year), n, "平台计算：梯度培育规则 / computed with the tier rules", on))
+    return out
+
+
+def clearance_median_hours(engine: Engine) -> list[Point]:
+    """The median arrival-to-release time per month of release."""
+    from chainatlas.trade.clearance import clearance_stats, consignment_times
+    from chainatlas.trade.consignments import consignment_events
+
+    times = consignment_times(consignment_events(engine))
+    if times.height == 0:
+        return []
+    rows = clearance_stats(times, by=("month",), target_hours=24).sort("month").to_dicts()
+    return [_point(r["month"], r["median"], "平台计算：EPCIS 事件 / computed from EPCIS events", r["month"]) for r in rows]
+
+
+def policy_granted(engine: Engine) -> list[Point]:
+    """The policy ledger's amounts per budget year (万元)."""
+    g = db.policy_grant.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(g.year, func.sum(g.amount_yuan), func.max(g.granted_at)).group_by(g.year)
+                            .order_by(g.year)).all()
+    return [_point(str(y), float(a or 0) / 1e4, "平台计算：惠企政策发放台账 / the policy ledger", last.date() if last else None)
+            for y, a, last in rows]
+
+
+def trade_lanes(engine: Engine) -> list[Point]:
+    """Distinct (origin, destination, mode) per month of the consignments' first event."""
+    from chainatlas.trade.consignments import consignments
+
+    lanes: dict[str, set[tuple[str, str, str]]] = {}
+    for c in consignments(engine):
+        if c.get("booked") and c.get("origin") and c.get("destination"):
+            lanes.setdefault(c["booked"].strftime("%Y-%m"), set()).add((c["origin"], c["destination"], c.get("mode") or ""))
+    return [_point(m, len(v), "平台计算：EPCIS 事件 / computed from EPCIS events", m) for m, v in sorted(lanes.items())]
+
+
+def actuals(engine: Engine, ind: Indicator, *, home: str, rows_ok: bool = True) -> dict[str, list[Point]]:
+    """The series of ``ind``: ``{"": points}``, or one series per chain for a per-chain indicator; ``rows_ok`` off
+    suppresses what rests on fewer than three firms."""
+    if ind.kind == "official":
+        return {"": official(engine, ind.id)}
+    if ind.id == "supporting_rate":
+        return supporting_rate_by_chain(engine, home, rows_ok)
+    if ind.id == "srdi_firms":
+        from chainatlas.analysis.snapshot import load_snapshot
+
+        years = sorted({int(p[:4]) for p in load_snapshot(engine).periods()} | {dt.date.today().year})
+        return {"": srdi_firms(engine, years)}
+    computed = {"clearance_median_hours": clearance_median_hours, "policy_granted_yuan": policy_granted,
+                "trade_lanes": trade_lanes}
+    return {"": computed[ind.id](engine)}

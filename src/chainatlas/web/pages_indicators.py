@@ -1,0 +1,76 @@
+"""The city cockpit (城市驾驶舱, a full-screen page for a wall display) and an indicator's page (trend, targets, gap,
+growth needed, projection). JSON twins; tables export to CSV/XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, Response
+
+from chainatlas import db
+from chainatlas.indicators.report import headline, report
+from chainatlas.messages import NotFound
+from chainatlas.settings import home_of
+from chainatlas.web.api_attraction import refusal
+from chainatlas.web.auth import has_rows
+from chainatlas.web.pages import render
+from chainatlas.web.tabular import table_download
+
+router = APIRouter(include_in_schema=False)
+
+
+def atlas_summary(rows_ok: bool) -> list[dict[str, Any]]:
+    """Per chain, how many segments are strong, medium, weak and missing (the atlas statuses)."""
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.analysis.views import atlas_for
+    from chainatlas.registry.queries import list_chains
+
+    engine = db.get_engine()
+    snap = load_snapshot(engine)
+    out = []
+    for c in list_chains(engine):
+        atlas = atlas_for(snap, c["id"], home=home_of(), rows_ok=rows_ok)
+        counts = {s: sum(1 for x in atlas["segments"] if x["status"] == s) for s in ("strong", "medium", "weak", "missing")}
+        out.append({"chain": c["id"], "name_zh": c["name_zh"], "name_en": c["name_en"], "period": atlas["period"],
+                    "as_of": atlas["as_of"], **counts})
+    return out
+
+
+@router.get("/cockpit", response_class=HTMLResponse)
+def cockpit_page(request: Request) -> Response:
+    from chainatlas.trade import alerts
+    from chainatlas.trade.consignments import consignments, destinations_by_country
+
+    engine = db.get_engine()
+    rows_ok = has_rows(request, "supply_links")
+    tiles = headline(engine, home=home_of(), rows_ok=rows_ok)
+    chains = atlas_summary(rows_ok)
+    open_alerts = [a for a in alerts.inbox(engine) if a["status"] != "resolved"]
+    by_kind = {k: sum(1 for a in open_alerts if a["kind"] == k) for k in sorted({a["kind"] for a in open_alerts})}
+    table = [{"indicator": t["indicator"]["id"], "name": t["indicator"]["name"]["zh"], "chain": t["chain"],
+              "unit": t["indicator"]["unit"]["zh"], "period": (t["latest"] or {}).get("period"),
+              "value": (t["latest"] or {}).get("value"), "source": (t["latest"] or {}).get("source"),
+              "as_of": (t["latest"] or {}).get("as_of"), "target": (t["target"] or {}).get("value"),
+              "target_year": (t["target"] or {}).get("year"), "gap": (t["target"] or {}).get("gap"),
+              "growth_needed": (t["target"] or {}).get("growth_needed")} for t in tiles]
+    download = table_download(request, {"indicators": table, "chains": chains}, "cockpit")
+    data = {"tiles": tiles, "chains": chains, "alerts": by_kind, "open_alerts": len(open_alerts), "home": home_of(),
+            "destinations": destinations_by_country(consignments(engine))}
+    return download or render(request, "cockpit.html", jsonable_encoder(data))
+
+
+@router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
+def indicator_page(request: Request, indicator_id: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")]) -> Response:
+    try:
+        data = report(db.get_engine(), indicator_id, home=home_of(), rows_ok=has_rows(request, "supply_links"))
+    except NotFound as exc:
+        raise refusal(exc) from exc
+    points = [{"chain": s["chain"], **p} for s in data["series"] for p in s["points"]]
+    progress = [{"chain": s["chain"], **{k: v for k, v in p.items() if k not in ("projection", "note")},
+                 **({"projection": p["projection"]["value"], "projection_low": p["projection"]["low"],
+                     "projection_high": p["projection"]["high"]} if p["projection"] else {})}
+                for s in data["series"] for p in s["progress"]]
+    download = table_download(request, {"series": points, "progress": progress}, f"indicator-{indicator_id}")
+    return download or render(request, "indicator.html", jsonable_encoder(data))
