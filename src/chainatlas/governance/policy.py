@@ -128,6 +128,9 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/epcis/queries/{query_name}/subscriptions/{subscription_id}"): Access(OFFICIALS, "epcis_events"),
     ("DELETE", "/epcis/queries/{query_name}/subscriptions/{subscription_id}"): Access(OFFICIALS, "epcis_events", write=True),
     ("GET", "/trade"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/network"): Access(OFFICIALS, "epcis_events"),  # the cargo lanes, from the same events
+    ("GET", "/api/v1/network/lanes"): Access(OFFICIALS, "epcis_events"),
+    ("GET", "/api/v1/network/hubs/{place}"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/trade/consignments"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/trade/trace"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/trade/trace"): Access(OFFICIALS, "epcis_events"),

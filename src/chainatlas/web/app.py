@@ -26,6 +26,7 @@ from chainatlas.web import (
     api_attraction,
     api_epcis,
     api_indicators,
+    api_network,
     api_risk,
     api_rules,
     api_trade,
@@ -33,6 +34,7 @@ from chainatlas.web import (
     pages_analysis,
     pages_attraction,
     pages_indicators,
+    pages_network,
     pages_risk,
     pages_rules,
     pages_trade,
@@ -118,6 +120,7 @@ def create_app() -> FastAPI:
     app.include_router(api_rules.router)
     app.include_router(api_attraction.router)
     app.include_router(api_indicators.router)
+    app.include_router(api_network.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
@@ -125,6 +128,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_rules.router)
     app.include_router(pages_attraction.router)
     app.include_router(pages_indicators.router)
+    app.include_router(pages_network.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
