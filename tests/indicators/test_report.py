@@ -52,3 +52,20 @@ def test_targets_gap_growth_and_projection_by_hand(any_engine: Engine, tmp_path:
     assert export_table(any_engine, "official_statistics", "csv", out) == 4
     assert import_files([out], engine=any_engine, write_reports=False).ok  # the export imports back
     assert [p["value"] for p in report(any_engine, "airport_cargo_tonnes", home="4101")["series"][0]["points"]] == [100, 110, 121, 133.1]
+
+
+def test_the_public_sees_small_rates_suppressed(tmp_path: Path) -> None:
+    from chainatlas import db
+    from chainatlas.bootstrap import init_database
+    from tests.helpers.exchange import ENTERPRISES, LINKS, A, B, write
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'small.sqlite'}")
+    init_database(engine)
+    files = [write(tmp_path / "e.csv", ENTERPRISES), write(tmp_path / "l.csv", LINKS),
+             write(tmp_path / "p.csv", f"统一社会信用代码,环节代码\n{A},nev.cell\n{B},nev.vehicle\n")]
+    assert import_files(files, engine=engine, write_reports=False).ok
+    def nev(rows_ok: bool) -> list[object]:
+        r = report(engine, "supporting_rate", home="4101", rows_ok=rows_ok)
+        return [p["value"] for p in next(s for s in r["series"] if s["chain"] == "nev")["points"]]
+    assert nev(True) and all(v is not None for v in nev(True))  # two local buyers: the rate is there…
+    assert all(v is None for v in nev(False))  # …but rests on fewer than three firms: not for the public

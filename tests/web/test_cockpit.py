@@ -52,3 +52,12 @@ def test_indicator_page_and_targets_set_by_admins(demo_copy: Engine, admin_token
     assert csv.status_code == 200 and csv.content.count(b"\n") == 6  # header + 2021–2025
     anon = TestClient(create_app())
     assert anon.get("/cockpit").status_code == 200 and anon.get("/api/v1/indicators").status_code == 200
+    assert anon.get("/cockpit/report.xlsx").status_code == 401  # alerts and lanes: officials only
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(BytesIO(admin.get("/cockpit/report.xlsx").content))
+    assert wb.sheetnames == ["指标与目标", "产业链环节", "待处理预警", "货运线路"]
+    ws = wb["指标与目标"]
+    assert str(ws["A1"].value).startswith("城市驾驶舱月报") and ws["A3"].value == "指标" and ws.max_row > 10

@@ -77,6 +77,7 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/indicators/{indicator_id}"): Access(ALL, "indicators"),
     ("POST", "/api/v1/indicators/{indicator_id}/targets"): Access(ADMIN, "indicators", write=True),
     ("GET", "/cockpit"): Access(ALL, "indicators"),
+    ("GET", "/cockpit/report.xlsx"): Access(OFFICIALS, "indicators"),  # with the alerts and lanes: officials only
     ("GET", "/indicators/{indicator_id}"): Access(ALL, "indicators"),
     # 招商跟踪: the officers' own work records — analysts (officers and the chain office); enterprises never
     ("GET", "/attraction"): Access(ANALYSTS, "attraction_projects"),

@@ -59,3 +59,27 @@ def headline(engine: Engine, *, home: str, rows_ok: bool = True) -> list[dict[st
             out.append({"indicator": r["indicator"], "chain": s["chain"], "latest": s["latest"], "target": nearest,
                         "trend": [p["value"] for p in s["points"]][-12:]})
     return out
+
+
+def monthly_workbook(sheets: dict[str, list[dict[str, Any]]], title: str) -> bytes:
+    """The 链长办 monthly report as one XLSX: a sheet per table (``sheets``: sheet name → rows), a title row saying
+    what it is and that projections are projections; no text ever becomes a formula."""
+    import io
+
+    from openpyxl import Workbook
+
+    from chainatlas.exchange.cells import xlsx_row
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        ws.append(xlsx_row(ws, [title]))
+        ws.append(xlsx_row(ws, ["示例数据均为虚构；趋势外推为历史趋势的外推，不是预测 / demo data fictional; projections extrapolate the trend"]))
+        cols = list(rows[0]) if rows else []
+        ws.append(xlsx_row(ws, cols))
+        for r in rows:
+            ws.append(xlsx_row(ws, [r.get(c) if not isinstance(r.get(c), (dict, list)) else str(r.get(c)) for c in cols]))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -13,6 +13,7 @@ from chainatlas import db
 from chainatlas.indicators.registry import Indicator
 
 Point = dict[str, Any]  # period, value, source, as_of
+TIER_INDICATORS = {"innovative_firms": "innovative", "srdi_firms": "specialised", "little_giant_firms": "little_giant"}
 
 
 def _point(period: str, value: float | None, source: str, as_of: Any) -> Point:
@@ -43,19 +44,32 @@ def supporting_rate_by_chain(engine: Engine, home: str, rows_ok: bool) -> dict[s
             for c in list_chains(engine)}
 
 
-def srdi_firms(engine: Engine, years: list[int]) -> list[Point]:
-    """Local firms meeting or holding the specialised-SME tier on 31 December of each year (today for this year)."""
+_TIER_COUNTS: dict[tuple[str, str, dt.date], dict[str, int]] = {}
+
+
+def tier_counts(engine: Engine, on: dt.date) -> dict[str, int]:
+    """Local firms meeting or holding each tier on ``on``, computed once per database, date and data version."""
     import polars as pl
 
+    from chainatlas.analysis.snapshot import data_version
     from chainatlas.rules import tiers
 
-    out = []
+    key = (str(engine.url), data_version(engine), on)
+    if key not in _TIER_COUNTS:
+        s = tiers.city_summary(engine, on)
+        done = s.filter((pl.col("status") == "met") | pl.col("held")) if s.height else s
+        _TIER_COUNTS[key] = {t: done.filter(pl.col("tier") == t).height for t in tiers.TIERS}
+    return _TIER_COUNTS[key]
+
+
+def tier_firms(engine: Engine, tier: str, years: list[int]) -> list[Point]:
+    """Local firms meeting or holding ``tier`` on 31 December of each year (today for this year)."""
     today = dt.date.today()
+    out = []
     for year in years:
         on = min(dt.date(year, 12, 31), today)
-        s = tiers.city_summary(engine, on).filter(pl.col("tier") == "specialised")
-        n = s.filter((pl.col("status") == "met") | pl.col("held")).height if s.height else 0
-        out.append(_point(str(year), n, "平台计算：梯度培育规则 / computed with the tier rules", on))
+        out.append(_point(str(year), tier_counts(engine, on).get(tier, 0),
+                          "平台计算：梯度培育规则 / computed with the tier rules", on))
     return out
 
 
@@ -99,11 +113,11 @@ def actuals(engine: Engine, ind: Indicator, *, home: str, rows_ok: bool = True) 
         return {"": official(engine, ind.id)}
     if ind.id == "supporting_rate":
         return supporting_rate_by_chain(engine, home, rows_ok)
-    if ind.id == "srdi_firms":
+    if ind.id in TIER_INDICATORS:
         from chainatlas.analysis.snapshot import load_snapshot
 
         years = sorted({int(p[:4]) for p in load_snapshot(engine).periods()} | {dt.date.today().year})
-        return {"": srdi_firms(engine, years)}
+        return {"": tier_firms(engine, TIER_INDICATORS[ind.id], years)}
     computed = {"clearance_median_hours": clearance_median_hours, "policy_granted_yuan": policy_granted,
                 "trade_lanes": trade_lanes}
     return {"": computed[ind.id](engine)}

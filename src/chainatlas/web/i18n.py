@@ -370,6 +370,7 @@ STRINGS: dict[str, Message] = {
     "by_period_title": Message("按期间", "By period"),
     "growth": Message("环比增长", "Growth"),
     "clearance_median_h": Message("通关中位（小时）", "Clearance median (h)"),
+    "monthly_report": Message("月报（XLSX）", "Monthly report (XLSX)"),
     "actual": Message("实际", "Actual"),
 }
 

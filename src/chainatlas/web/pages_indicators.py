@@ -61,6 +61,34 @@ def cockpit_page(request: Request) -> Response:
     return download or render(request, "cockpit.html", jsonable_encoder(data))
 
 
+@router.get("/cockpit/report.xlsx")
+def monthly_report(request: Request) -> Response:
+    """The monthly report of the cockpit for the 链长 office: indicators, chains, open alerts and lanes, one sheet each."""
+    import datetime as dt
+
+    from chainatlas.indicators.report import monthly_workbook
+    from chainatlas.network.lanes import lanes
+    from chainatlas.trade import alerts
+    from chainatlas.trade.consignments import consignment_events
+    from chainatlas.web.tabular import xlsx_response
+
+    engine = db.get_engine()
+    rows_ok = has_rows(request, "supply_links")
+    indicators = [{"指标": t["indicator"]["name"]["zh"], "产业链": t["chain"], "期间": (t["latest"] or {}).get("period"),
+                   "数值": (t["latest"] or {}).get("value"), "单位": t["indicator"]["unit"]["zh"],
+                   "来源": (t["latest"] or {}).get("source"), "数据日期": (t["latest"] or {}).get("as_of"),
+                   "目标": (t["target"] or {}).get("value"), "目标年份": (t["target"] or {}).get("year"),
+                   "差距": (t["target"] or {}).get("gap"), "需年均增长": (t["target"] or {}).get("growth_needed"),
+                   "趋势外推": ((t["target"] or {}).get("projection") or {}).get("value"),
+                   "目标出处": (t["target"] or {}).get("source")} for t in headline(engine, home=home_of(), rows_ok=rows_ok)]
+    open_alerts = [{k: a[k] for k in ("consignment", "kind", "status", "occurred_at")}
+                   for a in alerts.inbox(engine) if a["status"] != "resolved"]
+    data = monthly_workbook({"指标与目标": indicators, "产业链环节": atlas_summary(rows_ok), "待处理预警": open_alerts,
+                             "货运线路": lanes(consignment_events(engine), by=None)},
+                            f"城市驾驶舱月报 {dt.date.today():%Y-%m} · ChainAtlas")
+    return xlsx_response(data, f"cockpit-report-{dt.date.today():%Y-%m}")
+
+
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
 def indicator_page(request: Request, indicator_id: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")]) -> Response:
     try:
