@@ -41,6 +41,7 @@ def test_lanes_by_hand() -> None:
     hub = hub_view(lanes(_events(), by=None), "CGO")
     assert (hub["outbound"], hub["inbound"]) == (2, 0)
     assert candidate_hub(lanes(_events(), by=None), "FRA")["destinations"] == ["DEDUI"]  # Frankfurt: Germany's lanes
+    assert air["gross_weight_kg"] is None  # these events declare no weight: blank, not zero
 
 
 def test_demo_lanes_page_api_and_cli(demo_engine: Engine, admin_token: str) -> None:
@@ -50,6 +51,11 @@ def test_demo_lanes_page_api_and_cli(demo_engine: Engine, admin_token: str) -> N
     client = TestClient(create_app(), headers={"Authorization": f"Bearer {admin_token}"})
     rows = client.get("/api/v1/network/lanes").json()
     assert sum(r["shipments"] for r in rows) == 120 and {r["mode"] for r in rows} == {"air", "rail", "sea"}
+    from chainatlas.trade.consignments import consignment_events
+
+    booked = consignment_events(demo_engine).group_by("consignment").agg(pl.col("gross_weight_kg").max())
+    assert sum(r["gross_weight_kg"] for r in rows) == booked["gross_weight_kg"].sum() > 0  # each booking counted once
+    assert all(r["declared_value_yuan"] > 0 for r in rows)
     cgo = client.get("/api/v1/network/hubs/CGO").json()
     assert cgo["outbound"] == sum(r["shipments"] for r in rows if r["origin"] == "CGO") > 0
     twin = client.get("/network", params={"format": "json", "candidate": "KUL"}).json()

@@ -84,6 +84,9 @@ def trade_document(exporters: list[tuple[str, str]], consignments: int = 120, se
                 "disposition": "in_transit" if step in ("departing", "arriving") else "in_progress",
                 "bizTransactionList": [{"type": btt, "bizTransaction": ref}],
                 "ca:mode": mode, "ca:exporter": uscc, "ca:destination": dest, "ca:demo": "示例"}
+            if step == "consigning":  # what the booking declares; derived from n, so the other draws stay as they were
+                kg = 80 + (n * 37) % 900 if mode == "air" else 2000 + (n * 613) % 18000
+                ev |= {"ca:grossWeightKg": kg, "ca:declaredValueYuan": kg * (120 + (n % 7) * 45)}
             if place:
                 ev["ca:port"] = place
             if step == "departing" and cold:

@@ -6,8 +6,8 @@ transit = arrived − departed (hours); on time = transit ≤ the plan for the m
 :data:`chainatlas.trade.alerts.RULES`); hub dwell = departed − the first ``arriving`` at the origin (time at the
 departure hub, hours); clearance = arrival to release (WCO TRS, :func:`chainatlas.trade.clearance.consignment_times`).
 Per lane and period (:func:`lanes`): shipments, the share on time among those arrived, and medians of transit, hub
-dwell and clearance; growth = shipments of the period ÷ shipments of the one before − 1. Weight and declared value are
-summed where the events carry them (``ca:grossWeightKg``, ``ca:declaredValueYuan``) and are otherwise not shown.
+dwell and clearance; growth = shipments of the period ÷ shipments of the one before − 1; gross weight (kg) and declared value (yuan) are
+summed as the bookings declare them (extensions ``grossWeightKg``, ``declaredValueYuan``; blank where none does).
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def legs(events: pl.DataFrame) -> pl.DataFrame:
         hours("departed", "arrived").alias("transit_hours"), hours("at_hub", "departed").alias("hub_dwell_hours"),
         pl.col("departed").dt.strftime("%Y-%m").alias("month"), pl.col("departed").dt.strftime("%G-W%V").alias("week"))
     out = out.with_columns((pl.col("transit_hours") <= plan).alias("on_time"))
-    if "grossWeightKg" in events.columns:  # pragma: no cover - only when the events carry them
-        out = out.join(events.group_by("consignment").agg(pl.col("grossWeightKg").max()), on="consignment", how="left")
+    declared = [c for c in ("gross_weight_kg", "declared_value_yuan") if c in events.columns]
+    if declared:  # what the booking declares, once per consignment
+        out = out.join(events.group_by("consignment").agg(pl.col(declared).max()), on="consignment", how="left")
     if events.height and {"biz_step", "event_time", "mode", "port"} <= set(events.columns):
         times = consignment_times(events).select("consignment", "arrival_to_release")
         out = out.join(times, on="consignment", how="left")
@@ -71,7 +72,9 @@ def lanes(events: pl.DataFrame, *, by: str | None = "month", mode: str | None = 
         pl.col("on_time").drop_nulls().mean().round(4).alias("on_time_share"),
         pl.col("transit_hours").median().round(2).alias("transit_median_hours"),
         pl.col("hub_dwell_hours").median().round(2).alias("hub_dwell_median_hours"),
-        pl.col("arrival_to_release").median().round(2).alias("clearance_median_hours"))
+        pl.col("arrival_to_release").median().round(2).alias("clearance_median_hours"),
+        *[(pl.col(c).sum() if c in leg.columns else pl.lit(None, pl.Float64)).alias(c)
+          for c in ("gross_weight_kg", "declared_value_yuan")])
         .sort(keys))
     if by:
         agg = agg.with_columns((pl.col("shipments") / pl.col("shipments").shift(1).over(list(LANE)) - 1).round(4)

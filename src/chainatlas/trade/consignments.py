@@ -27,7 +27,8 @@ STATUS_ZH = {step: vocabulary.label("biz_step", step) for step in (  # the steps
 EVENT_SCHEMA: dict[str, pl.DataType] = {
     "consignment": pl.String(), "event_time": pl.Datetime("us"), "biz_step": pl.String(), "status_zh": pl.String(),
     "mode": pl.String(), "port": pl.String(), "destination": pl.String(), "exporter": pl.String(),
-    "max_temperature": pl.Float64(), "min_temperature": pl.Float64(), "max_acceleration": pl.Float64()}
+    "max_temperature": pl.Float64(), "min_temperature": pl.Float64(), "max_acceleration": pl.Float64(),
+    "gross_weight_kg": pl.Float64(), "declared_value_yuan": pl.Float64()}
 TEMPERATURE = ("Temperature", "gs1:Temperature")
 ACCELERATION = ("Acceleration", "gs1:Acceleration")  # uom MSK (m/s²); a reading in g (uom "G"?) is not converted
 
@@ -59,8 +60,18 @@ def consignment_events(engine: Engine, refs: list[str] | None = None) -> pl.Data
                          "exporter": ext.get("exporter"),
                          "max_temperature": max((t for t in temps if t is not None), default=None),
                          "min_temperature": min((t for t in lows if t is not None), default=None),
-                         "max_acceleration": max((a for a in shocks if a is not None), default=None)})
+                         "max_acceleration": max((a for a in shocks if a is not None), default=None),
+                         "gross_weight_kg": _number(ext.get("grossWeightKg")),
+                         "declared_value_yuan": _number(ext.get("declaredValueYuan"))})
     return pl.DataFrame(rows, schema=EVENT_SCHEMA)
+
+
+def _number(v: Any) -> float | None:
+    """An extension's value as a number, or None (absent, or not a number)."""
+    try:
+        return None if v is None or isinstance(v, bool) else float(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def consignments(engine: Engine, events: pl.DataFrame | None = None) -> list[dict[str, Any]]:

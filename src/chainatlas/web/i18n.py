@@ -371,6 +371,8 @@ STRINGS: dict[str, Message] = {
     "growth": Message("环比增长", "Growth"),
     "clearance_median_h": Message("通关中位（小时）", "Clearance median (h)"),
     "monthly_report": Message("月报（XLSX）", "Monthly report (XLSX)"),
+    "gross_weight_t": Message("毛重（吨）", "Gross weight (t)"),
+    "declared_value_wan": Message("申报货值（万元）", "Declared value (10⁴ yuan)"),
     "actual": Message("实际", "Actual"),
 }
 
