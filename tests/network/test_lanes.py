@@ -44,6 +44,11 @@ def test_lanes_by_hand() -> None:
     assert air["gross_weight_kg"] is None  # these events declare no weight: blank, not zero
 
 
+def test_no_events_no_lanes() -> None:
+    empty = _events().clear()
+    assert lanes(empty, by=None) == [] and lanes(empty, by="week") == [] and legs(empty).height == 0
+
+
 def test_demo_lanes_page_api_and_cli(demo_engine: Engine, admin_token: str) -> None:
     from chainatlas.cli import app
     from chainatlas.web.app import create_app

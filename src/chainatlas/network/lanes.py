@@ -57,6 +57,8 @@ def legs(events: pl.DataFrame) -> pl.DataFrame:
     if events.height and {"biz_step", "event_time", "mode", "port"} <= set(events.columns):
         times = consignment_times(events).select("consignment", "arrival_to_release")
         out = out.join(times, on="consignment", how="left")
+    else:  # no events (an empty repository): the same columns, no rows
+        out = out.with_columns(pl.lit(None, pl.Float64).alias("arrival_to_release"))
     return out.sort("consignment")
 
 
