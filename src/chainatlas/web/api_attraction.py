@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
@@ -16,7 +16,7 @@ from chainatlas.attraction import projects as P
 from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.registry.queries import division_names
 from chainatlas.web.auth import Principal, authorize, count_rows, has_rows
-from chainatlas.web.errors import refused
+from chainatlas.web.errors import refusal
 
 router = APIRouter(prefix="/api/v1/attraction", tags=["attraction"])
 ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -47,11 +47,6 @@ class EventIn(BaseModel):
     expected_investment_yuan: float | None = Field(default=None, ge=0)
     expected_jobs: int | None = Field(default=None, ge=0)
     landing_region: str | None = Field(default=None, pattern=r"^\d{6}$")
-
-
-def refusal(exc: InvalidInput | NotFound) -> HTTPException:
-    """A domain refusal as its HTTP answer (404 for what does not exist, 422 for what cannot be done)."""
-    return refused(404 if isinstance(exc, NotFound) else 422, exc.zh, exc.en)
 
 
 def with_landing(request: Request, project: dict[str, Any]) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from chainatlas.indicators import registry, store
 from chainatlas.indicators.report import headline, report
 from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.settings import home_of
-from chainatlas.web.api_attraction import refusal
 from chainatlas.web.auth import Principal, authorize, has_rows
+from chainatlas.web.errors import refusal
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
 IndicatorId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_]+$")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from chainatlas.messages import Message
+from chainatlas.messages import InvalidInput, Message, NotFound
 
 
 def refused(status: int, zh: str, en: str) -> HTTPException:
@@ -15,3 +15,12 @@ def refused(status: int, zh: str, en: str) -> HTTPException:
     (404, '未找到产业链 / chain x not found')
     """
     return HTTPException(status, str(Message(zh, en)))
+
+
+def refusal(exc: InvalidInput | NotFound) -> HTTPException:
+    """A domain refusal as its HTTP answer: 404 for what does not exist, 422 for what cannot be done.
+
+    >>> refusal(NotFound("没有指标 x", "no indicator x")).status_code
+    404
+    """
+    return refused(404 if isinstance(exc, NotFound) else 422, exc.zh, exc.en)

@@ -13,9 +13,9 @@ from chainatlas import db
 from chainatlas.attraction import projects as P
 from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.registry import queries
-from chainatlas.web.api_attraction import refusal, with_landing
+from chainatlas.web.api_attraction import with_landing
 from chainatlas.web.auth import Principal, authorize
-from chainatlas.web.errors import refused
+from chainatlas.web.errors import refusal, refused
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 

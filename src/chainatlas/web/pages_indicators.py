@@ -13,8 +13,8 @@ from chainatlas import db
 from chainatlas.indicators.report import headline, report
 from chainatlas.messages import NotFound
 from chainatlas.settings import home_of
-from chainatlas.web.api_attraction import refusal
 from chainatlas.web.auth import has_rows
+from chainatlas.web.errors import refusal
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
