@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from sqlalchemy import Engine
 
 from chainatlas.analysis.atlas import chain_atlas
-from chainatlas.analysis.snapshot import Snapshot, opaque_version
+from chainatlas.analysis.snapshot import Snapshot, load_snapshot, opaque_version
+from chainatlas.analysis.suppression import NOTE
 
 KEEP = ("code", "name_zh", "name_en", "status", "status_zh", "local_enterprises", "inputs_value_yuan",
         "inputs_local_value_yuan", "local_share")
@@ -63,3 +65,22 @@ def if_landed(snap: Snapshot, chain_id: str, *, home: str, uscc: str, segment_co
     return {"chain": chain_id, "segment": segment_code, "uscc": uscc, "region_code": region, "home": home,
             "before": before, "after": after, "changed": before["status"] != after["status"],
             "note": {"zh": "假设该企业在该区县落地、按当前数据重算，不写入数据库", "en": "what-if on the current data, nothing written"}}
+
+
+def for_project(engine: Engine, project: dict[str, Any], *, home: str, rows_ok: bool) -> dict[str, Any]:
+    """A project (:func:`chainatlas.attraction.projects.project`) with its "if landed" row (None without a registered
+    target and a segment), the landing county named; without ``rows_ok`` the values that rest on single firms (input
+    values, local share) are blanked, the statuses and counts kept."""
+    from chainatlas.registry.queries import division_names
+
+    if not (project["target_uscc"] and project["segment_code"]):
+        return {**project, "if_landed": None}
+    effect = if_landed(load_snapshot(engine), project["chain_id"], home=home, uscc=project["target_uscc"],
+                       segment_code=project["segment_code"], region_code=project["landing_region"])
+    effect["region_name"] = division_names(engine, [effect["region_code"]]).get(effect["region_code"])
+    if not rows_ok:
+        for side in ("before", "after"):
+            for k in ("inputs_value_yuan", "inputs_local_value_yuan", "local_share"):
+                effect[side][k] = None
+        effect["suppression"] = NOTE
+    return {**project, "if_landed": effect}

@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 
 from chainatlas import db
 from chainatlas.attraction import projects as P
+from chainatlas.attraction.landing import for_project
 from chainatlas.messages import InvalidInput, NotFound
-from chainatlas.registry.queries import division_names
+from chainatlas.settings import home_of
 from chainatlas.web.auth import Principal, authorize, count_rows, has_rows
 from chainatlas.web.errors import refusal
 
@@ -50,23 +51,8 @@ class EventIn(BaseModel):
 
 
 def with_landing(request: Request, project: dict[str, Any]) -> dict[str, Any]:
-    """The project with its "if landed" atlas row; values of single firms only for those who may read supply links."""
-    from chainatlas.analysis.snapshot import load_snapshot
-    from chainatlas.analysis.suppression import NOTE
-    from chainatlas.attraction.landing import if_landed
-    from chainatlas.settings import home_of
-
-    if not (project["target_uscc"] and project["segment_code"]):
-        return {**project, "if_landed": None}
-    effect = if_landed(load_snapshot(db.get_engine()), project["chain_id"], home=home_of(), uscc=project["target_uscc"],
-                       segment_code=project["segment_code"], region_code=project["landing_region"])
-    effect["region_name"] = division_names(db.get_engine(), [effect["region_code"]]).get(effect["region_code"])
-    if not has_rows(request, "supply_links"):
-        for side in ("before", "after"):
-            for k in ("inputs_value_yuan", "inputs_local_value_yuan", "local_share"):
-                effect[side][k] = None
-        effect["suppression"] = NOTE
-    return {**project, "if_landed": effect}
+    """The project with its "if landed" row, values of single firms only for those who may read supply links."""
+    return for_project(db.get_engine(), project, home=home_of(), rows_ok=has_rows(request, "supply_links"))
 
 
 @router.get("/projects", summary="Projects (招商项目), newest first; filter by chain, officer, stage or overdue")
