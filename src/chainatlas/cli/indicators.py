@@ -12,7 +12,7 @@ from chainatlas.messages import Message, NotFound
 
 indicators_app = typer.Typer(help="城市指标与目标 city indicators against their targets", no_args_is_help=True)
 app.add_typer(indicators_app, name="indicators")
-LIST_COLUMNS = [("id", "指标 id"), ("name", "名称 name"), ("chain", "产业链 chain"), ("period", "期间 period"),
+LIST_COLUMNS = [("indicator", "指标 id"), ("name", "名称 name"), ("chain", "产业链 chain"), ("period", "期间 period"),
                 ("value", "数值 value"), ("unit", "单位 unit"), ("target", "目标 target"), ("target_year", "年 year"),
                 ("gap", "差距 gap"), ("growth_needed", "需年均增长 growth needed"), ("as_of", "数据日期 as of"),
                 ("source", "来源 source")]
@@ -29,16 +29,9 @@ def _xlsx(rows: list[dict[str, object]], path: Path) -> None:
 def list_command(fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
                  output: Annotated[Path, typer.Option(help="XLSX file (with --format xlsx)")] = Path("indicators.xlsx")) -> None:
     """Every indicator's latest value, with its date and source, against its nearest target."""
-    from chainatlas.indicators.report import headline
+    from chainatlas.indicators.report import headline, headline_rows
 
-    rows: list[dict[str, object]] = []
-    for t in headline(_engine(), home=_home(None)):
-        latest, target = t["latest"] or {}, t["target"] or {}
-        rows.append({"id": t["indicator"]["id"], "name": t["indicator"]["name"]["zh"], "chain": t["chain"],
-                     "period": latest.get("period"), "value": latest.get("value"), "unit": t["indicator"]["unit"]["zh"],
-                     "target": target.get("value"), "target_year": target.get("year"), "gap": target.get("gap"),
-                     "growth_needed": target.get("growth_needed"), "as_of": latest.get("as_of"),
-                     "source": latest.get("source")})
+    rows = headline_rows(headline(_engine(), home=_home(None)))
     if fmt == "xlsx":
         _xlsx(rows, output)
     else:

@@ -61,6 +61,26 @@ def headline(engine: Engine, *, home: str, rows_ok: bool = True) -> list[dict[st
     return out
 
 
+# the flat headline's columns with their Chinese titles (the monthly report's sheet reads them)
+HEADLINE_ZH = {"name": "指标", "chain": "产业链", "period": "期间", "value": "数值", "unit": "单位", "source": "来源",
+               "as_of": "数据日期", "target": "目标", "target_year": "目标年份", "gap": "差距", "growth_needed": "需年均增长",
+               "projection": "趋势外推", "target_source": "目标出处"}
+
+
+def headline_rows(tiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`headline` as flat rows, one per tile, for tables and exports (names and units in Chinese)."""
+    rows = []
+    for t in tiles:
+        latest, target = t["latest"] or {}, t["target"] or {}
+        rows.append({"indicator": t["indicator"]["id"], "name": t["indicator"]["name"]["zh"], "chain": t["chain"],
+                     "unit": t["indicator"]["unit"]["zh"], "period": latest.get("period"), "value": latest.get("value"),
+                     "source": latest.get("source"), "as_of": latest.get("as_of"), "target": target.get("value"),
+                     "target_year": target.get("year"), "gap": target.get("gap"),
+                     "growth_needed": target.get("growth_needed"),
+                     "projection": (target.get("projection") or {}).get("value"), "target_source": target.get("source")})
+    return rows
+
+
 def monthly_workbook(sheets: dict[str, list[dict[str, Any]]], title: str) -> bytes:
     """The 链长办 monthly report as one XLSX: a sheet per table (``sheets``: sheet name → rows), a title row saying
     what it is and that projections are projections; no text ever becomes a formula."""

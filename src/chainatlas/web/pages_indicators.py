@@ -10,7 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 
 from chainatlas import db
-from chainatlas.indicators.report import headline, report
+from chainatlas.indicators.report import HEADLINE_ZH, headline, headline_rows, report
 from chainatlas.messages import NotFound
 from chainatlas.settings import home_of
 from chainatlas.web.auth import has_rows
@@ -49,12 +49,7 @@ def cockpit_page(request: Request) -> Response:
     chains = atlas_summary(rows_ok)
     open_alerts = [a for a in alerts.inbox(engine) if a["status"] != "resolved"]
     by_kind = {k: sum(1 for a in open_alerts if a["kind"] == k) for k in sorted({a["kind"] for a in open_alerts})}
-    table = [{"indicator": t["indicator"]["id"], "name": t["indicator"]["name"]["zh"], "chain": t["chain"],
-              "unit": t["indicator"]["unit"]["zh"], "period": (t["latest"] or {}).get("period"),
-              "value": (t["latest"] or {}).get("value"), "source": (t["latest"] or {}).get("source"),
-              "as_of": (t["latest"] or {}).get("as_of"), "target": (t["target"] or {}).get("value"),
-              "target_year": (t["target"] or {}).get("year"), "gap": (t["target"] or {}).get("gap"),
-              "growth_needed": (t["target"] or {}).get("growth_needed")} for t in tiles]
+    table = headline_rows(tiles)
     download = table_download(request, {"indicators": table, "chains": chains}, "cockpit")
     data = {"tiles": tiles, "chains": chains, "alerts": by_kind, "open_alerts": len(open_alerts), "home": home_of(),
             "destinations": destinations_by_country(consignments(engine))}
@@ -74,13 +69,8 @@ def monthly_report(request: Request) -> Response:
 
     engine = db.get_engine()
     rows_ok = has_rows(request, "supply_links")
-    indicators = [{"指标": t["indicator"]["name"]["zh"], "产业链": t["chain"], "期间": (t["latest"] or {}).get("period"),
-                   "数值": (t["latest"] or {}).get("value"), "单位": t["indicator"]["unit"]["zh"],
-                   "来源": (t["latest"] or {}).get("source"), "数据日期": (t["latest"] or {}).get("as_of"),
-                   "目标": (t["target"] or {}).get("value"), "目标年份": (t["target"] or {}).get("year"),
-                   "差距": (t["target"] or {}).get("gap"), "需年均增长": (t["target"] or {}).get("growth_needed"),
-                   "趋势外推": ((t["target"] or {}).get("projection") or {}).get("value"),
-                   "目标出处": (t["target"] or {}).get("source")} for t in headline(engine, home=home_of(), rows_ok=rows_ok)]
+    indicators = [{zh: r[k] for k, zh in HEADLINE_ZH.items()}
+                  for r in headline_rows(headline(engine, home=home_of(), rows_ok=rows_ok))]
     open_alerts = [{k: a[k] for k in ("consignment", "kind", "status", "occurred_at")}
                    for a in alerts.inbox(engine) if a["status"] != "resolved"]
     data = monthly_workbook({"指标与目标": indicators, "产业链环节": atlas_summary(rows_ok), "待处理预警": open_alerts,
