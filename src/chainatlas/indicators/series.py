@@ -96,14 +96,14 @@ def policy_granted(engine: Engine) -> list[Point]:
 
 
 def trade_lanes(engine: Engine) -> list[Point]:
-    """Distinct (origin, destination, mode) per month of the consignments' first event."""
-    from chainatlas.trade.consignments import consignments
+    """Lanes with a departure in each month — the lanes of :func:`chainatlas.network.lanes.lanes` by month."""
+    from chainatlas.network.lanes import lanes
+    from chainatlas.trade.consignments import consignment_events
 
-    lanes: dict[str, set[tuple[str, str, str]]] = {}
-    for c in consignments(engine):
-        if c.get("booked") and c.get("origin") and c.get("destination"):
-            lanes.setdefault(c["booked"].strftime("%Y-%m"), set()).add((c["origin"], c["destination"], c.get("mode") or ""))
-    return [_point(m, len(v), "平台计算：EPCIS 事件 / computed from EPCIS events", m) for m, v in sorted(lanes.items())]
+    per_month: dict[str, int] = {}
+    for r in lanes(consignment_events(engine), by="month"):
+        per_month[r["month"]] = per_month.get(r["month"], 0) + 1
+    return [_point(m, n, "平台计算：EPCIS 事件 / computed from EPCIS events", m) for m, n in sorted(per_month.items())]
 
 
 def actuals(engine: Engine, ind: Indicator, *, home: str, rows_ok: bool = True) -> dict[str, list[Point]]:

@@ -65,7 +65,11 @@ def legs(events: pl.DataFrame) -> pl.DataFrame:
 def lanes(events: pl.DataFrame, *, by: str | None = "month", mode: str | None = None) -> list[dict[str, Any]]:
     """Per lane (and per ``month`` or ``week``, or over all with ``by=None``): shipments, on-time share, medians of
     transit, hub dwell and clearance, and growth against the previous period."""
-    leg = legs(events)
+    return lanes_of(legs(events), by=by, mode=mode)
+
+
+def lanes_of(leg: pl.DataFrame, *, by: str | None = "month", mode: str | None = None) -> list[dict[str, Any]]:
+    """:func:`lanes` from consignments already read as :func:`legs` (for several views of the same events)."""
     if mode:
         leg = leg.filter(pl.col("mode") == mode)
     keys = [*LANE, *([by] if by else [])]

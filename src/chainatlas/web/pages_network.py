@@ -8,7 +8,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 
 from chainatlas import db
-from chainatlas.network.lanes import air_lines, candidate_hub, hub_view, lanes
+from chainatlas.network.lanes import air_lines, candidate_hub, hub_view, lanes_of, legs
 from chainatlas.trade.consignments import consignment_events
 from chainatlas.web.errors import refused
 from chainatlas.web.pages import render
@@ -24,9 +24,9 @@ def network_page(request: Request, mode: str | None = None, by: str = "month", c
         raise refused(422, "by 须为 month、week 或 all", "by must be month, week or all")
     if mode and mode not in ("air", "rail", "sea", "road"):
         raise refused(422, "运输方式须为 air、rail、sea 或 road", "mode must be air, rail, sea or road")
-    events = consignment_events(db.get_engine())
-    total = lanes(events, by=None, mode=mode or None)
-    periodic = lanes(events, by=None if by == "all" else by, mode=mode or None)
+    leg = legs(consignment_events(db.get_engine()))  # read and walked once for both views
+    total = lanes_of(leg, by=None, mode=mode or None)
+    periodic = lanes_of(leg, by=None if by == "all" else by, mode=mode or None)
     hub = hub_view(total, HOME_HUB)
     cand = candidate_hub(total, candidate.strip().upper()[:5])
     download = table_download(request, {"lanes": total, "by_period": periodic, "candidate": cand["lanes"]}, "network")
