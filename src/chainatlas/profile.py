@@ -52,13 +52,10 @@ def supplier_geography(engine: Engine, snap: Any, uscc: str) -> dict[str, Any]:
     from chainatlas.risk.exposure import exposure
 
     result = exposure(snap, uscc, tiers=1)
-    provinces = {d["code"][:2]: d["name"] for d in queries.divisions(engine)}
-    countries = {c["alpha2"]: c for c in queries.countries(engine)}
+    provinces = queries.province_names(engine)
     return {"period": result.get("period"),
             "provinces": [{**p, "province_name": provinces.get(p["province"] or "")} for p in result["provinces"]],
-            "countries": [{**c, "name_zh": (countries.get(c["country_code"] or "") or {}).get("name_zh"),
-                           "name_en": (countries.get(c["country_code"] or "") or {}).get("name_en")}
-                          for c in result["countries"]]}
+            "countries": queries.with_country_names(engine, result["countries"])}
 
 
 def trade_block(engine: Engine, uscc: str, most: int = 10) -> dict[str, Any]:

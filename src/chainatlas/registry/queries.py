@@ -167,6 +167,23 @@ def countries(engine: Engine) -> list[dict[str, Any]]:
         return [dict(x._mapping) for x in conn.execute(select(c.c.alpha2, c.c.name_zh, c.c.name_en).order_by(c.c.alpha2))]
 
 
+def province_names(engine: Engine) -> dict[str, str]:
+    """Province by its 2-digit code prefix (``41`` → 河南省)."""
+    return {d["code"][:2]: d["name"] for d in divisions(engine)}
+
+
+def country_names(engine: Engine, lang: str = "zh") -> dict[str, str]:
+    """Country (ISO 3166-1 alpha-2) → its name in ``lang`` (zh, or en where no Chinese name is known)."""
+    return {c["alpha2"]: (c["name_zh"] if lang == "zh" else None) or c["name_en"] for c in countries(engine)}
+
+
+def with_country_names(engine: Engine, rows: list[dict[str, Any]], key: str = "country_code") -> list[dict[str, Any]]:
+    """``rows`` with ``name_zh`` and ``name_en`` of the country in ``key`` (None for an unknown code)."""
+    by = {c["alpha2"]: c for c in countries(engine)}
+    return [{**r, "name_zh": by.get(r.get(key) or "", {}).get("name_zh"), "name_en": by.get(r.get(key) or "", {}).get("name_en")}
+            for r in rows]
+
+
 def division_names(engine: Engine, codes: list[str]) -> dict[str, str]:
     """Full names of division-code prefixes (``41`` 河南省, ``4101`` 河南省郑州市, ``410105`` 河南省郑州市金水区);
     a code that is not a 2-, 4- or 6-digit prefix, or names nothing, is left out."""

@@ -136,11 +136,11 @@ def exposure_page(request: Request, uscc: str, tiers: int = 5) -> Response:
             raise refused(422, "表格须为 suppliers、inputs、single_sources、provinces 或 countries", "table must be suppliers, inputs, single_sources, provinces or countries")
         return table_response(result[table], fmt, f"exposure-{uscc}-{table}")
     engine = db.get_engine()
-    names = {d["code"][:2]: d["name"] for d in queries.divisions(engine)}
+    names = queries.province_names(engine)
     lang_en = language(request) == "en"
     for p in result["provinces"]:
         p["province_name"] = names.get(p["province"] or "", p["province"] or ("abroad" if lang_en else "境外"))
-    countries = {c["alpha2"]: (c["name_en"] if lang_en else c["name_zh"] or c["name_en"]) for c in queries.countries(engine)}
+    countries = queries.country_names(engine, "en" if lang_en else "zh")
     for c in result["countries"]:
         c["country_name"] = countries.get(c["country_code"] or "", c["country_code"])
     return render(request, "exposure.html", jsonable_encoder({**result, "enterprise": profile["enterprise"]}))

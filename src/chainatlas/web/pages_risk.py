@@ -30,7 +30,7 @@ def disruption_names(texts: list[str], lang: str) -> dict[str, str]:
     parsed = {t: parse_disruption(t) for t in texts}
     engine = db.get_engine()
     regions = queries.division_names(engine, [d.value for d in parsed.values() if d.kind == "region"])
-    countries = {c["alpha2"]: (c["name_zh"] if lang == "zh" else None) or c["name_en"] for c in queries.countries(engine)}
+    countries = queries.country_names(engine, lang)
     firms = queries.enterprise_names(engine, [d.value for d in parsed.values() if d.kind == "enterprise"])
     names = {"region": regions, "country": countries, "enterprise": firms}
     sep = "：" if lang == "zh" else ": "

@@ -42,9 +42,7 @@ def trade_page(request: Request) -> Response:
     stats = clearance_stats(times, by=("mode", "channel"), target_hours=target).to_dicts() if times.height else []
     trend = clearance_stats(times, by=("month",), target_hours=target).sort("month").to_dicts() if times.height else []
     alerts = trade_alerts.inbox(engine)
-    names = {c["alpha2"]: c for c in queries.countries(engine)}
-    destinations = [{**d, "name_zh": names.get(d["country_code"], {}).get("name_zh"),
-                     "name_en": names.get(d["country_code"], {}).get("name_en")} for d in destinations_by_country(rows)]
+    destinations = queries.with_country_names(engine, destinations_by_country(rows))
     download = table_download(request, {"consignments": rows, "clearance": stats, "trend": trend, "alerts": alerts,
                                         "destinations": destinations}, "trade")
     if download:
