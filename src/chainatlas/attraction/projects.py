@@ -56,10 +56,14 @@ def _text(value: str | None, field: str, most: int) -> str | None:
     return value or None
 
 
-def _amount(value: float | None, field: str) -> float | None:
-    if value is not None and value < 0:
-        raise InvalidInput(f"{field} 不能为负数", f"{field} cannot be negative")
-    return value
+def _check_figures(expected_investment_yuan: float | None, expected_jobs: int | None, landing_region: str | None) -> None:
+    """The expected figures and the landing county, as both opening and recording accept them."""
+    if expected_investment_yuan is not None and expected_investment_yuan < 0:
+        raise InvalidInput("预计投资不能为负数", "expected investment cannot be negative")
+    if expected_jobs is not None and expected_jobs < 0:
+        raise InvalidInput("预计就业人数不能为负数", "expected jobs cannot be negative")
+    if landing_region and not (landing_region.isdigit() and len(landing_region) == 6):
+        raise InvalidInput("落地区县须为 6 位行政区划代码", "the landing county must be a 6-digit division code")
 
 
 def open_project(engine: Engine, *, chain_id: str, target_name: str, officer: str, actor: str,
@@ -77,10 +81,7 @@ def open_project(engine: Engine, *, chain_id: str, target_name: str, officer: st
         raise InvalidInput("请指定负责的招商人员", "an officer must be assigned")
     if segment_code and not segment_code.startswith(f"{chain_id}."):
         raise InvalidInput(f"环节 {segment_code} 不属于产业链 {chain_id}", f"segment {segment_code} is not in chain {chain_id}")
-    if landing_region and not (landing_region.isdigit() and len(landing_region) == 6):
-        raise InvalidInput("落地区县须为 6 位行政区划代码", "the landing county must be a 6-digit division code")
-    if expected_jobs is not None and expected_jobs < 0:
-        raise InvalidInput("预计就业人数不能为负数", "expected jobs cannot be negative")
+    _check_figures(expected_investment_yuan, expected_jobs, landing_region)
     p, now = db.attraction_project.c, utcnow()
     with engine.begin() as conn:
         if conn.execute(select(db.chain.c.id).where(db.chain.c.id == chain_id)).first() is None:
@@ -93,7 +94,7 @@ def open_project(engine: Engine, *, chain_id: str, target_name: str, officer: st
                                    f"this firm already has an open project #{twin[0]} on this chain")
         inserted = conn.execute(db.attraction_project.insert().values(
             chain_id=chain_id, segment_code=segment_code or None, target_uscc=target_uscc or None, target_name=name,
-            officer=officer.strip(), stage="lead", expected_investment_yuan=_amount(expected_investment_yuan, "expected_investment_yuan"),
+            officer=officer.strip(), stage="lead", expected_investment_yuan=expected_investment_yuan,
             expected_jobs=expected_jobs, landing_region=landing_region or None, next_action_on=next_action_on,
             source=json.dumps(source, ensure_ascii=False, default=str) if source else None,
             created_by=actor, created_at=now, updated_at=now))
@@ -119,6 +120,7 @@ def record(engine: Engine, project_id: int, *, actor: str, on: dt.date, stage_to
         raise InvalidInput("请填写进展说明或变更阶段", "give a note or a stage change")
     if on > dt.date.today() + dt.timedelta(days=1):
         raise InvalidInput("日期不能晚于今天", "the date cannot be in the future")
+    _check_figures(expected_investment_yuan, expected_jobs, landing_region)
     p, now = db.attraction_project.c, utcnow()
     with engine.begin() as conn:
         row = conn.execute(select(p.stage).where(p.id == project_id)).first()
@@ -137,16 +139,10 @@ def record(engine: Engine, project_id: int, *, actor: str, on: dt.date, stage_to
             changes["next_action_on"] = next_action_on
         if officer is not None and officer.strip():
             changes["officer"] = officer.strip()[:100]
-        if expected_investment_yuan is not None:
-            changes["expected_investment_yuan"] = _amount(expected_investment_yuan, "expected_investment_yuan")
-        if expected_jobs is not None:
-            if expected_jobs < 0:
-                raise InvalidInput("预计就业人数不能为负数", "expected jobs cannot be negative")
-            changes["expected_jobs"] = expected_jobs
-        if landing_region is not None:
-            if not (landing_region.isdigit() and len(landing_region) == 6):
-                raise InvalidInput("落地区县须为 6 位行政区划代码", "the landing county must be a 6-digit division code")
-            changes["landing_region"] = landing_region
+        for name, value in (("expected_investment_yuan", expected_investment_yuan), ("expected_jobs", expected_jobs),
+                            ("landing_region", landing_region)):
+            if value is not None:
+                changes[name] = value
         # compare-and-set on the stage read above: a concurrent change makes this attempt fail, not interleave
         done = conn.execute(update(db.attraction_project).where(p.id == project_id, p.stage == stage).values(**changes))
         if done.rowcount != 1:
