@@ -60,7 +60,8 @@ def supplier_geography(engine: Engine, snap: Any, uscc: str) -> dict[str, Any]:
 
 def trade_block(engine: Engine, uscc: str, most: int = 10) -> dict[str, Any]:
     """The firm's consignments as exporter (newest first, at most ``most``) and how many in all."""
-    from chainatlas.trade.consignments import consignments
+    from chainatlas.trade.consignments import consignment_events, consignments, exporter_consignments
 
-    mine = [c for c in consignments(engine) if c.get("exporter") == uscc]
+    refs = exporter_consignments(engine, uscc)
+    mine = consignments(engine, consignment_events(engine, refs)) if refs else []
     return {"total": len(mine), "consignments": mine[:most]}

@@ -66,6 +66,16 @@ def consignment_events(engine: Engine, refs: list[str] | None = None) -> pl.Data
     return pl.DataFrame(rows, schema=EVENT_SCHEMA)
 
 
+def exporter_consignments(engine: Engine, uscc: str) -> list[str]:
+    """The transport documents (consignment refs) of the events that name ``uscc`` as exporter — found through the
+    index of extension fields, without reading the repository."""
+    f, at = db.epcis_field.c, db.epcis_attr.c
+    events = select(f.event_pk).where(f.scope == "top", f.name == f"{TRADE_NS}exporter", f.value == uscc)
+    with engine.connect() as conn:
+        return list(conn.execute(select(at.value).distinct().where(
+            at.event_pk.in_(events), at.kind == "bizTransaction", at.type.in_(CONSIGNMENT_TYPES))).scalars())
+
+
 def _number(v: Any) -> float | None:
     """An extension's value as a number, or None (absent, or not a number)."""
     try:
