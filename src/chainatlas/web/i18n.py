@@ -416,8 +416,7 @@ def code_label(kind: str, code: str | None, lang: str = "zh") -> str:
     if "→" in code:  # a leg between two steps, e.g. departing→arriving
         return "→".join(code_label(kind, c, lang) for c in code.split("→"))
     if "," in code:
-        return "、".join(code_label(kind, c.strip(), lang) for c in code.split(",")) if lang == "zh" else \
-            ", ".join(code_label(kind, c.strip(), lang) for c in code.split(","))
+        return ("、" if lang == "zh" else ", ").join(code_label(kind, c.strip(), lang) for c in code.split(","))
     m = vocabulary.message(kind, code) if kind in vocabulary.KINDS else code_labels()[kind].get(code)
     return m.text(lang) if m else code
 
