@@ -44,22 +44,19 @@ def supporting_rate_by_chain(engine: Engine, home: str, rows_ok: bool) -> dict[s
             for c in list_chains(engine)}
 
 
-_TIER_COUNTS: dict[tuple[str, str, dt.date], dict[str, int]] = {}
-
-
 def tier_counts(engine: Engine, on: dt.date) -> dict[str, int]:
-    """Local firms meeting or holding each tier on ``on``, computed once per database, date and data version."""
+    """Local firms meeting or holding each tier on ``on``, computed once per data version (the snapshot's memo)."""
     import polars as pl
 
-    from chainatlas.analysis.snapshot import data_version
+    from chainatlas.analysis.snapshot import load_snapshot
     from chainatlas.rules import tiers
 
-    key = (str(engine.url), data_version(engine), on)
-    if key not in _TIER_COUNTS:
+    def compute() -> dict[str, int]:
         s = tiers.city_summary(engine, on)
         done = s.filter((pl.col("status") == "met") | pl.col("held")) if s.height else s
-        _TIER_COUNTS[key] = {t: done.filter(pl.col("tier") == t).height for t in tiers.TIERS}
-    return _TIER_COUNTS[key]
+        return {t: done.filter(pl.col("tier") == t).height for t in tiers.TIERS}
+
+    return load_snapshot(engine).memo(("tier_counts", on.isoformat()), compute)  # type: ignore[no-any-return]
 
 
 def tier_firms(engine: Engine, tier: str, years: list[int]) -> list[Point]:
