@@ -1,8 +1,10 @@
 """Benchmark: the chain atlas, supporting rates of all chain leaders and attraction targets at scales m and l.
 
 ChainAtlas: a Polars snapshot built from the demo city's Parquet files (cold = load + compute; warm = compute
-on the loaded snapshot). Baseline, same run: a straightforward pandas + NetworkX implementation of the same
-figures (per-segment and per-leader filtering, the chain DAG in NetworkX). Results are checked equal.
+on the loaded snapshot). Competent peers, same run (``peers.py``): DuckDB SQL per task (cold = views over the
+Parquet files, first query; warm = the same queries on tables loaded into DuckDB's memory), and a hand-written
+lazy Polars plan per task (atlas, leaders) over the files. Second baseline: a straightforward pandas + NetworkX
+implementation (per-segment and per-leader filtering, the chain DAG in NetworkX). Results are checked equal.
 
     .venv/bin/python benchmarks/bench_atlas.py --scale m [--runs 3] [--warm 3]
 """
@@ -149,35 +151,97 @@ def baseline(scale: str, reps: int = 3) -> dict[str, object]:
     return res
 
 
+def _peer_checks(atlas: list[dict[str, object]], leaders: list[dict[str, object]]) -> dict[str, object]:
+    return {"check_atlas": {s["code"]: [s["local_enterprises"], round(s["inputs_value_yuan"], 2),  # type: ignore[call-overload]
+                                        round(s["inputs_local_value_yuan"], 2)] for s in atlas},  # type: ignore[call-overload]
+            "check_leaders": sorted((r["buyer_uscc"], r["period"], round(r["numerator"], 2)) for r in leaders)}  # type: ignore[call-overload]
+
+
+def duckdb_peer(scale: str, reps: int = 3) -> dict[str, object]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import peers
+
+    folder = OUT / scale
+    files = (folder / "enterprises.parquet", folder / "placements.parquet", links_file(scale))
+    segs = segments_frame()
+    res: dict[str, object] = {}
+    for name, fn in (("atlas", lambda con: peers.atlas_duckdb(con, CHAIN, HOME, "2025")),
+                     ("leaders", lambda con: peers.leaders_duckdb(con, HOME)),
+                     ("targets", lambda con: peers.targets_duckdb(con, CHAIN, HOME, "2025", 20))):
+        t = time.perf_counter()
+        con = peers.duckdb_snapshot(*files, segs, in_memory=False)  # cold: straight from the Parquet files
+        out = fn(con)
+        cold = time.perf_counter() - t
+        con.close()
+        con = peers.duckdb_snapshot(*files, segs, in_memory=True)  # warm: tables in DuckDB's memory
+        fn(con)
+        warm = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            fn(con)
+            warm.append(time.perf_counter() - t)
+        con.close()
+        res[name] = {"cold": cold, "warm": statistics.median(warm)}
+        res[f"result_{name}"] = out
+    res.update(_peer_checks(res.pop("result_atlas")["segments"], res.pop("result_leaders")))  # type: ignore[index,arg-type]
+    res["check_targets"] = [r["supplier_uscc"] for r in res.pop("result_targets")]  # type: ignore[attr-defined]
+    return res
+
+
+def polars_peer(scale: str, reps: int = 3) -> dict[str, object]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import peers
+
+    folder = OUT / scale
+    ents, pls, links = folder / "enterprises.parquet", folder / "placements.parquet", links_file(scale)
+    segs = segments_frame()
+    res = timed([("atlas", lambda: peers.atlas_polars(ents, pls, links, segs, CHAIN, HOME, "2025")),
+                 ("leaders", lambda: peers.leaders_polars(ents, links, HOME))], reps, {}, 0.0)
+    res.update(_peer_checks(res.pop("result_atlas"), res.pop("result_leaders")))  # type: ignore[arg-type]
+    return res
+
+
+CHILDREN = {"ours": ours, "duckdb": duckdb_peer, "polars": polars_peer, "baseline": baseline}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", default="m")
     ap.add_argument("--child", default=None)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--warm", type=int, default=3, help="warm repetitions per task (median)")
+    ap.add_argument("--impls", default="ours,duckdb,polars,baseline")
     args = ap.parse_args()
     if args.child:
-        out = (ours if args.child == "ours" else baseline)(args.scale, args.warm)
+        out = CHILDREN[args.child](args.scale, args.warm)
         print(json.dumps(out, default=str))
         return
     links_file(args.scale)
-    runs: dict[str, list[dict[str, object]]] = {"ours": [], "baseline": []}
+    impls = args.impls.split(",")
+    runs: dict[str, list[dict[str, object]]] = {impl: [] for impl in impls}
     for _ in range(args.runs):
-        for impl in ("ours", "baseline"):
+        for impl in impls:
             proc = subprocess.run([sys.executable, __file__, "--scale", args.scale, "--child", impl, "--warm", str(args.warm)], check=True,
                                   capture_output=True, text=True)
             runs[impl].append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    a, b = runs["ours"][0], runs["baseline"][0]
-    assert {k: v for k, v in a["check_atlas"].items()} == b["check_atlas"], "atlas figures differ"  # type: ignore[union-attr]
-    assert [list(x) for x in a["check_leaders"]] == [list(x) for x in b["check_leaders"]], "leader figures differ"  # type: ignore[union-attr]
+    a = runs["ours"][0]
+    for impl in impls:
+        b = runs[impl][0]
+        assert a["check_atlas"] == b["check_atlas"], f"atlas figures differ ({impl})"
+        assert [list(x) for x in a["check_leaders"]] == [list(x) for x in b["check_leaders"]], f"leader figures differ ({impl})"  # type: ignore[union-attr]
+        if "check_targets" in b:
+            assert a["check_targets"] == b["check_targets"], f"targets differ ({impl})"
     summary: dict[str, object] = {"scale": args.scale, "runs": args.runs}
     for task in ("atlas", "leaders", "targets"):
-        row = {}
-        for impl in ("ours", "baseline"):
+        row: dict[str, float] = {}
+        for impl in impls:
+            if task not in runs[impl][0]:
+                continue
             for kind in ("cold", "warm"):
                 row[f"{impl}_{kind}_s"] = round(statistics.median(r[task][kind] for r in runs[impl]), 4)  # type: ignore[index]
-        row["ratio_cold"] = round(row["baseline_cold_s"] / row["ours_cold_s"], 1)
-        row["ratio_warm"] = round(row["baseline_warm_s"] / row["ours_warm_s"], 1)
+            if impl != "ours":
+                row[f"{impl}_ratio_cold"] = round(row[f"{impl}_cold_s"] / row["ours_cold_s"], 2)
+                row[f"{impl}_ratio_warm"] = round(row[f"{impl}_warm_s"] / row["ours_warm_s"], 2)
         summary[task] = row
     summary["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     print(json.dumps(summary, indent=1))

@@ -9,8 +9,12 @@ Query: p50/p95/max latency of typical queries (50 of each kind) over N stored ev
 5,000,000), in SQLite or PostgreSQL (`--query-db`): one EPC's history, a business step in a one-day window, one bill
 of lading. Baseline, same run: load the blobs and filter in Python (it grows with N).
 
+Competent peer (PostgreSQL, same run): events as JSONB in one table with a GIN index (``jsonb_path_ops``) and
+expression indexes, captured with the same JSON Schema check and COPY, queried by the SimpleEventQuery translated to
+SQL (``peers.jsonb_query``); its answers are checked equal to ours query by query.
+
     .venv/bin/python benchmarks/bench_epcis.py [--events 200000] [--docs 3] [--query-db sqlite|postgresql]
-        [--skip-capture] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--skip-capture] [--no-blob] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import os
 import platform
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -35,6 +40,9 @@ from chainatlas.bootstrap import init_database
 from chainatlas.settings import get_settings
 from chainatlas.trade import repository
 from chainatlas.trade.capture import _validator, check_document
+
+sys.path.insert(0, str(Path(__file__).parent))
+import peers
 
 STEPS = ["commissioning", "packing", "shipping", "departing", "arriving", "receiving"]
 CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
@@ -72,8 +80,12 @@ def baseline_capture(engine: Any, doc: dict[str, Any]) -> None:
 
 
 def capture_rates(engine: Any, docs: int, size: int) -> dict[str, Any]:
-    ours, base = [], []
+    ours, base, peer = [], [], []
     BLOBS.create_all(engine)
+    pg = engine.dialect.name == "postgresql"
+    if pg:
+        with engine.begin() as conn:
+            peers.jsonb_create(conn)
     for k in range(docs):  # interleaved
         doc = make_doc(10_000_000 + k * size, size)
         t = time.perf_counter()
@@ -84,19 +96,52 @@ def capture_rates(engine: Any, docs: int, size: int) -> dict[str, Any]:
         t = time.perf_counter()
         baseline_capture(engine, doc)
         base.append(size / (time.perf_counter() - t))
-    return {"ours_events_per_s": [round(x) for x in ours], "baseline_events_per_s": [round(x) for x in base],
-            "ours_median": round(statistics.median(ours)), "baseline_median": round(statistics.median(base))}
+        if pg:
+            t = time.perf_counter()
+            with engine.begin() as conn:
+                peers.jsonb_capture(conn, doc)
+            peer.append(size / (time.perf_counter() - t))
+    out = {"ours_events_per_s": [round(x) for x in ours], "baseline_events_per_s": [round(x) for x in base],
+           "ours_median": round(statistics.median(ours)), "baseline_median": round(statistics.median(base))}
+    if peer:
+        out |= {"jsonb_events_per_s": [round(x) for x in peer], "jsonb_median": round(statistics.median(peer)),
+                "ratio_vs_jsonb": round(statistics.median(ours) / statistics.median(peer), 2)}
+    return out
 
 
-def fill(engine: Any, total: int, size: int = 10_000) -> float:
-    t = time.perf_counter()
-    for start in range(0, total, size):
-        checked = check_document(make_doc(start, min(size, total - start)))
-        repository.store(engine, checked, "bench")
+def fill(engine: Any, total: int, size: int = 10_000, *, blobs: bool = True) -> dict[str, float]:
+    """Stores ``total`` events through ChainAtlas (and the blob baseline); in PostgreSQL also into the JSONB peer,
+    whose indexes are built after the bulk load (as one would), that time counted as the peer's."""
+    pg = engine.dialect.name == "postgresql"
+    if pg:
         with engine.begin() as conn:
-            conn.execute(insert(blob), [{"body": json.dumps(e)} for e in checked.events])
-        print(f"  stored {start + size:,} events", flush=True)
-    return time.perf_counter() - t
+            peers.jsonb_create(conn, indexes=False)
+    times = {"ours": 0.0, "blob": 0.0, "jsonb": 0.0}
+    for start in range(0, total, size):
+        doc = make_doc(start, min(size, total - start))
+        t = time.perf_counter()
+        checked = check_document(doc)
+        repository.store(engine, checked, "bench")
+        times["ours"] += time.perf_counter() - t
+        if blobs:
+            t = time.perf_counter()
+            with engine.begin() as conn:
+                conn.execute(insert(blob), [{"body": json.dumps(e)} for e in checked.events])
+            times["blob"] += time.perf_counter() - t
+        if pg:
+            t = time.perf_counter()
+            with engine.begin() as conn:
+                peers.jsonb_capture(conn, doc)
+            times["jsonb"] += time.perf_counter() - t
+        if start % 500_000 == 0:
+            print(f"  stored {start + size:,} events {times}", flush=True)
+    if pg:
+        t = time.perf_counter()
+        with engine.begin() as conn:
+            peers.jsonb_create(conn, indexes=True)
+        times["jsonb_index_build"] = time.perf_counter() - t
+        times["jsonb"] += times["jsonb_index_build"]
+    return {k: round(v, 1) for k, v in times.items()}
 
 
 PER_KIND = 50  # queries of each kind: p95 is then the 48th of 50, not the slowest
@@ -127,11 +172,20 @@ def latency(engine: Any, total: int, baseline_runs: int) -> dict[str, Any]:
     res: dict[str, dict[str, list[float]]] = {}
     found: dict[int, int] = {}
     plan = queries(total)
+    pg = engine.dialect.name == "postgresql"
+    mismatches = 0
     for k, (name, params, _pred) in enumerate(plan):
         t = time.perf_counter()
         got = repository.query(engine, params)
-        res.setdefault(name, {"ours": [], "base": []})["ours"].append(time.perf_counter() - t)
+        res.setdefault(name, {"ours": [], "base": [], "jsonb": []})["ours"].append(time.perf_counter() - t)
         found[k] = len(got["events"])
+        if pg:  # the JSONB peer, interleaved query by query, answers checked equal
+            t = time.perf_counter()
+            with engine.connect() as conn:
+                theirs = peers.jsonb_query(conn, params)
+            res[name]["jsonb"].append(time.perf_counter() - t)
+            mine = sorted((e["eventTime"], e["epcList"][0]) for e in got["events"])
+            mismatches += mine != sorted((e["eventTime"], e["epcList"][0]) for e in theirs)
     for k, (name, _params, pred) in enumerate(plan):
         if k // 3 < baseline_runs:
             t = time.perf_counter()
@@ -141,8 +195,12 @@ def latency(engine: Any, total: int, baseline_runs: int) -> dict[str, Any]:
             assert len(hits) >= found[k]
     def p(xs: list[float], q: float) -> float:
         return round(1000 * sorted(xs)[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else None  # type: ignore[return-value]
-    return {name: {"ours_p50_ms": p(v["ours"], 0.5), "ours_p95_ms": p(v["ours"], 0.95), "ours_max_ms": p(v["ours"], 1.0),
-                   "baseline_p50_ms": p(v["base"], 0.5), "baseline_p95_ms": p(v["base"], 0.95)} for name, v in res.items()}
+    out: dict[str, Any] = {name: {"ours_p50_ms": p(v["ours"], 0.5), "ours_p95_ms": p(v["ours"], 0.95), "ours_max_ms": p(v["ours"], 1.0),
+                                  "jsonb_p50_ms": p(v["jsonb"], 0.5), "jsonb_p95_ms": p(v["jsonb"], 0.95),
+                                  "jsonb_max_ms": p(v["jsonb"], 1.0),
+                                  "baseline_p50_ms": p(v["base"], 0.5), "baseline_p95_ms": p(v["base"], 0.95)} for name, v in res.items()}
+    out["jsonb_answers_differing"] = mismatches
+    return out
 
 
 def main() -> None:
@@ -151,6 +209,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=3)
     ap.add_argument("--query-db", choices=["sqlite", "postgresql"], default="sqlite")
     ap.add_argument("--skip-capture", action="store_true")
+    ap.add_argument("--no-blob", action="store_true", help="leave out the blob baseline (its full scans take minutes at 5M)")
     ap.add_argument("--pg", default=os.environ.get("CHAINATLAS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     args = ap.parse_args()
     out: dict[str, Any] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
@@ -183,12 +242,13 @@ def main() -> None:
     try:
         init_database(big)
         BLOBS.create_all(big)
-        out["fill_seconds"] = round(fill(big, args.events), 1)
+        out["fill_seconds"] = fill(big, args.events, blobs=not args.no_blob)
         out["events"] = args.events
         if args.query_db == "postgresql":
             with big.begin() as conn:
                 conn.execute(text("ANALYZE"))  # what autovacuum would do after a bulk load
-        out[f"query_{args.query_db}"] = latency(big, args.events, baseline_runs=20 if args.events <= 500_000 else 2)
+        runs = 0 if args.no_blob else 20 if args.events <= 500_000 else 2
+        out[f"query_{args.query_db}"] = latency(big, args.events, baseline_runs=runs)
     finally:
         big.dispose()
         if args.query_db == "postgresql":

@@ -2,10 +2,12 @@
 
 ChainAtlas path: ``import_files`` in batch mode (read in batches, validate every cell — USCC check
 characters, known parties, amounts, dates —, infer segments, aggregate, write the links to Parquet).
-Baseline, same run, same machine: a straightforward pandas implementation of the same validation and
-aggregation. Each implementation runs in its own subprocess so that peak RSS is its own.
+Competent peer, same run: one DuckDB SQL job (``peers.links_duckdb``: the same per-line rules, the USCC
+check character in SQL, anti-join on known firms, ``GROUP BY``, ``COPY … TO`` Parquet). Second baseline:
+a straightforward pandas implementation. Each implementation runs in its own subprocess so that peak RSS
+is its own; times are end to end including reading the known enterprises.
 
-    .venv/bin/python benchmarks/bench_import.py [--runs 3] [--scale l]
+    .venv/bin/python benchmarks/bench_import.py [--runs 3] [--scale l] [--impls chainatlas,duckdb,pandas]
 
 Prints a JSON summary; docs/benchmarks.md records the figures with machine and command.
 """
@@ -78,9 +80,28 @@ def run_pandas(folder: Path, result: Path) -> dict[str, float]:
     return {"seconds": t2 - t1, "context_seconds": t1 - t0, "rows": len(df), "links": len(links)}
 
 
+def run_duckdb(folder: Path, result: Path) -> dict[str, float]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import duckdb  # noqa: F401  (imported before the clock starts, as ChainAtlas' modules are)
+    from peers import links_duckdb
+
+    from chainatlas.chains.infer import SegmentMatcher  # noqa: F401
+
+    t0 = time.perf_counter()
+    stats = links_duckdb(folder / "transactions.parquet", folder / "enterprises.parquet", result)
+    t1 = time.perf_counter()
+    assert stats["bad_lines"] == 0 and stats["unknown_parties"] == 0, stats
+    rows = int(__import__("polars").scan_parquet(folder / "transactions.parquet").select(__import__("polars").len()).collect().item())
+    return {"seconds": t1 - t0, "context_seconds": 0.0, "rows": rows, "links": stats["links"]}
+
+
+IMPLS = {"chainatlas": run_chainatlas, "duckdb": run_duckdb, "pandas": run_pandas}
+
+
 def child(impl: str, folder: Path) -> None:
     result = OUT / f"links-{impl}.parquet"
-    stats = (run_chainatlas if impl == "chainatlas" else run_pandas)(folder, result)
+    stats = IMPLS[impl](folder, result)
+    stats["seconds"] += stats["context_seconds"]  # end to end: the peers read the known firms too
     stats["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(stats))
 
@@ -90,6 +111,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scale", default="l")
     ap.add_argument("--child", default=None)
+    ap.add_argument("--impls", default="chainatlas,duckdb,pandas")
     args = ap.parse_args()
     folder = OUT / args.scale
     if args.child:
@@ -98,9 +120,10 @@ def main() -> None:
     if not (folder / "transactions.parquet").exists():
         subprocess.run([sys.executable, "-m", "chainatlas.cli", "demo", "--scale", args.scale, "--no-load",
                         "--out", str(folder)], check=True)
-    results: dict[str, list[dict[str, float]]] = {"chainatlas": [], "pandas": []}
+    impls = args.impls.split(",")
+    results: dict[str, list[dict[str, float]]] = {impl: [] for impl in impls}
     for _ in range(args.runs):
-        for impl in ("chainatlas", "pandas"):  # interleaved, so noise hits both alike
+        for impl in impls:  # interleaved, so noise hits all alike
             out = subprocess.run([sys.executable, __file__, "--scale", args.scale, "--child", impl],
                                  check=True, capture_output=True, text=True, env=os.environ)
             results[impl].append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -111,7 +134,19 @@ def main() -> None:
                          "peak_rss_mb": round(max(r["peak_rss_mb"] for r in rs)),
                          "rows": int(rs[0]["rows"]), "links": int(rs[0]["links"]),
                          "rows_per_second": round(rs[0]["rows"] / statistics.median(r["seconds"] for r in rs))}
-    summary["speedup_vs_pandas"] = round(summary["pandas"]["median_seconds"] / summary["chainatlas"]["median_seconds"], 2)
+    import polars as pl
+
+    ours = pl.read_parquet(OUT / "links-chainatlas.parquet")
+    keys = ["supplier_uscc", "buyer_uscc", "period", "segment_code"]
+    for impl in impls:
+        other = pl.read_parquet(OUT / f"links-{impl}.parquet")
+        other = other.rename({k: v for k, v in {"seller_uscc": "supplier_uscc", "amount_yuan": "value_yuan"}.items()
+                              if k in other.columns}).with_columns(pl.col("value_yuan").round(2))
+        summary[impl]["same_links_as_chainatlas"] = ours.select([*keys, "value_yuan"]).sort(keys).equals(
+            other.select([*keys, "value_yuan"]).sort(keys))
+        if impl != "chainatlas":
+            summary[f"speedup_vs_{impl}"] = round(summary[impl]["median_seconds"] / summary["chainatlas"]["median_seconds"], 2)
+            summary[f"memory_ratio_vs_{impl}"] = round(summary["chainatlas"]["peak_rss_mb"] / summary[impl]["peak_rss_mb"], 2)
     summary["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     print(json.dumps(summary, indent=1))
 

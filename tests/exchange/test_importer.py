@@ -205,33 +205,56 @@ def test_transactions_aggregate_into_links_and_lines_are_kept_only_on_request(an
     assert count(any_engine, "transaction_line") == 4 and count(any_engine, "supply_link") == 3
 
 
-def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(engine: Engine, tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("fmt", "mixed_goods", "period"), [("csv", False, "year"), ("parquet", False, "year"),
+                                                          ("parquet", True, "quarter"), ("csv", True, "year")])
+def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, mixed_goods: bool, period: str) -> None:
     """A clean file is aggregated by the streaming fast path (the row-by-row validator is never called);
-    its links equal those of the row-by-row pass; a file with one bad line falls back and names the row."""
+    its links equal those of the row-by-row pass; a file with one bad line falls back and names the row.
+    ``mixed_goods``: one goods name appears with a tax code that places it on another segment, so the fast path
+    cannot look the segment up by name and joins on (name, tax code)."""
     import chainatlas.exchange.importer as importer
+    from chainatlas.chains.templates import load_chains
     from chainatlas.demo.city import generate
 
     files = generate("s", seed=3, out_dir=tmp_path / "demo")
     assert import_files([files.enterprises], engine=engine).ok
     txn = pl.read_parquet(files.transactions).head(20_000)
-    txn.write_csv(tmp_path / "lines.csv")
+    if mixed_goods:  # the shipped templates place goods by name only: give one segment a tax-code prefix
+        chains = load_chains()
+        first = chains[0]
+        tagged = first.model_copy(update={"segments": [first.segments[0].model_copy(update={"tax_code_prefixes": ["109"]}),
+                                                       *first.segments[1:]]})
+        monkeypatch.setattr(importer, "load_chains", lambda: (tagged, *chains[1:]))
+        seg, prefix = first.full_code(first.segments[0].code), "109"
+        name = next(n for n in txn["goods_name"].unique().sort() if not n.startswith(first.segments[0].name_zh))
+        txn = txn.with_columns(pl.when((pl.col("goods_name") == name) & (pl.int_range(pl.len()) % 2 == 0))
+                               .then(pl.lit(prefix.ljust(19, "0"))).otherwise(pl.col("goods_tax_code")).alias("goods_tax_code"))
+    write = (lambda f, p: f.write_csv(p)) if fmt == "csv" else (lambda f, p: f.write_parquet(p))
+    write(txn, tmp_path / f"lines.{fmt}")
     real = importer.validate_batch
 
     def refuse(*a: object, **k: object) -> object:
         raise AssertionError("row-by-row pass used for a clean file")
 
     monkeypatch.setattr(importer, "validate_batch", refuse)
-    fast = import_files([tmp_path / "lines.csv"], engine=engine, dry_run=True, links_out=tmp_path / "fast.parquet")
+    fast = import_files([tmp_path / f"lines.{fmt}"], engine=engine, dry_run=True, links_out=tmp_path / "fast.parquet",
+                        period=period)
     assert fast.ok and fast.rows["transactions"] == 20_000
     monkeypatch.setattr(importer, "validate_batch", real)
-    slow = import_files([tmp_path / "lines.csv"], engine=engine, dry_run=True, keep_lines=True, links_out=tmp_path / "slow.parquet")
+    slow = import_files([tmp_path / f"lines.{fmt}"], engine=engine, dry_run=True, keep_lines=True,
+                        links_out=tmp_path / "slow.parquet", period=period)
     assert slow.ok
     order = ["supplier_uscc", "buyer_uscc", "period", "segment_code"]
-    a = pl.read_parquet(tmp_path / "fast.parquet").select(*order, "value_yuan").sort(order)
-    b = pl.read_parquet(tmp_path / "slow.parquet").select(*order, "value_yuan").sort(order)
+    a = pl.read_parquet(tmp_path / "fast.parquet").select(*order, "source", "value_yuan").sort(order)
+    b = pl.read_parquet(tmp_path / "slow.parquet").select(*order, "source", "value_yuan").sort(order)
     assert a.height > 1000 and a.equals(b)
+    if mixed_goods:
+        assert a.filter(pl.col("segment_code") == seg).height > 0
+    if period == "quarter":
+        assert a["period"].str.contains(r"^\d{4}Q[1-4]$").all()
     bad = txn.with_columns(pl.when(pl.int_range(pl.len()) == 777).then(-1.0).otherwise(pl.col("amount_yuan")).alias("amount_yuan"))
-    bad.write_csv(tmp_path / "bad.csv")
-    r = import_files([tmp_path / "bad.csv"], engine=engine, dry_run=True)
-    assert not r.ok and [(p.row, p.column) for p in r.problems] == [(779, "amount_yuan")]
+    write(bad, tmp_path / f"bad.{fmt}")
+    r = import_files([tmp_path / f"bad.{fmt}"], engine=engine, dry_run=True)
+    row = 777 + (2 if fmt == "csv" else 1)  # a spreadsheet row counts the CSV header; a Parquet row does not
+    assert not r.ok and [(p.row, p.column) for p in r.problems] == [(row, "amount_yuan")]

@@ -77,44 +77,62 @@ def aggregate_lines_fast(
         present = list(schema)
         if "goods_tax_code" not in present:
             lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("goods_tax_code"))
-        if "source" not in present:
-            lf = lf.with_columns(pl.lit(label).alias("source"))
         keys = [k for k in KEYS if k in present]
         # 1. distinct goods: checked once each, and given their segment
         goods = lf.select(pl.col("goods_name").cast(pl.String), pl.col("goods_tax_code").cast(pl.String)).unique().collect(engine="streaming")
         if not all(_keys_ok(goods.select(k), k, ctx) for k in ("goods_name", "goods_tax_code") if k in keys):
             return None
         goods = goods.with_columns(pl.Series("segment_code", [matcher.match(g, c) for g, c in goods.iter_rows()], dtype=pl.String))
-        # 2. one streaming pass: per-line rules counted, amounts summed per supply link
+        # 2. per-line rules. From Parquet they are counted in a pass of their own (a few columns, no grouping:
+        # cheap) — as an aggregate inside the group-by they cost more than the grouping itself. A CSV file is
+        # parsed once only: there the count is an aggregate of the one pass.
         per_line = [c for c in present if c not in keys]
         probe = pl.DataFrame(schema={c: schema[c] for c in per_line})
         checks, parsed = column_checks(TRANSACTIONS, per_line, probe, ctx)
-        bad = pl.any_horizontal([c.bad.fill_null(False) for c in checks] or [pl.lit(False)]).cast(pl.Int64).alias("__bad")
-        needed = ("invoice_date", "amount_yuan")  # the other per-line cells are only checked, not kept
-        year = pl.col("invoice_date").dt.year().cast(pl.String)
-        per = year if period == "year" else year + pl.lit("Q") + pl.col("invoice_date").dt.quarter().cast(pl.String)
-        links = (
-            lf.select([*(pl.col(k).cast(pl.String) for k in ("seller_uscc", "buyer_uscc", "goods_name", "goods_tax_code", "source")),
-                       *(parsed[n].alias(n) for n in needed), bad])
-            .join(goods.lazy(), on=["goods_name", "goods_tax_code"], how="left", nulls_equal=True)
-            .group_by(pl.col("seller_uscc").alias("supplier_uscc"), "buyer_uscc", per.alias("period"), "segment_code",
-                      pl.col("source").fill_null(label))
-            .agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"), pl.len().alias("lines"),
-                 pl.col("__bad").sum().alias("bad"))
-            .collect(engine="streaming")
-        )
+        bad_line = pl.any_horizontal([c.bad.fill_null(False) for c in checks] or [pl.lit(False)])
+        own_pass = sheet.fmt == "parquet"
+        # 3. amounts summed per supply link. Where each goods name has one segment (whatever its tax code),
+        # the segment is a lookup on the name (a hash probe per line); else a join on name and tax code.
+        # grouped on integer year (and quarter) and on the source only where the file has one: fewer and
+        # cheaper hash keys; the period's text and the constant source are added to the links afterwards
+        date = parsed["invoice_date"]
+        when = [date.dt.year().alias("__year")] + ([date.dt.quarter().alias("__quarter")] if period != "year" else [])
+        by_source = "source" in keys
+        lines = lf.select(pl.col("seller_uscc").cast(pl.String).alias("supplier_uscc"), pl.col("buyer_uscc").cast(pl.String),
+                          *when, pl.col("goods_name").cast(pl.String), pl.col("goods_tax_code").cast(pl.String),
+                          *([pl.col("source").cast(pl.String).fill_null(label)] if by_source else []),
+                          parsed["amount_yuan"].alias("amount_yuan"), *([] if own_pass else [bad_line.alias("__bad")]))
+        if goods.select(pl.col("segment_code").n_unique().over("goods_name").max()).item() == 1:
+            by_name = dict(zip(goods["goods_name"], goods["segment_code"], strict=True))
+            lines = lines.with_columns(pl.col("goods_name").replace_strict(by_name, return_dtype=pl.String).alias("segment_code"))
+        else:
+            lines = lines.join(goods.lazy(), on=["goods_name", "goods_tax_code"], how="left", nulls_equal=True)
+        group = ["supplier_uscc", "buyer_uscc", *(w.meta.output_name() for w in when), "segment_code",
+                 *(["source"] if by_source else [])]
+        year_text = pl.col("__year").cast(pl.String)
+        grouped = (lines.group_by(group)
+                   .agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"), pl.len().alias("lines"),
+                        *([] if own_pass else [pl.col("__bad").sum().alias("__bad")]))
+                   .with_columns((year_text if period == "year" else year_text + pl.lit("Q") + pl.col("__quarter").cast(pl.String)).alias("period"),
+                                 *([] if by_source else [pl.lit(label).alias("source")])))
+        if own_pass:
+            counted, links = pl.collect_all([lf.select(bad_line.sum()), grouped], engine="streaming")
+            n_bad = int(counted.item())
+        else:
+            links = grouped.collect(engine="streaming")
+            n_bad = int(links["__bad"].sum())
+            links = links.drop("__bad")
     except pl.exceptions.PolarsError:
         return None  # unreadable or oddly typed: the row-by-row pass reports it properly
-    if links["bad"].sum():
+    if n_bad:
         return None
-    # 3. parties: every distinct code must be a known enterprise. Known enterprises passed the check
+    # 4. parties: every distinct code must be a known enterprise. Known enterprises passed the check
     # character when they were imported, and a code needing trimming or upper-casing is not among them,
     # so one anti-join settles it; a failure sends the file to the row-by-row pass, which says which.
     known = pl.DataFrame({"code": pl.Series(list(ctx.known_parties), dtype=pl.String)})
-    for col in ("supplier_uscc", "buyer_uscc"):
-        distinct = links.select(pl.col(col).unique().alias("code"))
-        if distinct["code"].null_count() or distinct.join(known, on="code", how="anti").height:
-            return None
+    codes = pl.concat([links.lazy().select(pl.col(c).unique().alias("code")) for c in ("supplier_uscc", "buyer_uscc")])
+    if codes.join(known.lazy(), on="code", how="anti", nulls_equal=True).select(pl.len()).collect().item():
+        return None  # a null code is kept by the anti-join too (nulls_equal), so it also fails here
     if "source" in keys and not _keys_ok(links.select(pl.col("source").unique()), "source", ctx):
         return None
     links = links.select("supplier_uscc", "buyer_uscc", "period", "segment_code",

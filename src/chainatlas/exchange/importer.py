@@ -252,7 +252,7 @@ def import_files(
             links = txn_partials[0] if len(txn_partials) == 1 else _aggregate(pl.concat(txn_partials, how="diagonal_relaxed"))
         report.links_from_transactions = 0 if links is None else links.height
         if links_out is not None and links is not None and not report.n_problems:
-            links.drop("lines").write_parquet(links_out)
+            links.drop("lines").write_parquet(links_out, compression="snappy")  # snappy: as DuckDB and Spark write
         if report.n_problems and write_reports and files:
             report.report_paths = [str(p) for p in write_report(report.problems, files[0])]
         if (report.n_problems and not skip_invalid) or dry_run:
