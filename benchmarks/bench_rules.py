@@ -2,7 +2,9 @@
 
 Ours: every criterion of the four tier rule sets in force on the date and of 20 policies (the 5 shipped examples
 and 15 variants of them with other thresholds), with the policies' amounts, compiled to Polars expressions and
-evaluated in one lazy plan (``chainatlas.rules.engine.evaluate``). Baseline, same run: a per-enterprise Python
+evaluated in one lazy plan (``chainatlas.rules.engine.evaluate``). Competent peer, same run: the same rules
+hand-written as vectorised Polars (``peers.rules_polars``: Kleene logic of nullable booleans, literals for the
+thresholds; decisions and amounts only), runs interleaved with ours. Baseline: a per-enterprise Python
 loop that walks the same criterion trees with the same three-valued logic. Both are checked to agree on every
 status of the firms the baseline evaluated.
 
@@ -34,14 +36,14 @@ OUT = Path(__file__).parent / "out"
 ON = dt.date(2026, 6, 30)
 
 
-def city_frame(scale: str) -> pl.DataFrame:
+def city_frame(scale: str, folder: Path | None = None) -> pl.DataFrame:
     """Enterprises of the scale's demo city with indicators for every domestic firm (not only the local ones)."""
     from chainatlas.chains.templates import load_chains
     from chainatlas.demo.city import generate
     from chainatlas.demo.profiles import generate_profiles
     from chainatlas.rules.inputs import sme_expr
 
-    folder = OUT / f"rules-{scale}"
+    folder = folder or OUT / f"rules-{scale}"
     if not (folder / "all_profiles.parquet").exists():
         files = generate(scale, out_dir=folder, enterprises_only=True)
         ents = pl.read_parquet(files.enterprises)
@@ -163,35 +165,51 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", default="l")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--baseline-firms", default="all", help="all, or how many firms the loop evaluates")
+    ap.add_argument("--baseline-firms", default="all", help="all, or how many firms the loop evaluates (0: none)")
     args = ap.parse_args()
     frame = city_frame(args.scale)
     pols = twenty_policies()
     sets = list(tiers.sets_on(ON).values())
     n_criteria = sum(len(rs.criteria()) for rs in sets) + sum(len(p.rule_set.criteria()) for p in pols)
     print(f"{frame.height:,} firms, {len(sets)} tier rule sets + {len(pols)} policies, {n_criteria} criteria", flush=True)
-    times = []
-    for _ in range(args.runs):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from peers import rules_polars
+
+    times, peer_times = [], []
+    for _ in range(args.runs):  # interleaved with the hand-written peer
         t = time.perf_counter()
         result = ours(frame, pols)
         times.append(time.perf_counter() - t)
-        print(f"  ours {times[-1]:.2f} s", flush=True)
+        t = time.perf_counter()
+        peer = rules_polars(frame)
+        peer_times.append(time.perf_counter() - t)
+        print(f"  ours {times[-1]:.2f} s, hand-written Polars {peer_times[-1]:.2f} s", flush=True)
+    peer_keys = [k for k in peer.columns if k != "uscc"]
+    peer_diff = sum(int(result[k].cast(pl.String).fill_null("?").ne(peer[k].cast(pl.String).fill_null("?")).sum())
+                    for k in peer_keys)
+    assert peer_diff == 0, f"{peer_diff} results differ between ours and the hand-written Polars rules"
     n_base = frame.height if args.baseline_firms == "all" else min(frame.height, int(args.baseline_firms))
-    rows = frame.head(n_base).to_dicts()
-    t = time.perf_counter()
-    base = loop(rows, sets, pols)
-    base_s = time.perf_counter() - t
-    print(f"  loop {base_s:.2f} s over {n_base:,} firms", flush=True)
-    keys = list(base[0])
-    mine = result.head(n_base).select(keys).to_dicts()
-    diff = sum(1 for a, b in zip(mine, base, strict=True) for k in keys
-               if (a[k] != b[k]) and not (isinstance(a[k], float) and isinstance(b[k], float) and abs(a[k] - b[k]) < 0.01))
-    assert diff == 0, f"{diff} results differ between the vectorised rules and the loop"
+    base_s, diff, keys = 0.0, 0, []
+    if n_base:
+        rows = frame.head(n_base).to_dicts()
+        t = time.perf_counter()
+        base = loop(rows, sets, pols)
+        base_s = time.perf_counter() - t
+        print(f"  loop {base_s:.2f} s over {n_base:,} firms", flush=True)
+        keys = list(base[0])
+        mine = result.head(n_base).select(keys).to_dicts()
+        diff = sum(1 for a, b in zip(mine, base, strict=True) for k in keys
+                   if (a[k] != b[k]) and not (isinstance(a[k], float) and isinstance(b[k], float) and abs(a[k] - b[k]) < 0.01))
+        assert diff == 0, f"{diff} results differ between the vectorised rules and the loop"
     ours_med = statistics.median(times)
     out = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, polars {pl.__version__}",
            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), "firms": frame.height, "rule_sets": len(sets),
            "policies": len(pols), "criteria": n_criteria, "ours_seconds": [round(x, 2) for x in times],
-           "ours_median_s": round(ours_med, 2), "loop_firms": n_base, "loop_seconds": round(base_s, 2),
+           "ours_median_s": round(ours_med, 2), "peer_seconds": [round(x, 2) for x in peer_times],
+           "peer_median_s": round(statistics.median(peer_times), 2),
+           "ratio_vs_peer": round(statistics.median(peer_times) / ours_med, 2),
+           "peer_results_compared": frame.height * len(peer_keys), "peer_results_differing": peer_diff,
+           "loop_firms": n_base, "loop_seconds": round(base_s, 2),
            "results_compared": n_base * len(keys), "results_differing": diff}
     if n_base == frame.height:
         out["speedup"] = round(base_s / ours_med, 1)

@@ -395,3 +395,113 @@ def jsonb_query(conn: Any, params: dict[str, str]) -> list[dict[str, Any]]:
     sql = (f"SELECT body FROM peer_event WHERE {' AND '.join(where) or 'true'} "
            f"ORDER BY body->>'eventTime' DESC LIMIT {int(params.get('perPage', '100'))}")
     return [row[0] for row in conn.execute(text(sql), args)]
+
+
+# ---- tiers and policies, hand-written in Polars ---------------------------------------------------------------
+# The rule sets in force on 2026-06-30 (rules/tiers/*.yaml, rules/policies/*.yaml, rules/parameters.yaml) written
+# out by hand as a skilled engineer would: Kleene logic of Polars' nullable booleans (unknown = null: False & null
+# is False, True | null is True), thresholds as literals. Only the decisions and amounts, not the explanations.
+
+def _bands(x: Any, bands: list[tuple[float | None, float | None, str, float]]) -> Any:
+    """Points of the first band containing x: (min, max, closed, points); null when x is null or in none."""
+    import polars as pl
+
+    expr = pl.lit(None, dtype=pl.Float64)
+    for lo, hi, closed, pts in reversed(bands):
+        inside = pl.lit(True)
+        if lo is not None:
+            inside = inside & ((x >= lo) if closed in ("left", "both") else (x > lo))
+        if hi is not None:
+            inside = inside & ((x <= hi) if closed in ("right", "both") else (x < hi))
+        expr = pl.when(inside).then(pl.lit(pts)).otherwise(expr)
+    return expr
+
+
+def _at_least(lo: Any, hi: Any, need: float) -> Any:
+    """Three-valued ``score ≥ need`` from the score's bounds: met if even the lower bound reaches it, unmet if
+    not even the upper bound does, else unknown."""
+    import polars as pl
+
+    return pl.when(lo >= need).then(True).when(hi < need).then(False).otherwise(None)
+
+
+def rules_polars(frame: Any) -> Any:
+    """The 4 tier rule sets and the 20 policies of ``benchmarks/bench_rules.py`` on 2026-06-30, hand-written."""
+    import polars as pl
+
+    present = set(frame.columns)
+
+    def c(name: str) -> Any:  # an input the frame does not hold is unknown for every firm, as in the engine
+        return pl.col(name) if name in present else pl.lit(None, dtype=pl.Float64)
+
+    def yes(name: str) -> Any:
+        return c(name).cast(pl.Boolean)
+
+    sme, credit = yes("is_sme"), yes("credit_ok")
+    # 创新型中小企业 2022: score path (60 / 20 / 15 / 15) or one direct condition
+    ip = c("ip_class").cast(pl.String).str.to_lowercase().replace_strict(
+        {"high_value_class1": 20.0, "own_class1": 15.0, "class1": 10.0, "class2": 5.0, "none": 0.0}, default=None,
+        return_dtype=pl.Float64)
+    rd = _bands(c("rd_ratio"), [(0.05, None, "left", 20), (0.03, 0.05, "left", 15), (0.02, 0.03, "left", 10),
+                                (0.01, 0.02, "none", 5), (None, 0.01, "right", 0)])
+    growth = _bands(c("main_revenue_growth"), [(0.15, None, "left", 20), (0.10, 0.15, "left", 15), (0.05, 0.10, "left", 10),
+                                               (0.0, 0.05, "none", 5), (None, 0.0, "right", 0)])
+    debt = _bands(c("debt_ratio"), [(None, 0.55, "right", 10), (0.55, 0.75, "none", 5), (0.75, None, "left", 0)])
+    field = pl.when(yes("strategic_emerging")).then(10.0).when(~yes("strategic_emerging")).then(5.0)
+    share = _bands(c("main_business_share"), [(0.70, None, "left", 20), (0.60, 0.70, "left", 15), (0.55, 0.60, "left", 10),
+                                              (0.50, 0.55, "none", 5), (None, 0.50, "right", 0)])
+    # each item: (points, least, most) — an unknown item counts its least in the lower bound, its most in the upper
+    items = {"innovation": [(ip, 0, 20), (rd, 0, 20)], "growth": [(growth, 0, 20), (debt, 0, 10)],
+             "specialisation": [(field, 5, 10), (share, 0, 20)]}
+
+    def bounds(group: list[tuple[Any, float, float]]) -> tuple[Any, Any]:
+        return (pl.sum_horizontal([p.fill_null(lo) for p, lo, _ in group]),
+                pl.sum_horizontal([p.fill_null(hi) for p, _, hi in group]))
+
+    every = [i for g in items.values() for i in g]
+    score = _at_least(*bounds(every), 60)
+    for group, need in (("innovation", 20), ("growth", 15), ("specialisation", 15)):
+        score = score & _at_least(*bounds(items[group]), need)
+    direct = (yes("st_award_3y") | yes("valid_honour") | c("rd_institution_level").is_in(["national", "provincial"])
+              | (c("equity_financing_3y_yuan") >= 5_000_000))
+    innovative = sme & (score | direct)
+    # 专精特新 2026
+    specialised = (sme & (yes("is_innovative") | innovative) & (c("years_in_niche") >= 3)
+                   & ((c("revenue_yuan") >= 15_000_000) | (c("equity_financing_2y_yuan") >= 20_000_000))
+                   & (c("main_business_share") >= 0.80) & (c("debt_ratio") <= 0.80) & (c("rd_spend_yuan") >= 1_000_000)
+                   & (c("rd_ratio") >= 0.03) & (c("rd_ratio_prev") >= 0.03) & (c("class1_ip_count") >= 1)
+                   & (c("miit_eval_score") >= 50))
+    # 专精特新“小巨人” 2026
+    little_giant = (sme & (yes("is_srdi") | specialised) & (c("years_in_niche") >= 3) & (c("revenue_yuan") >= 50_000_000)
+                    & (c("main_business_share") >= 0.90) & (c("main_revenue_growth") >= 0.05) & (c("debt_ratio") <= 0.75)
+                    & (c("rd_spend_2y_yuan") >= 12_000_000) & (c("rd_ratio") >= 0.03) & (c("rd_ratio_prev") >= 0.03)
+                    & (c("class1_ip_count") >= 4) & ((c("market_share") >= 0.10) | yes("top3_national"))
+                    & (yes("key_field") | yes("key_segment")) & (c("miit_eval_score") >= 60))
+    # 链主 (example rule)
+    leader = (yes("in_chain") & (c("revenue_yuan") >= 1_000_000_000)
+              & ((c("local_supply_rate") >= 0.30) | (c("local_suppliers") >= 20)) & (c("rd_ratio") >= 0.03) & credit)
+
+    def capped(raw: Any, cap: float | None) -> Any:
+        return (raw if cap is None else pl.when(raw.is_null()).then(None).otherwise(pl.min_horizontal(raw, pl.lit(cap)))).round(2)
+
+    key_chains = (c("chains").list.eval(pl.element().is_in(["electronics", "nev", "equipment"])).list.any()
+                  if "chains" in present else pl.lit(None, dtype=pl.Boolean))
+    policies = {  # id: (eligible(threshold of the first plain criterion), amount)
+        "compute_voucher": (lambda t: key_chains & (c("compute_spend_yuan") >= 100_000) & credit,
+                            capped(c("compute_spend_yuan").cast(pl.Float64) * 0.3, 500_000), None),
+        "digital_lightweight": (lambda t: sme & (c("digital_level") <= t) & (c("digital_spend_yuan") >= 50_000) & (c("debt_ratio") <= 0.85),
+                                capped(c("digital_spend_yuan").cast(pl.Float64) * 0.2, 200_000), 2),
+        "internship": (lambda t: (c("interns_6m") >= t) & credit, capped(c("interns_6m").cast(pl.Float64) * 6000, 120_000), 1),
+        "model_voucher": (lambda t: sme & (c("model_spend_yuan") >= t) & credit,
+                          capped(c("model_spend_yuan").cast(pl.Float64) * 0.3, 300_000), 50_000),
+        "srdi_credit": (lambda t: (yes("is_srdi") | yes("is_little_giant") | specialised) & credit & (c("debt_ratio") <= 0.70),
+                        pl.lit(5_000_000 * 0.1).round(2), None),
+    }
+    out = [innovative.alias("innovative_2022:qualifies"), specialised.alias("specialised_2026:qualifies"),
+           little_giant.alias("little_giant_2026:qualifies"), leader.alias("chain_leader_example:qualifies")]
+    for pid, (eligible, amount, t) in policies.items():
+        out += [eligible(t).alias(f"{pid}:eligible"), amount.alias(f"{pid}:amount")]
+    for pid, (eligible, amount, t) in policies.items():  # three variants each: first threshold × 0.8, 1.2, 1.5
+        for k, factor in enumerate((0.8, 1.2, 1.5), start=1):
+            out += [eligible(None if t is None else t * factor).alias(f"{pid}_v{k}:eligible"), amount.alias(f"{pid}_v{k}:amount")]
+    return frame.lazy().select("uscc", *out).collect()

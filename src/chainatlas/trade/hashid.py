@@ -29,6 +29,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from chainatlas.trade.identifiers import canonical_digital_link, epc_to_digital_link
@@ -89,6 +90,29 @@ def _number(text: str) -> str:
         return text
 
 
+@lru_cache(maxsize=1 << 16)
+def _canonical_text(text: str, time: bool) -> str:
+    """A value's canonical text once prefixes and bare terms are expanded: timestamps in UTC milliseconds, CBV URNs
+    as web URIs, numbers without trailing zeros, EPCs and Digital Links canonical. Remembered: it depends on the text
+    only, and a document repeats its classes, locations, read points and transactions."""
+    if time and _TIMESTAMP.match(text):
+        try:
+            return _timestamp(text)
+        except ValueError:
+            return text
+    if text.startswith("urn:epcglobal:cbv:"):
+        parts = text.split(":")
+        if len(parts) == 5 and parts[3] in _URN_VOCAB:
+            return CBV + _URN_VOCAB[parts[3]] + parts[4]
+    text = _number(text)
+    if text.startswith("urn:epc:"):
+        return epc_to_digital_link(text) or text
+    if text.startswith(("http://", "https://")):
+        return canonical_digital_link(text) or text
+    return text
+
+
+@lru_cache(maxsize=1024)
 def _time_key(key: str) -> bool:
     k = key.lower()
     return "time" in k and "offset" not in k
@@ -114,21 +138,7 @@ class _Canon:
         prefix, sep, local = text.partition(":")
         if sep and prefix in self.ns and not local.startswith("//"):
             text = self.ns[prefix] + local
-        if key and _time_key(key) and _TIMESTAMP.match(text):
-            try:
-                return _timestamp(text)
-            except ValueError:
-                return text
-        if text.startswith("urn:epcglobal:cbv:"):
-            parts = text.split(":")
-            if len(parts) == 5 and parts[3] in _URN_VOCAB:
-                return CBV + _URN_VOCAB[parts[3]] + parts[4]
-        text = _number(text)
-        if text.startswith("urn:epc:"):
-            return epc_to_digital_link(text) or text
-        if text.startswith(("http://", "https://")):
-            return canonical_digital_link(text) or text
-        return text
+        return _canonical_text(text, bool(key) and _time_key(key))
 
     def extension(self, key: str, value: Any) -> list[str]:
         """An element rendered generically, as sortable substrings (a list repeats its key per member)."""

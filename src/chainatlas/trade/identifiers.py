@@ -17,6 +17,7 @@ its first dot), so no prefix table is needed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -62,6 +63,13 @@ def epc_to_digital_link(uri: str) -> str | None:
     >>> epc_to_digital_link("urn:epc:id:sgtin:0614141.812345.6789%2F%26%25%22!%3F()")
     'https://id.gs1.org/01/80614141123458/21/6789%2F%26%25%22%21%3F%28%29'
     """
+    return _epc_to_digital_link(uri)
+
+
+# Remembered: a document names the same classes, locations and read points in many events, and capture, hash IDs
+# and the index each translate them (the check digit and percent-encoding dominated capture's profile).
+@lru_cache(maxsize=1 << 16)
+def _epc_to_digital_link(uri: str) -> str | None:
     m = re.match(r"^urn:epc:(id|class|idpat):([a-z0-9]+):(.+)$", uri)
     if not m:
         return None
@@ -125,6 +133,11 @@ def canonical_digital_link(uri: str) -> str | None:
     >>> canonical_digital_link("https://example.com/gtin/09780345418913/ser/765tz?abc=211121")
     'https://id.gs1.org/01/09780345418913/21/765tz'
     """
+    return _canonical_digital_link(uri)
+
+
+@lru_cache(maxsize=1 << 16)
+def _canonical_digital_link(uri: str) -> str | None:
     m = _DL_PATH.match(uri)
     if not m:
         return None
