@@ -164,3 +164,19 @@ def test_scipy_exposure_equals_ours(snap: Snapshot) -> None:
         assert all(abs(mine[k] - peer[k]) < 1e-12 for k in mine)
         compared += len(mine)
     assert compared > 50
+
+
+def test_hand_written_polars_rules_equal_the_engine(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The 4 tier rule sets and 20 policies of bench_rules, hand-written in Polars, decide as the engine does for
+    every firm of the demo city (status of every rule set and policy, every amount)."""
+    import bench_rules
+
+    frame = bench_rules.city_frame("s", tmp_path_factory.mktemp("rules"))
+    ours = bench_rules.ours(frame, bench_rules.twenty_policies())
+    theirs = peers.rules_polars(frame)
+    keys = [k for k in theirs.columns if k != "uscc"]
+    assert len(keys) == 4 + 2 * 20 and set(keys) <= set(ours.columns)
+    assert ours.select("uscc", *keys).equals(theirs.select("uscc", *keys))
+    # the population exercises every outcome of the first tier rules, unknown included
+    for k in keys[:2]:
+        assert set(theirs[k].to_list()) == {True, False, None}, k

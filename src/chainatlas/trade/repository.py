@@ -538,8 +538,10 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
     if left is not None and left <= 0:
         more = False
     next_token = _make_token(rows[-1]["k"], rows[-1]["id"], order_by, direction, left) if more and rows else None
-    return {"events": [_event(r) for r in rows], "contexts": [json.loads(r["context"]) for r in rows],
-            "next_page_token": next_token}
+    parsed: dict[str, Any] = {}  # a page's events mostly share one document's context: each parsed once
+    contexts = [parsed[r["context"]] if r["context"] in parsed else parsed.setdefault(r["context"], json.loads(r["context"]))
+                for r in rows]
+    return {"events": [_event(r) for r in rows], "contexts": contexts, "next_page_token": next_token}
 
 
 def _event(row: Any) -> dict[str, Any]:
