@@ -88,10 +88,8 @@ def ours(scale: str, reps: int = 3) -> dict[str, object]:
                  ("targets", lambda: attraction_targets(snap, CHAIN, home=HOME, period="2025", top=20))],
                 reps, {"load": t_load}, t_load)
     atlas, leaders = res.pop("result_atlas"), res.pop("result_leaders")
-    res.pop("result_targets")
-    res["check_atlas"] = {s["code"]: [s["local_enterprises"], round(s["inputs_value_yuan"], 2), round(s["inputs_local_value_yuan"], 2)]
-                          for s in atlas["segments"]}  # type: ignore[index]
-    res["check_leaders"] = sorted((r["buyer_uscc"], r["period"], round(r["numerator"], 2)) for r in leaders.to_dicts())  # type: ignore[attr-defined]
+    res["check_targets"] = [t["uscc"] for t in res.pop("result_targets")["items"]]  # type: ignore[index]
+    res.update(_peer_checks(atlas["segments"], leaders.to_dicts()))  # type: ignore[index,attr-defined]
     return res
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-# GB 32100-2015: 31-character alphabet, weights 3^i mod 31, check = (31 - Σ v·w mod 31) mod 31
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+from chainatlas.registry.uscc import ALPHABET as USCC_ALPHABET
+from chainatlas.registry.uscc import WEIGHTS
+
+# GB 32100-2015: check = (31 - Σ v·w mod 31) mod 31 over the 31-character alphabet, weights 3^i mod 31
+USCC_WEIGHTS = WEIGHTS.tolist()
 
 USCC_OK_MACRO = f"""
 CREATE OR REPLACE MACRO uscc_ok(c) AS (

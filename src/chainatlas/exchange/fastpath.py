@@ -1,10 +1,10 @@
 """Fast path for invoice lines: aggregate first, check each distinct value once.
 
 A file of invoice lines repeats the same sellers, buyers and goods many times. This path streams the
-whole file through Polars' streaming engine once: it applies the per-row rules of
+file through Polars' streaming engine: it applies the per-row rules of
 :func:`~chainatlas.exchange.validate.column_checks` to the columns that vary per line (date, amounts,
-invoice number), counts the lines that break any of them, and sums amounts per (seller, buyer, period,
-segment, source). The same rules are applied to the *distinct* goods names, tax codes and sources, and
+invoice number), counts the lines that break any of them (from Parquet in a light pass of its own, from CSV
+within the one pass), and sums amounts per (seller, buyer, period, segment, source). The same rules are applied to the *distinct* goods names, tax codes and sources, and
 each distinct seller and buyer must be a known enterprise (known enterprises passed the USCC check
 when they were imported). Each distinct goods line gets its segment before the pass.
 

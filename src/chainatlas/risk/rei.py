@@ -25,6 +25,10 @@ Exact reductions that make it fast (docs/metrics.md, "Risk exposure index"):
 * The LP separates over weakly connected components (no constraint spans two), so node n's LP is solved on its
   own component only; every other component contributes its undisrupted optimum at t (memoised per t), and TTS_n
   is the smallest of the components' survival times.
+* A node that produces nothing in an optimal plan with the least total production (the undisrupted optimum, then
+  min Σ u subject to not losing more) costs nothing when disrupted: that plan stays feasible with u_n = 0, so its
+  PI is the undisrupted loss and, for the same reason at the survival horizon, its TTS the undisrupted one. Only
+  the other nodes get an LP of their own.
 * Within a component the model is built once; nodes are solved in order of t, each from the previous basis
   (warm start), and chunks of nodes run in separate processes (``workers``).
 """
@@ -155,12 +159,17 @@ class _Component:
         self._structure = (rows, cols, vals, upper)
         self.pi = self._model(
             costs=np.concatenate([np.zeros(n + m), profit]),
-            extra_rows=[(self.n_fixed_rows + q, j, -1.0) for q, j in enumerate(self.products)]
-            + [(self.n_fixed_rows + q, n + m + q, -1.0) for q in range(p)],
+            extra_rows=self._product_rows(),
             extra_upper=self.inv[self.products] if p else np.zeros(0), n_cols=n + m + p)
         self.t: dict[int, float] = {}
         self.tts_model: highspy.Highs | None = None
         self.lean: highspy.Highs | None = None
+
+    def _product_rows(self) -> list[tuple[int, int, float]]:
+        """Each product's row of the PI model: −u_j − l_j ≤ s_j − d_j·t (its upper bound set with t)."""
+        n, m = self.n, self.m
+        return ([(self.n_fixed_rows + q, int(j), -1.0) for q, j in enumerate(self.products)]
+                + [(self.n_fixed_rows + q, n + m + q, -1.0) for q in range(len(self.products))])
 
     def _model(self, costs: np.ndarray, extra_rows: list[tuple[int, int, float]], extra_upper: np.ndarray,
                n_cols: int) -> highspy.Highs:
@@ -219,20 +228,18 @@ class _Component:
         finally:
             self.pi.changeColBounds(node, 0.0, self.cap[node] * t if np.isfinite(self.cap[node]) else highspy.kHighsInf)
 
-    def idle_at(self, t: float) -> np.ndarray:
-        """Local nodes that produce nothing in an optimal plan at t that produces as little as possible: the
-        undisrupted optimum L(t), then min Σ u_j subject to the same constraints and Σ f_j·l_j ≤ L(t) (+ the
-        solver's tolerance). Disrupting such a node (u_n = 0) leaves that plan feasible, so its loss is L(t)."""
+    def idle_at(self, t: float) -> tuple[float, np.ndarray]:
+        """(the undisrupted loss L(t), the local nodes that produce nothing in an optimal plan at t that produces
+        as little as possible: min Σ u_j subject to the same constraints and Σ f_j·l_j ≤ L(t) (+ the solver's
+        tolerance)). Disrupting such a node (u_n = 0) leaves that plan feasible, so its loss is L(t)."""
         loss = self.loss(None, t)
         p = len(self.products)
         if p == 0:
-            return np.arange(self.n)
+            return loss, np.arange(self.n)
         if self.lean is None:
             n, m = self.n, self.m
             cap_row = self.n_fixed_rows + p
-            extra = ([(self.n_fixed_rows + q, int(j), -1.0) for q, j in enumerate(self.products)]
-                     + [(self.n_fixed_rows + q, n + m + q, -1.0) for q in range(p)]
-                     + [(cap_row, n + m + q, float(f)) for q, f in enumerate(self.profit)])
+            extra = self._product_rows() + [(cap_row, n + m + q, float(f)) for q, f in enumerate(self.profit)]
             self.lean = self._model(np.concatenate([np.ones(n), np.zeros(m + p)]), extra,
                                     np.concatenate([self.inv[self.products], [0.0]]), n + m + p)
         found = np.asarray(self.pi.getSolution().col_value[: self.n])
@@ -252,11 +259,11 @@ class _Component:
             found_lean = found  # not settled in time: the optimum found first is a valid, if less lean, plan
         else:
             found_lean = np.asarray(self.lean.getSolution().col_value[: self.n])
-        return np.flatnonzero(found_lean <= IDLE)
+        return loss, np.flatnonzero(found_lean <= IDLE)
 
-    def idle_surviving(self) -> np.ndarray:
-        """Local nodes that produce nothing in a plan reaching the undisrupted survival time T with the least
-        production (t fixed at T): their own TTS is T."""
+    def idle_surviving(self) -> tuple[float, np.ndarray]:
+        """(the undisrupted survival time T, the local nodes that produce nothing in a plan reaching T with the
+        least production (t fixed at T): their own TTS is T)."""
         horizon = self.survive(None)
         assert self.tts_model is not None
         n, m = self.n, self.m
@@ -265,8 +272,8 @@ class _Component:
         try:
             self._solve(lean, "least-production TTS LP")
         except RuntimeError:
-            return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(np.asarray(lean.getSolution().col_value[:n]) <= IDLE)
+            return horizon, np.zeros(0, dtype=np.int64)
+        return horizon, np.flatnonzero(np.asarray(lean.getSolution().col_value[:n]) <= IDLE)
 
     def _tts_rows(self) -> tuple[list[tuple[int, int, float]], np.ndarray]:
         n, m, p = self.n, self.m, len(self.products)
@@ -374,11 +381,14 @@ def risk_exposure(net: Network, *, workers: int | None = None, progress: Progres
     scale = _scale(net)
     _init_worker(net, comps, scale)
     ts = sorted({nd.ttr for nd in net.nodes if nd.ttr is not None})
-    base_loss = {(c, t): _solve_chunk([(c, None, t, None)])[0][0] or 0.0 for c in range(len(comps)) for t in ts}
-    base_tts = [_solve_chunk([(c, None, None, None)])[0][1] for c in range(len(comps))]
-    # exact shortcut: a node idle in a least-production optimal plan costs nothing when disrupted (see idle_at)
-    idle_loss = {(c, t): set(_component(c).idle_at(t).tolist()) for c in range(len(comps)) for t in ts}
-    idle_tts = [set(_component(c).idle_surviving().tolist()) for c in range(len(comps))]
+    # the undisrupted optima, and the exact shortcut they give: a node idle in a least-production optimal plan
+    # costs nothing when disrupted (see idle_at, idle_surviving)
+    at_t = {(c, t): _component(c).idle_at(t) for c in range(len(comps)) for t in ts}
+    base_loss = {key: loss for key, (loss, _) in at_t.items()}
+    idle_loss = {key: set(idle.tolist()) for key, (_, idle) in at_t.items()}
+    surviving = [_component(c).idle_surviving() for c in range(len(comps))]
+    base_tts = [horizon for horizon, _ in surviving]
+    idle_tts = [set(idle.tolist()) for _, idle in surviving]
     raw: dict[int, tuple[float | None, float]] = {}
     pending = []
     for j, nd in enumerate(net.nodes):
