@@ -20,6 +20,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -545,6 +546,150 @@ attraction_event = Table(
     Column("actor", String(100), nullable=False),
     Column("recorded_at", DateTime, nullable=False),
 )
+
+
+collab_demand = Table(
+    "collab_demand",
+    metadata,
+    Column("demand_id", String(40), primary_key=True, comment="the posting's code, e.g. XQ-2026-0001"),
+    Column("uscc", String(18), nullable=False, index=True, comment="the posting enterprise"),
+    Column("title", String(200), nullable=False),
+    Column("text", Text, nullable=False, comment="the problem in the enterprise's words"),
+    Column("chain_id", String(32), nullable=True, index=True),
+    Column("segment_code", String(64), nullable=True, comment="the chain segment it concerns (declared or placed)"),
+    Column("budget_min_yuan", Money, nullable=True),
+    Column("budget_max_yuan", Money, nullable=True),
+    Column("deadline", Date, nullable=True, comment="bids close at the end of this day"),
+    Column("visibility", String(12), nullable=False, comment="public, selected (invited institutes) or bureau"),
+    Column("invited", Text, nullable=True, comment="JSON list of the USCCs invited when visibility is selected"),
+    Column("state", String(16), nullable=False, index=True, comment="draft, review, published, selection, contracted, implementing, accepted, paid, closed"),
+    Column("fund_award_yuan", Money, nullable=True, comment="the guiding fund's award set at contracting"),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+collab_capability = Table(
+    "collab_capability",
+    metadata,
+    Column("capability_id", String(40), primary_key=True, comment="the posting's code, e.g. CG-2026-0001"),
+    Column("uscc", String(18), nullable=False, index=True, comment="the institute, university or firm (USCC, 事业单位 12…)"),
+    Column("org_name", String(200), nullable=False),
+    Column("team", String(200), nullable=True),
+    Column("title", String(200), nullable=False),
+    Column("text", Text, nullable=False, comment="the technique in the institute's words"),
+    Column("keywords", String(500), nullable=True, comment="separated by 、"),
+    Column("patents", String(500), nullable=True, comment="patent numbers held, separated by 、"),
+    Column("trl", Integer, nullable=True, comment="technology readiness level 1–9 (GB/T 22900-2022)"),
+    Column("contact", String(200), nullable=True),
+    Column("chain_id", String(32), nullable=True, index=True),
+    Column("segment_code", String(64), nullable=True),
+    Column("state", String(12), nullable=False, comment="active or withdrawn"),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+collab_bid = Table(
+    "collab_bid",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("demand_id", String(40), nullable=False, index=True),
+    Column("uscc", String(18), nullable=False, index=True, comment="the bidding institute"),
+    Column("capability_id", String(40), nullable=True),
+    Column("approach", Text, nullable=False),
+    Column("team", String(200), nullable=False),
+    Column("budget_yuan", Money, nullable=False),
+    Column("milestones", Text, nullable=False, comment="JSON list of {title, due_on, amount_yuan}"),
+    Column("state", String(12), nullable=False, comment="submitted, shortlisted, chosen, declined, withdrawn"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+collab_event = Table(
+    "collab_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("demand_id", String(40), nullable=False, index=True),
+    Column("kind", String(16), nullable=False, comment="state, bid, milestone, payment, note"),
+    Column("state_from", String(16), nullable=True),
+    Column("state_to", String(16), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("actor", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+collab_milestone = Table(
+    "collab_milestone",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("demand_id", String(40), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("amount_yuan", Money, nullable=False, comment="the fund's payment due when the milestone is accepted"),
+    Column("reported_on", Date, nullable=True),
+    Column("report", Text, nullable=True),
+    Column("accepted_on", Date, nullable=True),
+)
+
+collab_payment = Table(
+    "collab_payment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("demand_id", String(40), nullable=False, index=True),
+    Column("milestone_id", Integer, nullable=True, unique=True),
+    Column("uscc", String(18), nullable=False, comment="the payee (the chosen institute)"),
+    Column("year", Integer, nullable=False, comment="budget year of the guiding fund charged"),
+    Column("amount_yuan", Money, nullable=False),
+    Column("paid_by", String(100), nullable=False),
+    Column("paid_at", DateTime, nullable=False),
+)
+
+collab_notice = Table(
+    "collab_notice",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recipient_uscc", String(18), nullable=False, index=True),
+    Column("demand_id", String(40), nullable=False),
+    Column("kind", String(16), nullable=False, comment="published (a matched institute is told), chosen, …"),
+    Column("message", Text, nullable=False),
+    Column("score", Float, nullable=True, comment="the match score that selected the recipient"),
+    Column("created_at", DateTime, nullable=False),
+    Column("read_at", DateTime, nullable=True),
+)
+
+internship = Table(
+    "internship",
+    metadata,
+    Column("internship_id", String(40), primary_key=True),
+    Column("school", String(200), nullable=False, index=True),
+    Column("student_ref", String(64), nullable=False, index=True, comment="pseudonymous student id: no name, no ID number"),
+    Column("major", String(100), nullable=False),
+    Column("host_uscc", String(18), nullable=False, index=True),
+    Column("mentor", String(100), nullable=True, comment="the industry mentor (产业导师), an engineer of the host"),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("hours", Integer, nullable=True),
+    Column("evaluation", String(12), nullable=True, comment="excellent, good, pass, fail"),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+
+collab_embedding = Table(
+    "collab_embedding",
+    metadata,
+    Column("text_sha", String(40), primary_key=True, comment="SHA-1 of the embedded text"),
+    Column("kind", String(8), primary_key=True, comment="query or passage (e5 prefixes them differently)"),
+    Column("model", String(80), nullable=False),
+    Column("vector", LargeBinary, nullable=False, comment="float32 unit vector"),
+)
+
 
 official_statistic = Table(
     "official_statistic",

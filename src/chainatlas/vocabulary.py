@@ -103,7 +103,7 @@ DEPARTMENTS: dict[str, Message] = {
     "customs": M("海关", "customs"), "port": M("口岸", "port"), "transport": M("交通运输", "transport"),
     "tax": M("税务", "tax"), "market_supervision": M("市场监管", "market supervision"),
     "industry": M("工业和信息化", "industry and IT"), "hrss": M("人力资源和社会保障", "human resources and social security"),
-    "finance": M("财政", "finance"),
+    "finance": M("财政", "finance"), "science": M("科学技术", "science and technology"),
 }
 
 PURPOSES: dict[str, Message] = {
@@ -154,6 +154,7 @@ WORK_RECORDS: dict[str, Message] = {
     "jobs": M("后台任务", "background jobs"), "scenarios": M("断供情景", "disruption scenarios"),
     "trade_alerts": M("外贸预警", "trade alerts"), "attraction_projects": M("招商项目", "attraction projects"),
     "indicators": M("城市指标与目标", "city indicators and targets"),
+    "collab": M("技术需求与揭榜挂帅", "technology demands and open calls"), "internships": M("实习记录", "internships"),
 }
 
 # official statistics the exchange spec takes (table official_statistics); their units and targets are in the
@@ -170,6 +171,20 @@ ATTRACTION_STAGES: dict[str, Message] = {  # 招商跟踪, in order; dropped end
     "dropped": M("终止", "dropped"),
 }
 
+COLLAB_STATES: dict[str, Message] = {  # 揭榜挂帅, in order; rejected and withdrawn end a demand
+    "draft": M("征集", "draft"), "review": M("论证", "under review"), "published": M("发榜", "published"),
+    "bidding": M("揭榜", "bidding"), "selection": M("遴选", "selection"), "contracted": M("签约", "contracted"),
+    "implementing": M("实施", "implementing"), "accepted": M("验收", "accepted"), "paid": M("兑付", "paid"),
+    "rejected": M("论证未通过", "rejected"), "withdrawn": M("撤榜", "withdrawn"),
+}
+COLLAB_VISIBILITY: dict[str, Message] = {"public": M("公开", "public"), "selected": M("定向（受邀院所）", "invited institutes"),
+                                         "bureau": M("仅主管部门", "bureau only")}
+BID_STATES: dict[str, Message] = {"submitted": M("已揭榜", "submitted"), "shortlisted": M("入围", "shortlisted"),
+                                  "chosen": M("选定", "chosen"), "declined": M("未入选", "declined"),
+                                  "withdrawn": M("已撤回", "withdrawn")}
+INTERN_EVALUATIONS: dict[str, Message] = {"excellent": M("优秀", "excellent"), "good": M("良好", "good"),
+                                          "pass": M("合格", "pass"), "fail": M("不合格", "fail")}
+
 POLICY_STEPS: dict[str, Message] = {"screen": M("政策筛查", "policy screening"), "approved": M("政策核准", "policy approved"),
                                     "rejected": M("政策驳回", "policy rejected")}
 
@@ -182,7 +197,8 @@ KINDS: dict[str, dict[str, Message]] = {
     "level": DATA_LEVELS, "grant_status": GRANT_STATUSES, "outcome": AUDIT_OUTCOMES, "method": HTTP_METHODS,
     "link_status": LINK_STATUSES, "stage": STAGES, "rule_status": RULE_STATUSES, "evidence": EVIDENCE,
     "policy_step": POLICY_STEPS, "flag": ENTERPRISE_FLAGS, "attraction_stage": ATTRACTION_STAGES,
-    "official_statistic": OFFICIAL_STATISTICS,
+    "official_statistic": OFFICIAL_STATISTICS, "collab_state": COLLAB_STATES, "visibility": COLLAB_VISIBILITY,
+    "bid_state": BID_STATES, "intern_evaluation": INTERN_EVALUATIONS,
 }
 _CBV = {"biz_step": "urn:epcglobal:cbv:bizstep:", "disposition": "urn:epcglobal:cbv:disp:"}
 _WEB = {"biz_step": "https://ref.gs1.org/cbv/BizStep-", "disposition": "https://ref.gs1.org/cbv/Disp-"}

@@ -18,6 +18,7 @@ DB_TABLE = {
     "enterprises": db.enterprise, "supply_links": db.supply_link, "transactions": db.transaction_line,
     "chains": db.chain, "segments": db.segment, "placements": db.placement, "regions": db.region,
     "industries": db.industry, "enterprise_profiles": db.enterprise_attribute, "official_statistics": db.official_statistic,
+    "tech_demands": db.collab_demand, "tech_capabilities": db.collab_capability, "internships": db.internship,
 }
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 BATCH = 100_000

@@ -357,6 +357,8 @@ def _sha1(s: str) -> str:
     return hashlib.sha1(s.encode()).hexdigest()
 
 
+COLLAB_TABLES = {"tech_demands": (db.collab_demand, "demand_id"), "tech_capabilities": (db.collab_capability, "capability_id"),
+                 "internships": (db.internship, "internship_id")}
 ENTERPRISE_ATTRS = [c.name for c in S.ENTERPRISES.columns if c.name not in ("uscc", "source", "as_of")]
 
 
@@ -385,6 +387,16 @@ def _write(conn: Connection, tname: str, frame: pl.DataFrame) -> None:
     elif tname == "official_statistics":
         for rows in _rows(frame):
             db.upsert(conn, db.official_statistic, rows, ["indicator_id", "period"])
+    elif tname in COLLAB_TABLES:
+        from chainatlas.collab.store import imported_rows
+
+        table, key = COLLAB_TABLES[tname]
+        for rows in _rows(frame):
+            db.upsert(conn, table, imported_rows(tname, rows), [key])
+        if tname == "internships":  # the internship subsidy reads interns_6m from the records
+            from chainatlas.collab.internships import sync_in
+
+            sync_in(conn)
 
 
 def _write_enterprises(conn: Connection, frame: pl.DataFrame) -> None:

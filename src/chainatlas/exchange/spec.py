@@ -82,6 +82,7 @@ class Column:
     domestic_only: bool = False  # required only for enterprises in China (country_code CN or empty)
     minimum: float | None = 0.0  # numbers: lowest accepted value (None: any; growth and margins may be negative)
     choices: tuple[str, ...] = ()  # Kind.choice: the accepted values
+    future_ok: bool = False  # dates: a date after today is accepted (deadlines, planned ends)
 
     def headers(self) -> tuple[str, ...]:
         """All headers accepted for this column: the English name, the Chinese name and aliases."""
@@ -98,6 +99,7 @@ class TableSpec:
     keys: tuple[str, ...]
     importable: bool = True
     depends_on: tuple[str, ...] = field(default=())
+    ordered: tuple[tuple[str, str], ...] = ()  # (low, high) column pairs: high ≥ low where both are given
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -384,11 +386,101 @@ OFFICIAL_STATISTICS = TableSpec(
     keys=("indicator_id", "period"),
 )
 
+TECH_DEMANDS = TableSpec(
+    "tech_demands", "技术需求", "企业出题：企业发布的技术需求（问题的描述、所属产业链环节、预算、截止日期、可见范围）。导入的需求按其状态入库，"
+    "缺省为征集；揭榜、遴选和签约在工作台中进行。",
+    "Technology demands posted by enterprises (the problem, its chain segment, budget, deadline, visibility). Imported "
+    "demands keep their state (default draft); bids, selection and contracts happen in the workbench.",
+    columns=(
+        Column("demand_id", "需求编号", Kind.text, "需求的唯一编号", "the demand's unique code", required=True, max_length=40,
+               example="XQ-2026-0001", aliases=("编号",)),
+        Column("uscc", "发榜企业统一社会信用代码", Kind.uscc, "发布需求的企业", "the posting enterprise", required=True,
+               example="91410100MA0000000X", aliases=("统一社会信用代码",)),
+        Column("title", "需求名称", Kind.text, "一句话标题", "a one-line title", required=True, max_length=200,
+               example="动力电池低温容量衰减改善"),
+        Column("text", "需求描述", Kind.text, "问题、现状、指标要求（用企业自己的话）", "the problem, the situation, the targets",
+               required=True, max_length=5000, example="冬季续航缩水近四成，零下二十度放电容量衰减严重", aliases=("描述",)),
+        Column("chain_id", "产业链", Kind.chain, "所属产业链（缺省由环节推出）", "chain (default: from the segment)", example="nev"),
+        Column("segment_code", "环节代码", Kind.segment, "所属产业链环节", "chain segment", example="nev.electrolyte"),
+        Column("budget_min_yuan", "预算下限（元）", Kind.money, "预算下限", "least budget", unit="元", maximum=MAX_YUAN,
+               example="500000"),
+        Column("budget_max_yuan", "预算上限（元）", Kind.money, "预算上限", "greatest budget", unit="元", maximum=MAX_YUAN,
+               example="2000000"),
+        Column("deadline", "揭榜截止日期", Kind.date, "揭榜截止日期（可为将来）", "deadline for bids (may be in the future)",
+               example="2026-12-31", future_ok=True),
+        Column("visibility", "可见范围", Kind.choice, "public 公开 / selected 定向受邀院所 / bureau 仅主管部门",
+               "public / selected (invited institutes) / bureau only", choices=("public", "selected", "bureau"),
+               example="public"),
+        Column("invited", "受邀院所", Kind.text, "定向发布时受邀院所的统一社会信用代码，用顿号或逗号分隔",
+               "USCCs of the invited institutes (selected), separated by 、 or commas", max_length=2000),
+        Column("state", "状态", Kind.choice, "征集 draft / 论证 review / 发榜 published …（缺省 draft）",
+               "workflow state (default draft)", choices=tuple(vocabulary.COLLAB_STATES), example="draft"),
+        *_source_cols(),
+    ),
+    keys=("demand_id",), ordered=(("budget_min_yuan", "budget_max_yuan"),),
+)
+
+TECH_CAPABILITIES = TableSpec(
+    "tech_capabilities", "技术成果", "院所解题：高校、科研院所和企业的技术成果与能力（技术描述、关键词、专利、成熟度）。",
+    "Capabilities of universities, institutes and firms (the technique, keywords, patents, readiness level).",
+    columns=(
+        Column("capability_id", "成果编号", Kind.text, "成果的唯一编号", "the capability's unique code", required=True,
+               max_length=40, example="CG-2026-0001", aliases=("编号",)),
+        Column("uscc", "单位统一社会信用代码", Kind.uscc, "高校、院所（事业单位 12 开头）或企业", "university, institute or firm",
+               required=True, example="12410000MB0000000X", aliases=("统一社会信用代码",)),
+        Column("org_name", "单位名称", Kind.text, "单位名称", "organisation", required=True, max_length=200,
+               example="示例大学材料学院"),
+        Column("team", "团队", Kind.text, "团队或课题组", "team or group", max_length=200),
+        Column("title", "成果名称", Kind.text, "一句话标题", "a one-line title", required=True, max_length=200,
+               example="低温型锂电池电解液添加剂"),
+        Column("text", "成果描述", Kind.text, "技术内容、指标、应用场景", "the technique, its figures, where it applies",
+               required=True, max_length=5000, aliases=("描述",)),
+        Column("keywords", "关键词", Kind.text, "用顿号分隔", "separated by 、", max_length=500, example="电解液、低温、添加剂"),
+        Column("patents", "专利号", Kind.text, "已授权或申请中的专利号，用顿号分隔", "patent numbers, separated by 、",
+               max_length=500, example="ZL202310000000.0"),
+        Column("trl", "技术成熟度", Kind.integer, "技术就绪水平 1–9（GB/T 22900-2022）", "technology readiness level 1–9",
+               minimum=1, maximum=9, example="6"),
+        Column("contact", "联系方式", Kind.text, "联系人或联系部门（勿填个人证件号）", "contact (no personal ID numbers)",
+               max_length=200),
+        Column("chain_id", "产业链", Kind.chain, "所属产业链（缺省由环节推出）", "chain (default: from the segment)"),
+        Column("segment_code", "环节代码", Kind.segment, "所属产业链环节", "chain segment"),
+        Column("state", "状态", Kind.choice, "active 有效 / withdrawn 已撤回（缺省 active）", "active or withdrawn",
+               choices=("active", "withdrawn"), example="active"),
+        *_source_cols(),
+    ),
+    keys=("capability_id",),
+)
+
+INTERNSHIPS = TableSpec(
+    "internships", "实习记录", "产教融合：学生在企业的实习，一段一行（学生用化名编号，不含姓名和证件号），配产业导师。",
+    "Internships, one placement per row (students by a pseudonymous id — no names, no ID numbers), with industry mentors.",
+    columns=(
+        Column("internship_id", "实习编号", Kind.text, "唯一编号", "unique code", required=True, max_length=40, example="SX-0001"),
+        Column("school", "学校", Kind.text, "学校名称", "school", required=True, max_length=200, example="示例职业技术学院"),
+        Column("student_ref", "学生编号", Kind.text, "学校给出的化名编号（不是姓名、学号或身份证号）",
+               "the school's pseudonymous id (not a name, student number or ID number)", required=True, max_length=64,
+               example="S-7f3a9c"),
+        Column("major", "专业", Kind.text, "专业", "major", required=True, max_length=100, example="新能源汽车技术"),
+        Column("host_uscc", "实习企业统一社会信用代码", Kind.uscc, "接收实习的企业", "host enterprise", required=True),
+        Column("mentor", "产业导师", Kind.text, "企业技术骨干（姓名或工号）", "industry mentor (an engineer of the host)",
+               max_length=100),
+        Column("start_on", "开始日期", Kind.date, "实习开始日期", "first day", required=True, example="2026-03-01"),
+        Column("end_on", "结束日期", Kind.date, "实习结束日期（进行中的填计划结束日期）", "last day (planned, if ongoing)",
+               required=True, example="2026-08-31", future_ok=True),
+        Column("hours", "实习学时", Kind.integer, "累计学时", "hours", maximum=5000),
+        Column("evaluation", "评价", Kind.choice, "excellent 优秀 / good 良好 / pass 合格 / fail 不合格",
+               "evaluation", choices=tuple(vocabulary.INTERN_EVALUATIONS)),
+        *_source_cols(),
+    ),
+    keys=("internship_id",), ordered=(("start_on", "end_on"),),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t for t in (ENTERPRISES, PROFILES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES,
-                        OFFICIAL_STATISTICS)
+                        OFFICIAL_STATISTICS, TECH_DEMANDS, TECH_CAPABILITIES, INTERNSHIPS)
 }
-IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions", "official_statistics")
+IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions", "official_statistics",
+                "tech_demands", "tech_capabilities", "internships")
 
 SHEET_NAMES = {t.zh: t.name for t in TABLES.values()} | {t.name: t.name for t in TABLES.values()}
 

@@ -145,7 +145,8 @@ def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Co
                                 f"依据应为 {'/'.join(EVIDENCE)}", f"evidence must be one of {', '.join(EVIDENCE)}"))
         elif k == Kind.date:
             checks.append(Check(name, unparsable, "无法识别的日期（应为 YYYY-MM-DD）", "unparsable date (YYYY-MM-DD expected)"))
-            checks.append(Check(name, value > pl.lit(today), "日期晚于今天", "date is in the future"))
+            if not col.future_ok:
+                checks.append(Check(name, value > pl.lit(today), "日期晚于今天", "date is in the future"))
             checks.append(Check(name, value < pl.lit(dt.date(1900, 1, 1)), "日期早于1900年", "date before 1900"))
         elif k == Kind.period:
             year = raw.str.slice(0, 4).cast(pl.Int32, strict=False)
@@ -182,6 +183,10 @@ def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Co
         elif k == Kind.tax_code:
             checks.append(Check(name, raw.is_not_null() & ~raw.str.contains(r"^\d{19}$"),
                                 "税收分类编码应为19位数字", "tax classification code must be 19 digits"))
+    for low, high in spec.ordered:
+        if low in parsed and high in parsed:
+            zl, zh_ = spec.column(low).zh, spec.column(high).zh
+            checks.append(Check(high, parsed[high] < parsed[low], f"{zh_}早于或小于{zl}", f"{high} is less than {low}"))
     return checks, parsed
 
 

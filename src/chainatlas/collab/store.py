@@ -1,0 +1,296 @@
+"""Technology demands and capabilities in the database: posting and editing from the workbench, the stored postings
+as the matcher sees them, matches for a stored demand or capability, and the cache of embeddings.
+
+Imports come through the exchange spec (tables ``tech_demands`` and ``tech_capabilities``); what the workbench
+posts is checked by the same column declarations (:func:`check`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, func, select, update
+
+from chainatlas import db
+from chainatlas.clock import utcnow
+from chainatlas.collab import matching as M
+from chainatlas.collab.workflow import StepRefused, can_see, get_demand, is_bureau, split_list
+from chainatlas.governance.principals import Principal, Role
+from chainatlas.messages import InvalidInput, NotFound
+
+MODEL = "multilingual-e5-small-q4"
+_lock = threading.Lock()
+_matchers: dict[tuple[str, bool], M.Matcher] = {}
+
+
+def demand_posting(d: dict[str, Any]) -> M.Posting:
+    return M.Posting(d["demand_id"], d["text"], title=d["title"],
+                     segments=(d["segment_code"],) if d.get("segment_code") else ())
+
+
+def capability_posting(c: dict[str, Any]) -> M.Posting:
+    kws = tuple(k for k in (c.get("keywords") or "").split("、") if k)
+    return M.Posting(c["capability_id"], c["text"], title=c["title"], keywords=kws,
+                     segments=(c["segment_code"],) if c.get("segment_code") else ())
+
+
+def capability_postings(engine: Engine) -> tuple[list[M.Posting], dict[str, str]]:
+    """Active capabilities as postings, and capability id → its organisation's USCC."""
+    c = db.collab_capability.c
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(db.collab_capability).where(c.state == "active")
+                                                       .order_by(c.capability_id))]
+    return [capability_posting(r) for r in rows], {r["capability_id"]: r["uscc"] for r in rows}
+
+
+def _fingerprint(engine: Engine, table: Any, key: str) -> str:
+    with engine.connect() as conn:
+        n, last = conn.execute(select(func.count(), func.max(table.c.updated_at))).one()
+    return f"{table.name}:{n}:{last}"
+
+
+def load_embeddings(engine: Engine) -> int:
+    """Fill the encoder's cache from the stored embeddings (so a restart does not embed every posting again)."""
+    t = db.collab_embedding
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.text_sha, t.c.kind, t.c.vector).where(t.c.model == MODEL)).all()
+    for sha, kind, vec in rows:
+        M._ENCODER._cache[(kind == "query", sha)] = np.frombuffer(vec, dtype=np.float32)
+    return len(rows)
+
+
+def save_embeddings(engine: Engine) -> int:
+    """Store the encoder's cached vectors that the database does not hold yet."""
+    t = db.collab_embedding
+    with engine.connect() as conn:
+        have = {(k == "query", s) for s, k in conn.execute(select(t.c.text_sha, t.c.kind))}
+    new = [{"text_sha": sha, "kind": "query" if q else "passage", "model": MODEL,
+            "vector": np.asarray(v, dtype=np.float32).tobytes()}
+           for (q, sha), v in list(M._ENCODER._cache.items()) if (q, sha) not in have]
+    if new:
+        with engine.begin() as conn:
+            conn.execute(t.insert(), new)
+    return len(new)
+
+
+def _matcher(engine: Engine, which: str) -> M.Matcher:
+    """The index of active capabilities (``which="capabilities"``) or of visible-to-institutes demands, rebuilt
+    when the table changes; embeddings come from the stored cache."""
+    table = db.collab_capability if which == "capabilities" else db.collab_demand
+    key = (_fingerprint(engine, table, which), M.Encoder.available())
+    with _lock:
+        if key in _matchers:
+            return _matchers[key]
+        load_embeddings(engine)
+        if which == "capabilities":
+            postings = capability_postings(engine)[0]
+        else:
+            c = db.collab_demand.c
+            with engine.connect() as conn:
+                postings = [demand_posting(dict(r._mapping)) for r in conn.execute(
+                    select(db.collab_demand).order_by(c.demand_id))]
+        m = M.Matcher(postings)
+        save_embeddings(engine)
+        for k in [k for k in _matchers if k[0].startswith(table.name)]:
+            del _matchers[k]
+        _matchers[key] = m
+        return m
+
+
+def warm(engine: Engine) -> None:
+    """Build both indexes now (the demo and ``make run`` call it so the first page view is fast)."""
+    _matcher(engine, "capabilities")
+    _matcher(engine, "demands")
+
+
+def matches_for_demand(engine: Engine, demand_id: str, p: Principal, top: int = 10) -> dict[str, Any]:
+    """The ranked capabilities for a stored demand, each with its organisation and the evidence."""
+    with engine.connect() as conn:
+        d = get_demand(conn, demand_id)
+    if not can_see(p, d):
+        raise NotFound(f"没有技术需求 {demand_id}", f"no technology demand {demand_id}")
+    m = _matcher(engine, "capabilities")
+    found = m.search(demand_posting(d), top=top)
+    caps = _by_id(engine, db.collab_capability, "capability_id", [x.id for x in found])
+    rows = [{"capability_id": x.id, "score": x.score, "why": x.why, **_brief(caps[x.id], "capability")} for x in found]
+    return {"demand_id": demand_id, "mode": m.mode, "matches": rows}
+
+
+def matches_for_capability(engine: Engine, capability_id: str, p: Principal, top: int = 10) -> dict[str, Any]:
+    """The ranked demands for a capability, among the demands ``p`` may see."""
+    cap = capability(engine, capability_id)
+    m = _matcher(engine, "demands")
+    found = m.search(capability_posting(cap), top=max(top * 5, 50))
+    ds = _by_id(engine, db.collab_demand, "demand_id", [x.id for x in found])
+    rows = []
+    for x in found:
+        d = {**ds[x.id], "invited": split_list(ds[x.id].get("invited"))}
+        if can_see(p, d) and d["state"] not in ("draft", "review", "rejected", "withdrawn"):
+            rows.append({"demand_id": x.id, "score": x.score, "why": x.why, **_brief(d, "demand")})
+        if len(rows) == top:
+            break
+    return {"capability_id": capability_id, "mode": m.mode, "matches": rows}
+
+
+def _by_id(engine: Engine, table: Any, key: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    with engine.connect() as conn:
+        return {r._mapping[key]: dict(r._mapping) for r in conn.execute(select(table).where(table.c[key].in_(ids)))}
+
+
+def _brief(row: dict[str, Any], kind: str) -> dict[str, Any]:
+    keep = ("title", "uscc", "chain_id", "segment_code", "org_name", "trl") if kind == "capability" else \
+        ("title", "uscc", "chain_id", "segment_code", "state", "deadline", "budget_max_yuan")
+    return {k: row.get(k) for k in keep}
+
+
+def capability(engine: Engine, capability_id: str) -> dict[str, Any]:
+    with engine.connect() as conn:
+        row = conn.execute(select(db.collab_capability).where(db.collab_capability.c.capability_id == capability_id)).first()
+    if row is None:
+        raise NotFound(f"没有技术成果 {capability_id}", f"no capability {capability_id}")
+    return dict(row._mapping)
+
+
+def capabilities(engine: Engine, *, chain_id: str | None = None, uscc: str | None = None, text: str | None = None,
+                 include_withdrawn: bool = False) -> list[dict[str, Any]]:
+    c = db.collab_capability.c
+    stmt = select(db.collab_capability).order_by(c.updated_at.desc(), c.capability_id)
+    if not include_withdrawn:
+        stmt = stmt.where(c.state == "active")
+    if chain_id:
+        stmt = stmt.where(c.chain_id == chain_id)
+    if uscc:
+        stmt = stmt.where(c.uscc == uscc)
+    if text:
+        stmt = stmt.where(c.title.contains(text) | c.text.contains(text) | c.keywords.contains(text))
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+# ---- posting from the workbench --------------------------------------------------------------------------------
+
+
+def _next_id(engine: Engine, table: Any, key: str, prefix: str) -> str:
+    year = dt.date.today().year
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(table).where(table.c[key].like(f"{prefix}-{year}-%"))).scalar()
+    return f"{prefix}-{year}-{int(n or 0) + 1:04d}"
+
+
+def check(engine: Engine, table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """One row checked by the exchange spec's declarations of ``table`` (the same checks as an import)."""
+    import polars as pl
+
+    from chainatlas.exchange.importer import build_context
+    from chainatlas.exchange.readers import LINE
+    from chainatlas.exchange.spec import TABLES
+    from chainatlas.exchange.validate import validate_batch
+
+    spec = TABLES[table]
+    cells = {c.name: (None if values.get(c.name) in (None, "") else str(values[c.name])) for c in spec.columns}
+    frame = pl.DataFrame({LINE: [1], **{k: [v] for k, v in cells.items()}}, schema={LINE: pl.Int64, **{k: pl.String for k in cells}})
+    with engine.connect() as conn:
+        ctx = build_context(conn)
+    res = validate_batch(frame, spec, ctx, file="表单", sheet="", original_headers={})
+    if res.problems:
+        pr = res.problems[0]
+        raise InvalidInput(f"{pr.column}：{pr.reason_zh}", f"{pr.column}: {pr.reason_en}")
+    row: dict[str, Any] = res.valid.drop(LINE).to_dicts()[0]
+    return row
+
+
+def post_demand(engine: Engine, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    """征集: an enterprise (or the bureau on its behalf) posts a demand as a draft."""
+    uscc = p.enterprise_uscc if p.role == Role.enterprise else values.get("uscc")
+    if not (p.role == Role.enterprise or is_bureau(p)):
+        raise StepRefused("发布技术需求须使用企业账号或主管部门账号", "demands are posted by enterprises or the bureau", 403)
+    row = check(engine, "tech_demands", {**values, "demand_id": values.get("demand_id") or _next_id(
+        engine, db.collab_demand, "demand_id", "XQ"), "uscc": uscc, "state": "draft"})
+    now = utcnow()
+    with engine.begin() as conn:
+        if conn.execute(select(db.collab_demand.c.demand_id).where(
+                db.collab_demand.c.demand_id == row["demand_id"])).first():
+            raise InvalidInput(f"需求编号 {row['demand_id']} 已存在", f"demand id {row['demand_id']} exists")
+        conn.execute(db.collab_demand.insert().values(**_demand_values(row), created_at=now, updated_at=now))
+        conn.execute(db.collab_event.insert().values(demand_id=row["demand_id"], kind="state", state_to="draft",
+                                                     actor=p.name, role=p.role.value, at=now, note=None))
+    return row
+
+
+def _demand_values(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in ("demand_id", "uscc", "title", "text", "chain_id", "segment_code", "budget_min_yuan",
+                                   "budget_max_yuan", "deadline", "visibility", "state", "source", "as_of")}
+    out["invited"] = "、".join(split_list(row.get("invited"))) or None
+    out["visibility"] = out["visibility"] or "public"
+    out["state"] = out["state"] or "draft"
+    if not out["chain_id"] and out["segment_code"]:
+        out["chain_id"] = str(out["segment_code"]).split(".")[0]
+    return out
+
+
+def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    """The owner (or the bureau) edits a demand while it is a draft or under review."""
+    with engine.connect() as conn:
+        d = get_demand(conn, demand_id)
+    if not can_see(p, d):
+        raise NotFound(f"没有技术需求 {demand_id}", f"no technology demand {demand_id}")
+    if not ((p.role == Role.enterprise and p.enterprise_uscc == d["uscc"]) or is_bureau(p)):
+        raise StepRefused("只有发榜企业或主管部门可以修改需求", "only the posting enterprise or the bureau edits a demand", 403)
+    if d["state"] not in ("draft", "review"):
+        raise StepRefused("发榜后需求内容不再修改", "a published demand is not edited")
+    merged = {**d, "invited": "、".join(d["invited"]), **{k: v for k, v in values.items() if v is not None}}
+    row = check(engine, "tech_demands", {**merged, "state": d["state"]})
+    with engine.begin() as conn:
+        vals = _demand_values(row)
+        vals.pop("demand_id")
+        conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id)
+                     .values(**vals, updated_at=utcnow()))
+    return row
+
+
+def post_capability(engine: Engine, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    """An institute (or the bureau on its behalf) posts a capability; it is active at once."""
+    uscc = p.enterprise_uscc if p.role == Role.enterprise else values.get("uscc")
+    if not (p.role == Role.enterprise or is_bureau(p)):
+        raise StepRefused("发布技术成果须使用院所（单位）账号或主管部门账号", "capabilities are posted by institutes or the bureau", 403)
+    row = check(engine, "tech_capabilities", {**values, "capability_id": values.get("capability_id") or _next_id(
+        engine, db.collab_capability, "capability_id", "CG"), "uscc": uscc, "state": "active"})
+    now = utcnow()
+    with engine.begin() as conn:
+        if conn.execute(select(db.collab_capability.c.capability_id).where(
+                db.collab_capability.c.capability_id == row["capability_id"])).first():
+            raise InvalidInput(f"成果编号 {row['capability_id']} 已存在", f"capability id {row['capability_id']} exists")
+        conn.execute(db.collab_capability.insert().values(**_capability_values(row), created_at=now, updated_at=now))
+    return row
+
+
+def _capability_values(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in ("capability_id", "uscc", "org_name", "team", "title", "text", "keywords", "patents",
+                                   "trl", "contact", "chain_id", "segment_code", "state", "source", "as_of")}
+    out["state"] = out["state"] or "active"
+    if not out["chain_id"] and out["segment_code"]:
+        out["chain_id"] = str(out["segment_code"]).split(".")[0]
+    return out
+
+
+def imported_rows(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of an import of ``tech_demands``, ``tech_capabilities`` or ``internships`` as the database keeps them."""
+    now = utcnow()
+    if table == "tech_demands":
+        return [{**_demand_values(r), "created_at": now, "updated_at": now} for r in rows]
+    if table == "tech_capabilities":
+        return [{**_capability_values(r), "created_at": now, "updated_at": now} for r in rows]
+    return rows
+
+
+def withdraw_capability(engine: Engine, capability_id: str, p: Principal) -> dict[str, Any]:
+    cap = capability(engine, capability_id)
+    if not ((p.role == Role.enterprise and p.enterprise_uscc == cap["uscc"]) or is_bureau(p)):
+        raise StepRefused("只有发布单位或主管部门可以撤回成果", "only the institute or the bureau withdraws a capability", 403)
+    with engine.begin() as conn:
+        conn.execute(update(db.collab_capability).where(db.collab_capability.c.capability_id == capability_id)
+                     .values(state="withdrawn", updated_at=utcnow()))
+    return capability(engine, capability_id)
