@@ -78,6 +78,11 @@ def demo(
 
     job = load_trade_demo(engine, _home(None), seed=seed)
     console.print(f"示例外贸事件 / demo trade events: {job['stored']} (EPCIS capture {job['captureID']})")
+    from chainatlas.demo.collab import load_collab_demo
+
+    with console.status("示例技术需求、成果与实习 / demo demands, capabilities, internships (语义向量 embeddings …)"):
+        states = load_collab_demo(engine, seed=seed)
+    console.print(f"示例揭榜挂帅 / demo open calls: {sum(states.values())} ({', '.join(f'{k} {v}' for k, v in states.items())})")
 
 
 @app.command("import")

@@ -135,6 +135,12 @@ def domain_words() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     return tuple(sorted(words)), tuple(pairs)
 
 
+@lru_cache(maxsize=1)
+def domain_tokenizer() -> Tokenizer:
+    """One tokenizer with the domain's words for the process (loading jieba's dictionary takes most of a second)."""
+    return Tokenizer(domain_words()[0])
+
+
 def segments_of(text: str, pairs: Sequence[tuple[str, str]] | None = None) -> tuple[str, ...]:
     """The chain segments whose keywords or names occur in ``text`` (in order of first keyword length).
 
@@ -213,8 +219,8 @@ class Matcher:
         self.postings = list(postings)
         self.use_dense = Encoder.available() if dense is None else dense
         self.mode = "hybrid" if self.use_dense else "bm25"
-        words, self._pairs = domain_words()
-        self.tokenize = Tokenizer(words)
+        self._pairs = domain_words()[1]
+        self.tokenize = domain_tokenizer()
         self.thesaurus = Thesaurus.load()
         self._tokens = [self._doc_tokens(p) for p in self.postings]
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)

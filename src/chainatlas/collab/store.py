@@ -46,6 +46,18 @@ def capability_postings(engine: Engine) -> tuple[list[M.Posting], dict[str, str]
     return [capability_posting(r) for r in rows], {r["capability_id"]: r["uscc"] for r in rows}
 
 
+def capability_owners(engine: Engine) -> dict[str, str]:
+    """Active capability id → its organisation's USCC."""
+    c = db.collab_capability.c
+    with engine.connect() as conn:
+        return {k: v for k, v in conn.execute(select(c.capability_id, c.uscc).where(c.state == "active"))}
+
+
+def capability_index(engine: Engine) -> M.Matcher:
+    """The matcher over the active capabilities (cached until the table changes)."""
+    return _matcher(engine, "capabilities")
+
+
 def _fingerprint(engine: Engine, table: Any, key: str) -> str:
     with engine.connect() as conn:
         n, last = conn.execute(select(func.count(), func.max(table.c.updated_at))).one()

@@ -465,6 +465,18 @@ def demands(engine: Engine, p: Principal, *, chain_id: str | None = None, segmen
     return out
 
 
+def my_bids(engine: Engine, p: Principal) -> list[dict[str, Any]]:
+    """The bids of ``p``'s organisation with their demand's title and state, newest first."""
+    if not p.enterprise_uscc:
+        return []
+    b, d = db.collab_bid.c, db.collab_demand.c
+    stmt = (select(b.id, b.demand_id, b.state, b.budget_yuan, b.created_at, d.title, d.state.label("demand_state"))
+            .join(db.collab_demand, d.demand_id == b.demand_id).where(b.uscc == p.enterprise_uscc)
+            .order_by(b.created_at.desc(), b.id.desc()))
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
 def pipeline(engine: Engine, p: Principal, today: dt.date | None = None) -> dict[str, Any]:
     """The bureau's pipeline: demands per state (count, budget), overdue milestones, the fund's use per year."""
     from chainatlas.collab.fund import ledger
@@ -510,15 +522,14 @@ NOTIFY_TOP = 5
 def notify_matches(engine: Engine, demand_id: str, top: int = NOTIFY_TOP, *, wait: bool = False) -> list[str]:
     """When a demand is published: the organisations behind its ``top`` best-matched active capabilities that may
     see the demand get a notice in their inbox (and subscribed webhooks a JSON POST). Returns their USCCs."""
-    from chainatlas.collab.matching import Matcher
-    from chainatlas.collab.store import capability_postings, demand_posting
+    from chainatlas.collab.store import capability_index, capability_owners, demand_posting
 
     with engine.connect() as conn:
         d = get_demand(conn, demand_id)
-    caps, owners = capability_postings(engine)
-    if not caps:
+    owners = capability_owners(engine)
+    if not owners:
         return []
-    found = Matcher(caps).search(demand_posting(d), top=max(top * 3, top))
+    found = capability_index(engine).search(demand_posting(d), top=top * 3)
     recipients: list[tuple[str, float]] = []
     for mt in found:
         uscc = owners[mt.id]

@@ -297,7 +297,9 @@ def load_demo(
     files = generate(scale, seed, out_dir)
     report = import_files(files.import_paths(), engine=engine, progress=progress)
     if report.ok:
+        from chainatlas.demo.collab import load_collab_demo
         from chainatlas.demo.trade import load_trade_demo
 
         load_trade_demo(engine, seed=seed)
+        load_collab_demo(engine, seed=seed)
     return report

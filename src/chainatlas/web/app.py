@@ -24,6 +24,7 @@ from chainatlas.web import (
     api,
     api_analysis,
     api_attraction,
+    api_collab,
     api_epcis,
     api_indicators,
     api_network,
@@ -33,6 +34,7 @@ from chainatlas.web import (
     pages,
     pages_analysis,
     pages_attraction,
+    pages_collab,
     pages_indicators,
     pages_network,
     pages_risk,
@@ -119,6 +121,7 @@ def create_app() -> FastAPI:
     app.include_router(api_trade.router)
     app.include_router(api_rules.router)
     app.include_router(api_attraction.router)
+    app.include_router(api_collab.router)
     app.include_router(api_indicators.router)
     app.include_router(api_network.router)
     app.include_router(pages.router)
@@ -127,6 +130,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_trade.router)
     app.include_router(pages_rules.router)
     app.include_router(pages_attraction.router)
+    app.include_router(pages_collab.router)
     app.include_router(pages_indicators.router)
     app.include_router(pages_network.router)
     app.add_middleware(AuditMiddleware)
