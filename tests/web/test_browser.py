@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from chainatlas import db
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers.browser import SHOTS, only_local, sign_in_as
 from tests.helpers.exchange import ENTERPRISES
@@ -450,3 +451,64 @@ def test_cockpit_on_a_wall_display(page: Page, base_url: str, size: tuple[int, i
         assert not outside, outside
     finally:
         page.set_viewport_size({"width": 1440, "height": 900})
+
+
+def test_collab_list_demand_and_pipeline(page: Page, base_url: str, demo_engine: Engine) -> None:
+    """揭榜挂帅: the published list filtered by state, a demand with its matched capabilities, the bureau publishing a
+    demand under review, the pipeline with overdue milestones and the fund, internships — in Chinese, nothing from off
+    the machine."""
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
+    with only_local(page, base_url) as outside:
+        page.goto(base_url + "/")
+        page.click("#nav-collab")
+        expect(page.locator("#collab-title")).to_have_text("揭榜挂帅")
+        page.select_option("#f-state", "bidding")
+        page.click("#f-go")
+        expect(page.locator(".demand-row").first).to_contain_text("揭榜")
+        page.screenshot(path=str(SHOTS / "collab-list.png"), full_page=True)
+        page.locator(".demand-link").first.click()
+        expect(page.locator("#matches .match-row")).to_have_count(10)
+        expect(page.locator("#demand-state")).to_have_text("揭榜")
+        page.screenshot(path=str(SHOTS / "collab-demand.png"), full_page=True)
+        page.goto(base_url + "/collab?state=review")
+        page.locator(".demand-link").first.click()
+        page.select_option("#step-to", "published")
+        page.fill("#step-note", "专家论证通过，发榜")
+        page.click("#step-go")
+        expect(page.locator("#demand-state")).to_have_text("发榜")
+        expect(page.locator("#timeline .event-row").last).to_contain_text("专家论证通过")
+        page.goto(base_url + "/collab/pipeline")
+        expect(page.locator("#state-paid .count")).not_to_have_text("0")
+        expect(page.locator("#overdue-milestones tr.overdue").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "collab-pipeline.png"), full_page=True)
+        page.goto(base_url + "/collab/internships")
+        expect(page.locator("#students tr.bad").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "collab-internships.png"), full_page=True)
+        page.goto(base_url + "/collab/capabilities")
+        page.locator(".cap-link").first.click()
+        expect(page.locator("#cap-matches .match-row").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "collab-capability.png"), full_page=True)
+    assert outside == []
+
+
+def test_an_institute_bids_from_its_inbox(page: Page, base_url: str, demo_engine: Engine) -> None:
+    """An institute's account: a notice in its inbox leads to a published demand, where it submits a bid."""
+    from chainatlas.governance.principals import add_user
+
+    n, d = db.collab_notice.c, db.collab_demand.c
+    with demo_engine.connect() as conn:  # a notice about a demand still published: nobody has bid on it yet
+        uscc, target = conn.execute(select(n.recipient_uscc, n.demand_id).join(db.collab_demand, d.demand_id == n.demand_id)
+                                    .where(d.state == "published").order_by(n.id).limit(1)).one()
+    add_user(demo_engine, "inst-user", "enterprise", password="inst-pass-1", enterprise=uscc)
+    sign_in_as(page, base_url, "inst-user", "inst-pass-1")
+    page.goto(base_url + "/collab/mine")
+    page.locator(f"#inbox a[href='/collab/demands/{target}']").first.click()
+    expect(page.locator("#bid-form")).to_be_visible()
+    page.fill("#bid-approach", "机理分析→工艺优化→中试验证")
+    page.fill("#bid-team", "示例课题组")
+    page.fill("#bid-budget", "600000")
+    page.fill("#bid-milestones", "方案与样品, 2099-03-31, 100000\n中试验证, 2099-09-30, 200000")
+    page.click("#bid-save")
+    expect(page.locator("#bids .bid-row")).to_have_count(1)  # an institute sees its own bid only
+    expect(page.locator("#demand-state")).to_have_text("揭榜")
+    page.screenshot(path=str(SHOTS / "collab-bid.png"), full_page=True)
