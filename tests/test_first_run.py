@@ -32,6 +32,7 @@ COMMANDS = [
     ["risk", "scenario", "--disrupt", "segment:nev.pack", "--weeks", "2"], ["epcis", "capture", "{tmp}/e.csv"],
     ["trade", "clearance"], ["tiers", "evaluate"], ["tiers", "evaluate", "--input", "{tmp}/p.csv"], ["policies", "list"],
     ["policies", "screen", "compute_voucher"], ["users", "list"], ["audit", "verify"], ["serve", "--port", "1"],
+    ["collab", "demands"], ["collab", "internships"],
 ]
 
 

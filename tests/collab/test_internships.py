@@ -36,10 +36,12 @@ def test_import_counts_interns_per_host_and_feeds_the_subsidy_input(engine: Engi
         f"{i},示例职业技术学院,{s},新能源汽车技术,{h},王工,{a},{b}\n" for i, s, h, a, b in rows), encoding="utf-8")
     report = import_files([ents, f], engine=engine)
     assert report.n_problems == 0, report.problems
-    a = db.enterprise_attribute.c
-    with engine.connect() as conn:
-        got = {(u, str(v), o) for u, v, o in conn.execute(select(a.uscc, a.value, a.as_of).where(a.attribute == "interns_6m"))}
-    assert got == {(H1, "1", d(2025, 12, 31)), (H2, "0", d(2025, 12, 31))}
+    assert I.interns_6m(engine, d(2026, 6, 1)) == {H1: 1, H2: 0}  # completed in 2025, the subsidy's 上年度
+    from chainatlas.rules.inputs import provenance, read_inputs
+
+    inputs = {u: n for u, n in read_inputs(engine, d(2026, 6, 1)).select("uscc", "interns_6m").iter_rows()}
+    assert inputs == {H1: 1, H2: 0}
+    assert provenance(engine, H1, d(2026, 6, 1))["interns_6m"] == {"source": I.SOURCE, "as_of": "2025-12-31"}
     today = d(2026, 6, 1)
     st = {s["student_ref"]: s for s in I.students(engine, today=today)}
     assert st["a"]["reached"] and st["b"]["reached"] and st["b"]["hosts"] == 2  # cumulative across hosts

@@ -72,11 +72,56 @@ def match_command(
              "dense": m["why"].get("dense"), "mode": ran}
             for r in out for i, m in enumerate(r["matches"], 1)]
     if fmt == "xlsx":
+        _table(rows, fmt, output, "")
+        return
+    _emit(rows, "table", "需求—成果匹配 / demand–capability matches",
+          [("demand", "需求 demand"), ("rank", "名次"), ("capability", "成果 capability"), ("score", "得分 score"),
+           ("shared_terms", "共同词 shared"), ("expanded_terms", "扩展词 expanded"), ("dense", "语义 dense")])
+
+
+collab_app = typer.Typer(help="揭榜挂帅 open calls: demands, the pipeline, internships", no_args_is_help=True)
+app.add_typer(collab_app, name="collab")
+
+
+def _bureau() -> Any:
+    from chainatlas.governance.principals import Principal, Role
+
+    return Principal(None, "cli", Role.admin)  # the command line is the machine's administrator
+
+
+@collab_app.command("demands")
+def demands_command(state: Annotated[str | None, typer.Option(help="draft, review, published, bidding, … paid")] = None,
+                    chain: Annotated[str | None, typer.Option(help="chain id, e.g. nev")] = None,
+                    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
+                    output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file")] = Path("demands.xlsx")) -> None:
+    """Technology demands (技术需求) with their state, budget, deadline and bid count."""
+    from chainatlas.cli.common import _engine
+    from chainatlas.collab import workflow as W
+
+    if state and state not in W.STATES:
+        raise typer.BadParameter(str(Message(f"状态须为：{'、'.join(W.STATES)}", f"state must be one of {', '.join(W.STATES)}")))
+    cols = ("demand_id", "title", "uscc", "segment_code", "budget_max_yuan", "deadline", "visibility", "state", "bid_count")
+    rows = [{k: r[k] for k in cols} for r in W.demands(_engine(), _bureau(), chain_id=chain, state=state)]
+    _table(rows, fmt, output, "技术需求 / technology demands")
+
+
+@collab_app.command("internships")
+def internships_command(short: Annotated[bool, typer.Option("--short", help="only students short of 6 months")] = False,
+                        fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
+                        output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file")] = Path("internships.xlsx")) -> None:
+    """Students' internship months (pseudonymous ids), the union of their placements; ≥ 6 months is the requirement."""
+    from chainatlas.cli.common import _engine
+    from chainatlas.collab.internships import students
+
+    rows = [s for s in students(_engine()) if not (short and s["reached"])]
+    _table(rows, fmt, output, "实习 / internships")
+
+
+def _table(rows: list[dict[str, Any]], fmt: str, output: Path, title: str) -> None:
+    if fmt == "xlsx":
         from chainatlas.web.tabular import table_response
 
         output.write_bytes(table_response(rows, "xlsx", output.stem).body)
         console.print(f"已写入 / written → {output}")
         return
-    _emit(rows, "table", "需求—成果匹配 / demand–capability matches",
-          [("demand", "需求 demand"), ("rank", "名次"), ("capability", "成果 capability"), ("score", "得分 score"),
-           ("shared_terms", "共同词 shared"), ("expanded_terms", "扩展词 expanded"), ("dense", "语义 dense")])
+    _emit(rows, fmt, title)

@@ -4,8 +4,9 @@ Months are counted on the union of a student's placements (overlapping placement
 months = days covered ÷ 30.4375 (the mean Gregorian month, 365.25 ÷ 12). A student **reaches 6 months** on the day the
 union first covers ⌈6 × 30.4375⌉ = 183 days. Per host enterprise, an intern **completed 6 months** in year Y when the
 union of that student's placements at that host covers ≥ 183 days and its last day falls in Y; that count is the
-input ``interns_6m`` of the internship subsidy (rules/policies/internship.yaml), written to the enterprise indicators
-dated 31 December of Y with the source :data:`SOURCE`, so that 免申即享 screening reads the records, not a declared figure.
+input ``interns_6m`` of the internship subsidy (rules/policies/internship.yaml) for an evaluation in year Y + 1: the
+rules read it from the records (:func:`interns_6m`, source :data:`SOURCE`) for every host that has records, in place of
+a declared figure, so that 免申即享 screening rests on the records.
 Source of the 6-month requirement: the seed (郑州市2026年两会报道), "规定相关专业学生必须有累计不少于6个月的实习期".
 """
 
@@ -16,7 +17,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Engine, select
 
 from chainatlas import db
 
@@ -152,25 +153,10 @@ def _names(engine: Engine, usccs: set[str]) -> dict[str, str]:
         return {u: n for u, n in conn.execute(select(e.uscc, e.name).where(e.uscc.in_(sorted(usccs))))}
 
 
-def sync_policy_input(engine: Engine, today: dt.date | None = None) -> int:
-    """Write ``interns_6m`` per host and year (of placements ended by ``today``) to the enterprise indicators,
-    dated 31 December of the year, source :data:`SOURCE`; earlier values of that source are replaced. Returns rows."""
-    with engine.begin() as conn:
-        return sync_in(conn, today)
-
-
-def sync_in(conn: Connection, today: dt.date | None = None) -> int:
-    """:func:`sync_policy_input` inside the caller's transaction (an import writes records and input together)."""
-    today = today or dt.date.today()
-    ps = [dict(r._mapping) for r in conn.execute(select(db.internship))]
-    done = completed_per_host(p for p in ps if p["end_on"] <= today)
-    hosts = sorted({p["host_uscc"] for p in ps})
-    years = sorted({y for _, y in done})
-    a = db.enterprise_attribute.c
-    conn.execute(delete(db.enterprise_attribute).where(a.attribute == "interns_6m", a.source == SOURCE))
-    known = {u for (u,) in conn.execute(select(db.enterprise.c.uscc).where(db.enterprise.c.uscc.in_(hosts)))}
-    rows = [{"uscc": h, "attribute": "interns_6m", "as_of": dt.date(y, 12, 31), "source": SOURCE,
-             "value": str(done.get((h, y), 0))} for h in hosts if h in known for y in years]
-    if rows:
-        conn.execute(db.enterprise_attribute.insert(), rows)
-    return len(rows)
+def interns_6m(engine: Engine, on: dt.date) -> dict[str, int]:
+    """Host USCC → interns who completed 6 months at it in the year before ``on`` (the subsidy's "上年度"), for every
+    host with internship records (0 where none completed). The rules read it in place of a declared figure."""
+    year = on.year - 1
+    ps = _placements(engine)
+    done = completed_per_host(p for p in ps if p["end_on"] < on)
+    return {h: done.get((h, year), 0) for h in sorted({p["host_uscc"] for p in ps})}

@@ -17,7 +17,9 @@ from sqlalchemy import Engine, func, select, update
 from chainatlas import db
 from chainatlas.clock import utcnow
 from chainatlas.collab import matching as M
-from chainatlas.collab.workflow import StepRefused, can_see, get_demand, is_bureau, split_list
+from chainatlas.collab.access import StepRefused, can_see, get_demand, is_bureau
+from chainatlas.exchange.cells import split_codes
+from chainatlas.exchange.importer import posting_rows
 from chainatlas.governance.principals import Principal, Role
 from chainatlas.messages import InvalidInput, NotFound
 
@@ -27,11 +29,13 @@ _matchers: dict[tuple[str, bool], M.Matcher] = {}
 
 
 def demand_posting(d: dict[str, Any]) -> M.Posting:
+    """A demand as the matcher sees it: title, text and its declared segment."""
     return M.Posting(d["demand_id"], d["text"], title=d["title"],
                      segments=(d["segment_code"],) if d.get("segment_code") else ())
 
 
 def capability_posting(c: dict[str, Any]) -> M.Posting:
+    """A capability as the matcher sees it: title, text, keywords and its declared segment."""
     kws = tuple(k for k in (c.get("keywords") or "").split("、") if k)
     return M.Posting(c["capability_id"], c["text"], title=c["title"], keywords=kws,
                      segments=(c["segment_code"],) if c.get("segment_code") else ())
@@ -139,7 +143,7 @@ def matches_for_capability(engine: Engine, capability_id: str, p: Principal, top
     ds = _by_id(engine, db.collab_demand, "demand_id", [x.id for x in found])
     rows = []
     for x in found:
-        d = {**ds[x.id], "invited": split_list(ds[x.id].get("invited"))}
+        d = {**ds[x.id], "invited": split_codes(ds[x.id].get("invited"))}
         if can_see(p, d) and d["state"] not in ("draft", "review", "rejected", "withdrawn"):
             rows.append({"demand_id": x.id, "score": x.score, "why": x.why, **_brief(d, "demand")})
         if len(rows) == top:
@@ -159,6 +163,7 @@ def _brief(row: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def capability(engine: Engine, capability_id: str) -> dict[str, Any]:
+    """One capability (raises :class:`NotFound`)."""
     with engine.connect() as conn:
         row = conn.execute(select(db.collab_capability).where(db.collab_capability.c.capability_id == capability_id)).first()
     if row is None:
@@ -168,6 +173,7 @@ def capability(engine: Engine, capability_id: str) -> dict[str, Any]:
 
 def capabilities(engine: Engine, *, chain_id: str | None = None, uscc: str | None = None, text: str | None = None,
                  include_withdrawn: bool = False) -> list[dict[str, Any]]:
+    """Capabilities, newest first: active ones unless asked, of a chain or an organisation, or with words."""
     c = db.collab_capability.c
     stmt = select(db.collab_capability).order_by(c.updated_at.desc(), c.capability_id)
     if not include_withdrawn:
@@ -226,21 +232,10 @@ def post_demand(engine: Engine, p: Principal, values: dict[str, Any]) -> dict[st
         if conn.execute(select(db.collab_demand.c.demand_id).where(
                 db.collab_demand.c.demand_id == row["demand_id"])).first():
             raise InvalidInput(f"需求编号 {row['demand_id']} 已存在", f"demand id {row['demand_id']} exists")
-        conn.execute(db.collab_demand.insert().values(**_demand_values(row), created_at=now, updated_at=now))
+        conn.execute(db.collab_demand.insert().values(**posting_rows("tech_demands", [row])[0]))
         conn.execute(db.collab_event.insert().values(demand_id=row["demand_id"], kind="state", state_to="draft",
                                                      actor=p.name, role=p.role.value, at=now, note=None))
     return row
-
-
-def _demand_values(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: row.get(k) for k in ("demand_id", "uscc", "title", "text", "chain_id", "segment_code", "budget_min_yuan",
-                                   "budget_max_yuan", "deadline", "visibility", "state", "source", "as_of")}
-    out["invited"] = "、".join(split_list(row.get("invited"))) or None
-    out["visibility"] = out["visibility"] or "public"
-    out["state"] = out["state"] or "draft"
-    if not out["chain_id"] and out["segment_code"]:
-        out["chain_id"] = str(out["segment_code"]).split(".")[0]
-    return out
 
 
 def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
@@ -256,8 +251,9 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
     merged = {**d, "invited": "、".join(d["invited"]), **{k: v for k, v in values.items() if v is not None}}
     row = check(engine, "tech_demands", {**merged, "state": d["state"]})
     with engine.begin() as conn:
-        vals = _demand_values(row)
-        vals.pop("demand_id")
+        vals = posting_rows("tech_demands", [row])[0]
+        for k in ("demand_id", "created_at"):
+            vals.pop(k)
         conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id)
                      .values(**vals, updated_at=utcnow()))
     return row
@@ -270,35 +266,16 @@ def post_capability(engine: Engine, p: Principal, values: dict[str, Any]) -> dic
         raise StepRefused("发布技术成果须使用院所（单位）账号或主管部门账号", "capabilities are posted by institutes or the bureau", 403)
     row = check(engine, "tech_capabilities", {**values, "capability_id": values.get("capability_id") or _next_id(
         engine, db.collab_capability, "capability_id", "CG"), "uscc": uscc, "state": "active"})
-    now = utcnow()
     with engine.begin() as conn:
         if conn.execute(select(db.collab_capability.c.capability_id).where(
                 db.collab_capability.c.capability_id == row["capability_id"])).first():
             raise InvalidInput(f"成果编号 {row['capability_id']} 已存在", f"capability id {row['capability_id']} exists")
-        conn.execute(db.collab_capability.insert().values(**_capability_values(row), created_at=now, updated_at=now))
+        conn.execute(db.collab_capability.insert().values(**posting_rows("tech_capabilities", [row])[0]))
     return row
 
 
-def _capability_values(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: row.get(k) for k in ("capability_id", "uscc", "org_name", "team", "title", "text", "keywords", "patents",
-                                   "trl", "contact", "chain_id", "segment_code", "state", "source", "as_of")}
-    out["state"] = out["state"] or "active"
-    if not out["chain_id"] and out["segment_code"]:
-        out["chain_id"] = str(out["segment_code"]).split(".")[0]
-    return out
-
-
-def imported_rows(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows of an import of ``tech_demands``, ``tech_capabilities`` or ``internships`` as the database keeps them."""
-    now = utcnow()
-    if table == "tech_demands":
-        return [{**_demand_values(r), "created_at": now, "updated_at": now} for r in rows]
-    if table == "tech_capabilities":
-        return [{**_capability_values(r), "created_at": now, "updated_at": now} for r in rows]
-    return rows
-
-
 def withdraw_capability(engine: Engine, capability_id: str, p: Principal) -> dict[str, Any]:
+    """Its organisation or the bureau withdraws a capability: no longer matched nor listed."""
     cap = capability(engine, capability_id)
     if not ((p.role == Role.enterprise and p.enterprise_uscc == cap["uscc"]) or is_bureau(p)):
         raise StepRefused("只有发布单位或主管部门可以撤回成果", "only the institute or the bureau withdraws a capability", 403)

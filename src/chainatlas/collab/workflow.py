@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,22 +23,19 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from chainatlas import db, vocabulary
 from chainatlas.clock import utcnow
+from chainatlas.collab.access import (
+    StepRefused,
+    can_see,
+    demand_row,
+    get_demand,
+    is_bureau,
+)
 from chainatlas.governance.principals import Principal, Role
-from chainatlas.messages import BilingualError, InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound
 
 STATES = tuple(vocabulary.COLLAB_STATES)
 OPEN_FOR_BIDS = ("published", "bidding")
-PRIVATE_STATES = ("draft", "review", "rejected")
 ENDED = ("paid", "rejected", "withdrawn")
-BUREAU_DEPARTMENTS = ("science", "industry")
-
-
-class StepRefused(BilingualError, ValueError):
-    """A workflow step that is not allowed now or not to this actor; ``status`` is the HTTP answer (403 or 409)."""
-
-    def __init__(self, zh: str, en: str, status: int = 409) -> None:
-        super().__init__(zh, en)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -65,11 +61,6 @@ TRANSITIONS: dict[str, tuple[Step, ...]] = {
 }
 
 
-def is_bureau(p: Principal) -> bool:
-    """Admins and the accounts of the science-and-technology and industry bureaus run the open calls."""
-    return p.role == Role.admin or (p.role == Role.department and p.department in BUREAU_DEPARTMENTS)
-
-
 def actor_roles(p: Principal, demand: dict[str, Any], chosen_uscc: str | None = None) -> set[str]:
     """Which of owner / bureau / chosen ``p`` acts as for ``demand``.
 
@@ -86,24 +77,6 @@ def actor_roles(p: Principal, demand: dict[str, Any], chosen_uscc: str | None = 
     return roles
 
 
-def can_see(p: Principal, demand: dict[str, Any]) -> bool:
-    """Whether ``p`` may see ``demand`` at all (see the module docstring).
-
-    >>> d = {"uscc": "91A", "state": "published", "visibility": "bureau", "invited": []}
-    >>> can_see(Principal(2, "i", Role.enterprise, "12B"), d), can_see(Principal(1, "e", Role.enterprise, "91A"), d)
-    (False, True)
-    """
-    if is_bureau(p) or (p.role == Role.enterprise and p.enterprise_uscc == demand["uscc"]):
-        return True
-    if demand["state"] in PRIVATE_STATES or demand["state"] == "withdrawn":
-        return False
-    if demand["visibility"] == "public":
-        return True
-    if demand["visibility"] == "selected":
-        return p.role == Role.enterprise and p.enterprise_uscc in (demand.get("invited") or [])
-    return False
-
-
 def allowed_steps(state: str, roles: set[str]) -> list[str]:
     """The states ``roles`` may move a demand in ``state`` to.
 
@@ -111,28 +84,6 @@ def allowed_steps(state: str, roles: set[str]) -> list[str]:
     (['published', 'rejected', 'draft', 'withdrawn'], ['withdrawn'], [])
     """
     return [s.to for s in TRANSITIONS.get(state, ()) if s.by & roles]
-
-
-def _row(r: Any) -> dict[str, Any]:
-    d = dict(r._mapping)
-    d["invited"] = split_list(d.get("invited"))
-    return d
-
-
-def split_list(value: str | None) -> list[str]:
-    """A cell of codes separated by 、, commas or spaces, as a list.
-
-    >>> split_list("91A、91B, 91C")
-    ['91A', '91B', '91C']
-    """
-    return [x for x in re.split(r"[、，,;；\s]+", value or "") if x]
-
-
-def get_demand(conn: Connection, demand_id: str) -> dict[str, Any]:
-    row = conn.execute(select(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id)).first()
-    if row is None:
-        raise NotFound(f"没有技术需求 {demand_id}", f"no technology demand {demand_id}")
-    return _row(row)
 
 
 def _chosen(conn: Connection, demand_id: str) -> dict[str, Any] | None:
@@ -339,6 +290,7 @@ def decide_bid(engine: Engine, bid_id: int, to: str, p: Principal, note: str | N
 
 
 def bid(engine: Engine, bid_id: int, p: Principal) -> dict[str, Any]:
+    """One bid as ``p`` may see it (else :class:`NotFound`), its milestones as a list."""
     b = db.collab_bid.c
     with engine.connect() as conn:
         row = conn.execute(select(db.collab_bid).where(b.id == bid_id)).first()
@@ -353,6 +305,7 @@ def bid(engine: Engine, bid_id: int, p: Principal) -> dict[str, Any]:
 
 
 def may_see_bid(p: Principal, d: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The demand's enterprise, the bureau and the bidder itself see a bid."""
     return bool(actor_roles(p, d)) or (p.role == Role.enterprise and p.enterprise_uscc == b["uscc"])
 
 
@@ -456,7 +409,7 @@ def demands(engine: Engine, p: Principal, *, chain_id: str | None = None, segmen
     if text:
         stmt = stmt.where((c.title.contains(text)) | (c.text.contains(text)))
     with engine.connect() as conn:
-        rows = [_row(r) for r in conn.execute(stmt)]
+        rows = [demand_row(r) for r in conn.execute(stmt)]
         counts: dict[str, int] = dict(conn.execute(select(db.collab_bid.c.demand_id, func.count()).where(
             db.collab_bid.c.state != "withdrawn").group_by(db.collab_bid.c.demand_id)).all())
     out = [r for r in rows if can_see(p, r)]
@@ -510,6 +463,7 @@ def notices(engine: Engine, p: Principal, *, unread: bool = False) -> list[dict[
 
 
 def mark_read(engine: Engine, notice_id: int, p: Principal) -> None:
+    """Mark a notice of ``p``'s organisation read (another's is left alone)."""
     n = db.collab_notice.c
     with engine.begin() as conn:
         conn.execute(update(db.collab_notice).where(n.id == notice_id, n.recipient_uscc == (p.enterprise_uscc or ""))

@@ -186,6 +186,7 @@ TITLE_ZH = {"quality": "质量一致性提升", "reliability": "可靠性与寿�
 
 
 def fam_zh(family: str) -> str:
+    """The Chinese keyword of a problem family."""
     return {"quality": "质量控制", "reliability": "可靠性", "cost": "低成本制造", "localisation": "国产替代",
             "inspection": "检测", "energy": "节能", "data": "工业数据"}[family]
 
@@ -232,6 +233,7 @@ def write_files(out: Path, local_firms: list[str], seed: int = 20260301, today: 
 
 
 def local_firms(engine: Engine, home: str = "4101", limit: int = 400) -> list[str]:
+    """USCCs of the home city's firms (the demo's posting enterprises and hosts), by code."""
     e = db.enterprise.c
     with engine.connect() as conn:
         return [u for (u,) in conn.execute(select(e.uscc).where(e.region_code.like(f"{home}%")).order_by(e.uscc).limit(limit))]

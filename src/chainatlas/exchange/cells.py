@@ -89,3 +89,14 @@ def set_xlsx_value(cell: Any, value: Any) -> Any:
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
     return cell
+
+
+def split_codes(value: str | None) -> list[str]:
+    """A cell listing codes separated by 、, commas, semicolons or spaces, as a list.
+
+    >>> split_codes("91A、91B, 91C")
+    ['91A', '91B', '91C']
+    """
+    import re
+
+    return [x for x in re.split(r"[、，,;；\s]+", value or "") if x]

@@ -26,6 +26,7 @@ from chainatlas.chains.infer import SegmentMatcher
 from chainatlas.chains.templates import load_chains
 from chainatlas.clock import utcnow
 from chainatlas.exchange import spec as S
+from chainatlas.exchange.cells import split_codes
 from chainatlas.exchange.fastpath import aggregate_lines_fast
 from chainatlas.exchange.problems import MAX_LISTED, Problem, write_report
 from chainatlas.exchange.readers import LINE, ReadError, Sheet, open_file
@@ -357,8 +358,31 @@ def _sha1(s: str) -> str:
     return hashlib.sha1(s.encode()).hexdigest()
 
 
-COLLAB_TABLES = {"tech_demands": (db.collab_demand, "demand_id"), "tech_capabilities": (db.collab_capability, "capability_id"),
-                 "internships": (db.internship, "internship_id")}
+POSTING_TABLES = {"tech_demands": (db.collab_demand, "demand_id"), "tech_capabilities": (db.collab_capability, "capability_id"),
+                  "internships": (db.internship, "internship_id")}
+
+
+def posting_rows(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of ``tech_demands``, ``tech_capabilities`` or ``internships`` as the database keeps them: a demand's state
+    defaults to draft and its visibility to public, a capability is active, the chain follows the segment, the invited
+    USCCs are joined with 、, and both carry the time they were written (an import and the workbench alike)."""
+    if table == "internships":
+        return rows
+    now = utcnow()
+    names = [c.name for c in S.TABLES[table].columns]
+    out = []
+    for r in rows:
+        row = {k: r.get(k) for k in names}
+        if not row.get("chain_id") and row.get("segment_code"):
+            row["chain_id"] = str(row["segment_code"]).split(".")[0]
+        if table == "tech_demands":
+            row["state"] = row.get("state") or "draft"
+            row["visibility"] = row.get("visibility") or "public"
+            row["invited"] = "、".join(split_codes(row.get("invited"))) or None
+        else:
+            row["state"] = row.get("state") or "active"
+        out.append({**row, "created_at": now, "updated_at": now})
+    return out
 ENTERPRISE_ATTRS = [c.name for c in S.ENTERPRISES.columns if c.name not in ("uscc", "source", "as_of")]
 
 
@@ -387,16 +411,10 @@ def _write(conn: Connection, tname: str, frame: pl.DataFrame) -> None:
     elif tname == "official_statistics":
         for rows in _rows(frame):
             db.upsert(conn, db.official_statistic, rows, ["indicator_id", "period"])
-    elif tname in COLLAB_TABLES:
-        from chainatlas.collab.store import imported_rows
-
-        table, key = COLLAB_TABLES[tname]
+    elif tname in POSTING_TABLES:
+        table, key = POSTING_TABLES[tname]
         for rows in _rows(frame):
-            db.upsert(conn, table, imported_rows(tname, rows), [key])
-        if tname == "internships":  # the internship subsidy reads interns_6m from the records
-            from chainatlas.collab.internships import sync_in
-
-            sync_in(conn)
+            db.upsert(conn, table, posting_rows(tname, rows), [key])
 
 
 def _write_enterprises(conn: Connection, frame: pl.DataFrame) -> None:

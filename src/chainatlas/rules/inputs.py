@@ -126,9 +126,25 @@ def read_inputs(engine: Engine, on: dt.date, home: str | None = None, uscc: str 
     if dated:
         frame = frame.with_columns([pl.coalesce(f"{c}_dated", c).cast(INPUTS[c].dtype).alias(c) for c in dated]).drop(
             [f"{c}_dated" for c in dated])
+    frame = with_recorded_interns(engine, frame, on)
     return typed(frame.join(analytics(snap, home), on="uscc", how="left").with_columns(
         sme_expr().alias("is_sme"), pl.col("region_code").alias("district"),
         pl.col("in_chain").fill_null(False), pl.col("key_segment").fill_null(False)))
+
+
+def with_recorded_interns(engine: Engine, frame: pl.DataFrame, on: dt.date) -> pl.DataFrame:
+    """``interns_6m`` from the internship records (:func:`chainatlas.collab.internships.interns_6m`) for every firm
+    that hosts interns on the platform, in place of the declared figure; other firms keep what they declared."""
+    from chainatlas.collab.internships import interns_6m
+
+    recorded = interns_6m(engine, on)
+    if not recorded:
+        return frame
+    rec = pl.DataFrame({"uscc": list(recorded), "__interns": list(recorded.values())},
+                       schema={"uscc": pl.String, "__interns": pl.Int64})
+    declared = pl.col("interns_6m").cast(pl.Int64, strict=False) if "interns_6m" in frame.columns else pl.lit(None, pl.Int64)
+    return frame.join(rec, on="uscc", how="left").with_columns(
+        pl.coalesce("__interns", declared).alias("interns_6m")).drop("__interns")
 
 
 def analytics(snap: Snapshot, home: str) -> pl.DataFrame:
@@ -231,4 +247,9 @@ def provenance(engine: Engine, uscc: str, on: dt.date) -> dict[str, dict[str, st
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.attribute, t.c.as_of, t.c.source).where(t.c.uscc == uscc, t.c.as_of <= on)
                             .order_by(t.c.attribute, t.c.as_of, t.c.source)).all()
-    return {a: {"source": s, "as_of": d.isoformat()} for a, d, s in rows}  # later rows overwrite earlier ones
+    out = {a: {"source": s, "as_of": d.isoformat()} for a, d, s in rows}  # later rows overwrite earlier ones
+    from chainatlas.collab.internships import SOURCE, interns_6m
+
+    if uscc in interns_6m(engine, on):
+        out["interns_6m"] = {"source": SOURCE, "as_of": dt.date(on.year - 1, 12, 31).isoformat()}
+    return out

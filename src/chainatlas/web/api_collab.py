@@ -15,6 +15,7 @@ from chainatlas import db
 from chainatlas.collab import internships as I
 from chainatlas.collab import store
 from chainatlas.collab import workflow as W
+from chainatlas.collab.access import StepRefused
 from chainatlas.collab.fund import ledger
 from chainatlas.messages import BilingualError, InvalidInput, NotFound
 from chainatlas.web.auth import Principal, authorize, count_rows
@@ -29,7 +30,7 @@ State = Annotated[str | None, Query(pattern="^(" + "|".join(W.STATES) + ")$")]
 
 def answer(exc: BilingualError) -> Exception:
     """A domain refusal as its HTTP answer: a workflow refusal keeps its status (403 or 409)."""
-    if isinstance(exc, W.StepRefused):
+    if isinstance(exc, StepRefused):
         return refused(exc.status, exc.zh, exc.en)
     return refusal(exc)  # type: ignore[arg-type]
 
@@ -106,7 +107,7 @@ def post_demand(body: DemandIn, principal: Annotated[Principal, Depends(authoriz
     try:
         row = store.post_demand(db.get_engine(), principal, body.model_dump())
         return jsonable_encoder(W.demand(db.get_engine(), row["demand_id"], principal))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 
@@ -122,7 +123,7 @@ def get_demand(demand_id: DemandId, principal: Annotated[Principal, Depends(auth
 def step(demand_id: DemandId, body: StepIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
         return jsonable_encoder(W.move(db.get_engine(), demand_id, body.to, principal, note=body.note))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 
@@ -141,7 +142,7 @@ def bid(demand_id: DemandId, body: BidIn, principal: Annotated[Principal, Depend
         return jsonable_encoder(W.submit_bid(db.get_engine(), demand_id, principal, approach=body.approach, team=body.team,
                                              budget_yuan=body.budget_yuan, capability_id=body.capability_id,
                                              milestones=[m.model_dump(mode="json") for m in body.milestones]))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 
@@ -149,7 +150,7 @@ def bid(demand_id: DemandId, body: BidIn, principal: Annotated[Principal, Depend
 def decide(bid_id: RowId, body: DecisionIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
         return jsonable_encoder(W.decide_bid(db.get_engine(), bid_id, body.to, principal, body.note))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 
@@ -158,7 +159,7 @@ def report(milestone_id: RowId, body: ReportIn, principal: Annotated[Principal, 
     try:
         return jsonable_encoder(W.report_milestone(db.get_engine(), milestone_id, principal, report=body.text or "",
                                                    on=body.on or dt.date.today()))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 
@@ -167,7 +168,7 @@ def accept(milestone_id: RowId, body: ReportIn, principal: Annotated[Principal, 
     try:
         return jsonable_encoder(W.accept_milestone(db.get_engine(), milestone_id, principal, on=body.on or dt.date.today(),
                                                    note=body.text))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 
@@ -183,7 +184,7 @@ def list_capabilities(response: Response, chain: str | None = None, uscc: str | 
 def post_capability(body: CapabilityIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
         return jsonable_encoder(store.post_capability(db.get_engine(), principal, body.model_dump()))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 

@@ -14,6 +14,7 @@ from chainatlas import db
 from chainatlas.collab import internships as I
 from chainatlas.collab import store
 from chainatlas.collab import workflow as W
+from chainatlas.collab.access import StepRefused, is_bureau
 from chainatlas.collab.fund import fund as fund_declaration
 from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.registry import queries
@@ -70,7 +71,7 @@ def list_page(request: Request, principal: Annotated[Principal, Depends(authoriz
     return download or render(request, "collab.html", {
         "demands": listed, "total": len(listed), "chains": queries.list_chains(engine), "states": list(W.STATES),
         "filters": {"chain": chain, "segment": segment, "state": state, "budget_min": budget_min, "q": q},
-        "can_post": principal.role.value == "enterprise" or W.is_bureau(principal), "segment_groups": segment_groups()})
+        "can_post": principal.role.value == "enterprise" or is_bureau(principal), "segment_groups": segment_groups()})
 
 
 @router.get("/collab/demands/{demand_id}", response_class=HTMLResponse)
@@ -107,7 +108,7 @@ def post_demand_form(principal: Annotated[Principal, Depends(authorize)], title:
             "title": title, "text": text, "segment_code": segment_code or None, "budget_min_yuan": _float(budget_min_yuan, "budget_min_yuan"),
             "budget_max_yuan": _float(budget_max_yuan, "budget_max_yuan"), "deadline": deadline or None,
             "visibility": visibility or "public", "invited": invited or None, "uscc": uscc or None})
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
     return RedirectResponse(f"/collab/demands/{row['demand_id']}", status_code=303)
 
@@ -117,7 +118,7 @@ def step_form(demand_id: DemandId, principal: Annotated[Principal, Depends(autho
               to: Annotated[str, Form(max_length=16)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     try:
         W.move(db.get_engine(), demand_id, to, principal, note=note or None)
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
     return RedirectResponse(f"/collab/demands/{demand_id}", status_code=303)
 
@@ -135,7 +136,7 @@ def bid_form(demand_id: DemandId, principal: Annotated[Principal, Depends(author
     try:
         W.submit_bid(db.get_engine(), demand_id, principal, approach=approach, team=team,
                      budget_yuan=_float(budget_yuan, "budget_yuan") or 0.0, milestones=ms)
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
     return RedirectResponse(f"/collab/demands/{demand_id}", status_code=303)
 
@@ -145,7 +146,7 @@ def decision_form(bid_id: RowId, principal: Annotated[Principal, Depends(authori
                   to: Annotated[str, Form(max_length=12)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     try:
         b = W.decide_bid(db.get_engine(), bid_id, to, principal, note or None)
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
     return RedirectResponse(f"/collab/demands/{b['demand_id']}", status_code=303)
 
@@ -158,7 +159,7 @@ def milestone_form(milestone_id: RowId, action: Annotated[str, Path(pattern="^(r
     try:
         d = (W.report_milestone(db.get_engine(), milestone_id, principal, report=text, on=when) if action == "report"
              else W.accept_milestone(db.get_engine(), milestone_id, principal, on=when, note=text or None))
-    except (InvalidInput, NotFound, W.StepRefused) as exc:
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
     return RedirectResponse(f"/collab/demands/{d['demand_id']}", status_code=303)
 

@@ -1,0 +1,62 @@
+"""Who may see a demand, and the refusals of the open-call workflow — the part of :mod:`chainatlas.collab.workflow`
+that the stores, the fund and the shells share (kept apart so that none of them imports the workflow back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from chainatlas import db
+from chainatlas.exchange.cells import split_codes
+from chainatlas.governance.principals import Principal, Role
+from chainatlas.messages import BilingualError, NotFound
+
+PRIVATE_STATES = ("draft", "review", "rejected")
+BUREAU_DEPARTMENTS = ("science", "industry")
+
+
+class StepRefused(BilingualError, ValueError):
+    """A workflow step that is not allowed now or not to this actor; ``status`` is the HTTP answer (403 or 409)."""
+
+    def __init__(self, zh: str, en: str, status: int = 409) -> None:
+        super().__init__(zh, en)
+        self.status = status
+
+
+def is_bureau(p: Principal) -> bool:
+    """Admins and the accounts of the science-and-technology and industry bureaus run the open calls."""
+    return p.role == Role.admin or (p.role == Role.department and p.department in BUREAU_DEPARTMENTS)
+
+
+def can_see(p: Principal, demand: dict[str, Any]) -> bool:
+    """Whether ``p`` may see ``demand`` at all (see the module docstring).
+
+    >>> d = {"uscc": "91A", "state": "published", "visibility": "bureau", "invited": []}
+    >>> can_see(Principal(2, "i", Role.enterprise, "12B"), d), can_see(Principal(1, "e", Role.enterprise, "91A"), d)
+    (False, True)
+    """
+    if is_bureau(p) or (p.role == Role.enterprise and p.enterprise_uscc == demand["uscc"]):
+        return True
+    if demand["state"] in PRIVATE_STATES or demand["state"] == "withdrawn":
+        return False
+    if demand["visibility"] == "public":
+        return True
+    if demand["visibility"] == "selected":
+        return p.role == Role.enterprise and p.enterprise_uscc in (demand.get("invited") or [])
+    return False
+
+
+def demand_row(r: Any) -> dict[str, Any]:
+    """A demand row as a dict, the invited USCCs as a list."""
+    d = dict(r._mapping)
+    d["invited"] = split_codes(d.get("invited"))
+    return d
+
+
+def get_demand(conn: Connection, demand_id: str) -> dict[str, Any]:
+    """The demand ``demand_id`` (raises :class:`NotFound`), whoever asks: callers check :func:`can_see`."""
+    row = conn.execute(select(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id)).first()
+    if row is None:
+        raise NotFound(f"没有技术需求 {demand_id}", f"no technology demand {demand_id}")
+    return demand_row(row)
