@@ -220,22 +220,39 @@ def check(engine: Engine, table: str, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+POSTINGS = {  # table → (database table, key, id prefix, what is posted, first state)
+    "tech_demands": (db.collab_demand, "demand_id", "XQ", ("技术需求", "demands"), "draft"),
+    "tech_capabilities": (db.collab_capability, "capability_id", "CG", ("技术成果", "capabilities"), "active"),
+}
+
+
+def _post(engine: Engine, p: Principal, table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A posting by an organisation for itself (or by the bureau for one), checked as an import row, with its code
+    given or the next of the year."""
+    t, key, prefix, (what_zh, what_en), state = POSTINGS[table]
+    if not (p.role == Role.enterprise or is_bureau(p)):
+        raise StepRefused(f"发布{what_zh}须使用单位账号或主管部门账号", f"{what_en} are posted by organisations or the bureau", 403)
+    uscc = p.enterprise_uscc if p.role == Role.enterprise else values.get("uscc")
+    row = check(engine, table, {**values, key: values.get(key) or _next_id(engine, t, key, prefix), "uscc": uscc,
+                                "state": state})
+    with engine.begin() as conn:
+        if conn.execute(select(t.c[key]).where(t.c[key] == row[key])).first():
+            raise InvalidInput(f"编号 {row[key]} 已存在", f"{key} {row[key]} exists")
+        conn.execute(t.insert().values(**posting_rows(table, [row])[0]))
+        if table == "tech_demands":
+            conn.execute(db.collab_event.insert().values(demand_id=row[key], kind="state", state_to=state, actor=p.name,
+                                                         role=p.role.value, at=utcnow(), note=None))
+    return row
+
+
 def post_demand(engine: Engine, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
     """征集: an enterprise (or the bureau on its behalf) posts a demand as a draft."""
-    uscc = p.enterprise_uscc if p.role == Role.enterprise else values.get("uscc")
-    if not (p.role == Role.enterprise or is_bureau(p)):
-        raise StepRefused("发布技术需求须使用企业账号或主管部门账号", "demands are posted by enterprises or the bureau", 403)
-    row = check(engine, "tech_demands", {**values, "demand_id": values.get("demand_id") or _next_id(
-        engine, db.collab_demand, "demand_id", "XQ"), "uscc": uscc, "state": "draft"})
-    now = utcnow()
-    with engine.begin() as conn:
-        if conn.execute(select(db.collab_demand.c.demand_id).where(
-                db.collab_demand.c.demand_id == row["demand_id"])).first():
-            raise InvalidInput(f"需求编号 {row['demand_id']} 已存在", f"demand id {row['demand_id']} exists")
-        conn.execute(db.collab_demand.insert().values(**posting_rows("tech_demands", [row])[0]))
-        conn.execute(db.collab_event.insert().values(demand_id=row["demand_id"], kind="state", state_to="draft",
-                                                     actor=p.name, role=p.role.value, at=now, note=None))
-    return row
+    return _post(engine, p, "tech_demands", values)
+
+
+def post_capability(engine: Engine, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    """An institute (or the bureau on its behalf) posts a capability; it is active at once."""
+    return _post(engine, p, "tech_capabilities", values)
 
 
 def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
@@ -256,21 +273,6 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
             vals.pop(k)
         conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id)
                      .values(**vals, updated_at=utcnow()))
-    return row
-
-
-def post_capability(engine: Engine, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
-    """An institute (or the bureau on its behalf) posts a capability; it is active at once."""
-    uscc = p.enterprise_uscc if p.role == Role.enterprise else values.get("uscc")
-    if not (p.role == Role.enterprise or is_bureau(p)):
-        raise StepRefused("发布技术成果须使用院所（单位）账号或主管部门账号", "capabilities are posted by institutes or the bureau", 403)
-    row = check(engine, "tech_capabilities", {**values, "capability_id": values.get("capability_id") or _next_id(
-        engine, db.collab_capability, "capability_id", "CG"), "uscc": uscc, "state": "active"})
-    with engine.begin() as conn:
-        if conn.execute(select(db.collab_capability.c.capability_id).where(
-                db.collab_capability.c.capability_id == row["capability_id"])).first():
-            raise InvalidInput(f"成果编号 {row['capability_id']} 已存在", f"capability id {row['capability_id']} exists")
-        conn.execute(db.collab_capability.insert().values(**posting_rows("tech_capabilities", [row])[0]))
     return row
 
 

@@ -15,31 +15,14 @@ from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.registry import queries
 from chainatlas.web.api_attraction import with_landing
 from chainatlas.web.auth import Principal, authorize
-from chainatlas.web.errors import refusal, refused
+from chainatlas.web.errors import refusal
+from chainatlas.web.forms import form_date, form_number
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
 router = APIRouter(include_in_schema=False)
 EXPORT = ("id", "chain_id", "segment_code", "target_uscc", "target_name", "officer", "stage", "expected_investment_yuan",
           "expected_jobs", "landing_region", "next_action_on", "overdue", "created_at", "updated_at")
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise refused(422, f"{field} 应为 YYYY-MM-DD", f"{field} must be YYYY-MM-DD") from None
-
-
-def _number(value: str, field: str) -> float | None:
-    if not value.strip():
-        return None
-    try:
-        return float(value.replace(",", ""))
-    except ValueError:
-        raise refused(422, f"{field} 应为数字", f"{field} must be a number") from None
 
 
 @router.get("/attraction", response_class=HTMLResponse)
@@ -75,14 +58,14 @@ def open_form(principal: Annotated[Principal, Depends(authorize)], chain_id: Ann
               expected_jobs: Annotated[str, Form(max_length=10)] = "", next_action_on: Annotated[str, Form(max_length=10)] = "",
               rank: Annotated[str, Form(max_length=10)] = "", score: Annotated[str, Form(max_length=20)] = "",
               period: Annotated[str, Form(max_length=10)] = "", note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    jobs = _number(expected_jobs, "expected_jobs")
+    jobs = form_number(expected_jobs, "expected_jobs")
     source = {"from": "targets", "rank": rank, "score": score, "period": period} if rank else None
     try:
         p = P.open_project(db.get_engine(), chain_id=chain_id, target_name=target_name, target_uscc=target_uscc or None,
                            segment_code=segment_code or None, officer=officer or principal.name, actor=principal.name,
-                           expected_investment_yuan=_number(expected_investment_yuan, "expected_investment_yuan"),
+                           expected_investment_yuan=form_number(expected_investment_yuan, "expected_investment_yuan"),
                            expected_jobs=int(jobs) if jobs is not None else None,
-                           next_action_on=_date(next_action_on, "next_action_on"), source=source, note=note or None)
+                           next_action_on=form_date(next_action_on, "next_action_on"), source=source, note=note or None)
     except (InvalidInput, NotFound) as exc:
         raise refusal(exc) from exc
     return RedirectResponse(f"/attraction/projects/{p['id']}", status_code=303)
@@ -95,10 +78,10 @@ def event_form(project_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: 
                next_action_on: Annotated[str, Form(max_length=10)] = "", officer: Annotated[str, Form(max_length=100)] = "",
                landing_region: Annotated[str, Form(max_length=6)] = "") -> Response:
     try:
-        P.record(db.get_engine(), project_id, actor=principal.name, on=_date(on, "on") or dt.date.today(),
+        P.record(db.get_engine(), project_id, actor=principal.name, on=form_date(on, "on") or dt.date.today(),
                  stage_to=stage_to or None, note=note or None,
                  attachments=[a for a in attachments.replace("；", ";").replace("\n", ";").split(";")],
-                 next_action_on=_date(next_action_on, "next_action_on"), officer=officer or None,
+                 next_action_on=form_date(next_action_on, "next_action_on"), officer=officer or None,
                  landing_region=landing_region or None)
     except (InvalidInput, NotFound) as exc:
         raise refusal(exc) from exc

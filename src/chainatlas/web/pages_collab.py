@@ -21,6 +21,7 @@ from chainatlas.registry import queries
 from chainatlas.web.api_collab import answer
 from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.errors import refused
+from chainatlas.web.forms import form_date, form_number
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
@@ -31,24 +32,6 @@ LIST = ("demand_id", "title", "uscc", "chain_id", "segment_code", "budget_min_yu
         "visibility", "state", "bid_count", "updated_at")
 Text = Annotated[str, Form(max_length=5000)]
 Short = Annotated[str, Form(max_length=200)]
-
-
-def _float(value: str, field: str) -> float | None:
-    if not value.strip():
-        return None
-    try:
-        return float(value.replace(",", ""))
-    except ValueError:
-        raise refused(422, f"{field} 应为数字", f"{field} must be a number") from None
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise refused(422, f"{field} 应为 YYYY-MM-DD", f"{field} must be YYYY-MM-DD") from None
 
 
 def segment_groups() -> list[dict[str, Any]]:
@@ -65,7 +48,7 @@ def list_page(request: Request, principal: Annotated[Principal, Depends(authoriz
     if state and state not in W.STATES:
         raise refused(422, "未知状态", "unknown state")
     rows = W.demands(engine, principal, chain_id=chain or None, segment_code=segment or None, state=state or None,
-                     budget_min=_float(budget_min, "budget_min"), text=q[:50] or None)
+                     budget_min=form_number(budget_min, "budget_min"), text=q[:50] or None)
     listed = [{k: r[k] for k in LIST} for r in rows]
     download = table_download(request, {"demands": listed}, "collab-demands")
     return download or render(request, "collab.html", {
@@ -105,8 +88,8 @@ def post_demand_form(principal: Annotated[Principal, Depends(authorize)], title:
                      uscc: Annotated[str, Form(max_length=18)] = "") -> Response:
     try:
         row = store.post_demand(db.get_engine(), principal, {
-            "title": title, "text": text, "segment_code": segment_code or None, "budget_min_yuan": _float(budget_min_yuan, "budget_min_yuan"),
-            "budget_max_yuan": _float(budget_max_yuan, "budget_max_yuan"), "deadline": deadline or None,
+            "title": title, "text": text, "segment_code": segment_code or None, "budget_min_yuan": form_number(budget_min_yuan, "budget_min_yuan"),
+            "budget_max_yuan": form_number(budget_max_yuan, "budget_max_yuan"), "deadline": deadline or None,
             "visibility": visibility or "public", "invited": invited or None, "uscc": uscc or None})
     except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
@@ -135,7 +118,7 @@ def bid_form(demand_id: DemandId, principal: Annotated[Principal, Depends(author
         ms.append({"title": parts[0], "due_on": parts[1], "amount_yuan": parts[2] if len(parts) > 2 else 0})
     try:
         W.submit_bid(db.get_engine(), demand_id, principal, approach=approach, team=team,
-                     budget_yuan=_float(budget_yuan, "budget_yuan") or 0.0, milestones=ms)
+                     budget_yuan=form_number(budget_yuan, "budget_yuan") or 0.0, milestones=ms)
     except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
     return RedirectResponse(f"/collab/demands/{demand_id}", status_code=303)
@@ -155,7 +138,7 @@ def decision_form(bid_id: RowId, principal: Annotated[Principal, Depends(authori
 def milestone_form(milestone_id: RowId, action: Annotated[str, Path(pattern="^(report|accept)$")],
                    principal: Annotated[Principal, Depends(authorize)], text: Annotated[str, Form(max_length=5000)] = "",
                    on: Annotated[str, Form(max_length=10)] = "") -> Response:
-    when = _date(on, "on") or dt.date.today()
+    when = form_date(on, "on") or dt.date.today()
     try:
         d = (W.report_milestone(db.get_engine(), milestone_id, principal, report=text, on=when) if action == "report"
              else W.accept_milestone(db.get_engine(), milestone_id, principal, on=when, note=text or None))
