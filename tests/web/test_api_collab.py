@@ -111,3 +111,23 @@ def test_the_demo_shows_every_state_and_the_pages_answer(client: TestClient) -> 
     assert any(not s["reached"] for s in students) and any(s["reached"] for s in students)
     hosts = client.get("/api/v1/collab/internships/hosts").json()
     assert sum(h["completed_6m_last_year"] for h in hosts) > 0
+
+
+def test_a_demand_is_edited_before_publishing_only_and_a_capability_withdrawn(demo_copy: Engine) -> None:
+    c = _clients(demo_copy)
+    did = c["firm"].post("/api/v1/collab/demands", json={"title": "旧标题", "text": "焊缝疲劳开裂", "deadline": "2099-01-31"}).json()["demand_id"]
+    edited = c["firm"].patch(f"/api/v1/collab/demands/{did}", json={"title": "挖掘机回转平台焊缝疲劳开裂", "budget_max_yuan": 900000})
+    assert edited.status_code == 200 and edited.json()["title"] == "挖掘机回转平台焊缝疲劳开裂"
+    assert edited.json()["text"] == "焊缝疲劳开裂" and edited.json()["budget_max_yuan"] == 900000  # the rest kept
+    bad = c["firm"].patch(f"/api/v1/collab/demands/{did}", json={"budget_min_yuan": 2000000})
+    assert bad.status_code == 422 and "预算" in bad.json()["detail"]  # min above max, checked as an import row
+    assert c["inst"].patch(f"/api/v1/collab/demands/{did}", json={"title": "x"}).status_code == 404
+    c["firm"].post(f"/api/v1/collab/demands/{did}/steps", json={"to": "review"})
+    c["kjj"].post(f"/api/v1/collab/demands/{did}/steps", json={"to": "published"})
+    assert c["firm"].patch(f"/api/v1/collab/demands/{did}", json={"title": "y"}).status_code == 409
+    cap = c["inst"].post("/api/v1/collab/capabilities", json={"title": "焊趾超声冲击处理", "text": "焊接结构疲劳寿命提升",
+                                                              "org_name": "示例大学"}).json()["capability_id"]
+    assert c["firm"].post(f"/api/v1/collab/capabilities/{cap}/withdraw").status_code == 403
+    assert c["inst"].post(f"/api/v1/collab/capabilities/{cap}/withdraw").json()["state"] == "withdrawn"
+    assert cap not in c["public"].get("/api/v1/collab/capabilities").text
+    assert cap not in [m["capability_id"] for m in c["kjj"].get(f"/api/v1/collab/demands/{did}/matches").json()["matches"]]

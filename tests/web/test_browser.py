@@ -441,7 +441,7 @@ def test_cockpit_on_a_wall_display(page: Page, base_url: str, size: tuple[int, i
             expect(page.locator("#cockpit-title")).to_have_text("城市驾驶舱")
             page.wait_for_function("document.getElementById('cargo-map').dataset.drawn === '1'")
             expect(page.locator(".tile[data-indicator='airport_cargo_tonnes'] .tile-target")).to_contain_text("110")
-            assert page.locator(".tile").count() == 10  # nine indicators and the supporting rate of the six chains
+            assert page.locator(".tile").count() == 11  # ten indicators and the supporting rate of the six chains
             expect(page.locator(".tile-chains tr")).to_have_count(6)
             page.screenshot(path=str(SHOTS / f"cockpit-{size[0]}.png"), full_page=False)
             page.locator(".tile[data-indicator='gdp_yuan']").click()

@@ -103,6 +103,20 @@ def trade_lanes(engine: Engine) -> list[Point]:
     return [_point(m, n, "平台计算：EPCIS 事件 / computed from EPCIS events", m) for m, n in sorted(per_month.items())]
 
 
+def collab_accepted(engine: Engine) -> list[Point]:
+    """Demands of the open calls accepted (验收) per year of acceptance — the workflow's events."""
+    e = db.collab_event.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(e.demand_id, e.at).where(e.kind == "state", e.state_to == "accepted")).all()
+    per_year: dict[int, set[str]] = {}
+    last: dict[int, dt.date] = {}
+    for did, at in rows:
+        per_year.setdefault(at.year, set()).add(did)
+        last[at.year] = max(last.get(at.year, at.date()), at.date())
+    return [_point(str(y), len(ds), "平台计算：揭榜挂帅流程 / the open-call workflow", last[y])
+            for y, ds in sorted(per_year.items())]
+
+
 def actuals(engine: Engine, ind: Indicator, *, home: str, rows_ok: bool = True) -> dict[str, list[Point]]:
     """The series of ``ind``: ``{"": points}``, or one series per chain for a per-chain indicator; ``rows_ok`` off
     suppresses what rests on fewer than three firms."""
@@ -116,5 +130,5 @@ def actuals(engine: Engine, ind: Indicator, *, home: str, rows_ok: bool = True) 
         years = sorted({int(p[:4]) for p in load_snapshot(engine).periods()} | {dt.date.today().year})
         return {"": tier_firms(engine, TIER_INDICATORS[ind.id], years)}
     computed = {"clearance_median_hours": clearance_median_hours, "policy_granted_yuan": policy_granted,
-                "trade_lanes": trade_lanes}
+                "trade_lanes": trade_lanes, "collab_accepted": collab_accepted}
     return {"": computed[ind.id](engine)}

@@ -49,6 +49,17 @@ class DemandIn(BaseModel):
     invited: str | None = Field(default=None, max_length=2000, description="USCCs separated by 、 or commas")
 
 
+class DemandEdit(BaseModel):
+    title: str | None = Field(default=None, max_length=200)
+    text: str | None = Field(default=None, max_length=5000)
+    segment_code: str | None = Field(default=None, max_length=64)
+    budget_min_yuan: float | None = Field(default=None, ge=0)
+    budget_max_yuan: float | None = Field(default=None, ge=0)
+    deadline: dt.date | None = None
+    visibility: str | None = Field(default=None, pattern="^(public|selected|bureau)$")
+    invited: str | None = Field(default=None, max_length=2000)
+
+
 class CapabilityIn(BaseModel):
     title: str = Field(max_length=200)
     text: str = Field(max_length=5000)
@@ -116,6 +127,15 @@ def get_demand(demand_id: DemandId, principal: Annotated[Principal, Depends(auth
     try:
         return jsonable_encoder(W.demand(db.get_engine(), demand_id, principal))
     except NotFound as exc:
+        raise answer(exc) from exc
+
+
+@router.patch("/demands/{demand_id}", summary="Edit a demand (its enterprise or the bureau, while draft or under review)")
+def edit_demand(demand_id: DemandId, body: DemandEdit, principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    try:
+        store.edit_demand(db.get_engine(), demand_id, principal, body.model_dump(exclude_none=True, mode="json"))
+        return jsonable_encoder(W.demand(db.get_engine(), demand_id, principal))
+    except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 
@@ -193,6 +213,14 @@ def get_capability(capability_id: CapabilityId) -> Any:
     try:
         return jsonable_encoder(store.capability(db.get_engine(), capability_id))
     except NotFound as exc:
+        raise answer(exc) from exc
+
+
+@router.post("/capabilities/{capability_id}/withdraw", summary="Withdraw a capability (its organisation or the bureau)")
+def withdraw_capability(capability_id: CapabilityId, principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    try:
+        return jsonable_encoder(store.withdraw_capability(db.get_engine(), capability_id, principal))
+    except (NotFound, StepRefused) as exc:
         raise answer(exc) from exc
 
 

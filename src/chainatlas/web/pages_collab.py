@@ -77,7 +77,8 @@ def demand_page(request: Request, demand_id: DemandId, principal: Annotated[Prin
         **d, "matches": matches["matches"], "match_mode": matches["mode"], "today": dt.date.today().isoformat(),
         "may_bid": d["open_for_bids"] and principal.role.value == "enterprise" and mine != d["uscc"]
         and not any(b["uscc"] == mine and b["state"] != "withdrawn" for b in d["bids"]),
-        "my_uscc": mine or ""})
+        "my_uscc": mine or "",
+        "may_edit": d["state"] in ("draft", "review") and bool(set(d["acting_as"]) & {"owner", "bureau"})})
 
 
 @router.post("/collab/demands")
@@ -94,6 +95,21 @@ def post_demand_form(principal: Annotated[Principal, Depends(authorize)], title:
     except (InvalidInput, NotFound, StepRefused) as exc:
         raise answer(exc) from exc
     return RedirectResponse(f"/collab/demands/{row['demand_id']}", status_code=303)
+
+
+@router.post("/collab/demands/{demand_id}/edit")
+def edit_form(demand_id: DemandId, principal: Annotated[Principal, Depends(authorize)], title: Short, text: Text,
+              budget_min_yuan: Annotated[str, Form(max_length=30)] = "", budget_max_yuan: Annotated[str, Form(max_length=30)] = "",
+              deadline: Annotated[str, Form(max_length=10)] = "", visibility: Annotated[str, Form(max_length=12)] = "public",
+              invited: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    try:
+        store.edit_demand(db.get_engine(), demand_id, principal, {
+            "title": title, "text": text, "budget_min_yuan": form_number(budget_min_yuan, "budget_min_yuan"),
+            "budget_max_yuan": form_number(budget_max_yuan, "budget_max_yuan"), "deadline": deadline or None,
+            "visibility": visibility, "invited": invited})
+    except (InvalidInput, NotFound, StepRefused) as exc:
+        raise answer(exc) from exc
+    return RedirectResponse(f"/collab/demands/{demand_id}", status_code=303)
 
 
 @router.post("/collab/demands/{demand_id}/steps")
