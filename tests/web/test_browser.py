@@ -373,7 +373,8 @@ def _some_enterprise_name(engine: Engine) -> str:
     from chainatlas import db
 
     with engine.connect() as conn:
-        return str(conn.execute(select(db.enterprise.c.name).where(db.enterprise.c.region_code.like("4101%"))
+        return str(conn.execute(select(db.enterprise.c.name).where(db.enterprise.c.region_code.like("4101%"),
+                                                                   db.enterprise.c.uscc.like("91%"))  # a company
                                 .order_by(db.enterprise.c.uscc).limit(1)).scalar_one())
 
 

@@ -65,7 +65,9 @@ def _crawl(engine: Engine) -> list[str]:
     return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", "/network", "/cockpit", "/indicators/supporting_rate", f"/enterprises/{exporter}", "/attraction", f"/attraction/projects/{project['id']}", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
             f"/leaders/{leader}", f"/risk/exposure/{leader}", "/risk", "/risk/ranking/nev", "/trade", "/trade/trace",
             f"/trade/consignments/{consignment}", "/tiers", f"/tiers/{local}", "/policies", f"/policies/{policy}",
-            f"/enterprises/{local}/policies", "/grants", "/audit"]
+            f"/enterprises/{local}/policies", "/grants", "/audit", "/collab", "/collab?state=implementing",
+            "/collab/demands/XQ-DEMO-0300", "/collab/demands/XQ-DEMO-0150", "/collab/capabilities",
+            "/collab/capabilities/CG-DEMO-0001", "/collab/pipeline", "/collab/internships"]
 
 
 def test_product_codes_are_known() -> None:

@@ -238,7 +238,7 @@ def submit_bid(engine: Engine, demand_id: str, p: Principal, *, approach: str, t
             team=team[:200], budget_yuan=budget_yuan, milestones=json.dumps(ms, ensure_ascii=False), state="submitted",
             created_by=p.name, created_at=now, updated_at=now))
         bid_id = int(res.inserted_primary_key[0])  # type: ignore[index]
-        _event(conn, demand_id, "bid", p, note=f"#{bid_id}")
+        _event(conn, demand_id, "bid", p, note=f"#{bid_id} {vocabulary.label('bid_state', 'submitted')}")
         if d["state"] == "published":
             conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id)
                          .values(state="bidding", updated_at=now))
@@ -285,7 +285,8 @@ def decide_bid(engine: Engine, bid_id: int, to: str, p: Principal, note: str | N
             conn.execute(update(db.collab_bid).where(b.demand_id == d["demand_id"], b.id != bid_id,
                                                      b.state.in_(("submitted", "shortlisted")))
                          .values(state="declined", updated_at=utcnow()))
-        _event(conn, d["demand_id"], "bid", p, note=f"#{bid_id} → {to}" + (f"：{note}" if note else ""))
+        _event(conn, d["demand_id"], "bid", p,
+               note=f"#{bid_id} {vocabulary.label('bid_state', to)}" + (f"：{note}" if note else ""))
     return bid(engine, bid_id, p)
 
 

@@ -173,7 +173,8 @@ def postings(local_firms: list[str], seed: int = 20260301, demands: int = 320, c
         dem.append({"demand_id": f"XQ-DEMO-{i + 1:04d}", "uscc": local_firms[i % len(local_firms)],
                     "title": (p + TITLE_ZH[fam])[:60], "text": "".join(x for x in parts if x),
                     "segment_code": seg["code"], "budget_min_yuan": lo, "budget_max_yuan": lo * rng.choice([2, 3, 4]),
-                    "deadline": "", "visibility": "public" if rng.random() < 0.8 else rng.choice(["selected", "bureau"]),
+                    "deadline": ((today or dt.date.today()) + dt.timedelta(days=rng.randint(30, 120))).isoformat(),
+                    "visibility": "public" if rng.random() < 0.8 else rng.choice(["selected", "bureau"]),
                     "invited": "", "state": "draft", "source": "示例技术需求征集", "as_of": as_of})
     for d in dem:
         if d["visibility"] == "selected":
@@ -268,8 +269,6 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
             + ["bidding"] * 55 + ["selection"] * 35 + ["contracted"] * 25 + ["implementing"] * 30 + ["accepted"] * 15
             + ["paid"] * 15)
     counts: dict[str, int] = {}
-    from sqlalchemy import update
-
     for d, goal in zip(rows, plan, strict=False):
         owner = Principal(None, "示例企业用户", Role.enterprise, d["uscc"])
         did = d["demand_id"]
@@ -285,9 +284,6 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
         if goal == "rejected":
             W.move(engine, did, "rejected", bureau, note="需求不属于共性关键技术，建议企业自行委托（示例）", today=today)
             continue
-        with engine.begin() as conn:
-            conn.execute(update(db.collab_demand).where(c.demand_id == did).values(
-                deadline=today + dt.timedelta(days=rng.randint(20, 90))))
         W.move(engine, did, "published", bureau, note="论证通过，发榜（示例）", today=today)
         if goal == "published":
             continue
