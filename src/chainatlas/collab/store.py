@@ -268,11 +268,10 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
     merged = {**d, "invited": "、".join(d["invited"]), **{k: v for k, v in values.items() if v is not None}}
     row = check(engine, "tech_demands", {**merged, "state": d["state"]})
     with engine.begin() as conn:
-        vals = posting_rows("tech_demands", [row])[0]
+        vals = posting_rows("tech_demands", [row])[0]  # with updated_at now
         for k in ("demand_id", "created_at"):
             vals.pop(k)
-        conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id)
-                     .values(**vals, updated_at=utcnow()))
+        conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id).values(**vals))
     return row
 
 
