@@ -32,6 +32,7 @@ from chainatlas.collab.access import (
 )
 from chainatlas.governance.principals import Principal, Role
 from chainatlas.messages import InvalidInput, NotFound
+from chainatlas.registry.queries import enterprise_names
 
 STATES = tuple(vocabulary.COLLAB_STATES)
 OPEN_FOR_BIDS = ("published", "bidding")
@@ -381,6 +382,9 @@ def demand(engine: Engine, demand_id: str, p: Principal, today: dt.date | None =
     for x in bids:
         x["milestones"] = json.loads(x["milestones"])
     visible_bids = [x for x in bids if may_see_bid(p, d, x)]
+    names = enterprise_names(engine, [x["uscc"] for x in visible_bids])
+    for x in visible_bids:
+        x["org_name"] = names.get(x["uscc"])
     for ms in miles:
         ms["overdue"] = ms["accepted_on"] is None and ms["reported_on"] is None and ms["due_on"] < today
     roles = actor_roles(p, d, chosen["uscc"] if chosen else None)
@@ -448,7 +452,11 @@ def pipeline(engine: Engine, p: Principal, today: dt.date | None = None) -> dict
             .where(m.accepted_on.is_(None), m.reported_on.is_(None), m.due_on < today).order_by(m.due_on))]
     seen = {r["demand_id"] for r in rows}
     overdue = [o for o in overdue if o["demand_id"] in seen]
-    return {"states": per_state, "total": len(rows), "overdue_milestones": overdue, "fund": ledger(engine, today.year)}
+    fund = ledger(engine, today.year)
+    names = enterprise_names(engine, [o["uscc"] for o in overdue] + [x["uscc"] for x in fund["payments"]])
+    for x in [*overdue, *fund["payments"]]:
+        x["org_name"] = names.get(x["uscc"])
+    return {"states": per_state, "total": len(rows), "overdue_milestones": overdue, "fund": fund}
 
 
 def notices(engine: Engine, p: Principal, *, unread: bool = False) -> list[dict[str, Any]]:
