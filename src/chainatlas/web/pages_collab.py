@@ -18,6 +18,7 @@ from chainatlas.collab.access import StepRefused, is_bureau
 from chainatlas.collab.fund import fund as fund_declaration
 from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.registry import queries
+from chainatlas.rules.ledger import granted_in_year
 from chainatlas.web.api_collab import answer
 from chainatlas.web.auth import Principal, authorize
 from chainatlas.web.errors import refused
@@ -217,8 +218,12 @@ def internships_page(request: Request, school: str = "", major: str = "") -> Res
     students = I.students(engine, school=school or None, major=major or None)
     schools = I.by_school(engine)
     hosts = I.by_host(engine)
+    year = dt.date.today().year  # the internship subsidy's ledger: what each host was granted this budget year
+    granted = dict(granted_in_year(engine, "internship", year).iter_rows())
+    for h in hosts:
+        h["subsidy_granted_yuan"] = granted.get(h["host_uscc"], 0.0)
     download = table_download(request, {"students": students, "schools": schools, "hosts": hosts}, "internships")
     return download or render(request, "collab_internships.html", {
-        "students": students[:200], "short": sum(not s["reached"] for s in students), "total": len(students),
+        "students": students[:100], "short": sum(not s["reached"] for s in students), "total": len(students),
         "schools": schools, "hosts": hosts[:100], "required_months": I.REQUIRED_MONTHS,
         "filters": {"school": school, "major": major}})
