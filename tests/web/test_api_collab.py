@@ -127,6 +127,10 @@ def test_a_demand_is_edited_before_publishing_only_and_a_capability_withdrawn(de
     assert c["firm"].patch(f"/api/v1/collab/demands/{did}", json={"title": "y"}).status_code == 409
     cap = c["inst"].post("/api/v1/collab/capabilities", json={"title": "焊趾超声冲击处理", "text": "焊接结构疲劳寿命提升",
                                                               "org_name": "示例大学"}).json()["capability_id"]
+    assert c["firm"].patch(f"/api/v1/collab/capabilities/{cap}", json={"trl": 5}).status_code == 403
+    edited = c["inst"].patch(f"/api/v1/collab/capabilities/{cap}", json={"trl": 6, "keywords": "焊接、疲劳"}).json()
+    assert edited["trl"] == 6 and edited["title"] == "焊趾超声冲击处理"
+    assert c["inst"].patch(f"/api/v1/collab/capabilities/{cap}", json={"trl": 12}).status_code == 422
     assert c["firm"].post(f"/api/v1/collab/capabilities/{cap}/withdraw").status_code == 403
     assert c["inst"].post(f"/api/v1/collab/capabilities/{cap}/withdraw").json()["state"] == "withdrawn"
     assert cap not in c["public"].get("/api/v1/collab/capabilities").text

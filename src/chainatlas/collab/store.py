@@ -275,6 +275,23 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
     return row
 
 
+def edit_capability(engine: Engine, capability_id: str, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    """Its organisation (or the bureau) edits an active capability; the row is checked as an import row."""
+    cap = capability(engine, capability_id)
+    if not ((p.role == Role.enterprise and p.enterprise_uscc == cap["uscc"]) or is_bureau(p)):
+        raise StepRefused("只有发布单位或主管部门可以修改成果", "only the institute or the bureau edits a capability", 403)
+    if cap["state"] != "active":
+        raise StepRefused("已撤回的成果不再修改", "a withdrawn capability is not edited")
+    row = check(engine, "tech_capabilities", {**cap, **{k: v for k, v in values.items() if v is not None}})
+    with engine.begin() as conn:
+        vals = posting_rows("tech_capabilities", [row])[0]
+        for k in ("capability_id", "created_at"):
+            vals.pop(k)
+        conn.execute(update(db.collab_capability).where(db.collab_capability.c.capability_id == capability_id)
+                     .values(**vals))
+    return capability(engine, capability_id)
+
+
 def withdraw_capability(engine: Engine, capability_id: str, p: Principal) -> dict[str, Any]:
     """Its organisation or the bureau withdraws a capability: no longer matched nor listed."""
     cap = capability(engine, capability_id)

@@ -216,6 +216,27 @@ def get_capability(capability_id: CapabilityId) -> Any:
         raise answer(exc) from exc
 
 
+class CapabilityEdit(BaseModel):
+    title: str | None = Field(default=None, max_length=200)
+    text: str | None = Field(default=None, max_length=5000)
+    team: str | None = Field(default=None, max_length=200)
+    keywords: str | None = Field(default=None, max_length=500)
+    patents: str | None = Field(default=None, max_length=500)
+    trl: int | None = Field(default=None, ge=1, le=9)
+    contact: str | None = Field(default=None, max_length=200)
+    segment_code: str | None = Field(default=None, max_length=64)
+
+
+@router.patch("/capabilities/{capability_id}", summary="Edit a capability (its organisation or the bureau)")
+def edit_capability(capability_id: CapabilityId, body: CapabilityEdit,
+                    principal: Annotated[Principal, Depends(authorize)]) -> Any:
+    try:
+        return jsonable_encoder(store.edit_capability(db.get_engine(), capability_id, principal,
+                                                      body.model_dump(exclude_none=True)))
+    except (InvalidInput, NotFound, StepRefused) as exc:
+        raise answer(exc) from exc
+
+
 @router.post("/capabilities/{capability_id}/withdraw", summary="Withdraw a capability (its organisation or the bureau)")
 def withdraw_capability(capability_id: CapabilityId, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:

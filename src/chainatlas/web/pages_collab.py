@@ -188,8 +188,23 @@ def capability_page(request: Request, capability_id: Annotated[str, Path(max_len
     rows = [{"rank": i, "demand_id": m["demand_id"], "title": m["title"], "state": m["state"], "score": m["score"],
              "shared_terms": "、".join(m["why"]["shared_terms"])} for i, m in enumerate(matches["matches"], 1)]
     download = table_download(request, {"matches": rows}, f"collab-{capability_id}")
+    may_edit = cap["state"] == "active" and (is_bureau(principal) or principal.enterprise_uscc == cap["uscc"])
     return download or render(request, "collab_capability.html", {**cap, "matches": matches["matches"],
-                                                                    "match_mode": matches["mode"]})
+                                                                    "match_mode": matches["mode"], "may_edit": may_edit})
+
+
+@router.post("/collab/capabilities/{capability_id}/edit")
+def capability_edit_form(capability_id: Annotated[str, Path(max_length=40)], principal: Annotated[Principal, Depends(authorize)],
+                         title: Short, text: Text, keywords: Annotated[str, Form(max_length=500)] = "",
+                         trl: Annotated[str, Form(max_length=2)] = "", contact: Annotated[str, Form(max_length=200)] = "") -> Response:
+    level = form_number(trl, "trl")
+    try:
+        store.edit_capability(db.get_engine(), capability_id, principal, {
+            "title": title, "text": text, "keywords": keywords or None, "contact": contact or None,
+            "trl": int(level) if level is not None else None})
+    except (InvalidInput, NotFound, StepRefused) as exc:
+        raise answer(exc) from exc
+    return RedirectResponse(f"/collab/capabilities/{capability_id}", status_code=303)
 
 
 @router.get("/collab/pipeline", response_class=HTMLResponse)
