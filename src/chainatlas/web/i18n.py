@@ -22,6 +22,8 @@ STRINGS: dict[str, Message] = {
     "paid_wan": Message("已兑付（万元）", "Paid (10⁴ yuan)"), "remaining_wan": Message("剩余（万元）", "Remaining (10⁴ yuan)"),
     "first_100_students": Message("（先列尚未满6个月的前100名，完整名单请导出）", "(the first 100, short of 6 months first; export for all)"),
     "subsidy_granted": Message("本年度实习补贴（元）", "Internship subsidy this year (yuan)"),
+    "bid_action_shortlisted": Message("列入入围", "Shortlist"), "bid_action_declined": Message("不予入选", "Decline"),
+    "bid_action_chosen": Message("选定此方案", "Choose"), "bid_action_withdrawn": Message("撤回方案", "Withdraw"),
     "edit_capability": Message("修改成果", "Edit the capability"),
     "edit_demand": Message("修改需求（发榜前）", "Edit the demand (before publishing)"),
     "collab_intro": Message("企业出题、院所解题：企业发布技术需求，主管部门论证后发榜，院所揭榜，遴选签约，按里程碑验收并由专项引导基金兑付；每条需求列出匹配的技术成果及匹配依据。", "Firms pose problems, institutes solve them: a demand is reviewed and published by the bureau, institutes bid, one is chosen and contracted, milestones are accepted and paid from the guiding fund; each demand lists the matched capabilities with the evidence."),
