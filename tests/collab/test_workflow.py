@@ -195,3 +195,39 @@ def test_publishing_notifies_the_best_matched_institutes_that_may_see_it(engine:
     assert pub in [n["demand_id"] for n in W.notices(engine, inst)]
     m = store.matches_for_demand(engine, pub, bureau)
     assert m["matches"][0]["capability_id"] == "CG-0" and "电解液" in m["matches"][0]["why"]["expanded_terms"] + m["matches"][0]["why"]["shared_terms"]
+
+
+def test_a_webhook_of_collab_published_gets_the_matched_recipients(engine: Engine) -> None:
+    import json as _json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from chainatlas.trade import alerts
+
+    got: list[dict[str, Any]] = []
+    arrived = threading.Event()
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            got.append(_json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+            arrived.set()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        alerts.subscribe(engine, f"http://127.0.0.1:{server.server_port}/hook", ["collab_published"], "test")
+        store.post_capability(engine, inst, {"capability_id": "CG-W", "org_name": "示例大学", "title": "低温电解液",
+                                             "text": "低温型电解液添加剂，零下二十度容量保持率85%"})
+        did = _demand(engine)
+        W.move(engine, did, "review", owner, today=TODAY)
+        W.move(engine, did, "published", bureau, today=TODAY)
+        assert arrived.wait(10)
+    finally:
+        server.shutdown()
+    assert got[0]["kind"] == "collab_published" and got[0]["demand_id"] == did
+    assert [r["uscc"] for r in got[0]["recipients"]] == [INST]

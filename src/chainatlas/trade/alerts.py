@@ -139,13 +139,18 @@ def transition(engine: Engine, alert_id: int, action: str, actor: str, note: str
     return inbox(engine, alert_id=alert_id)[0]
 
 
+# what other packages post to the same subscribers: a demand of the open calls published (chainatlas.collab.workflow)
+OTHER_WEBHOOK_KINDS = ("collab_published",)
+
+
 def subscribe(engine: Engine, url: str, kinds: list[str], actor: str) -> int:
     """Register a webhook for alerts of the given kinds; returns its id."""
     if not url.startswith(("http://", "https://")):
         raise ValueError("webhook URL must be http(s)")
-    bad = [k for k in kinds if k not in KINDS and k != "*"]
+    known = (*KINDS, *OTHER_WEBHOOK_KINDS)
+    bad = [k for k in kinds if k not in known and k != "*"]
     if bad:
-        raise ValueError(f"kinds: {', '.join(KINDS)} or * (not {', '.join(bad)})")
+        raise ValueError(f"kinds: {', '.join(known)} or * (not {', '.join(bad)})")
     with engine.begin() as conn:
         return int(conn.execute(insert(db.webhook).values(url=url, kinds=",".join(kinds) or "*", created_by=actor,
                                                            created_at=utcnow(), active=True)).inserted_primary_key[0])  # type: ignore[index]
