@@ -54,3 +54,12 @@ class InvalidInput(BilingualError, ValueError):
 
 class NotFound(BilingualError, LookupError):
     """No such thing (the API answers 404, the CLI names it)."""
+
+
+class Refused(BilingualError, ValueError):
+    """A workflow step refused: not allowed now (``status`` 409, the default) or not to this actor (403). The policy
+    ledger's confirmations and the open calls' steps raise it; the API answers with its status."""
+
+    def __init__(self, zh: str, en: str, status: int = 409) -> None:
+        super().__init__(zh, en)
+        self.status = status

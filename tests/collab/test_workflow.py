@@ -13,7 +13,7 @@ from chainatlas.collab import store
 from chainatlas.collab import workflow as W
 from chainatlas.collab.fund import ledger
 from chainatlas.governance.principals import Principal, Role
-from chainatlas.messages import InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound, Refused
 from chainatlas.registry.uscc import make_uscc
 
 FIRM = make_uscc("91410100MA0000001")
@@ -47,30 +47,30 @@ def test_a_demand_from_draft_to_paid(any_engine: Engine) -> None:
     e = any_engine
     did = _demand(e)
     assert W.demand(e, did, owner)["state"] == "draft" and W.demand(e, did, owner)["chain_id"] == "nev"
-    with pytest.raises(W.StepRefused) as refused:  # the owner cannot publish: the bureau does
+    with pytest.raises(Refused) as refused:  # the owner cannot publish: the bureau does
         W.move(e, did, "published", owner, today=TODAY)
     assert refused.value.status == 409  # not a step from draft at all
     W.move(e, did, "review", owner, note="请论证", today=TODAY)
-    with pytest.raises(W.StepRefused) as refused:
+    with pytest.raises(Refused) as refused:
         W.move(e, did, "published", owner, today=TODAY)
     assert refused.value.status == 403
     W.move(e, did, "published", bureau, note="论证通过", today=TODAY)
-    with pytest.raises(W.StepRefused, match="own demand"):
+    with pytest.raises(Refused, match="own demand"):
         W.submit_bid(e, did, owner, approach="x", team="y", budget_yuan=1, milestones=[{"title": "a", "due_on": "2026-07-01"}],
                      today=TODAY)
     b1 = _bid(e, did)
     assert W.demand(e, did, owner)["state"] == "bidding"  # the first bid opens 揭榜
-    with pytest.raises(W.StepRefused, match="already bid"):
+    with pytest.raises(Refused, match="already bid"):
         _bid(e, did)
     b2 = _bid(e, did, other)
-    with pytest.raises(W.StepRefused, match="cannot become"):  # no shortlisting before 遴选
+    with pytest.raises(Refused, match="cannot become"):  # no shortlisting before 遴选
         W.decide_bid(e, b1["id"], "shortlisted", bureau)
     W.move(e, did, "selection", bureau, today=TODAY)
-    with pytest.raises(W.StepRefused, match="taken by: bureau"):
+    with pytest.raises(Refused, match="taken by: bureau"):
         W.decide_bid(e, b1["id"], "shortlisted", owner)
     W.decide_bid(e, b1["id"], "shortlisted", bureau)
     W.decide_bid(e, b2["id"], "shortlisted", bureau)
-    with pytest.raises(W.StepRefused, match="choose a shortlisted bid"):
+    with pytest.raises(Refused, match="choose a shortlisted bid"):
         W.move(e, did, "contracted", bureau, today=TODAY)
     W.decide_bid(e, b1["id"], "chosen", owner)
     assert W.bid(e, b2["id"], bureau)["state"] == "declined"
@@ -78,13 +78,13 @@ def test_a_demand_from_draft_to_paid(any_engine: Engine) -> None:
     assert d["fund_award_yuan"] == 1_500_000 and [m["title"] for m in d["milestones"]] == ["配方验证", "装车测试"]
     d = W.move(e, did, "implementing", inst, today=TODAY)  # the chosen institute starts
     m1, m2 = d["milestones"]
-    with pytest.raises(W.StepRefused, match="not been reported"):
+    with pytest.raises(Refused, match="not been reported"):
         W.accept_milestone(e, m1["id"], bureau, on=TODAY)
-    with pytest.raises(W.StepRefused):  # only the chosen institute reports
+    with pytest.raises(Refused):  # only the chosen institute reports
         W.report_milestone(e, m1["id"], other, report="x", on=TODAY)
     W.report_milestone(e, m1["id"], inst, report="配方验证完成，-20℃保持率 84%", on=dt.date(2026, 9, 20))
     W.accept_milestone(e, m1["id"], bureau, on=dt.date(2026, 9, 25))
-    with pytest.raises(W.StepRefused, match="not yet accepted"):
+    with pytest.raises(Refused, match="not yet accepted"):
         W.move(e, did, "accepted", bureau, today=TODAY)
     W.report_milestone(e, m2["id"], inst, report="装车测试完成", on=dt.date(2027, 3, 1))
     W.accept_milestone(e, m2["id"], bureau, on=dt.date(2027, 3, 5))
@@ -105,28 +105,28 @@ def test_every_refused_transition_is_refused(engine: Engine) -> None:
         for to in W.STATES:
             if to not in allowed:
                 assert to not in W.allowed_steps(state, {"owner", "bureau", "chosen"})
-    with pytest.raises(W.StepRefused, match="cannot go from draft to paid"):
+    with pytest.raises(Refused, match="cannot go from draft to paid"):
         W.move(engine, did, "paid", bureau, today=TODAY)
     with pytest.raises(InvalidInput):
         W.move(engine, did, "nonsense", bureau, today=TODAY)
     W.move(engine, did, "review", owner, today=TODAY)
     W.move(engine, did, "rejected", bureau, today=TODAY)
-    with pytest.raises(W.StepRefused):
+    with pytest.raises(Refused):
         W.move(engine, did, "review", bureau, today=TODAY)
 
 
 def test_publishing_needs_a_future_deadline_and_selection_needs_bids(engine: Engine) -> None:
     did = _demand(engine, deadline="2026-01-31")
     W.move(engine, did, "review", owner, today=TODAY)
-    with pytest.raises(W.StepRefused, match="deadline"):
+    with pytest.raises(Refused, match="deadline"):
         W.move(engine, did, "published", bureau, today=TODAY)
     did2 = _demand(engine)
     W.move(engine, did2, "review", owner, today=TODAY)
     W.move(engine, did2, "published", bureau, today=TODAY)
     W.move(engine, did2, "bidding", bureau, today=TODAY)
-    with pytest.raises(W.StepRefused, match="no bids"):
+    with pytest.raises(Refused, match="no bids"):
         W.move(engine, did2, "selection", bureau, today=TODAY)
-    with pytest.raises(W.StepRefused, match="deadline for bids has passed"):
+    with pytest.raises(Refused, match="deadline for bids has passed"):
         W.submit_bid(engine, did2, inst, approach="a", team="b", budget_yuan=1,
                      milestones=[{"title": "m", "due_on": "2027-01-01"}], today=dt.date(2027, 1, 2))
 
@@ -143,7 +143,7 @@ def test_a_restricted_demand_reaches_only_whom_it_should(engine: Engine, visibil
         if not sees:
             with pytest.raises(NotFound):
                 W.demand(engine, did, who)
-            with pytest.raises(NotFound if who.role == Role.enterprise else W.StepRefused):
+            with pytest.raises(NotFound if who.role == Role.enterprise else Refused):
                 W.submit_bid(engine, did, who, approach="a", team="b", budget_yuan=1,
                              milestones=[{"title": "m", "due_on": "2027-01-01"}], today=TODAY)
 
@@ -173,7 +173,7 @@ def test_the_fund_refuses_a_payment_beyond_its_budget(engine: Engine, monkeypatc
     for m in (m1, m2):
         W.report_milestone(engine, m["id"], inst, report="完成", on=TODAY)
     W.accept_milestone(engine, m1["id"], bureau, on=TODAY)  # 600,000 of 1,000,000
-    with pytest.raises(W.StepRefused, match="budget is exceeded"):
+    with pytest.raises(Refused, match="budget is exceeded"):
         W.accept_milestone(engine, m2["id"], bureau, on=TODAY)
     assert W.demand(engine, did, bureau)["milestones"][1]["accepted_on"] is None  # nothing half-done
 

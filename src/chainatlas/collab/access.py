@@ -1,5 +1,6 @@
-"""Who may see a demand, and the refusals of the open-call workflow — the part of :mod:`chainatlas.collab.workflow`
-that the stores, the fund and the shells share (kept apart so that none of them imports the workflow back)."""
+"""Who may see a demand and who acts for an organisation — the part of :mod:`chainatlas.collab.workflow` that the
+stores and the shells share (kept apart so that none of them imports the workflow back). Refused steps raise
+:class:`chainatlas.messages.Refused`."""
 
 from __future__ import annotations
 
@@ -10,18 +11,10 @@ from sqlalchemy import Connection, select
 from chainatlas import db
 from chainatlas.exchange.cells import split_codes
 from chainatlas.governance.principals import Principal, Role
-from chainatlas.messages import BilingualError, NotFound
+from chainatlas.messages import NotFound
 
 PRIVATE_STATES = ("draft", "review", "rejected")
 BUREAU_DEPARTMENTS = ("science", "industry")
-
-
-class StepRefused(BilingualError, ValueError):
-    """A workflow step that is not allowed now or not to this actor; ``status`` is the HTTP answer (403 or 409)."""
-
-    def __init__(self, zh: str, en: str, status: int = 409) -> None:
-        super().__init__(zh, en)
-        self.status = status
 
 
 def is_bureau(p: Principal) -> bool:

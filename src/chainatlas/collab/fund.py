@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from chainatlas import db
 from chainatlas.clock import utcnow
-from chainatlas.collab.access import StepRefused
+from chainatlas.messages import Refused
 
 FUND = Path(__file__).with_name("fund.yaml")
 
@@ -43,10 +43,10 @@ def _paid_in(conn: Connection, year: int) -> float:
 
 def charge(conn: Connection, *, demand_id: str, milestone_id: int | None, uscc: str, amount: float, year: int,
            actor: str) -> None:
-    """Record a payment; refused (:class:`~chainatlas.collab.access.StepRefused`) beyond the year's budget."""
+    """Record a payment; refused (:class:`~chainatlas.collab.access.Refused`) beyond the year's budget."""
     used = _paid_in(conn, year)
     if used + amount > budget(year) + 0.005:
-        raise StepRefused(f"引导基金 {year} 年度预算不足：预算 {budget(year):,.2f} 元，已付 {used:,.2f} 元，本次 {amount:,.2f} 元",
+        raise Refused(f"引导基金 {year} 年度预算不足：预算 {budget(year):,.2f} 元，已付 {used:,.2f} 元，本次 {amount:,.2f} 元",
                           f"the fund's {year} budget is exceeded: budget {budget(year):,.2f}, paid {used:,.2f}, "
                           f"this payment {amount:,.2f} yuan")
     conn.execute(db.collab_payment.insert().values(demand_id=demand_id, milestone_id=milestone_id, uscc=uscc, year=year,

@@ -17,11 +17,11 @@ from sqlalchemy import Engine, func, select, update
 from chainatlas import db
 from chainatlas.clock import utcnow
 from chainatlas.collab import matching as M
-from chainatlas.collab.access import StepRefused, can_see, get_demand, is_bureau
+from chainatlas.collab.access import can_see, get_demand, is_bureau
 from chainatlas.exchange.cells import split_codes
 from chainatlas.exchange.importer import posting_rows
 from chainatlas.governance.principals import Principal, Role
-from chainatlas.messages import InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound, Refused
 
 MODEL = "multilingual-e5-small-q4"
 _lock = threading.Lock()
@@ -231,7 +231,7 @@ def _post(engine: Engine, p: Principal, table: str, values: dict[str, Any]) -> d
     given or the next of the year."""
     t, key, prefix, (what_zh, what_en), state = POSTINGS[table]
     if not (p.role == Role.enterprise or is_bureau(p)):
-        raise StepRefused(f"发布{what_zh}须使用单位账号或主管部门账号", f"{what_en} are posted by organisations or the bureau", 403)
+        raise Refused(f"发布{what_zh}须使用单位账号或主管部门账号", f"{what_en} are posted by organisations or the bureau", 403)
     uscc = p.enterprise_uscc if p.role == Role.enterprise else values.get("uscc")
     row = check(engine, table, {**values, key: values.get(key) or _next_id(engine, t, key, prefix), "uscc": uscc,
                                 "state": state})
@@ -262,9 +262,9 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
     if not can_see(p, d):
         raise NotFound(f"没有技术需求 {demand_id}", f"no technology demand {demand_id}")
     if not ((p.role == Role.enterprise and p.enterprise_uscc == d["uscc"]) or is_bureau(p)):
-        raise StepRefused("只有发榜企业或主管部门可以修改需求", "only the posting enterprise or the bureau edits a demand", 403)
+        raise Refused("只有发榜企业或主管部门可以修改需求", "only the posting enterprise or the bureau edits a demand", 403)
     if d["state"] not in ("draft", "review"):
-        raise StepRefused("发榜后需求内容不再修改", "a published demand is not edited")
+        raise Refused("发榜后需求内容不再修改", "a published demand is not edited")
     merged = {**d, "invited": "、".join(d["invited"]), **{k: v for k, v in values.items() if v is not None}}
     row = check(engine, "tech_demands", {**merged, "state": d["state"]})
     with engine.begin() as conn:
@@ -279,9 +279,9 @@ def edit_capability(engine: Engine, capability_id: str, p: Principal, values: di
     """Its organisation (or the bureau) edits an active capability; the row is checked as an import row."""
     cap = capability(engine, capability_id)
     if not ((p.role == Role.enterprise and p.enterprise_uscc == cap["uscc"]) or is_bureau(p)):
-        raise StepRefused("只有发布单位或主管部门可以修改成果", "only the institute or the bureau edits a capability", 403)
+        raise Refused("只有发布单位或主管部门可以修改成果", "only the institute or the bureau edits a capability", 403)
     if cap["state"] != "active":
-        raise StepRefused("已撤回的成果不再修改", "a withdrawn capability is not edited")
+        raise Refused("已撤回的成果不再修改", "a withdrawn capability is not edited")
     row = check(engine, "tech_capabilities", {**cap, **{k: v for k, v in values.items() if v is not None}})
     with engine.begin() as conn:
         vals = posting_rows("tech_capabilities", [row])[0]
@@ -296,7 +296,7 @@ def withdraw_capability(engine: Engine, capability_id: str, p: Principal) -> dic
     """Its organisation or the bureau withdraws a capability: no longer matched nor listed."""
     cap = capability(engine, capability_id)
     if not ((p.role == Role.enterprise and p.enterprise_uscc == cap["uscc"]) or is_bureau(p)):
-        raise StepRefused("只有发布单位或主管部门可以撤回成果", "only the institute or the bureau withdraws a capability", 403)
+        raise Refused("只有发布单位或主管部门可以撤回成果", "only the institute or the bureau withdraws a capability", 403)
     with engine.begin() as conn:
         conn.execute(update(db.collab_capability).where(db.collab_capability.c.capability_id == capability_id)
                      .values(state="withdrawn", updated_at=utcnow()))

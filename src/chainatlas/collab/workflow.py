@@ -5,7 +5,7 @@ States (``vocabulary.COLLAB_STATES``): 征集 draft → 论证 review → 发榜
 :data:`TRANSITIONS` says which step each actor may take: the posting enterprise (``owner``), the science-and-technology
 or industry bureau (``bureau``: admins and department accounts of :data:`BUREAU_DEPARTMENTS`) or the chosen institute
 (``chosen``). A step's preconditions (a deadline to publish, a chosen bid to contract, every milestone accepted to
-accept, the award paid to close) are checked here; a refused step raises :class:`StepRefused` with the reason.
+accept, the award paid to close) are checked here; a refused step raises :class:`Refused` with the reason.
 
 Visibility (:func:`can_see`): a demand in draft, review or rejected is seen by its owner and the bureau only;
 afterwards ``public`` is seen by everyone, ``selected`` by the owner, the bureau and the invited institutes, ``bureau``
@@ -24,14 +24,13 @@ from sqlalchemy import Connection, Engine, func, select, update
 from chainatlas import db, vocabulary
 from chainatlas.clock import utcnow
 from chainatlas.collab.access import (
-    StepRefused,
     can_see,
     demand_row,
     get_demand,
     is_bureau,
 )
 from chainatlas.governance.principals import Principal, Role
-from chainatlas.messages import InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound, Refused
 from chainatlas.registry.queries import enterprise_names
 
 STATES = tuple(vocabulary.COLLAB_STATES)
@@ -122,17 +121,17 @@ def move(engine: Engine, demand_id: str, to: str, p: Principal, *, note: str | N
         roles = actor_roles(p, d, chosen["uscc"] if chosen else None)
         here, there = vocabulary.COLLAB_STATES[d["state"]], vocabulary.COLLAB_STATES[to]
         if to not in [s.to for s in TRANSITIONS[d["state"]]]:
-            raise StepRefused(f"不能从“{here.zh}”变更为“{there.zh}”", f"cannot go from {here.en} to {there.en}")
+            raise Refused(f"不能从“{here.zh}”变更为“{there.zh}”", f"cannot go from {here.en} to {there.en}")
         if to not in allowed_steps(d["state"], roles):
             who = "、".join(sorted({w for s in TRANSITIONS[d["state"]] if s.to == to for w in s.by}))
-            raise StepRefused(f"“{here.zh}→{there.zh}”须由{_WHO_ZH.get(who, who)}操作",
+            raise Refused(f"“{here.zh}→{there.zh}”须由{_WHO_ZH.get(who, who)}操作",
                               f"{here.en} → {there.en} is taken by: {who}", status=403)
         _preconditions(conn, d, to, chosen, today)
         done = conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id,
                                                            db.collab_demand.c.state == d["state"])
                             .values(state=to, updated_at=utcnow()))
         if done.rowcount != 1:
-            raise StepRefused("需求刚被他人更新，请刷新后重试", "the demand was changed meanwhile; reload and retry")
+            raise Refused("需求刚被他人更新，请刷新后重试", "the demand was changed meanwhile; reload and retry")
         _event(conn, demand_id, "state", p, state_from=d["state"], state_to=to, note=note)
         if to == "contracted" and chosen:
             _milestones_from_bid(conn, demand_id, chosen)
@@ -147,25 +146,25 @@ _WHO_ZH = {"bureau": "主管部门", "owner": "发榜企业", "chosen": "选定�
 
 def _preconditions(conn: Connection, d: dict[str, Any], to: str, chosen: dict[str, Any] | None, today: dt.date) -> None:
     if to == "published" and (d["deadline"] is None or d["deadline"] < today):
-        raise StepRefused("发榜前须设置不早于今天的揭榜截止日期", "a deadline on or after today is needed to publish")
+        raise Refused("发榜前须设置不早于今天的揭榜截止日期", "a deadline on or after today is needed to publish")
     if to == "selection":
         n = conn.execute(select(func.count()).select_from(db.collab_bid).where(
             db.collab_bid.c.demand_id == d["demand_id"], db.collab_bid.c.state != "withdrawn")).scalar()
         if not n:
-            raise StepRefused("尚无院所揭榜，不能进入遴选", "no bids yet: nothing to select from")
+            raise Refused("尚无院所揭榜，不能进入遴选", "no bids yet: nothing to select from")
     if to == "contracted" and chosen is None:
-        raise StepRefused("签约前发榜企业须在入围方案中选定一家", "the enterprise must choose a shortlisted bid before contracting")
+        raise Refused("签约前发榜企业须在入围方案中选定一家", "the enterprise must choose a shortlisted bid before contracting")
     if to == "accepted":
         m = db.collab_milestone.c
         open_ = conn.execute(select(func.count()).select_from(db.collab_milestone).where(
             m.demand_id == d["demand_id"], m.accepted_on.is_(None))).scalar()
         if open_:
-            raise StepRefused(f"还有 {open_} 个里程碑未验收", f"{open_} milestone(s) not yet accepted")
+            raise Refused(f"还有 {open_} 个里程碑未验收", f"{open_} milestone(s) not yet accepted")
     if to == "paid":
         award = float(d["fund_award_yuan"] or 0)
         paid = _paid(conn, d["demand_id"])
         if paid + 0.005 < award:
-            raise StepRefused(f"引导基金资助 {award:,.2f} 元尚未付清（已付 {paid:,.2f} 元）",
+            raise Refused(f"引导基金资助 {award:,.2f} 元尚未付清（已付 {paid:,.2f} 元）",
                               f"the fund's award of {award:,.2f} yuan is not fully paid ({paid:,.2f} paid)")
 
 
@@ -212,7 +211,7 @@ def submit_bid(engine: Engine, demand_id: str, p: Principal, *, approach: str, t
     the first bid moves a published demand to 揭榜 bidding. One open bid per institute and demand."""
     today = today or dt.date.today()
     if p.role != Role.enterprise or not p.enterprise_uscc:
-        raise StepRefused("揭榜须使用院所（单位）账号", "bids are made from an institute's (organisation's) account", 403)
+        raise Refused("揭榜须使用院所（单位）账号", "bids are made from an institute's (organisation's) account", 403)
     approach, team = (approach or "").strip(), (team or "").strip()
     if not approach or not team:
         raise InvalidInput("请填写技术路线和团队", "the approach and the team are required")
@@ -225,15 +224,15 @@ def submit_bid(engine: Engine, demand_id: str, p: Principal, *, approach: str, t
         if not can_see(p, d):
             raise NotFound(f"没有技术需求 {demand_id}", f"no technology demand {demand_id}")
         if d["uscc"] == p.enterprise_uscc:
-            raise StepRefused("发榜企业不能揭自己的榜", "the posting enterprise cannot bid on its own demand")
+            raise Refused("发榜企业不能揭自己的榜", "the posting enterprise cannot bid on its own demand")
         if d["state"] not in OPEN_FOR_BIDS:
-            raise StepRefused("该需求当前不接受揭榜", "this demand does not take bids now")
+            raise Refused("该需求当前不接受揭榜", "this demand does not take bids now")
         if d["deadline"] is not None and d["deadline"] < today:
-            raise StepRefused("揭榜已截止", "the deadline for bids has passed")
+            raise Refused("揭榜已截止", "the deadline for bids has passed")
         twin = conn.execute(select(b.id).where(b.demand_id == demand_id, b.uscc == p.enterprise_uscc,
                                                b.state != "withdrawn")).first()
         if twin is not None:
-            raise StepRefused(f"本单位已揭榜（方案 #{twin[0]}）", f"your organisation already bid (#{twin[0]})")
+            raise Refused(f"本单位已揭榜（方案 #{twin[0]}）", f"your organisation already bid (#{twin[0]})")
         res = conn.execute(db.collab_bid.insert().values(
             demand_id=demand_id, uscc=p.enterprise_uscc, capability_id=capability_id or None, approach=approach[:5000],
             team=team[:200], budget_yuan=budget_yuan, milestones=json.dumps(ms, ensure_ascii=False), state="submitted",
@@ -275,10 +274,10 @@ def decide_bid(engine: Engine, bid_id: int, to: str, p: Principal, note: str | N
         if not roles:
             raise NotFound(f"没有揭榜方案 #{bid_id}", f"no bid #{bid_id}")
         if who not in roles:
-            raise StepRefused(f"该操作须由{ {'bureau': '主管部门', 'owner': '发榜企业', 'bidder': '揭榜单位'}[who]}进行",
+            raise Refused(f"该操作须由{ {'bureau': '主管部门', 'owner': '发榜企业', 'bidder': '揭榜单位'}[who]}进行",
                               f"this step is taken by: {who}", 403)
         if d["state"] not in demand_states or bd["state"] not in from_states:
-            raise StepRefused(f"需求处于“{vocabulary.label('collab_state', d['state'])}”、方案为“"
+            raise Refused(f"需求处于“{vocabulary.label('collab_state', d['state'])}”、方案为“"
                               f"{vocabulary.label('bid_state', bd['state'])}”时不能设为“{vocabulary.label('bid_state', to)}”",
                               f"a {bd['state']} bid on a {d['state']} demand cannot become {to}")
         conn.execute(update(db.collab_bid).where(b.id == bid_id).values(state=to, updated_at=utcnow()))
@@ -338,9 +337,9 @@ def _milestone_step(engine: Engine, milestone_id: int, p: Principal, who: str, *
         chosen = _chosen(conn, d["demand_id"])
         roles = actor_roles(p, d, chosen["uscc"] if chosen else None)
         if who not in roles:
-            raise StepRefused("无权操作该里程碑", "not yours to take this milestone step", 403)
+            raise Refused("无权操作该里程碑", "not yours to take this milestone step", 403)
         if d["state"] != "implementing":
-            raise StepRefused("需求处于实施阶段时才能报告或验收里程碑", "milestones are reported and accepted while implementing")
+            raise Refused("需求处于实施阶段时才能报告或验收里程碑", "milestones are reported and accepted while implementing")
         if who == "chosen":
             if not (report or "").strip():
                 raise InvalidInput("请填写里程碑报告", "the milestone report is required")
@@ -348,9 +347,9 @@ def _milestone_step(engine: Engine, milestone_id: int, p: Principal, who: str, *
             _event(conn, d["demand_id"], "milestone", p, note=f"{ms['title']}：已报告")
         else:
             if ms["reported_on"] is None:
-                raise StepRefused("该里程碑尚未报告完成", "the milestone has not been reported done")
+                raise Refused("该里程碑尚未报告完成", "the milestone has not been reported done")
             if ms["accepted_on"] is not None:
-                raise StepRefused("该里程碑已验收", "the milestone was accepted already")
+                raise Refused("该里程碑已验收", "the milestone was accepted already")
             conn.execute(update(db.collab_milestone).where(m.id == milestone_id).values(accepted_on=on))
             _event(conn, d["demand_id"], "milestone", p, note=f"{ms['title']}：已验收" + (f"（{report}）" if report else ""))
             if float(ms["amount_yuan"] or 0) > 0 and chosen:

@@ -21,18 +21,14 @@ from chainatlas import db
 from chainatlas.clock import utcnow
 from chainatlas.governance import audit
 from chainatlas.governance.principals import Principal, Role
-from chainatlas.messages import BilingualError
+from chainatlas.messages import Refused
 from chainatlas.rules import policies as P
 from chainatlas.rules.inputs import read_inputs
 from chainatlas.rules.model import resolve
 
 
-class WorkflowError(BilingualError, ValueError):
-    """A refused step: why, in Chinese and English, with an HTTP status for the API."""
-
-    def __init__(self, zh: str, en: str, status: int = 409) -> None:
-        super().__init__(zh, en)
-        self.status = status
+class WorkflowError(Refused):
+    """A refused step of the 免申即享 workflow (:class:`~chainatlas.messages.Refused`)."""
 
 
 

@@ -15,11 +15,10 @@ from chainatlas import db
 from chainatlas.collab import internships as I
 from chainatlas.collab import store
 from chainatlas.collab import workflow as W
-from chainatlas.collab.access import StepRefused
 from chainatlas.collab.fund import ledger
-from chainatlas.messages import BilingualError, InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound, Refused
 from chainatlas.web.auth import Principal, authorize, count_rows
-from chainatlas.web.errors import refusal, refused
+from chainatlas.web.errors import refusal
 
 router = APIRouter(prefix="/api/v1/collab", tags=["collab"])
 DemandId = Annotated[str, Path(max_length=40)]
@@ -27,12 +26,6 @@ CapabilityId = Annotated[str, Path(max_length=40)]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 State = Annotated[str | None, Query(pattern="^(" + "|".join(W.STATES) + ")$")]
 
-
-def answer(exc: BilingualError) -> Exception:
-    """A domain refusal as its HTTP answer: a workflow refusal keeps its status (403 or 409)."""
-    if isinstance(exc, StepRefused):
-        return refused(exc.status, exc.zh, exc.en)
-    return refusal(exc)  # type: ignore[arg-type]
 
 
 class DemandIn(BaseModel):
@@ -118,8 +111,8 @@ def post_demand(body: DemandIn, principal: Annotated[Principal, Depends(authoriz
     try:
         row = store.post_demand(db.get_engine(), principal, body.model_dump())
         return jsonable_encoder(W.demand(db.get_engine(), row["demand_id"], principal))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.get("/demands/{demand_id}", summary="A demand with its timeline, the bids you may see, milestones and your next steps")
@@ -127,7 +120,7 @@ def get_demand(demand_id: DemandId, principal: Annotated[Principal, Depends(auth
     try:
         return jsonable_encoder(W.demand(db.get_engine(), demand_id, principal))
     except NotFound as exc:
-        raise answer(exc) from exc
+        raise refusal(exc) from exc
 
 
 @router.patch("/demands/{demand_id}", summary="Edit a demand (its enterprise or the bureau, while draft or under review)")
@@ -135,16 +128,16 @@ def edit_demand(demand_id: DemandId, body: DemandEdit, principal: Annotated[Prin
     try:
         store.edit_demand(db.get_engine(), demand_id, principal, body.model_dump(exclude_none=True, mode="json"))
         return jsonable_encoder(W.demand(db.get_engine(), demand_id, principal))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.post("/demands/{demand_id}/steps", summary="Take a workflow step (论证, 发榜, 遴选, 签约 …) with a note")
 def step(demand_id: DemandId, body: StepIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
         return jsonable_encoder(W.move(db.get_engine(), demand_id, body.to, principal, note=body.note))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.get("/demands/{demand_id}/matches", summary="The capabilities ranked for a demand, each with its evidence")
@@ -153,7 +146,7 @@ def demand_matches(demand_id: DemandId, principal: Annotated[Principal, Depends(
     try:
         return jsonable_encoder(store.matches_for_demand(db.get_engine(), demand_id, principal, top))
     except NotFound as exc:
-        raise answer(exc) from exc
+        raise refusal(exc) from exc
 
 
 @router.post("/demands/{demand_id}/bids", summary="揭榜: bid on a demand (approach, team, budget, milestones)")
@@ -162,16 +155,16 @@ def bid(demand_id: DemandId, body: BidIn, principal: Annotated[Principal, Depend
         return jsonable_encoder(W.submit_bid(db.get_engine(), demand_id, principal, approach=body.approach, team=body.team,
                                              budget_yuan=body.budget_yuan, capability_id=body.capability_id,
                                              milestones=[m.model_dump(mode="json") for m in body.milestones]))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.post("/bids/{bid_id}/decision", summary="遴选: shortlist or decline (bureau), choose (enterprise), withdraw (bidder)")
 def decide(bid_id: RowId, body: DecisionIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
         return jsonable_encoder(W.decide_bid(db.get_engine(), bid_id, body.to, principal, body.note))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.post("/milestones/{milestone_id}/report", summary="实施: the chosen institute reports a milestone done")
@@ -179,8 +172,8 @@ def report(milestone_id: RowId, body: ReportIn, principal: Annotated[Principal, 
     try:
         return jsonable_encoder(W.report_milestone(db.get_engine(), milestone_id, principal, report=body.text or "",
                                                    on=body.on or dt.date.today()))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.post("/milestones/{milestone_id}/accept", summary="验收: the bureau accepts a milestone; the fund pays its amount")
@@ -188,8 +181,8 @@ def accept(milestone_id: RowId, body: ReportIn, principal: Annotated[Principal, 
     try:
         return jsonable_encoder(W.accept_milestone(db.get_engine(), milestone_id, principal, on=body.on or dt.date.today(),
                                                    note=body.text))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.get("/capabilities", summary="技术成果: active capabilities; filter by chain, organisation, words")
@@ -204,8 +197,8 @@ def list_capabilities(response: Response, chain: str | None = None, uscc: str | 
 def post_capability(body: CapabilityIn, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
         return jsonable_encoder(store.post_capability(db.get_engine(), principal, body.model_dump()))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.get("/capabilities/{capability_id}", summary="A capability")
@@ -213,7 +206,7 @@ def get_capability(capability_id: CapabilityId) -> Any:
     try:
         return jsonable_encoder(store.capability(db.get_engine(), capability_id))
     except NotFound as exc:
-        raise answer(exc) from exc
+        raise refusal(exc) from exc
 
 
 class CapabilityEdit(BaseModel):
@@ -233,16 +226,16 @@ def edit_capability(capability_id: CapabilityId, body: CapabilityEdit,
     try:
         return jsonable_encoder(store.edit_capability(db.get_engine(), capability_id, principal,
                                                       body.model_dump(exclude_none=True)))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.post("/capabilities/{capability_id}/withdraw", summary="Withdraw a capability (its organisation or the bureau)")
 def withdraw_capability(capability_id: CapabilityId, principal: Annotated[Principal, Depends(authorize)]) -> Any:
     try:
         return jsonable_encoder(store.withdraw_capability(db.get_engine(), capability_id, principal))
-    except (NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (NotFound, Refused) as exc:
+        raise refusal(exc) from exc
 
 
 @router.get("/capabilities/{capability_id}/matches", summary="The demands you may see ranked for a capability")
@@ -251,7 +244,7 @@ def capability_matches(capability_id: CapabilityId, principal: Annotated[Princip
     try:
         return jsonable_encoder(store.matches_for_capability(db.get_engine(), capability_id, principal, top))
     except NotFound as exc:
-        raise answer(exc) from exc
+        raise refusal(exc) from exc
 
 
 @router.get("/pipeline", summary="The bureau's pipeline: demands per state, overdue milestones, the guiding fund's year")

@@ -19,7 +19,7 @@ from chainatlas.rules import policies as P
 from chainatlas.rules.inputs import read_inputs
 from chainatlas.rules.model import RuleError
 from chainatlas.web.auth import Principal, authorize, count_rows
-from chainatlas.web.errors import refused
+from chainatlas.web.errors import refusal, refused
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
 DateQ = Annotated[dt.date | None, Query(description="Evaluation date (default today): picks the rule sets and the data as of it")]
@@ -44,10 +44,6 @@ def _found(compute: Callable[[], Any]) -> Any:
         return compute()
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-
-
-def _workflow(exc: ledger.WorkflowError) -> HTTPException:
-    return HTTPException(exc.status, str(exc.message))
 
 
 @router.get("/tiers", summary="Per local enterprise and tier: status (met / unmet / unknown), score, shortfall")
@@ -142,7 +138,7 @@ def decide(candidate_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: Decisio
     try:
         return jsonable_encoder(ledger.decide(db.get_engine(), candidate_id, body.decision, principal, body.note))
     except ledger.WorkflowError as exc:
-        raise _workflow(exc) from exc
+        raise refusal(exc) from exc
 
 
 @router.get("/policies/{policy_id}/ledger", summary="Grants of a policy and its budget: used and remaining")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from chainatlas.messages import InvalidInput, Message, NotFound
+from chainatlas.messages import InvalidInput, Message, NotFound, Refused
 
 
 def refused(status: int, zh: str, en: str) -> HTTPException:
@@ -17,10 +17,13 @@ def refused(status: int, zh: str, en: str) -> HTTPException:
     return HTTPException(status, str(Message(zh, en)))
 
 
-def refusal(exc: InvalidInput | NotFound) -> HTTPException:
-    """A domain refusal as its HTTP answer: 404 for what does not exist, 422 for what cannot be done.
+def refusal(exc: InvalidInput | NotFound | Refused) -> HTTPException:
+    """A domain refusal as its HTTP answer: 404 for what does not exist, 422 for what cannot be done, a refused
+    workflow step with its own status (409 not now, 403 not by you).
 
-    >>> refusal(NotFound("没有指标 x", "no indicator x")).status_code
-    404
+    >>> refusal(NotFound("没有指标 x", "no indicator x")).status_code, refusal(Refused("须由主管部门操作", "bureau only", 403)).status_code
+    (404, 403)
     """
+    if isinstance(exc, Refused):
+        return refused(exc.status, exc.zh, exc.en)
     return refused(404 if isinstance(exc, NotFound) else 422, exc.zh, exc.en)

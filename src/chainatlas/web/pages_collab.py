@@ -14,14 +14,13 @@ from chainatlas import db
 from chainatlas.collab import internships as I
 from chainatlas.collab import store
 from chainatlas.collab import workflow as W
-from chainatlas.collab.access import StepRefused, is_bureau
+from chainatlas.collab.access import is_bureau
 from chainatlas.collab.fund import fund as fund_declaration
-from chainatlas.messages import InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound, Refused
 from chainatlas.registry import queries
 from chainatlas.rules.ledger import granted_in_year
-from chainatlas.web.api_collab import answer
 from chainatlas.web.auth import Principal, authorize
-from chainatlas.web.errors import refused
+from chainatlas.web.errors import refusal, refused
 from chainatlas.web.forms import form_date, form_number
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
@@ -65,7 +64,7 @@ def demand_page(request: Request, demand_id: DemandId, principal: Annotated[Prin
         d = W.demand(engine, demand_id, principal)
         matches = store.matches_for_demand(engine, demand_id, principal, top=10)
     except NotFound as exc:
-        raise answer(exc) from exc
+        raise refusal(exc) from exc
     rows = [{"rank": i, "capability_id": m["capability_id"], "title": m["title"], "org_name": m["org_name"],
              "score": m["score"], "shared_terms": "、".join(m["why"]["shared_terms"]),
              "expanded_terms": "、".join(m["why"]["expanded_terms"]), "dense": m["why"].get("dense")}
@@ -93,8 +92,8 @@ def post_demand_form(principal: Annotated[Principal, Depends(authorize)], title:
             "title": title, "text": text, "segment_code": segment_code or None, "budget_min_yuan": form_number(budget_min_yuan, "budget_min_yuan"),
             "budget_max_yuan": form_number(budget_max_yuan, "budget_max_yuan"), "deadline": deadline or None,
             "visibility": visibility or "public", "invited": invited or None, "uscc": uscc or None})
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
     return RedirectResponse(f"/collab/demands/{row['demand_id']}", status_code=303)
 
 
@@ -108,8 +107,8 @@ def edit_form(demand_id: DemandId, principal: Annotated[Principal, Depends(autho
             "title": title, "text": text, "budget_min_yuan": form_number(budget_min_yuan, "budget_min_yuan"),
             "budget_max_yuan": form_number(budget_max_yuan, "budget_max_yuan"), "deadline": deadline or None,
             "visibility": visibility, "invited": invited})
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
     return RedirectResponse(f"/collab/demands/{demand_id}", status_code=303)
 
 
@@ -118,8 +117,8 @@ def step_form(demand_id: DemandId, principal: Annotated[Principal, Depends(autho
               to: Annotated[str, Form(max_length=16)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     try:
         W.move(db.get_engine(), demand_id, to, principal, note=note or None)
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
     return RedirectResponse(f"/collab/demands/{demand_id}", status_code=303)
 
 
@@ -136,8 +135,8 @@ def bid_form(demand_id: DemandId, principal: Annotated[Principal, Depends(author
     try:
         W.submit_bid(db.get_engine(), demand_id, principal, approach=approach, team=team,
                      budget_yuan=form_number(budget_yuan, "budget_yuan") or 0.0, milestones=ms)
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
     return RedirectResponse(f"/collab/demands/{demand_id}", status_code=303)
 
 
@@ -146,8 +145,8 @@ def decision_form(bid_id: RowId, principal: Annotated[Principal, Depends(authori
                   to: Annotated[str, Form(max_length=12)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     try:
         b = W.decide_bid(db.get_engine(), bid_id, to, principal, note or None)
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
     return RedirectResponse(f"/collab/demands/{b['demand_id']}", status_code=303)
 
 
@@ -159,8 +158,8 @@ def milestone_form(milestone_id: RowId, action: Annotated[str, Path(pattern="^(r
     try:
         d = (W.report_milestone(db.get_engine(), milestone_id, principal, report=text, on=when) if action == "report"
              else W.accept_milestone(db.get_engine(), milestone_id, principal, on=when, note=text or None))
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
     return RedirectResponse(f"/collab/demands/{d['demand_id']}", status_code=303)
 
 
@@ -184,7 +183,7 @@ def capability_page(request: Request, capability_id: Annotated[str, Path(max_len
         cap = store.capability(engine, capability_id)
         matches = store.matches_for_capability(engine, capability_id, principal, top=10)
     except NotFound as exc:
-        raise answer(exc) from exc
+        raise refusal(exc) from exc
     rows = [{"rank": i, "demand_id": m["demand_id"], "title": m["title"], "state": m["state"], "score": m["score"],
              "shared_terms": "、".join(m["why"]["shared_terms"])} for i, m in enumerate(matches["matches"], 1)]
     download = table_download(request, {"matches": rows}, f"collab-{capability_id}")
@@ -202,8 +201,8 @@ def capability_edit_form(capability_id: Annotated[str, Path(max_length=40)], pri
         store.edit_capability(db.get_engine(), capability_id, principal, {
             "title": title, "text": text, "keywords": keywords or None, "contact": contact or None,
             "trl": int(level) if level is not None else None})
-    except (InvalidInput, NotFound, StepRefused) as exc:
-        raise answer(exc) from exc
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from exc
     return RedirectResponse(f"/collab/capabilities/{capability_id}", status_code=303)
 
 

@@ -24,7 +24,7 @@ from chainatlas.web.api_rules import (
     tier_card_of,
 )
 from chainatlas.web.auth import Principal, authorize
-from chainatlas.web.errors import refused
+from chainatlas.web.errors import refusal, refused
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
 
@@ -156,7 +156,7 @@ def decision_form(candidate_id: Annotated[int, Path(ge=1, le=2**31 - 1)], princi
     try:
         done = ledger.decide(db.get_engine(), candidate_id, decision, principal, note)
     except ledger.WorkflowError as exc:
-        raise HTTPException(exc.status, str(exc.message)) from exc
+        raise refusal(exc) from exc
     return RedirectResponse(f"/policies/{done['policy_id']}?screening={done['screening_id']}#c{candidate_id}", status_code=303)
 
 
