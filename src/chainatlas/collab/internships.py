@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from chainatlas import db
+from chainatlas.registry.queries import enterprise_names
 
 MONTH_DAYS = 365.25 / 12
 REQUIRED_MONTHS = 6
@@ -91,10 +92,11 @@ def students(engine: Engine, *, school: str | None = None, major: str | None = N
     return sorted(out, key=lambda r: (r["reached"], r["months_done"], r["school"], r["student_ref"]))
 
 
-def by_school(engine: Engine, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Per school and major: students, how many reached 6 months, how many will not reach them as planned."""
+def by_school(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per school and major of ``rows`` (of :func:`students`): students, how many reached 6 months, how many
+    will not reach them as planned."""
     agg: dict[tuple[str, str], dict[str, Any]] = {}
-    for s in students(engine, today=today):
+    for s in rows:
         g = agg.setdefault((s["school"], s["major"]), {"school": s["school"], "major": s["major"], "students": 0,
                                                         "reached": 0, "short_as_planned": 0})
         g["students"] += 1
@@ -129,7 +131,7 @@ def by_host(engine: Engine, today: dt.date | None = None) -> list[dict[str, Any]
     today = today or dt.date.today()
     ps = _placements(engine)
     done = completed_per_host(p for p in ps if p["end_on"] <= today)
-    names = _names(engine, {p["host_uscc"] for p in ps})
+    names = enterprise_names(engine, sorted({p["host_uscc"] for p in ps}))
     agg: dict[str, dict[str, Any]] = {}
     for p in ps:
         g = agg.setdefault(p["host_uscc"], {"host_uscc": p["host_uscc"], "name": names.get(p["host_uscc"]),
@@ -147,16 +149,11 @@ def by_host(engine: Engine, today: dt.date | None = None) -> list[dict[str, Any]
     return sorted(rows, key=lambda r: (-r["interns"], r["host_uscc"]))
 
 
-def _names(engine: Engine, usccs: set[str]) -> dict[str, str]:
-    e = db.enterprise.c
-    with engine.connect() as conn:
-        return {u: n for u, n in conn.execute(select(e.uscc, e.name).where(e.uscc.in_(sorted(usccs))))}
-
-
-def interns_6m(engine: Engine, on: dt.date) -> dict[str, int]:
+def interns_6m(engine: Engine, on: dt.date, host: str | None = None) -> dict[str, int]:
     """Host USCC → interns who completed 6 months at it in the year before ``on`` (the subsidy's "上年度"), for every
-    host with internship records (0 where none completed). The rules read it in place of a declared figure."""
+    host with internship records (0 where none completed), or for ``host`` alone. The rules read it in place of a
+    declared figure."""
     year = on.year - 1
-    ps = _placements(engine)
+    ps = _placements(engine, host=host)
     done = completed_per_host(p for p in ps if p["end_on"] < on)
     return {h: done.get((h, year), 0) for h in sorted({p["host_uscc"] for p in ps})}

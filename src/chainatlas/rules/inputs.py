@@ -126,18 +126,18 @@ def read_inputs(engine: Engine, on: dt.date, home: str | None = None, uscc: str 
     if dated:
         frame = frame.with_columns([pl.coalesce(f"{c}_dated", c).cast(INPUTS[c].dtype).alias(c) for c in dated]).drop(
             [f"{c}_dated" for c in dated])
-    frame = with_recorded_interns(engine, frame, on)
+    frame = with_recorded_interns(engine, frame, on, uscc)
     return typed(frame.join(analytics(snap, home), on="uscc", how="left").with_columns(
         sme_expr().alias("is_sme"), pl.col("region_code").alias("district"),
         pl.col("in_chain").fill_null(False), pl.col("key_segment").fill_null(False)))
 
 
-def with_recorded_interns(engine: Engine, frame: pl.DataFrame, on: dt.date) -> pl.DataFrame:
+def with_recorded_interns(engine: Engine, frame: pl.DataFrame, on: dt.date, uscc: str | None = None) -> pl.DataFrame:
     """``interns_6m`` from the internship records (:func:`chainatlas.collab.internships.interns_6m`) for every firm
     that hosts interns on the platform, in place of the declared figure; other firms keep what they declared."""
     from chainatlas.collab.internships import interns_6m
 
-    recorded = interns_6m(engine, on)
+    recorded = interns_6m(engine, on, host=uscc)  # one firm's card reads its own records only
     if not recorded:
         return frame
     rec = pl.DataFrame({"uscc": list(recorded), "__interns": list(recorded.values())},
@@ -250,6 +250,6 @@ def provenance(engine: Engine, uscc: str, on: dt.date) -> dict[str, dict[str, st
     out = {a: {"source": s, "as_of": d.isoformat()} for a, d, s in rows}  # later rows overwrite earlier ones
     from chainatlas.collab.internships import SOURCE, interns_6m
 
-    if uscc in interns_6m(engine, on):
+    if interns_6m(engine, on, host=uscc):
         out["interns_6m"] = {"source": SOURCE, "as_of": dt.date(on.year - 1, 12, 31).isoformat()}
     return out

@@ -229,8 +229,9 @@ def mine_page(request: Request, principal: Annotated[Principal, Depends(authoriz
 @router.get("/collab/internships", response_class=HTMLResponse)
 def internships_page(request: Request, school: str = "", major: str = "") -> Response:
     engine = db.get_engine()
-    students = I.students(engine, school=school or None, major=major or None)
-    schools = I.by_school(engine)
+    everyone = I.students(engine)
+    students = [s for s in everyone if (not school or s["school"] == school) and (not major or s["major"] == major)]
+    schools = I.by_school(everyone)
     hosts = I.by_host(engine)
     year = dt.date.today().year  # the internship subsidy's ledger: what each host was granted this budget year
     granted = dict(granted_in_year(engine, "internship", year).iter_rows())
