@@ -14,12 +14,22 @@ from chainatlas.governance.principals import Principal, Role
 from chainatlas.messages import NotFound
 
 PRIVATE_STATES = ("draft", "review", "rejected")
+UNLISTED = (*PRIVATE_STATES, "withdrawn")  # seen by the demand's enterprise and the bureau only, whatever the visibility
 BUREAU_DEPARTMENTS = ("science", "industry")
 
 
 def is_bureau(p: Principal) -> bool:
     """Admins and the accounts of the science-and-technology and industry bureaus run the open calls."""
     return p.role == Role.admin or (p.role == Role.department and p.department in BUREAU_DEPARTMENTS)
+
+
+def acts_for(p: Principal, uscc: str | None) -> bool:
+    """Whether ``p`` is the account of the organisation ``uscc``.
+
+    >>> acts_for(Principal(1, "e", Role.enterprise, "91A"), "91A"), acts_for(Principal(2, "a", Role.admin), "91A")
+    (True, False)
+    """
+    return p.role == Role.enterprise and uscc is not None and p.enterprise_uscc == uscc
 
 
 def can_see(p: Principal, demand: dict[str, Any]) -> bool:
@@ -29,14 +39,14 @@ def can_see(p: Principal, demand: dict[str, Any]) -> bool:
     >>> can_see(Principal(2, "i", Role.enterprise, "12B"), d), can_see(Principal(1, "e", Role.enterprise, "91A"), d)
     (False, True)
     """
-    if is_bureau(p) or (p.role == Role.enterprise and p.enterprise_uscc == demand["uscc"]):
+    if is_bureau(p) or acts_for(p, demand["uscc"]):
         return True
-    if demand["state"] in PRIVATE_STATES or demand["state"] == "withdrawn":
+    if demand["state"] in UNLISTED:
         return False
     if demand["visibility"] == "public":
         return True
     if demand["visibility"] == "selected":
-        return p.role == Role.enterprise and p.enterprise_uscc in (demand.get("invited") or [])
+        return any(acts_for(p, u) for u in demand.get("invited") or [])
     return False
 
 

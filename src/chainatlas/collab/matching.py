@@ -200,6 +200,14 @@ class Encoder:
             return np.zeros((0, 384), dtype=np.float32)
         return np.vstack([self._cache[k] for k in keys])
 
+    def cached(self) -> dict[tuple[bool, str], np.ndarray]:
+        """(is a query, SHA-1 of the text) → vector, for everything embedded or remembered in this process."""
+        return dict(self._cache)
+
+    def remember(self, vectors: dict[tuple[bool, str], np.ndarray]) -> None:
+        """Take vectors computed earlier (a store's copy) so that their texts are not embedded again."""
+        self._cache.update(vectors)
+
 
 _ENCODER = Encoder()
 

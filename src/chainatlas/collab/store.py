@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select, update
 from chainatlas import db
 from chainatlas.clock import utcnow
 from chainatlas.collab import matching as M
-from chainatlas.collab.access import can_see, get_demand, is_bureau
+from chainatlas.collab.access import UNLISTED, acts_for, can_see, get_demand, is_bureau
 from chainatlas.exchange.cells import split_codes
 from chainatlas.exchange.importer import posting_rows
 from chainatlas.governance.principals import Principal, Role
@@ -26,6 +26,7 @@ from chainatlas.messages import InvalidInput, NotFound, Refused
 MODEL = "multilingual-e5-small-q4"
 _lock = threading.Lock()
 _matchers: dict[tuple[str, bool], M.Matcher] = {}
+_embeddings_loaded: set[Any] = set()  # databases whose stored vectors this process has read
 
 
 def demand_posting(d: dict[str, Any]) -> M.Posting:
@@ -41,13 +42,12 @@ def capability_posting(c: dict[str, Any]) -> M.Posting:
                      segments=(c["segment_code"],) if c.get("segment_code") else ())
 
 
-def capability_postings(engine: Engine) -> tuple[list[M.Posting], dict[str, str]]:
-    """Active capabilities as postings, and capability id → its organisation's USCC."""
+def capability_postings(engine: Engine) -> list[M.Posting]:
+    """Active capabilities as postings."""
     c = db.collab_capability.c
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(select(db.collab_capability).where(c.state == "active")
-                                                       .order_by(c.capability_id))]
-    return [capability_posting(r) for r in rows], {r["capability_id"]: r["uscc"] for r in rows}
+        return [capability_posting(dict(r._mapping)) for r in conn.execute(
+            select(db.collab_capability).where(c.state == "active").order_by(c.capability_id))]
 
 
 def capability_owners(engine: Engine) -> dict[str, str]:
@@ -62,7 +62,7 @@ def capability_index(engine: Engine) -> M.Matcher:
     return _matcher(engine, "capabilities")
 
 
-def _fingerprint(engine: Engine, table: Any, key: str) -> str:
+def _fingerprint(engine: Engine, table: Any) -> str:
     with engine.connect() as conn:
         n, last = conn.execute(select(func.count(), func.max(table.c.updated_at))).one()
     return f"{table.name}:{n}:{last}"
@@ -73,8 +73,7 @@ def load_embeddings(engine: Engine) -> int:
     t = db.collab_embedding
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.text_sha, t.c.kind, t.c.vector).where(t.c.model == MODEL)).all()
-    for sha, kind, vec in rows:
-        M._ENCODER._cache[(kind == "query", sha)] = np.frombuffer(vec, dtype=np.float32)
+    M._ENCODER.remember({(kind == "query", sha): np.frombuffer(vec, dtype=np.float32) for sha, kind, vec in rows})
     return len(rows)
 
 
@@ -85,7 +84,7 @@ def save_embeddings(engine: Engine) -> int:
         have = {(k == "query", s) for s, k in conn.execute(select(t.c.text_sha, t.c.kind))}
     new = [{"text_sha": sha, "kind": "query" if q else "passage", "model": MODEL,
             "vector": np.asarray(v, dtype=np.float32).tobytes()}
-           for (q, sha), v in list(M._ENCODER._cache.items()) if (q, sha) not in have]
+           for (q, sha), v in M._ENCODER.cached().items() if (q, sha) not in have]
     if new:
         with engine.begin() as conn:
             conn.execute(t.insert(), new)
@@ -93,16 +92,18 @@ def save_embeddings(engine: Engine) -> int:
 
 
 def _matcher(engine: Engine, which: str) -> M.Matcher:
-    """The index of active capabilities (``which="capabilities"``) or of visible-to-institutes demands, rebuilt
-    when the table changes; embeddings come from the stored cache."""
+    """The index of active capabilities (``which="capabilities"``) or of all demands (callers filter by who may see
+    them), rebuilt when the table changes; vectors come from the stored embeddings, read once per process."""
     table = db.collab_capability if which == "capabilities" else db.collab_demand
-    key = (_fingerprint(engine, table, which), M.Encoder.available())
+    key = (_fingerprint(engine, table), M.Encoder.available())
     with _lock:
         if key in _matchers:
             return _matchers[key]
-        load_embeddings(engine)
+        if engine.url not in _embeddings_loaded:
+            load_embeddings(engine)
+            _embeddings_loaded.add(engine.url)
         if which == "capabilities":
-            postings = capability_postings(engine)[0]
+            postings = capability_postings(engine)
         else:
             c = db.collab_demand.c
             with engine.connect() as conn:
@@ -144,7 +145,7 @@ def matches_for_capability(engine: Engine, capability_id: str, p: Principal, top
     rows = []
     for x in found:
         d = {**ds[x.id], "invited": split_codes(ds[x.id].get("invited"))}
-        if can_see(p, d) and d["state"] not in ("draft", "review", "rejected", "withdrawn"):
+        if can_see(p, d) and d["state"] not in UNLISTED:
             rows.append({"demand_id": x.id, "score": x.score, "why": x.why, **_brief(d, "demand")})
         if len(rows) == top:
             break
@@ -211,7 +212,7 @@ def check(engine: Engine, table: str, values: dict[str, Any]) -> dict[str, Any]:
     cells = {c.name: (None if values.get(c.name) in (None, "") else str(values[c.name])) for c in spec.columns}
     frame = pl.DataFrame({LINE: [1], **{k: [v] for k, v in cells.items()}}, schema={LINE: pl.Int64, **{k: pl.String for k in cells}})
     with engine.connect() as conn:
-        ctx = build_context(conn)
+        ctx = build_context(conn, parties=False)  # one row, no references: the register's USCCs are not needed
     res = validate_batch(frame, spec, ctx, file="表单", sheet="", original_headers={})
     if res.problems:
         pr = res.problems[0]
@@ -261,7 +262,7 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
         d = get_demand(conn, demand_id)
     if not can_see(p, d):
         raise NotFound(f"没有技术需求 {demand_id}", f"no technology demand {demand_id}")
-    if not ((p.role == Role.enterprise and p.enterprise_uscc == d["uscc"]) or is_bureau(p)):
+    if not (acts_for(p, d["uscc"]) or is_bureau(p)):
         raise Refused("只有发榜企业或主管部门可以修改需求", "only the posting enterprise or the bureau edits a demand", 403)
     if d["state"] not in ("draft", "review"):
         raise Refused("发榜后需求内容不再修改", "a published demand is not edited")
@@ -278,7 +279,7 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
 def edit_capability(engine: Engine, capability_id: str, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
     """Its organisation (or the bureau) edits an active capability; the row is checked as an import row."""
     cap = capability(engine, capability_id)
-    if not ((p.role == Role.enterprise and p.enterprise_uscc == cap["uscc"]) or is_bureau(p)):
+    if not (acts_for(p, cap["uscc"]) or is_bureau(p)):
         raise Refused("只有发布单位或主管部门可以修改成果", "only the institute or the bureau edits a capability", 403)
     if cap["state"] != "active":
         raise Refused("已撤回的成果不再修改", "a withdrawn capability is not edited")
@@ -295,7 +296,7 @@ def edit_capability(engine: Engine, capability_id: str, p: Principal, values: di
 def withdraw_capability(engine: Engine, capability_id: str, p: Principal) -> dict[str, Any]:
     """Its organisation or the bureau withdraws a capability: no longer matched nor listed."""
     cap = capability(engine, capability_id)
-    if not ((p.role == Role.enterprise and p.enterprise_uscc == cap["uscc"]) or is_bureau(p)):
+    if not (acts_for(p, cap["uscc"]) or is_bureau(p)):
         raise Refused("只有发布单位或主管部门可以撤回成果", "only the institute or the bureau withdraws a capability", 403)
     with engine.begin() as conn:
         conn.execute(update(db.collab_capability).where(db.collab_capability.c.capability_id == capability_id)

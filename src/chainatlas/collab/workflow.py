@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from chainatlas import db, vocabulary
 from chainatlas.clock import utcnow
 from chainatlas.collab.access import (
+    acts_for,
     can_see,
     demand_row,
     get_demand,
@@ -35,7 +36,6 @@ from chainatlas.registry.queries import enterprise_names
 
 STATES = tuple(vocabulary.COLLAB_STATES)
 OPEN_FOR_BIDS = ("published", "bidding")
-ENDED = ("paid", "rejected", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ def actor_roles(p: Principal, demand: dict[str, Any], chosen_uscc: str | None = 
     {'owner'}
     """
     roles = set()
-    if p.role == Role.enterprise and p.enterprise_uscc == demand["uscc"]:
+    if acts_for(p, demand["uscc"]):
         roles.add("owner")
     if is_bureau(p):
         roles.add("bureau")
-    if chosen_uscc and p.role == Role.enterprise and p.enterprise_uscc == chosen_uscc:
+    if acts_for(p, chosen_uscc):
         roles.add("chosen")
     return roles
 
@@ -84,6 +84,14 @@ def allowed_steps(state: str, roles: set[str]) -> list[str]:
     (['published', 'rejected', 'draft', 'withdrawn'], ['withdrawn'], [])
     """
     return [s.to for s in TRANSITIONS.get(state, ()) if s.by & roles]
+
+
+def _fetch(conn: Connection, table: Any, row_id: int, zh: str, en: str) -> dict[str, Any]:
+    """Row ``row_id`` of ``table`` (a bid, a milestone), or :class:`NotFound` naming it."""
+    row = conn.execute(select(table).where(table.c.id == row_id)).first()
+    if row is None:
+        raise NotFound(f"没有{zh} #{row_id}", f"no {en} #{row_id}")
+    return dict(row._mapping)
 
 
 def _chosen(conn: Connection, demand_id: str) -> dict[str, Any] | None:
@@ -263,13 +271,10 @@ def decide_bid(engine: Engine, bid_id: int, to: str, p: Principal, note: str | N
     who, demand_states, from_states = BID_STEPS[to]
     b = db.collab_bid.c
     with engine.begin() as conn:
-        row = conn.execute(select(db.collab_bid).where(b.id == bid_id)).first()
-        if row is None:
-            raise NotFound(f"没有揭榜方案 #{bid_id}", f"no bid #{bid_id}")
-        bd = dict(row._mapping)
+        bd = _fetch(conn, db.collab_bid, bid_id, "揭榜方案", "bid")
         d = get_demand(conn, bd["demand_id"])
         roles = actor_roles(p, d)
-        if p.role == Role.enterprise and p.enterprise_uscc == bd["uscc"]:
+        if acts_for(p, bd["uscc"]):
             roles.add("bidder")
         if not roles:
             raise NotFound(f"没有揭榜方案 #{bid_id}", f"no bid #{bid_id}")
@@ -292,13 +297,9 @@ def decide_bid(engine: Engine, bid_id: int, to: str, p: Principal, note: str | N
 
 def bid(engine: Engine, bid_id: int, p: Principal) -> dict[str, Any]:
     """One bid as ``p`` may see it (else :class:`NotFound`), its milestones as a list."""
-    b = db.collab_bid.c
     with engine.connect() as conn:
-        row = conn.execute(select(db.collab_bid).where(b.id == bid_id)).first()
-        if row is None:
-            raise NotFound(f"没有揭榜方案 #{bid_id}", f"no bid #{bid_id}")
-        d = get_demand(conn, row.demand_id)
-    out = dict(row._mapping)
+        out = _fetch(conn, db.collab_bid, bid_id, "揭榜方案", "bid")
+        d = get_demand(conn, out["demand_id"])
     if not may_see_bid(p, d, out):
         raise NotFound(f"没有揭榜方案 #{bid_id}", f"no bid #{bid_id}")
     out["milestones"] = json.loads(out["milestones"])
@@ -307,7 +308,7 @@ def bid(engine: Engine, bid_id: int, p: Principal) -> dict[str, Any]:
 
 def may_see_bid(p: Principal, d: dict[str, Any], b: dict[str, Any]) -> bool:
     """The demand's enterprise, the bureau and the bidder itself see a bid."""
-    return bool(actor_roles(p, d)) or (p.role == Role.enterprise and p.enterprise_uscc == b["uscc"])
+    return bool(actor_roles(p, d)) or acts_for(p, b["uscc"])
 
 
 # ---- milestones and the guiding fund ---------------------------------------------------------------------------
@@ -319,7 +320,8 @@ def report_milestone(engine: Engine, milestone_id: int, p: Principal, *, report:
 
 
 def accept_milestone(engine: Engine, milestone_id: int, p: Principal, *, on: dt.date, note: str | None = None) -> dict[str, Any]:
-    """The bureau accepts a reported milestone; the fund pays its amount (:func:`pay`) in the same step."""
+    """The bureau accepts a reported milestone; the fund pays its amount (:func:`chainatlas.collab.fund.charge`) in
+    the same step."""
     return _milestone_step(engine, milestone_id, p, "bureau", report=note, on=on)
 
 
@@ -329,10 +331,7 @@ def _milestone_step(engine: Engine, milestone_id: int, p: Principal, who: str, *
 
     m = db.collab_milestone.c
     with engine.begin() as conn:
-        row = conn.execute(select(db.collab_milestone).where(m.id == milestone_id)).first()
-        if row is None:
-            raise NotFound(f"没有里程碑 #{milestone_id}", f"no milestone #{milestone_id}")
-        ms = dict(row._mapping)
+        ms = _fetch(conn, db.collab_milestone, milestone_id, "里程碑", "milestone")
         d = get_demand(conn, ms["demand_id"])
         chosen = _chosen(conn, d["demand_id"])
         roles = actor_roles(p, d, chosen["uscc"] if chosen else None)

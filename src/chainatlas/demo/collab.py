@@ -248,6 +248,7 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
     import tempfile
 
     from chainatlas.collab import workflow as W
+    from chainatlas.collab.store import capability_owners
     from chainatlas.exchange.importer import import_files
     from chainatlas.governance.principals import Principal, Role
 
@@ -264,7 +265,7 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
     c = db.collab_demand.c
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(db.collab_demand).order_by(c.demand_id))]
-    institutes = sorted(set(_owners(engine).values()))
+    institutes = sorted(set(capability_owners(engine).values()))
     plan = (["draft"] * 40 + ["review"] * 25 + ["rejected"] * 10 + ["withdrawn"] * 10 + ["published"] * 60
             + ["bidding"] * 55 + ["selection"] * 35 + ["contracted"] * 25 + ["implementing"] * 30 + ["accepted"] * 15
             + ["paid"] * 15)
@@ -331,8 +332,3 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
     warm(engine)  # both indexes built and their embeddings stored: the first page view is fast
     return counts
 
-
-def _owners(engine: Engine) -> dict[str, str]:
-    from chainatlas.collab.store import capability_owners
-
-    return capability_owners(engine)

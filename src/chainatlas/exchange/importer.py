@@ -72,8 +72,8 @@ class ImportReport:
         return d
 
 
-def build_context(conn: Connection) -> Context:
-    """Code lists from the database, and the enterprises it already holds."""
+def build_context(conn: Connection, *, parties: bool = True) -> Context:
+    """Code lists from the database, and (unless ``parties`` is off) the enterprises it already holds."""
     regions = frozenset(r for (r,) in conn.execute(select(db.region.c.code)))
     codes = [c for (c,) in conn.execute(select(db.industry.c.code))]
     industries: dict[str, str] = {}
@@ -82,8 +82,8 @@ def build_context(conn: Connection) -> Context:
         industries.setdefault(c[1:], c) if len(c) > 1 else None
     segments = frozenset(s for (s,) in conn.execute(select(db.segment.c.code)))
     chains = frozenset(s for (s,) in conn.execute(select(db.chain.c.id)))
-    parties = {u for (u,) in conn.execute(select(db.enterprise.c.uscc))}
-    return Context(regions, industries, country_codes(), segments, chains, parties)
+    known = {u for (u,) in conn.execute(select(db.enterprise.c.uscc))} if parties else set()
+    return Context(regions, industries, country_codes(), segments, chains, known)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from chainatlas import db
 from chainatlas.collab import internships as I
 from chainatlas.collab import store
 from chainatlas.collab import workflow as W
-from chainatlas.collab.access import is_bureau
+from chainatlas.collab.access import acts_for, is_bureau
 from chainatlas.collab.fund import fund as fund_declaration
 from chainatlas.messages import InvalidInput, NotFound, Refused
 from chainatlas.registry import queries
@@ -187,7 +187,7 @@ def capability_page(request: Request, capability_id: Annotated[str, Path(max_len
     rows = [{"rank": i, "demand_id": m["demand_id"], "title": m["title"], "state": m["state"], "score": m["score"],
              "shared_terms": "、".join(m["why"]["shared_terms"])} for i, m in enumerate(matches["matches"], 1)]
     download = table_download(request, {"matches": rows}, f"collab-{capability_id}")
-    may_edit = cap["state"] == "active" and (is_bureau(principal) or principal.enterprise_uscc == cap["uscc"])
+    may_edit = cap["state"] == "active" and (is_bureau(principal) or acts_for(principal, cap["uscc"]))
     return download or render(request, "collab_capability.html", {**cap, "matches": matches["matches"],
                                                                     "match_mode": matches["mode"], "may_edit": may_edit})
 
