@@ -8,6 +8,17 @@ import threading
 import urllib.request
 from collections.abc import Callable
 
+from sqlalchemy import Engine, select
+
+from chainatlas import db
+
+
+def subscribers(engine: Engine, kind: str) -> list[str]:
+    """URLs of the active subscribers (table ``webhook``) of ``kind``: those registered for it or for ``*``."""
+    with engine.connect() as conn:
+        hooks = conn.execute(select(db.webhook.c.url, db.webhook.c.kinds).where(db.webhook.c.active.is_(True))).all()
+    return [url for url, kinds in hooks if kinds == "*" or kind in kinds.split(",")]
+
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float = 10) -> bool:
     """POST ``body``; True on a 2xx answer, False on any other answer or when the subscriber cannot be reached."""

@@ -514,9 +514,7 @@ def notify_matches(engine: Engine, demand_id: str, top: int = NOTIFY_TOP, *, wai
 def _post_webhooks(engine: Engine, demand_id: str, recipients: list[tuple[str, float]], *, wait: bool) -> None:
     from chainatlas import webhooks
 
-    with engine.connect() as conn:
-        hooks = conn.execute(select(db.webhook.c.url, db.webhook.c.kinds).where(db.webhook.c.active.is_(True))).all()
-    targets = [u for u, kinds in hooks if kinds == "*" or "collab_published" in kinds.split(",")]
+    targets = webhooks.subscribers(engine, "collab_published")
     if not targets or not recipients:
         return
     body = json.dumps({"kind": "collab_published", "demand_id": demand_id,

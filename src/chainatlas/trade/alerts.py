@@ -159,9 +159,8 @@ def subscribe(engine: Engine, url: str, kinds: list[str], actor: str) -> int:
 def notify(engine: Engine, alerts: list[dict[str, Any]], *, wait: bool = False) -> None:
     """POST each new alert (JSON) to the active subscribers of its kind, in a background thread (a slow or broken
     subscriber never holds up a capture). ``wait`` joins the thread (tests, CLI)."""
-    with engine.connect() as conn:
-        hooks = conn.execute(select(db.webhook.c.url, db.webhook.c.kinds).where(db.webhook.c.active.is_(True))).all()
-    jobs = [(url, a) for url, kinds in hooks for a in alerts if kinds == "*" or a["kind"] in kinds.split(",")]
+    urls = {k: webhooks.subscribers(engine, k) for k in {a["kind"] for a in alerts}}
+    jobs = [(url, a) for a in alerts for url in urls[a["kind"]]]
     if not jobs:
         return
 
