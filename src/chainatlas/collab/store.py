@@ -256,6 +256,19 @@ def post_capability(engine: Engine, p: Principal, values: dict[str, Any]) -> dic
     return _post(engine, p, "tech_capabilities", values)
 
 
+def _save_edit(engine: Engine, table: str, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """``current`` with the given ``values`` (None: unchanged), checked as an import row and written back (its key,
+    state and creation time kept, its update time now)."""
+    t, key = POSTINGS[table][:2]
+    row = check(engine, table, {**current, **{k: v for k, v in values.items() if v is not None}})
+    written = posting_rows(table, [row])[0]
+    for k in (key, "created_at"):
+        written.pop(k)
+    with engine.begin() as conn:
+        conn.execute(update(t).where(t.c[key] == current[key]).values(**written))
+    return row
+
+
 def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
     """The owner (or the bureau) edits a demand while it is a draft or under review."""
     with engine.connect() as conn:
@@ -266,14 +279,7 @@ def edit_demand(engine: Engine, demand_id: str, p: Principal, values: dict[str, 
         raise Refused("只有发榜企业或主管部门可以修改需求", "only the posting enterprise or the bureau edits a demand", 403)
     if d["state"] not in ("draft", "review"):
         raise Refused("发榜后需求内容不再修改", "a published demand is not edited")
-    merged = {**d, "invited": "、".join(d["invited"]), **{k: v for k, v in values.items() if v is not None}}
-    row = check(engine, "tech_demands", {**merged, "state": d["state"]})
-    with engine.begin() as conn:
-        vals = posting_rows("tech_demands", [row])[0]  # with updated_at now
-        for k in ("demand_id", "created_at"):
-            vals.pop(k)
-        conn.execute(update(db.collab_demand).where(db.collab_demand.c.demand_id == demand_id).values(**vals))
-    return row
+    return _save_edit(engine, "tech_demands", {**d, "invited": "、".join(d["invited"])}, values)
 
 
 def edit_capability(engine: Engine, capability_id: str, p: Principal, values: dict[str, Any]) -> dict[str, Any]:
@@ -283,13 +289,7 @@ def edit_capability(engine: Engine, capability_id: str, p: Principal, values: di
         raise Refused("只有发布单位或主管部门可以修改成果", "only the institute or the bureau edits a capability", 403)
     if cap["state"] != "active":
         raise Refused("已撤回的成果不再修改", "a withdrawn capability is not edited")
-    row = check(engine, "tech_capabilities", {**cap, **{k: v for k, v in values.items() if v is not None}})
-    with engine.begin() as conn:
-        vals = posting_rows("tech_capabilities", [row])[0]
-        for k in ("capability_id", "created_at"):
-            vals.pop(k)
-        conn.execute(update(db.collab_capability).where(db.collab_capability.c.capability_id == capability_id)
-                     .values(**vals))
+    _save_edit(engine, "tech_capabilities", cap, values)
     return capability(engine, capability_id)
 
 
