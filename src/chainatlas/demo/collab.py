@@ -16,7 +16,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from chainatlas import db
 from chainatlas.chains.templates import load_chains
@@ -244,7 +244,7 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
                      out: Path | None = None) -> dict[str, int]:
     """Import the demo postings and internships (all-or-nothing), then take demands through the workflow so that
     every state is shown: drafts, reviews, rejections, withdrawals, published lists with and without bids, selections,
-    contracts, milestones reported, accepted, paid and overdue. Returns the count per state."""
+    contracts, milestones reported, accepted, paid and overdue. Returns the demands per state as stored at the end."""
     import tempfile
 
     from chainatlas.collab import workflow as W
@@ -269,11 +269,9 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
     plan = (["draft"] * 40 + ["review"] * 25 + ["rejected"] * 10 + ["withdrawn"] * 10 + ["published"] * 60
             + ["bidding"] * 55 + ["selection"] * 35 + ["contracted"] * 25 + ["implementing"] * 30 + ["accepted"] * 15
             + ["paid"] * 15)
-    counts: dict[str, int] = {}
     for d, goal in zip(rows, plan, strict=False):
         owner = Principal(None, "示例企业用户", Role.enterprise, d["uscc"])
         did = d["demand_id"]
-        counts[goal] = counts.get(goal, 0) + 1
         if goal == "draft":
             continue
         if goal == "withdrawn":
@@ -330,5 +328,7 @@ def load_collab_demo(engine: Engine, seed: int = 20260301, today: dt.date | None
     from chainatlas.collab.store import warm
 
     warm(engine)  # both indexes built and their embeddings stored: the first page view is fast
-    return counts
+    with engine.connect() as conn:  # where the demands ended up (a bureau-only demand takes no bids, so stays published)
+        reached: dict[str, int] = dict(conn.execute(select(c.state, func.count()).group_by(c.state)).all())
+    return {s: int(reached.get(s, 0)) for s in W.STATES}
 
