@@ -69,7 +69,7 @@ SLOW = ("tests/exchange/test_large_file.py", "tests/governance/test_fuzz.py", "t
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Markers from what a test uses, so that none can be forgotten: ``pg`` (the PostgreSQL fixtures), ``browser``
     (the Chromium fixtures), ``slow`` (the modules in SLOW). ``make test`` runs them all; for a quick local run:
-    ``pytest -m "not slow and not browser"``."""
+    ``pytest -m "not slow and not browser"``; ``spark`` marks the tests on Spark (tests/batch)."""
     for item in items:
         path = str(item.path.relative_to(PROJECT)) if item.path.is_relative_to(PROJECT) else ""
         params = getattr(item, "callspec", None)
@@ -80,6 +80,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if path in SLOW:
             item.add_marker(pytest.mark.slow)
+        if path.startswith("tests/batch/") or "spark" in fixtures:
+            item.add_marker(pytest.mark.spark)
 
 
 ADMIN_PASSWORD = "admin-test-password"

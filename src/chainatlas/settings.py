@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     )
     audit_checkpoint_every: int = Field(default=100, ge=1, description="Write a checkpoint every this many records")
     import_batch_rows: int = Field(default=200_000, ge=1000, description="Rows per batch when streaming imports")
+    spark_master: str = Field(default="local[*]", description="Spark master of the batch jobs (`chainatlas batch … --engine "
+                              "spark`): local[*], spark://host:7077, yarn, k8s://…")
+    spark_shuffle_partitions: int = Field(default=8, ge=1, description="spark.sql.shuffle.partitions of the session the "
+                                          "batch jobs create (on a cluster: about 2–3 × the executor cores)")
+    spark_driver_memory: str = Field(default="2g", description="spark.driver.memory of the session the batch jobs create")
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file under ``data_dir``."""

@@ -35,6 +35,8 @@ def risk_rei(
                                                         "demand, unit_profit, ttr (per-node values that replace derived ones)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File for xlsx")] = None,
+    engine: Annotated[str, typer.Option(help="local (this machine's cores) or spark (one task per chunk of nodes)")] = "local",
+    master: Annotated[str | None, typer.Option(help="--engine spark: the Spark master (default: CHAINATLAS_SPARK_MASTER)")] = None,
 ) -> None:
     """Risk exposure index (REI), time-to-survive and criticality per node (Simchi-Levi et al. 2015)."""
     from chainatlas.risk.network import chain_network, read_network
@@ -61,9 +63,17 @@ def risk_rei(
             raise typer.BadParameter(str(exc)) from exc
     else:
         raise typer.BadParameter(str(Message("请给出 --nodes/--edges 或 --chain", "give --nodes/--edges or --chain")))
+    if engine not in ("local", "spark"):
+        raise typer.BadParameter(str(Message("--engine 应为 local 或 spark", "--engine must be local or spark")))
+    chunk_map = None
+    if engine == "spark":
+        from chainatlas.batch.rei import spark_chunk_map
+        from chainatlas.batch.spark import session
+
+        chunk_map = spark_chunk_map(session(master))
     with _progress("节点/nodes") as bar:
         task = bar.add_task("求解 / solving", total=len(net.nodes))
-        rows = ranked_rows(net, progress=lambda d, t: bar.update(task, completed=d, total=t))
+        rows = ranked_rows(net, progress=lambda d, t: bar.update(task, completed=d, total=t), chunk_map=chunk_map)
     if chain:
         from chainatlas.risk.network import ranking
 

@@ -94,6 +94,26 @@ class _Part:
     spill: list[Path] = field(default_factory=list)
 
 
+def column_mapping(t: S.TableSpec, headers: list[str], file: str, sheet: str, how: str) -> tuple[dict[str, str], list[Problem]]:
+    """File header → spec column name for table ``t``, and a problem per unknown, repeated or missing column."""
+    hm = t.header_map()
+    rename: dict[str, str] = {}
+    problems: list[Problem] = []
+    for h in headers:
+        key = S.normalise_header(h)
+        if key in hm and hm[key] not in rename.values():
+            rename[h] = hm[key]
+        elif key not in IGNORED_HEADERS:
+            problems.append(Problem(file, sheet, 1, h, "", f"未知列或重复列（表「{t.zh}」没有此列）",
+                                    f"unknown or repeated column (table '{t.name}' has no such column)"))
+    missing = [c for c in t.required if c not in rename.values()]
+    if missing:
+        zh = "、".join(t.column(c).zh for c in missing)
+        problems.append(Problem(file, sheet, 1, ", ".join(missing), "", f"缺少必填列：{zh}（识别为表「{t.zh}」，依据：{how}）",
+                                f"missing required columns {missing} (table '{t.name}', recognised by {how})"))
+    return rename, problems
+
+
 def _plan(paths: list[Path], table: str | None, encoding: str, report: ImportReport) -> list[_Part]:
     parts: list[_Part] = []
     for path in paths:
@@ -125,27 +145,11 @@ def _plan(paths: list[Path], table: str | None, encoding: str, report: ImportRep
                                                f"'{name}' is a reference table and cannot be imported"))
                 report.n_problems += 1
                 continue
-            hm = t.header_map()
-            rename: dict[str, str] = {}
-            for h in sh.headers:
-                key = S.normalise_header(h)
-                if key in hm and hm[key] not in rename.values():
-                    rename[h] = hm[key]
-                elif key in IGNORED_HEADERS:
-                    continue
-                else:
-                    report.problems.append(Problem(path.name, sh.name, 1, h, "",
-                                                   f"未知列或重复列（表「{t.zh}」没有此列）",
-                                                   f"unknown or repeated column (table '{name}' has no such column)"))
-                    report.n_problems += 1
-            missing = [c for c in t.required if c not in rename.values()]
-            if missing:
-                zh = "、".join(t.column(c).zh for c in missing)
-                report.problems.append(Problem(path.name, sh.name, 1, ", ".join(missing), "",
-                                               f"缺少必填列：{zh}（识别为表「{t.zh}」，依据：{how}）",
-                                               f"missing required columns {missing} (table '{name}', recognised by {how})"))
-                report.n_problems += 1
-                continue
+            rename, problems = column_mapping(t, sh.headers, path.name, sh.name, how)
+            report.problems.extend(problems)
+            report.n_problems += len(problems)
+            if any(c not in rename.values() for c in t.required):
+                continue  # a missing required column: nothing of this sheet can be checked
             parts.append(_Part(sh, name, rename))
     return parts
 
@@ -252,7 +256,7 @@ def import_files(
         if txn_partials:
             links = txn_partials[0] if len(txn_partials) == 1 else _aggregate(pl.concat(txn_partials, how="diagonal_relaxed"))
         report.links_from_transactions = 0 if links is None else links.height
-        if links_out is not None and links is not None and not report.n_problems:
+        if links_out is not None and links is not None and (skip_invalid or not report.n_problems):
             links.drop("lines").write_parquet(links_out, compression="snappy")  # snappy: as DuckDB and Spark write
         if report.n_problems and write_reports and files:
             report.report_paths = [str(p) for p in write_report(report.problems, files[0])]

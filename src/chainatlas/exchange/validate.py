@@ -9,16 +9,18 @@ asks for ``--skip-invalid``, and then only the valid rows are).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from chainatlas import expr as X
 from chainatlas.exchange.problems import MAX_LISTED, Problem
 from chainatlas.exchange.readers import LINE
 from chainatlas.exchange.spec import EVIDENCE, Kind, TableSpec
-from chainatlas.registry.uscc import ALPHABET, FOREIGN_KEY_RE, check_character, valid_uscc_expr
+from chainatlas.registry.uscc import ALPHABET, FOREIGN_KEY_RE, check_character, valid_uscc_rule
 
 TRUE_WORDS = ("是", "y", "yes", "true", "t", "1", "√")
 FALSE_WORDS = ("否", "n", "no", "false", "f", "0", "×")
@@ -40,6 +42,30 @@ class Context:
 
 
 @dataclass
+class Rule:
+    """One rule of the spec for one column, written once (:mod:`chainatlas.expr`) and compiled per engine."""
+
+    column: str
+    bad: X.Expr
+    reason_zh: str
+    reason_en: str
+    detail: Callable[[str], tuple[str, str]] | None = None  # per-value reason, for few bad values
+
+    @property
+    def code(self) -> str:
+        """A stable identifier of the rule, from its English reason (``invalid-uscc``, ``date-is-in-the-future``)."""
+        words = re.split(r"[^a-z0-9]+", self.reason_en.split("(")[0].split(" — ")[0].lower())
+        return "-".join(w for w in words if w)
+
+
+def reference_rule(name: str) -> Rule:
+    """Column ``name`` must name an enterprise already known (its flag column ``__unknown_<name>`` is set by the
+    caller from the known enterprises)."""
+    return Rule(name, X.col(f"__unknown_{name}"), "引用的企业不存在（请先导入企业表，或在同一次导入中一并提供）",
+                "referenced enterprise is unknown (import it first or in the same import)")
+
+
+@dataclass
 class Check:
     column: str
     bad: pl.Expr
@@ -48,45 +74,62 @@ class Check:
     detail: Callable[[str], tuple[str, str]] | None = None  # per-value reason, for few bad values
 
 
-def _text(name: str) -> pl.Expr:
-    c = pl.col(name).cast(pl.String).str.strip_chars()
-    return pl.when(c == "").then(None).otherwise(c)
-
-
-def _number(name: str, dtype: pl.DataType) -> pl.Expr:
-    if dtype.is_numeric():
-        return pl.col(name).cast(pl.Float64)
-    s = _text(name).str.replace_all(",", "").str.replace(r"^[¥￥]", "")
-    return s.cast(pl.Float64, strict=False)
-
-
-def _date(name: str, dtype: pl.DataType) -> pl.Expr:
+def input_type(dtype: pl.DataType) -> str:
+    """What the rules need to know of a Polars column type (text, numeric, date, datetime, boolean)."""
+    if dtype == pl.String:
+        return X.TEXT
     if dtype == pl.Date:
-        return pl.col(name)
+        return X.DATE
     if isinstance(dtype, pl.Datetime):
-        return pl.col(name).dt.date()
+        return X.DATETIME
+    if dtype == pl.Boolean:
+        return X.BOOLEAN
+    return X.NUMERIC if dtype.is_numeric() else X.TEXT
+
+
+def _text(name: str) -> X.Expr:
+    c = X.col(name).to_text().strip()
+    return X.when(c == "", X.lit(None, X.TEXT), c)
+
+
+def _number(name: str, dtype: str) -> X.Expr:
+    if dtype == X.NUMERIC:
+        return X.col(name).to_float()
+    return _text(name).replace(",", "").replace_regex(r"^[¥￥]", "").to_float()
+
+
+def _date(name: str, dtype: str) -> X.Expr:
+    if dtype == X.DATE:
+        return X.col(name)
+    if dtype == X.DATETIME:
+        return X.col(name).to_date()
     s = _text(name)
-    return pl.coalesce([s.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS])
+    return X.coalesce(*[X.parse_date(s, f) for f in DATE_FORMATS])
 
 
-def parse_expr(name: str, kind: Kind, dtype: pl.DataType, ctx: Context) -> pl.Expr:
-    """The typed value of column ``name`` (null where it cannot be parsed)."""
+def parse_rule(name: str, kind: Kind, dtype: str, ctx: Context) -> X.Expr:
+    """The typed value of column ``name`` (null where it cannot be parsed); ``dtype`` from :func:`input_type`."""
     if kind in (Kind.money, Kind.number, Kind.latitude, Kind.longitude):
         return _number(name, dtype)
     if kind == Kind.integer:
-        return _number(name, dtype).round(0).cast(pl.Int64, strict=False)
+        return _number(name, dtype).round(0).to_int()
     if kind == Kind.date:
         return _date(name, dtype)
     if kind == Kind.boolean:
-        if dtype == pl.Boolean:
-            return pl.col(name)
-        s = _text(name).str.to_lowercase()
-        return pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False).otherwise(None)
+        if dtype == X.BOOLEAN:
+            return X.col(name)
+        s = _text(name).lower()
+        return X.when(s.is_in(TRUE_WORDS), True, X.when(s.is_in(FALSE_WORDS), False, X.lit(None, X.BOOLEAN)))
     if kind == Kind.industry:
-        return _text(name).str.to_uppercase().replace_strict(ctx.industries, default=None, return_dtype=pl.String)
+        return _text(name).upper().lookup(ctx.industries)
     if kind in (Kind.country, Kind.uscc, Kind.party):
-        return _text(name).str.to_uppercase()
+        return _text(name).upper()
     return _text(name)
+
+
+def parse_expr(name: str, kind: Kind, dtype: pl.DataType, ctx: Context) -> pl.Expr:
+    """:func:`parse_rule` as a Polars expression."""
+    return X.to_polars(parse_rule(name, kind, input_type(dtype), ctx))
 
 
 def _uscc_detail(value: str) -> tuple[str, str]:
@@ -101,101 +144,114 @@ def _uscc_detail(value: str) -> tuple[str, str]:
             f"wrong USCC check character: expected {expected}, got {v[17]} (GB 32100-2015)")
 
 
-def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Context) -> tuple[list[Check], dict[str, pl.Expr]]:
-    """The checks and parsed expressions for the columns of ``spec`` that are ``present``."""
-    checks: list[Check] = []
-    parsed: dict[str, pl.Expr] = {}
+def column_rules(spec: TableSpec, present: list[str], dtypes: Mapping[str, str], ctx: Context) -> tuple[list[Rule], dict[str, X.Expr]]:
+    """The rules and parsed values for the columns of ``spec`` that are ``present`` (``dtypes``: :func:`input_type`).
+
+    A party column's own check reads a column ``__bad_<name>`` the caller adds (true where the code is not a valid
+    USCC, see :func:`party_ok_rule`): the check character is computed once per distinct code, not per line."""
+    rules: list[Rule] = []
+    parsed: dict[str, X.Expr] = {}
     today = ctx.today
     for col in spec.columns:
         name = col.name
         if name not in present:
             continue
         # typed cells (Parquet numbers, dates) are checked as they are: casting them to text costs much
-        raw = _text(name) if df.schema[name] == pl.String else pl.col(name)
-        value = parse_expr(name, col.kind, df.schema[name], ctx)
+        raw = _text(name) if dtypes[name] == X.TEXT else X.col(name)
+        value = parse_rule(name, col.kind, dtypes[name], ctx)
         parsed[name] = value
         if col.required and col.domestic_only:
-            domestic = _text("country_code").str.to_uppercase().fill_null("CN") == "CN" if "country_code" in present else pl.lit(True)
-            checks.append(Check(name, raw.is_null() & domestic, "必填项为空（境内企业必填）",
-                                "required value is missing (required for enterprises in China)"))
+            domestic = (_text("country_code").upper().fill_null("CN") == "CN") if "country_code" in present else X.lit(True)
+            rules.append(Rule(name, raw.is_null() & domestic, "必填项为空（境内企业必填）",
+                              "required value is missing (required for enterprises in China)"))
         elif col.required:
-            checks.append(Check(name, raw.is_null(), "必填项为空", "required value is missing"))
+            rules.append(Rule(name, raw.is_null(), "必填项为空", "required value is missing"))
         unparsable = raw.is_not_null() & value.is_null()
         k = col.kind
         if k == Kind.text and col.max_length:
-            checks.append(Check(name, raw.str.len_chars() > col.max_length, f"长度超过 {col.max_length} 个字符",
-                                f"longer than {col.max_length} characters"))
+            rules.append(Rule(name, raw.length() > col.max_length, f"长度超过 {col.max_length} 个字符",
+                              f"longer than {col.max_length} characters"))
         elif k in (Kind.uscc, Kind.party):
-            checks.append(Check(name, pl.col(f"__bad_{name}"), "统一社会信用代码无效",
-                                "invalid USCC", detail=_uscc_detail))
+            rules.append(Rule(name, X.col(f"__bad_{name}"), "统一社会信用代码无效", "invalid USCC", detail=_uscc_detail))
         elif k == Kind.region:
-            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(ctx.regions)),
-                                "未知的行政区划代码（应为 GB/T 2260 的6位县级或地级代码）",
-                                "unknown administrative division code (6-digit GB/T 2260 code expected)"))
+            rules.append(Rule(name, raw.is_not_null() & ~raw.is_in(ctx.regions),
+                              "未知的行政区划代码（应为 GB/T 2260 的6位县级或地级代码）",
+                              "unknown administrative division code (6-digit GB/T 2260 code expected)"))
         elif k == Kind.industry:
-            checks.append(Check(name, unparsable, "未知的行业代码（GB/T 4754-2017）", "unknown industry code (GB/T 4754-2017)"))
+            rules.append(Rule(name, unparsable, "未知的行业代码（GB/T 4754-2017）", "unknown industry code (GB/T 4754-2017)"))
         elif k == Kind.country:
-            checks.append(Check(name, raw.is_not_null() & ~value.is_in(list(ctx.countries)),
-                                "未知的国家代码（ISO 3166-1 两位字母）", "unknown country code (ISO 3166-1 alpha-2)"))
+            rules.append(Rule(name, raw.is_not_null() & ~value.is_in(ctx.countries),
+                              "未知的国家代码（ISO 3166-1 两位字母）", "unknown country code (ISO 3166-1 alpha-2)"))
         elif k == Kind.segment:
-            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(ctx.segments)),
-                                "未知的产业链环节代码", "unknown chain segment code"))
+            rules.append(Rule(name, raw.is_not_null() & ~raw.is_in(ctx.segments), "未知的产业链环节代码", "unknown chain segment code"))
         elif k == Kind.evidence:
-            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(EVIDENCE)),
-                                f"依据应为 {'/'.join(EVIDENCE)}", f"evidence must be one of {', '.join(EVIDENCE)}"))
+            rules.append(Rule(name, raw.is_not_null() & ~raw.is_in(EVIDENCE),
+                              f"依据应为 {'/'.join(EVIDENCE)}", f"evidence must be one of {', '.join(EVIDENCE)}"))
         elif k == Kind.date:
-            checks.append(Check(name, unparsable, "无法识别的日期（应为 YYYY-MM-DD）", "unparsable date (YYYY-MM-DD expected)"))
+            rules.append(Rule(name, unparsable, "无法识别的日期（应为 YYYY-MM-DD）", "unparsable date (YYYY-MM-DD expected)"))
             if not col.future_ok:
-                checks.append(Check(name, value > pl.lit(today), "日期晚于今天", "date is in the future"))
-            checks.append(Check(name, value < pl.lit(dt.date(1900, 1, 1)), "日期早于1900年", "date before 1900"))
+                rules.append(Rule(name, value > X.lit(today), "日期晚于今天", "date is in the future"))
+            rules.append(Rule(name, value < X.lit(dt.date(1900, 1, 1)), "日期早于1900年", "date before 1900"))
         elif k == Kind.period:
-            year = raw.str.slice(0, 4).cast(pl.Int32, strict=False)
-            quarter = raw.str.slice(5, 1).cast(pl.Int32, strict=False)
+            year = raw.slice(0, 4).to_int()
+            quarter = raw.slice(5, 1).to_int()
             current_q = (today.month - 1) // 3 + 1
-            checks.append(Check(name, raw.is_not_null() & ~raw.str.contains(r"^\d{4}(Q[1-4])?$"),
-                                "期间格式应为 2025 或 2025Q3", "period must look like 2025 or 2025Q3"))
-            checks.append(Check(name, (year > today.year) | ((year == today.year) & (quarter > current_q)),
-                                "期间在未来", "period is in the future"))
-            checks.append(Check(name, year < 1980, "期间早于1980年", "period before 1980"))
+            rules.append(Rule(name, raw.is_not_null() & ~raw.matches(r"^\d{4}(Q[1-4])?$"),
+                              "期间格式应为 2025 或 2025Q3", "period must look like 2025 or 2025Q3"))
+            rules.append(Rule(name, (year > today.year) | ((year == today.year) & (quarter > current_q)),
+                              "期间在未来", "period is in the future"))
+            rules.append(Rule(name, year < 1980, "期间早于1980年", "period before 1980"))
         elif k in (Kind.money, Kind.number, Kind.integer):
-            num = _number(name, df.schema[name])
-            checks.append(Check(name, raw.is_not_null() & (num.is_null() | num.is_nan()), "不是数字", "not a number"))
+            num = _number(name, dtypes[name])
+            rules.append(Rule(name, raw.is_not_null() & (num.is_null() | num.is_nan()), "不是数字", "not a number"))
             if col.minimum == 0:
-                checks.append(Check(name, num < 0, "不能为负数", "must not be negative"))
+                rules.append(Rule(name, num < 0, "不能为负数", "must not be negative"))
             elif col.minimum is not None:
-                checks.append(Check(name, num < col.minimum, f"数值低于合理范围（<{col.minimum:g}）",
-                                    f"value below plausible range (< {col.minimum:g})"))
+                rules.append(Rule(name, num < col.minimum, f"数值低于合理范围（<{col.minimum:g}）",
+                                  f"value below plausible range (< {col.minimum:g})"))
             if col.maximum is not None:
                 unit_hint = "（可能是单位错误，金额单位为元）" if k == Kind.money else ""
-                checks.append(Check(name, num > col.maximum, f"数值超出合理范围（>{col.maximum:g}）{unit_hint}",
-                                    f"value out of plausible range (> {col.maximum:g})" + (" — amounts are in yuan" if unit_hint else "")))
+                rules.append(Rule(name, num > col.maximum, f"数值超出合理范围（>{col.maximum:g}）{unit_hint}",
+                                  f"value out of plausible range (> {col.maximum:g})" + (" — amounts are in yuan" if unit_hint else "")))
             if k == Kind.integer:
-                checks.append(Check(name, num.is_not_null() & (num != num.round(0)), "应为整数", "must be an integer"))
+                rules.append(Rule(name, num.is_not_null() & (num != num.round(0)), "应为整数", "must be an integer"))
         elif k == Kind.choice:
-            checks.append(Check(name, raw.is_not_null() & ~raw.is_in(list(col.choices)),
-                                f"取值应为 {'/'.join(col.choices)}", f"must be one of {', '.join(col.choices)}"))
+            rules.append(Rule(name, raw.is_not_null() & ~raw.is_in(col.choices),
+                              f"取值应为 {'/'.join(col.choices)}", f"must be one of {', '.join(col.choices)}"))
         elif k == Kind.boolean:
-            checks.append(Check(name, unparsable, "应为 是/否", "must be yes/no (是/否)"))
+            rules.append(Rule(name, unparsable, "应为 是/否", "must be yes/no (是/否)"))
         elif k == Kind.latitude:
-            checks.append(Check(name, unparsable | (value.abs() > 90), "纬度应在 -90~90 之间", "latitude must be within -90..90"))
+            rules.append(Rule(name, unparsable | (value.abs() > 90), "纬度应在 -90~90 之间", "latitude must be within -90..90"))
         elif k == Kind.longitude:
-            checks.append(Check(name, unparsable | (value.abs() > 180), "经度应在 -180~180 之间", "longitude must be within -180..180"))
+            rules.append(Rule(name, unparsable | (value.abs() > 180), "经度应在 -180~180 之间", "longitude must be within -180..180"))
         elif k == Kind.tax_code:
-            checks.append(Check(name, raw.is_not_null() & ~raw.str.contains(r"^\d{19}$"),
-                                "税收分类编码应为19位数字", "tax classification code must be 19 digits"))
+            rules.append(Rule(name, raw.is_not_null() & ~raw.matches(r"^\d{19}$"),
+                              "税收分类编码应为19位数字", "tax classification code must be 19 digits"))
     for low, high in spec.ordered:
         if low in parsed and high in parsed:
             zl, zh_ = spec.column(low).zh, spec.column(high).zh
-            checks.append(Check(high, parsed[high] < parsed[low], f"{zh_}早于或小于{zl}", f"{high} is less than {low}"))
-    return checks, parsed
+            rules.append(Rule(high, parsed[high] < parsed[low], f"{zh_}早于或小于{zl}", f"{high} is less than {low}"))
+    return rules, parsed
+
+
+def column_checks(spec: TableSpec, present: list[str], df: pl.DataFrame, ctx: Context) -> tuple[list[Check], dict[str, pl.Expr]]:
+    """:func:`column_rules` compiled to Polars for the column types of ``df``."""
+    rules, parsed = column_rules(spec, present, {c: input_type(df.schema[c]) for c in present}, ctx)
+    checks = [Check(r.column, X.to_polars(r.bad), r.reason_zh, r.reason_en, r.detail) for r in rules]
+    return checks, {name: X.to_polars(e) for name, e in parsed.items()}
+
+
+def party_ok_rule(name: str, allow_foreign: bool) -> X.Expr:
+    """True where column ``name`` holds a valid USCC (or, if allowed, a foreign partner key)."""
+    ok = valid_uscc_rule(name).fill_null(False)
+    if allow_foreign:
+        ok = ok | X.col(name).matches(FOREIGN_KEY_RE.pattern).fill_null(False)
+    return ok
 
 
 def party_ok_expr(name: str, allow_foreign: bool) -> pl.Expr:
-    """True where column ``name`` holds a valid USCC (or, if allowed, a foreign partner key)."""
-    ok = valid_uscc_expr(name).fill_null(False)
-    if allow_foreign:
-        ok = ok | pl.col(name).str.contains(FOREIGN_KEY_RE.pattern).fill_null(False)
-    return ok
+    """:func:`party_ok_rule` as a Polars expression."""
+    return X.to_polars(party_ok_rule(name, allow_foreign))
 
 
 @dataclass
@@ -220,7 +276,7 @@ def validate_batch(
     """Validate one batch whose columns are already renamed to the spec's names."""
     present = [c for c in df.columns if c != LINE]
     party_cols = [c for c in spec.columns if c.kind in (Kind.uscc, Kind.party) and c.name in present]
-    df = df.with_columns([_text(c.name).str.to_uppercase().alias(f"__key_{c.name}") for c in party_cols])
+    df = df.with_columns([X.to_polars(_text(c.name).upper()).alias(f"__key_{c.name}") for c in party_cols])
     marks = []
     for c in party_cols:
         # Check each distinct code once (a batch of invoice lines repeats the same firms many times):
@@ -243,9 +299,8 @@ def validate_batch(
                             f"an enterprise account may submit only rows about itself ({own})"))
     for ref in references:
         if ref in present:
-            checks.append(Check(ref, pl.col(f"__unknown_{ref}"),
-                                "引用的企业不存在（请先导入企业表，或在同一次导入中一并提供）",
-                                "referenced enterprise is unknown (import it first or in the same import)"))
+            r = reference_rule(ref)
+            checks.append(Check(ref, X.to_polars(r.bad), r.reason_zh, r.reason_en))
     flags = df.select([pl.col(LINE)] + [c.bad.fill_null(False).alias(f"__bad{i}") for i, c in enumerate(checks)])
     problems: list[Problem] = []
     n_problems = 0

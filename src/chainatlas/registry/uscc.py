@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from stdnum.cn import uscc as _stdnum_uscc
 
+from chainatlas.expr import Expr, col, sum_of, to_polars
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -45,23 +47,24 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
+def valid_uscc_rule(column: str) -> Expr:
+    """:func:`is_valid_uscc` as a rule of :mod:`chainatlas.expr` (compiled to Polars or Spark; no Python loop)."""
+    s = col(column)
+    value = {c: i for i, c in enumerate(ALPHABET)}
+    fmt = s.matches(r"^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$")
+    total = sum_of(s.slice(i, 1).lookup(value, 0) * int(w) for i, w in enumerate(WEIGHTS))
+    check = s.slice(17, 1).lookup(value, -1)
+    return fmt & (check == (31 - total % 31) % 31)
+
+
 def valid_uscc_expr(column: str) -> pl.Expr:
-    """:func:`is_valid_uscc` as a Polars expression (runs in Polars' engine, no Python loop).
+    """:func:`valid_uscc_rule` as a Polars expression.
 
     >>> import polars as pl
     >>> pl.DataFrame({"c": ["91110108551385082Q", "91110108551385082A", "9111"]}).select(valid_uscc_expr("c"))["c"].to_list()
     [True, False, False]
     """
-    import polars as pl
-
-    s = pl.col(column)
-    value = {c: i for i, c in enumerate(ALPHABET)}
-    fmt = s.str.contains(r"^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$")
-    total = pl.sum_horizontal(
-        [s.str.slice(i, 1).replace_strict(value, default=0, return_dtype=pl.Int64) * int(w) for i, w in enumerate(WEIGHTS)]
-    )
-    check = s.str.slice(17, 1).replace_strict(value, default=-1, return_dtype=pl.Int64)
-    return fmt & (check == (31 - total % 31) % 31)
+    return to_polars(valid_uscc_rule(column))
 
 
 def foreign_key(country_alpha2: str, name: str) -> str:

@@ -38,10 +38,11 @@ from __future__ import annotations
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from typing import Any, TypeVar
 
 import highspy
 import numpy as np
@@ -308,6 +309,12 @@ class _Component:
 
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T", bound=tuple[Any, ...])
+Task = tuple[int, int | None, float | None, float | None]  # component, local node, t, survival time if known
+Answer = tuple[float | None, float]
+# (network, components, scale), chunks of tasks → the chunks' answers, in the order given (a cluster's map)
+ChunkMap = Callable[[tuple["Network", list[tuple[np.ndarray, np.ndarray]], float], list[list[Task]]],
+                    Iterable[list[Answer]]]
 _STATE: dict[str, object] = {}
 
 
@@ -361,7 +368,31 @@ def _component(c: int) -> _Component:
     return models[c]
 
 
-def _solve_chunk(tasks: Sequence[tuple[int, int | None, float | None, float | None]]) -> list[tuple[float | None, float]]:
+def solve_chunk(state: tuple[Network, list[tuple[np.ndarray, np.ndarray]], float], key: object,
+                tasks: Sequence[Task]) -> list[Answer]:
+    """One chunk's answers in a worker of any engine; the worker keeps its models while ``key`` stays the same (warm
+    starts across the chunks of one run that land on the same worker)."""
+    if _STATE.get("key") != key:
+        _init_worker(*state)
+        _STATE["key"] = key
+    return _solve_chunk(tasks)
+
+
+def by_component(tasks: list[T], size: int) -> list[list[T]]:
+    """Chunks of at most ``size`` tasks that never span two components (tasks sorted by component, then t).
+
+    >>> [len(c) for c in by_component([(0, 1, 1.0, None)] * 3 + [(1, 1, 1.0, None)] * 2, 2)]
+    [2, 1, 2]
+    """
+    chunks: list[list[T]] = []
+    for task in tasks:
+        if not chunks or len(chunks[-1]) >= size or chunks[-1][-1][0] != task[0]:
+            chunks.append([])
+        chunks[-1].append(task)
+    return chunks
+
+
+def _solve_chunk(tasks: Sequence[Task]) -> list[Answer]:
     """(component, local node or None for the baseline, t or None, survival time if already known) → (loss at t or
     None, survival time)."""
     out = []
@@ -372,11 +403,13 @@ def _solve_chunk(tasks: Sequence[tuple[int, int | None, float | None, float | No
     return out
 
 
-def risk_exposure(net: Network, *, workers: int | None = None, progress: Progress | None = None) -> list[Result]:
+def risk_exposure(net: Network, *, workers: int | None = None, progress: Progress | None = None,
+                  chunk_map: ChunkMap | None = None, chunk_size: int | None = None) -> list[Result]:
     """PI, REI, TTS and criticality of every node (PI/REI only for nodes with a TTR).
 
     ``workers`` processes share the per-node LPs (default: the machine's cores, one process for small networks);
-    ``progress(done, total)`` is called as LPs finish."""
+    ``progress(done, total)`` is called as LPs finish. ``chunk_map`` runs the chunks elsewhere (a Spark cluster:
+    :func:`chainatlas.batch.rei.spark_chunk_map`), in chunks of ``chunk_size`` that never span two components."""
     comp_of, comps = _components(net)
     scale = _scale(net)
     _init_worker(net, comps, scale)
@@ -423,7 +456,12 @@ def risk_exposure(net: Network, *, workers: int | None = None, progress: Progres
         if progress:
             progress(done, total)
 
-    if workers > 1:
+    if chunk_map is not None:
+        chunks = by_component(tasks, chunk_size or size)
+        answered = chunk_map((net, comps, scale), [[t[:4] for t in ch] for ch in chunks])
+        for chunk, answers in zip(chunks, answered, strict=True):
+            collect(chunk, answers)
+    elif workers > 1:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
                                  initargs=(net, comps, scale)) as pool:
             for chunk, answers in zip(chunks, pool.map(_solve_chunk, [[t[:4] for t in ch] for ch in chunks]),
@@ -452,10 +490,11 @@ def risk_exposure(net: Network, *, workers: int | None = None, progress: Progres
     return out
 
 
-def ranked_rows(net: Network, *, workers: int | None = None, progress: Progress | None = None) -> list[dict[str, object]]:
+def ranked_rows(net: Network, *, workers: int | None = None, progress: Progress | None = None,
+                chunk_map: ChunkMap | None = None) -> list[dict[str, object]]:
     """:func:`risk_exposure` as rows (``node_id``, ``ttr``, ``pi``, ``rei``, ``tts``, ``tts_unbounded``,
     ``critical``), highest REI first; nodes without a TTR last, then by id."""
     from dataclasses import asdict
 
-    rows = [asdict(r) for r in risk_exposure(net, workers=workers, progress=progress)]
+    rows = [asdict(r) for r in risk_exposure(net, workers=workers, progress=progress, chunk_map=chunk_map)]
     return sorted(rows, key=lambda r: (-(r["rei"] if r["rei"] is not None else -1.0), str(r["node_id"])))
