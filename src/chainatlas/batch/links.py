@@ -33,6 +33,7 @@ from chainatlas.exchange.validate import Context, Rule, column_rules, party_ok_r
 
 Phase = Callable[[str], None]
 PARTIES = ("seller_uscc", "buyer_uscc")
+KEYS = ("seller_uscc", "buyer_uscc", "goods_name", "goods_tax_code", "source")  # grouped on, checked per group
 REJECT_COLUMNS = ("file", "row", "column", "value", "rule", "reason_zh", "reason_en")
 
 
@@ -170,23 +171,35 @@ def _prepare(spark: Any, uris: list[str], ctx: Context, fmt: str | None, encodin
     return inputs, problems
 
 
-def _lines(inp: _Input, period: str, flags: bool) -> Any:
-    """The parsed keys, amount and period of every line; ``__bad`` where a per-line rule fails (party codes are checked
-    later, once per distinct code: their flags are off here)."""
+def _groups(inp: _Input, period: str, flags: bool) -> Any:
+    """Σ amount and lines per supplier, buyer, year[, quarter], goods line and source, keys as the spec parses them;
+    with ``flags``, ``bad`` counts the lines that break a rule (party codes are checked later, once per distinct code:
+    their flags are off here).
+
+    As in the local fast path, lines are grouped on their raw key cells first and the key columns' rules and parsing
+    run once per group (far fewer than lines): only the other columns' rules run per line. Keys that normalise alike
+    (a code in lower case, a name with a trailing space) meet again in the links' own group-by."""
     from pyspark.sql import functions as F
 
-    frame = inp.frame.withColumns({f"__{w}_{p}": F.lit(False) for p in PARTIES for w in ("bad", "unknown")})
+    offs = {f"__{w}_{p}": F.lit(False) for p in PARTIES for w in ("bad", "unknown")}
     p = inp.parsed
     date = X.to_spark(p["invoice_date"])
-    cols = [X.to_spark(p["seller_uscc"]).alias("supplier_uscc"), X.to_spark(p["buyer_uscc"]).alias("buyer_uscc"),
-            F.year(date).alias("__year"), (F.quarter(date) if period != "year" else F.lit(0)).alias("__quarter"),
-            X.to_spark(p["goods_name"]).alias("goods_name"),
-            (X.to_spark(p["goods_tax_code"]) if "goods_tax_code" in p else F.lit(None).cast("string")).alias("goods_tax_code"),
-            F.coalesce(X.to_spark(p["source"]) if "source" in p else F.lit(None).cast("string"), F.lit(inp.label)).alias("source"),
-            X.to_spark(p["amount_yuan"]).alias("amount_yuan")]
-    if flags:
-        cols.append(X.to_spark(X.any_of(r.bad for r in inp.rules)).alias("__bad"))
-    return frame.select(cols)
+    frame = inp.frame.withColumns({k: F.lit(None).cast("string") for k in KEYS if k not in p} | offs)
+    per_line = [r.bad for r in inp.rules if r.column not in KEYS]
+    lines = frame.select(*KEYS, F.year(date).alias("__year"),
+                         (F.quarter(date) if period != "year" else F.lit(0)).alias("__quarter"),
+                         X.to_spark(p["amount_yuan"]).alias("amount_yuan"),
+                         *([X.to_spark(X.any_of(per_line)).cast("long").alias("__bad")] if flags else []))
+    raw = lines.groupBy(*KEYS, "__year", "__quarter").agg(
+        F.sum("amount_yuan").alias("value_yuan"), F.count(F.lit(1)).alias("lines"),
+        *([F.sum("__bad").alias("__bad")] if flags else []))
+    raw = raw.withColumns(offs)
+    key_bad = X.to_spark(X.any_of(r.bad for r in inp.rules if r.column in KEYS))
+    parsed = {k: X.to_spark(p[k]) if k in p else F.lit(None).cast("string") for k in KEYS}
+    return raw.select(parsed["seller_uscc"].alias("supplier_uscc"), parsed["buyer_uscc"].alias("buyer_uscc"), "__year",
+                      "__quarter", parsed["goods_name"].alias("goods_name"), parsed["goods_tax_code"].alias("goods_tax_code"),
+                      F.coalesce(parsed["source"], F.lit(inp.label)).alias("source"), "value_yuan", "lines",
+                      *([F.greatest(F.col("__bad"), F.when(key_bad, F.col("lines")).otherwise(0)).alias("bad")] if flags else []))
 
 
 def _segments(spark: Any, goods: list[tuple[str | None, str | None]]) -> Any:
@@ -243,12 +256,9 @@ def spark_links(spark: Any, inputs: list[str], output: str, ctx: Context, *, kno
     prepared, header_problems = _prepare(spark, inputs, ctx, fmt, encoding)
     known_codes = _known(spark, known, ctx).persist(StorageLevel.MEMORY_AND_DISK)
     say("checking and grouping lines")
-    group_keys = ["supplier_uscc", "buyer_uscc", "__year", "__quarter", "goods_name", "goods_tax_code", "source"]
     groups = None
     for inp in prepared:
-        g = _lines(inp, period, True).groupBy(group_keys).agg(
-            F.sum("amount_yuan").alias("value_yuan"), F.count(F.lit(1)).alias("lines"),
-            F.sum(F.col("__bad").cast("long")).alias("bad"))
+        g = _groups(inp, period, True)
         groups = g if groups is None else groups.unionByName(g)
     bad_codes: dict[str, str] = {}
     if groups is not None:
@@ -269,7 +279,7 @@ def spark_links(spark: Any, inputs: list[str], output: str, ctx: Context, *, kno
     write_links = groups is not None and (clean or (keep_valid and not header_problems))
     if not clean:
         say("writing rejects")
-        rejects, valid_groups = _rejects(spark, prepared, header_problems, bad_codes, period, group_keys, keep_valid)
+        rejects, valid_groups = _rejects(spark, prepared, header_problems, bad_codes, period, keep_valid)
         rejects = rejects.persist(StorageLevel.MEMORY_AND_DISK)
         rejects.write.mode("overwrite").parquet(rejects_uri)
         counts = rejects.agg(F.count(F.lit(1)), F.countDistinct("file", "row")).first()
@@ -316,7 +326,7 @@ def _numbered(spark: Any, inp: _Input) -> Any:
 
 
 def _rejects(spark: Any, prepared: list[_Input], header_problems: list[Problem], bad_codes: dict[str, str], period: str,
-             group_keys: list[str], keep_valid: bool) -> tuple[Any, Any]:
+             keep_valid: bool) -> tuple[Any, Any]:
     """Every problem of every line (file, row, column, value, rule, zh, en), and the groups of the valid lines."""
     from pyspark.sql import functions as F
 
@@ -350,8 +360,7 @@ def _rejects(spark: Any, prepared: list[_Input], header_problems: list[Problem],
         frames.append(found)
         if keep_valid:
             good = numbered.filter(~F.col("__line_bad")).drop("__line_bad")
-            g = _lines(_Input(inp.uri, inp.label, inp.kind, good, inp.headers, inp.rules, inp.parsed), period, False) \
-                .groupBy(group_keys).agg(F.sum("amount_yuan").alias("value_yuan"), F.count(F.lit(1)).alias("lines"))
+            g = _groups(_Input(inp.uri, inp.label, inp.kind, good, inp.headers, inp.rules, inp.parsed), period, False)
             valid_groups = g if valid_groups is None else valid_groups.unionByName(g)
     header_rows = [(p.file, p.row, p.column, p.value, "header", p.reason_zh, p.reason_en) for p in header_problems]
     schema = "file string, row bigint, column string, value string, rule string, reason_zh string, reason_en string"
