@@ -173,6 +173,11 @@ def wrap(value: object) -> Expr:
 
 
 def col(name: str) -> Expr:
+    """The column ``name`` of the frame the expression is compiled against.
+
+    >>> col("amount")
+    col('amount')
+    """
     return Expr("col", name)
 
 
@@ -182,10 +187,12 @@ def lit(value: Scalar, kind: str | None = None) -> Expr:
 
 
 def when(condition: Expr, then: object, otherwise: object) -> Expr:
+    """``then`` where ``condition`` holds, else ``otherwise`` (SQL ``CASE WHEN``; a null condition takes ``otherwise``)."""
     return Expr("when", condition, wrap(then), wrap(otherwise))
 
 
 def coalesce(*exprs: Expr) -> Expr:
+    """The first non-null of ``exprs``, row by row (SQL ``COALESCE``)."""
     return Expr("coalesce", *exprs)
 
 
@@ -201,6 +208,7 @@ def any_of(exprs: Iterable[Expr]) -> Expr:
 
 
 def sum_of(exprs: Iterable[Expr]) -> Expr:
+    """``e1 + e2 + …`` of one or more expressions (null if any is null, as in SQL)."""
     return reduce(lambda a, b: a + b, list(exprs))
 
 

@@ -99,8 +99,8 @@ def _broken(demo_files: Path, known: set[str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=frame.schema)
 
 
-def _problems(rejects: pl.DataFrame) -> set[tuple[int, str, str, str, str]]:
-    return {(int(r["row"]), r["column"], r["value"], r["reason_zh"], r["reason_en"]) for r in rejects.to_dicts()}
+def _problems(rejects: pl.DataFrame) -> set[tuple[int, str, str, str, str, str]]:
+    return {(int(r["row"]), r["column"], r["value"], r["rule"], r["reason_zh"], r["reason_en"]) for r in rejects.to_dicts()}
 
 
 def test_rejects_equal_the_local_problems_and_nothing_is_written(spark: Any, demo_files: Path, known: set[str], tmp_path: Path) -> None:
@@ -216,3 +216,23 @@ def test_cli_spark_links_then_load_into_the_database(demo_files: Path, tmp_path:
     with engine.connect() as conn:
         stored = conn.execute(text("select count(*) from supply_link")).scalar_one()
     assert stored == summary["links"]
+
+
+def test_spark_submit_entry_point(demo_files: Path, tmp_path: Path) -> None:
+    """The cluster path of docs/spark.md: scripts/spark-links-job.py under spark-submit (here against local[1])."""
+    import pyspark
+
+    from tests.conftest import PROJECT
+
+    small = tmp_path / "lines.parquet"
+    pl.read_parquet(demo_files / "transactions.parquet").head(2000).write_parquet(small)
+    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    res = subprocess.run([str(submit), "--master", "local[1]", "--conf", "spark.ui.enabled=false",
+                          str(PROJECT / "scripts" / "spark-links-job.py"), "--input", str(small),
+                          "--enterprises", str(demo_files / "enterprises.parquet"), "--output", str(tmp_path / "out")],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    summary = O.committed_summary(tmp_path / "out")
+    assert summary["lines"] == 2000 and summary["written"] and summary["master"] == "local[1]"
+    assert O.read_links(tmp_path / "out").height == summary["links"] > 0

@@ -101,7 +101,9 @@ def local_links(inputs: list[str], output: str, ctx: Context, *, period: str = "
     summary.lines = report.rows_read
     summary.lines_rejected = report.rows_invalid
     summary.problems = report.n_problems
-    rejects = pl.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "value": p.value, "rule": "",
+    code, per_value = _rule_codes(ctx)
+    rejects = pl.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "value": p.value,
+                             "rule": code.get(p.reason_en, per_value if p.value else "header"),
                              "reason_zh": p.reason_zh, "reason_en": p.reason_en} for p in report.problems],
                            schema=dict.fromkeys(REJECT_COLUMNS, pl.String) | {"row": pl.Int64})
     rejects.write_parquet(out / O.REJECTS / "part-00000.parquet")
@@ -111,6 +113,16 @@ def local_links(inputs: list[str], output: str, ctx: Context, *, period: str = "
     summary.seconds = round(time.perf_counter() - t0, 3)
     (out / O.MARKER).write_text(summary.to_json(), encoding="utf-8")
     return summary
+
+
+def _rule_codes(ctx: Context) -> tuple[dict[str, str], str]:
+    """Reason (English) → rule code, for the problems the row-by-row import reports, and the code of the rule whose
+    reasons are per value (the USCC's: which character is wrong). Any other reason is a header problem (no value)."""
+    names = [c.name for c in TRANSACTIONS.columns]
+    rules, _ = column_rules(TRANSACTIONS, names, dict.fromkeys(names, X.TEXT), ctx)
+    per_value = {r.code for r in rules if r.detail is not None}
+    assert len(per_value) == 1, per_value  # one kind of per-value reason, or the rejects could not tell them apart
+    return {r.reason_en: r.code for r in [*rules, *(reference_rule(p) for p in PARTIES)]}, per_value.pop()
 
 
 # ---- Spark engine -----------------------------------------------------------------------------------------------

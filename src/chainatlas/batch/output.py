@@ -33,6 +33,7 @@ def join(base: str, name: str) -> str:
 
 
 def incomplete(where: str) -> IncompleteOutput:
+    """The bilingual error a reader raises on a folder without the commit marker."""
     return IncompleteOutput(str(Message(f"{where} 不是完整的批处理输出（缺少 {MARKER}：作业未完成或被中断）",
                                         f"{where} is not a complete batch output (no {MARKER}: the job did not finish)")))
 
