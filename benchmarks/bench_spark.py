@@ -71,18 +71,38 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _tree_cpu(pid: int, seen: dict[int, float]) -> None:
+    """Record the CPU seconds (user + system) of every process in the tree; a process's last reading counts."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            t = p.cpu_times()
+            seen[p.pid] = t.user + t.system  # children_* would count a reaped JVM twice
+
+
 def run(args: list[str]) -> tuple[dict[str, float], float]:
-    """Run a child; its last stdout line (JSON) and the peak RSS of its process tree in MB."""
+    """Run a child; its last stdout line (JSON, with ``cpu_seconds`` of the whole tree added: JIT and GC threads of
+    the JVM count) and the peak RSS of its process tree in MB."""
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True, env=os.environ)
     peak = 0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
+        _tree_cpu(proc.pid, cpu)
         time.sleep(0.1)
     out = proc.stdout.read() if proc.stdout else ""
     if proc.returncode:
         raise RuntimeError(f"{args} failed ({proc.returncode})")
-    return json.loads(out.strip().splitlines()[-1]), peak / 2**20
+    stats = json.loads(out.strip().splitlines()[-1])
+    stats["cpu_seconds"] = sum(cpu.values())
+    return stats, peak / 2**20
 
 
 def links_bench(scale: str, runs: int, impls: list[str]) -> dict[str, object]:
@@ -113,7 +133,8 @@ def links_bench(scale: str, runs: int, impls: list[str]) -> dict[str, object]:
                          "median_with_session_seconds": round(statistics.median(r["total_seconds"] for r in rs), 2),
                          "session_seconds": [round(r["session_seconds"], 2) for r in rs],
                          "peak_rss_mb": round(max(r["peak_rss_mb"] for r in rs)), "lines": int(rs[0]["lines"]),
-                         "links": int(rs[0]["links"]), "lines_per_second": round(rs[0]["lines"] / med)}
+                         "links": int(rs[0]["links"]), "lines_per_second": round(rs[0]["lines"] / med),
+                         "median_cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in rs), 1)}
     if "local" in summary:
         base = summary["local"]["median_seconds"]  # type: ignore[index]
         for impl in impls:
@@ -162,7 +183,8 @@ def rei_bench(nodes: int, runs: int) -> dict[str, object]:
     return {e: {"median_seconds": round(statistics.median(r["seconds"] for r in rs), 1),
                 "runs_seconds": [round(r["seconds"], 1) for r in rs],
                 "session_seconds": [round(r["session_seconds"], 1) for r in rs],
-                "peak_rss_mb": round(max(r["peak_rss_mb"] for r in rs)), "nodes": int(rs[0]["lines"])}
+                "peak_rss_mb": round(max(r["peak_rss_mb"] for r in rs)), "nodes": int(rs[0]["lines"]),
+                "median_cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in rs), 1)}
             for e, rs in results.items()}
 
 

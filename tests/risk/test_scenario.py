@@ -77,5 +77,9 @@ def test_bad_disruptions_are_refused_in_both_languages() -> None:
         parse_disruption("somewhere")
     with pytest.raises(ValueError, match="appears in the supply links"):
         run_scenario(snap, ScenarioSpec("t", [parse_disruption("country:JP")], weeks=2))
+    with pytest.raises(ValueError, match="no supply links with a positive value in 2030"):  # fuzz found a 500 here
+        run_scenario(snap, ScenarioSpec("t", [parse_disruption("41")], weeks=2, period="2030"))
+    with pytest.raises(ValueError, match="no supply links with a positive value in 2025"):
+        run_scenario(snapshot([(S1, L, "nev.pack", 0.0)], {}), ScenarioSpec("t", [parse_disruption("41")], weeks=2))
     with pytest.raises(ValueError, match="weeks must be > 0"):
         run_scenario(snap, ScenarioSpec("t", [parse_disruption("41")], weeks=0))

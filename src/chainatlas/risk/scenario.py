@@ -158,6 +158,9 @@ def run_scenario(snap: Snapshot, spec: ScenarioSpec, progress: Progress | None =
         raise InvalidInput("没有供应链数据", "there are no supply links")
     ix = supply_index(snap, period)
     n = len(ix.ids)
+    if n == 0:  # a saved scenario's period may have no links (left) on the current data
+        raise InvalidInput(f"{period} 年没有金额为正的供应链数据（可选期间：{', '.join(periods) or '无'}）",
+                           f"there are no supply links with a positive value in {period} (periods: {', '.join(periods) or 'none'})")
     ents = snap.enterprises.select("uscc", "name", "region_code", "country_code", "revenue_yuan", "is_chain_leader")
     nodes = pl.DataFrame({"uscc": ix.ids.tolist(), "j": np.arange(n)}).join(ents, on="uscc", how="left", maintain_order="left")
     region = nodes["region_code"].fill_null("").to_numpy().astype(str)
