@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 from typing import Any
 
@@ -10,26 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from chainatlas.batch.rei import spark_chunk_map
-from chainatlas.risk.rei import Edge, Network, Node, risk_exposure
+from chainatlas.risk.rei import Network, risk_exposure
+from tests.risk.test_rei import layered_network
 
 
 def _network(components: int = 3, seed: int = 7) -> Network:
-    """Separate layered chains (suppliers in layer L feed layer L+1, the last layer sells), plus a node that reaches
-    no product."""
-    rng = random.Random(seed)
-    nodes, edges = [], []
-    for c in range(components):
-        layer = [[f"c{c}n{i}" for i in range(k * 20, k * 20 + 20)] for k in range(4)]
-        for k, ids in enumerate(layer):
-            for node in ids:
-                nodes.append(Node(node, capacity=rng.uniform(5, 20), inventory=rng.uniform(0, 10),
-                                  demand=rng.uniform(1, 5) if k == 3 else 0.0, unit_profit=rng.uniform(1, 3),
-                                  ttr=rng.choice([1.0, 2.0, 4.0])))
-                if k:
-                    for s in rng.sample(layer[k - 1], 3):
-                        edges.append(Edge(s, node, f"m{k}", rng.uniform(0.5, 2)))
-    nodes.append(Node("orphan", capacity=1, ttr=3.0))
-    return Network(nodes, edges)
+    return layered_network(components, layers=4, width=20, seed=seed)
 
 
 def test_rei_on_spark_equals_the_local_run(spark: Any) -> None:

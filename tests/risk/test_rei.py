@@ -241,22 +241,30 @@ def test_pi_and_tts_agree_with_the_dual_formulation(spec: tuple[list[tuple], lis
         assert r.tts == pytest.approx(lo, abs=1e-3)
 
 
-def test_parallel_components_and_pruning_agree_with_one_process() -> None:
+def layered_network(components: int = 3, layers: int = 5, width: int = 30, seed: int = 7) -> Network:
+    """Separate layered chains (suppliers in layer L feed layer L+1, the last layer sells), plus an ``orphan`` that
+    reaches no product."""
     import random
 
-    rng = random.Random(7)
+    rng = random.Random(seed)
     nodes, edges = [], []
-    for c in range(3):  # three separate chains of 150 nodes; suppliers in layer L feed layer L+1
-        layer = [[f"c{c}n{i}" for i in range(k * 30, k * 30 + 30)] for k in range(5)]
+    for c in range(components):
+        layer = [[f"c{c}n{i}" for i in range(k * width, k * width + width)] for k in range(layers)]
         for k, ids in enumerate(layer):
             for node in ids:
                 nodes.append(Node(node, capacity=rng.uniform(5, 20), inventory=rng.uniform(0, 10),
-                                  demand=rng.uniform(1, 5) if k == 4 else 0.0, unit_profit=rng.uniform(1, 3),
+                                  demand=rng.uniform(1, 5) if k == layers - 1 else 0.0, unit_profit=rng.uniform(1, 3),
                                   ttr=rng.choice([1.0, 2.0, 4.0])))
                 if k:
                     for s in rng.sample(layer[k - 1], 3):
                         edges.append(Edge(s, node, f"m{k}", rng.uniform(0.5, 2)))
     nodes.append(Node("orphan", capacity=1, ttr=3.0))  # reaches no product
+    return Network(nodes, edges)
+
+
+def test_parallel_components_and_pruning_agree_with_one_process() -> None:
+    base = layered_network()  # three separate chains of 150 nodes
+    nodes, edges = base.nodes, list(base.edges)
     edges.append(Edge("c0n149", "orphan", "x"))  # buys from a final assembler: reaches no product either
     net = Network(nodes, edges)
     one = risk_exposure(net, workers=1)
