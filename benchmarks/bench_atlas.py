@@ -235,11 +235,13 @@ def main() -> None:
         for impl in impls:
             if task not in runs[impl][0]:
                 continue
+            med = {kind: statistics.median(r[task][kind] for r in runs[impl]) for kind in ("cold", "warm")}  # type: ignore[index]
             for kind in ("cold", "warm"):
-                row[f"{impl}_{kind}_s"] = round(statistics.median(r[task][kind] for r in runs[impl]), 4)  # type: ignore[index]
+                row[f"{impl}_{kind}_s"] = float(f"{med[kind]:.3g}")  # three significant digits: warm may be µs
             if impl != "ours":
-                row[f"{impl}_ratio_cold"] = round(row[f"{impl}_cold_s"] / row["ours_cold_s"], 2)
-                row[f"{impl}_ratio_warm"] = round(row[f"{impl}_warm_s"] / row["ours_warm_s"], 2)
+                ours_med = {kind: statistics.median(r[task][kind] for r in runs["ours"]) for kind in ("cold", "warm")}  # type: ignore[index]
+                for kind in ("cold", "warm"):
+                    row[f"{impl}_ratio_{kind}"] = round(med[kind] / ours_med[kind], 2)
         summary[task] = row
     summary["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     print(json.dumps(summary, indent=1))

@@ -54,6 +54,12 @@ def test_supporting_rates(snap: Snapshot) -> None:
     assert province["numerator"] == 550  # Luoyang's ore (110) becomes local
     leader = leaders_rates(snap, home="4101").filter(period="2025").to_dicts()
     assert [(r["buyer_uscc"], r["rate"]) for r in leader] == [(L1, pytest.approx(0.8))]
+    # the all-leaders table is kept per snapshot and home: another home is computed afresh, a chain filters it
+    elsewhere = leaders_rates(snap, home="99", buyers_home="4101").filter(period="2025").to_dicts()
+    assert [(r["buyer_uscc"], r["numerator"], r["denominator"]) for r in elsewhere] == [(L1, 0, 500)]
+    assert leaders_rates(snap, home="4101", chain="nev").equals(leaders_rates(snap, home="4101"))
+    assert leaders_rates(snap, home="4101", chain="no-such-chain").height == 0
+    assert leaders_rates(snap, home="4101").filter(period="2025").to_dicts() == leader
     trend = supporting_rate(snap, home="4101", buyer=L2)["rows"]
     assert [(r["period"], r["rate"]) for r in trend] == [("2024", 0.0), ("2025", pytest.approx(40 / 150))]
 

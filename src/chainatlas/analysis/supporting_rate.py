@@ -93,11 +93,20 @@ def supporting_rate(snap: Snapshot, *, home: str, chain: str | None = None, buye
 
 
 def leaders_rates(snap: Snapshot, *, home: str, chain: str | None = None, buyers_home: str | None = None) -> pl.DataFrame:
-    """Each chain leader of the city's supporting rate per period (all its purchases)."""
+    """Each chain leader of the city's supporting rate per period (all its purchases).
+
+    The table of all leaders is computed once per snapshot (data version) and home; ``chain`` then keeps the
+    leaders placed on the chain. A leader's rate reads only its own purchases, so filtering afterwards gives the
+    same rows as filtering first."""
     buyers_home = home_of(buyers_home)
-    leaders = snap.enterprises.filter(pl.col("is_chain_leader").fill_null(False) & is_local(buyers_home))
+    table: pl.DataFrame = snap.memo(("leaders_rates", home, buyers_home), lambda: _all_leaders_rates(snap, home, buyers_home))
     if chain:
-        leaders = leaders.filter(pl.col("uscc").is_in(chain_buyers(snap, chain, buyers_home).implode()))
+        table = table.filter(pl.col("buyer_uscc").is_in(chain_buyers(snap, chain, buyers_home).implode()))
+    return table
+
+
+def _all_leaders_rates(snap: Snapshot, home: str, buyers_home: str) -> pl.DataFrame:
+    leaders = snap.enterprises.filter(pl.col("is_chain_leader").fill_null(False) & is_local(buyers_home))
     links = snap.links.filter(pl.col("buyer_uscc").is_in(leaders["uscc"].implode()))
     links = links.join(_local_suppliers(snap, home), on="supplier_uscc", how="left").with_columns(pl.col("supplier_local").fill_null(False))
     table = rate_table(links, ["buyer_uscc", "period"])
