@@ -232,16 +232,12 @@ def main() -> None:
     summary: dict[str, object] = {"scale": args.scale, "runs": args.runs}
     for task in ("atlas", "leaders", "targets"):
         row: dict[str, float] = {}
-        for impl in impls:
-            if task not in runs[impl][0]:
-                continue
-            med = {kind: statistics.median(r[task][kind] for r in runs[impl]) for kind in ("cold", "warm")}  # type: ignore[index]
-            for kind in ("cold", "warm"):
-                row[f"{impl}_{kind}_s"] = float(f"{med[kind]:.3g}")  # three significant digits: warm may be µs
-            if impl != "ours":
-                ours_med = {kind: statistics.median(r[task][kind] for r in runs["ours"]) for kind in ("cold", "warm")}  # type: ignore[index]
-                for kind in ("cold", "warm"):
-                    row[f"{impl}_ratio_{kind}"] = round(med[kind] / ours_med[kind], 2)
+        med = {(impl, kind): statistics.median(r[task][kind] for r in runs[impl])  # type: ignore[index]
+               for impl in impls if task in runs[impl][0] for kind in ("cold", "warm")}
+        for (impl, kind), seconds in med.items():
+            row[f"{impl}_{kind}_s"] = float(f"{seconds:.3g}")  # three significant digits: warm may be µs
+            if impl != "ours":  # ratios from the unrounded medians
+                row[f"{impl}_ratio_{kind}"] = round(seconds / med["ours", kind], 2)
         summary[task] = row
     summary["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     print(json.dumps(summary, indent=1))

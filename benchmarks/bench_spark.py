@@ -56,7 +56,9 @@ def child(impl: str, folder: Path, output: Path) -> None:
                       "lines": summary.lines, "links": summary.links}))
 
 
-def _tree_rss(pid: int) -> int:
+def _sample_tree(pid: int, cpu: dict[int, float]) -> int:
+    """The RSS of ``pid``'s process tree now (bytes), recording each process's CPU seconds (user + system) in ``cpu``:
+    a process's last reading counts."""
     import psutil
 
     try:
@@ -68,22 +70,9 @@ def _tree_rss(pid: int) -> int:
     for p in procs:
         with contextlib.suppress(psutil.NoSuchProcess):
             total += p.memory_info().rss
-    return total
-
-
-def _tree_cpu(pid: int, seen: dict[int, float]) -> None:
-    """Record the CPU seconds (user + system) of every process in the tree; a process's last reading counts."""
-    import psutil
-
-    try:
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return
-    for p in procs:
-        with contextlib.suppress(psutil.NoSuchProcess):
             t = p.cpu_times()
-            seen[p.pid] = t.user + t.system  # children_* would count a reaped JVM twice
+            cpu[p.pid] = t.user + t.system  # children_* would count a reaped JVM twice
+    return total
 
 
 def run(args: list[str]) -> tuple[dict[str, float], float]:
@@ -94,8 +83,7 @@ def run(args: list[str]) -> tuple[dict[str, float], float]:
     peak = 0
     cpu: dict[int, float] = {}
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        _tree_cpu(proc.pid, cpu)
+        peak = max(peak, _sample_tree(proc.pid, cpu))
         time.sleep(0.1)
     out = proc.stdout.read() if proc.stdout else ""
     if proc.returncode:

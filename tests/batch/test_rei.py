@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from chainatlas.batch.rei import spark_chunk_map
 from chainatlas.risk.rei import Network, risk_exposure
-from tests.risk.test_rei import layered_network
+from tests.helpers.rei import layered_network
 
 
 def _network(components: int = 3, seed: int = 7) -> Network:
