@@ -1,12 +1,13 @@
 """Benchmark: the chain atlas, supporting rates of all chain leaders and attraction targets at scales m and l.
 
-ChainAtlas: a Polars snapshot built from the demo city's Parquet files (cold = load + compute; warm = compute
-on the loaded snapshot). Competent peers, same run (``peers.py``): DuckDB SQL per task (cold = views over the
+ChainAtlas: a Polars snapshot built from the demo city's Parquet files (cold = a new snapshot, its tables read
+on first use, + compute; warm = compute on the loaded snapshot). ``stored``: the same in a new process that finds
+the derived frames a previous process kept in a frame store (``analysis.framestore``) for the same files. Competent peers, same run (``peers.py``): DuckDB SQL per task (cold = views over the
 Parquet files, first query; warm = the same queries on tables loaded into DuckDB's memory), and a hand-written
 lazy Polars plan per task (atlas, leaders) over the files. Second baseline: a straightforward pandas + NetworkX
 implementation (per-segment and per-leader filtering, the chain DAG in NetworkX). Results are checked equal.
 
-    .venv/bin/python benchmarks/bench_atlas.py --scale m [--runs 3] [--warm 3]
+    .venv/bin/python benchmarks/bench_atlas.py --scale m [--runs 3] [--warm 3] [--impls ours,stored,duckdb,polars]
 """
 
 from __future__ import annotations
@@ -73,24 +74,49 @@ def timed(tasks: list[tuple[str, Callable[[], object]]], reps: int, res: dict[st
     return res
 
 
-def ours(scale: str, reps: int = 3) -> dict[str, object]:
+def ours(scale: str, reps: int = 3, store: Path | None = None) -> dict[str, object]:
+    """Each task on a new snapshot (cold: the files are read when the task first needs them; with ``store``, the
+    derived frames a previous process kept there are read instead), then warm repetitions on it."""
     from chainatlas.analysis.atlas import chain_atlas
     from chainatlas.analysis.snapshot import from_files
     from chainatlas.analysis.supporting_rate import leaders_rates
     from chainatlas.analysis.targets import attraction_targets
 
     folder = OUT / scale
-    t0 = time.perf_counter()
-    snap = from_files(folder / "enterprises.parquet", folder / "placements.parquet", links_file(scale), segments_frame())
-    t_load = time.perf_counter() - t0
-    res = timed([("atlas", lambda: chain_atlas(snap, CHAIN, home=HOME, period="2025")),
-                 ("leaders", lambda: leaders_rates(snap, home=HOME, buyers_home=HOME)),
-                 ("targets", lambda: attraction_targets(snap, CHAIN, home=HOME, period="2025", top=20))],
-                reps, {"load": t_load}, t_load)
+    segs = segments_frame()
+    res: dict[str, object] = {}
+    for name, fn in (("atlas", lambda snap: chain_atlas(snap, CHAIN, home=HOME, period="2025")),
+                     ("leaders", lambda snap: leaders_rates(snap, home=HOME, buyers_home=HOME)),
+                     ("targets", lambda snap: attraction_targets(snap, CHAIN, home=HOME, period="2025", top=20))):
+        t = time.perf_counter()
+        snap = from_files(folder / "enterprises.parquet", folder / "placements.parquet", links_file(scale), segs,
+                          store=store)
+        out = fn(snap)
+        cold = time.perf_counter() - t
+        warm = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            fn(snap)
+            warm.append(time.perf_counter() - t)
+        res[name] = {"cold": cold, "warm": statistics.median(warm) if warm else 0.0}
+        res[f"result_{name}"] = out
     atlas, leaders = res.pop("result_atlas"), res.pop("result_leaders")
     res["check_targets"] = [t["uscc"] for t in res.pop("result_targets")["items"]]  # type: ignore[index]
     res.update(_peer_checks(atlas["segments"], leaders.to_dicts()))  # type: ignore[index,attr-defined]
     return res
+
+
+def stored(scale: str, reps: int = 3) -> dict[str, object]:
+    """Ours in a new process that finds the frames a previous process stored for the same files (``prime``)."""
+    return ours(scale, reps, store=OUT / scale / "frames")
+
+
+def prime(scale: str, reps: int = 0) -> dict[str, object]:
+    """Fill the frame store from scratch (not timed)."""
+    import shutil
+
+    shutil.rmtree(OUT / scale / "frames", ignore_errors=True)
+    return ours(scale, 0, store=OUT / scale / "frames")
 
 
 def baseline(scale: str, reps: int = 3) -> dict[str, object]:
@@ -199,7 +225,8 @@ def polars_peer(scale: str, reps: int = 3) -> dict[str, object]:
     return res
 
 
-CHILDREN = {"ours": ours, "duckdb": duckdb_peer, "polars": polars_peer, "baseline": baseline}
+CHILDREN = {"ours": ours, "stored": stored, "prime": prime, "duckdb": duckdb_peer, "polars": polars_peer,
+            "baseline": baseline}
 
 
 def main() -> None:
@@ -217,6 +244,8 @@ def main() -> None:
     links_file(args.scale)
     impls = args.impls.split(",")
     runs: dict[str, list[dict[str, object]]] = {impl: [] for impl in impls}
+    if "stored" in impls:
+        subprocess.run([sys.executable, __file__, "--scale", args.scale, "--child", "prime"], check=True, capture_output=True)
     for _ in range(args.runs):
         for impl in impls:
             proc = subprocess.run([sys.executable, __file__, "--scale", args.scale, "--child", impl, "--warm", str(args.warm)], check=True,

@@ -36,8 +36,8 @@ from chainatlas.risk.rei import TTS_CAP, Edge, Network, Node, risk_exposure
 def generate(n_nodes: int = 10_000, n_edges: int = 50_000, seed: int = 11) -> Network:
     """Six tiers (raw materials → final products); each buyer takes 2–3 materials from 1–5 suppliers each."""
     rng = random.Random(seed)
-    sizes = [3000, 2500, 2000, 1500, 800, 200]
-    assert sum(sizes) == n_nodes
+    sizes = [n_nodes * s // 10_000 for s in (3000, 2500, 2000, 1500, 800, 200)]  # the 10k shape, scaled
+    sizes[0] += n_nodes - sum(sizes)
     tiers: list[list[str]] = []
     nodes: list[Node] = []
     k = 0

@@ -507,3 +507,115 @@ def rules_polars(frame: Any) -> Any:
         for k, factor in enumerate((0.8, 1.2, 1.5), start=1):
             out += [eligible(None if t is None else t * factor).alias(f"{pid}_v{k}:eligible"), amount.alias(f"{pid}_v{k}:amount")]
     return frame.lazy().select("uscc", *out).collect()
+
+
+# --- REI / TTS: the lower bound — the whole network's LP solved once, then one warm re-solve per node -------------
+
+class ReiWarmPeer:
+    """What a skilled HiGHS user writes for "PI and TTS of every node": the whole-network LP built once with
+    ``highspy`` (same formulation as ``chainatlas.risk.rei``), solved once undisrupted, then for each node (in order of
+    its TTR) the bounds changed — capacities and demand for t, ``u_n = 0`` — and ``run()`` again from the previous
+    basis. The TTS model is the same with t as a variable (primal simplex, as HiGHS advises for such re-solves). No
+    component split, no shortcuts: ``timings`` keeps each node's seconds and simplex iterations for the profile."""
+
+    def __init__(self, net: Any) -> None:
+        import highspy
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        self.np, self.highspy = np, highspy
+        n, m = len(net.nodes), len(net.edges)
+        self.n, self.m = n, m
+        sup = np.array([net.index[e.supplier] for e in net.edges])
+        cus = np.array([net.index[e.customer] for e in net.edges])
+        ratio = np.array([e.units_per_output for e in net.edges])
+        keys: dict[tuple[int, str], int] = {}
+        mat_row = np.array([keys.setdefault((int(c), e.material), len(keys)) for c, e in zip(cus, net.edges, strict=True)])
+        mat_node = np.array([j for (j, _k) in keys])
+        suppliers = np.unique(sup)
+        sup_row = len(keys) + np.searchsorted(suppliers, sup)
+        self.products = np.array([j for j, nd in enumerate(net.nodes) if nd.demand > 0])
+        p = len(self.products)
+        first_product = len(keys) + len(suppliers)
+        self.first_product = first_product
+        self.inv = np.array([nd.inventory for nd in net.nodes])
+        self.cap = np.array([np.inf if nd.capacity is None else nd.capacity for nd in net.nodes])
+        self.demand = np.array([net.nodes[j].demand for j in self.products])
+        profit = np.array([net.nodes[j].unit_profit for j in self.products])
+        rows = np.concatenate([np.arange(len(keys)), mat_row, sup_row, len(keys) + np.arange(len(suppliers)),
+                               first_product + np.arange(p), first_product + np.arange(p)])
+        cols = np.concatenate([mat_node, n + np.arange(m), n + np.arange(m), suppliers, self.products, n + m + np.arange(p)])
+        vals = np.concatenate([np.ones(len(keys)), -1.0 / ratio, np.ones(m), -np.ones(len(suppliers)), -np.ones(p), -np.ones(p)])
+        upper = np.concatenate([np.zeros(len(keys)), self.inv[suppliers], self.inv[self.products]])
+        self.pi = self._model(csr_matrix((vals, (rows, cols)), shape=(len(upper), n + m + p)), upper,
+                              np.concatenate([np.zeros(n + m), profit]))
+        capped = np.flatnonzero(np.isfinite(self.cap))
+        t_col = n + m
+        cap_rows = first_product + p + np.arange(len(capped))
+        rows2 = np.concatenate([rows[:-p] if p else rows, first_product + np.arange(p), cap_rows, cap_rows])
+        cols2 = np.concatenate([cols[:-p] if p else cols, np.full(p, t_col), capped, np.full(len(capped), t_col)])
+        vals2 = np.concatenate([vals[:-p] if p else vals, self.demand, np.ones(len(capped)), -self.cap[capped]])
+        upper2 = np.concatenate([upper, np.zeros(len(capped))])
+        costs2 = np.zeros(n + m + 1)
+        costs2[t_col] = -1.0
+        self.tts = self._model(csr_matrix((vals2, (rows2, cols2)), shape=(len(upper2), n + m + 1)), upper2, costs2)
+        self.tts.changeColBounds(t_col, 0.0, 999.0)
+        self.tts.setOptionValue("simplex_strategy", 4)
+        self.t: float | None = None
+        self.timings: list[tuple[int, str, float, int]] = []  # node, "pi"/"tts", seconds, simplex iterations
+
+    def _model(self, a: Any, upper: Any, costs: Any) -> Any:
+        np, highspy = self.np, self.highspy
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        n_cols = a.shape[1]
+        inf = highspy.kHighsInf
+        h.addCols(n_cols, costs.astype(float), np.zeros(n_cols), np.full(n_cols, inf), 0,
+                  np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        h.addRows(len(upper), np.full(len(upper), -inf), upper.astype(float), a.nnz, a.indptr.astype(np.int32),
+                  a.indices.astype(np.int32), a.data.astype(float))
+        return h
+
+    def _run(self, h: Any, node: int, kind: str) -> float:
+        import time
+
+        start = time.perf_counter()
+        h.run()
+        seconds = time.perf_counter() - start
+        assert h.getModelStatus() == self.highspy.HighsModelStatus.kOptimal, h.modelStatusToString(h.getModelStatus())
+        info = h.getInfo()
+        self.timings.append((node, kind, seconds, int(info.simplex_iteration_count)))
+        return float(info.objective_function_value)
+
+    def _set_t(self, t: float) -> None:
+        np, inf = self.np, self.highspy.kHighsInf
+        if self.t == t:
+            return
+        self.t = t
+        self.pi.changeColsBounds(self.n, np.arange(self.n, dtype=np.int32), np.zeros(self.n),
+                                 np.where(np.isfinite(self.cap), self.cap * t, inf))
+        p = len(self.products)
+        self.pi.changeRowsBounds(p, (self.first_product + np.arange(p)).astype(np.int32), np.full(p, -inf),
+                                 self.inv[self.products] - self.demand * t)
+
+    def solve_all(self, ttrs: list[float | None]) -> dict[int, tuple[float | None, float]]:
+        """Node → (PI at its TTR or None, TTS), in the order of t; the undisrupted LPs first."""
+        inf = self.highspy.kHighsInf
+        first = next((t for t in sorted(x for x in ttrs if x is not None)), 1.0)
+        self._set_t(first)
+        self._run(self.pi, -1, "pi")
+        self._run(self.tts, -1, "tts")
+        out: dict[int, tuple[float | None, float]] = {}
+        for j in sorted(range(self.n), key=lambda j: (ttrs[j] is None, ttrs[j] or 0.0, j)):
+            pi = None
+            t = ttrs[j]
+            if t is not None:
+                self._set_t(t)
+                self.pi.changeColBounds(j, 0.0, 0.0)
+                pi = self._run(self.pi, j, "pi")
+                self.pi.changeColBounds(j, 0.0, self.cap[j] * t if self.np.isfinite(self.cap[j]) else inf)
+            self.tts.changeColBounds(j, 0.0, 0.0)
+            tts = -self._run(self.tts, j, "tts")
+            self.tts.changeColBounds(j, 0.0, inf)
+            out[j] = (pi, tts)
+        return out

@@ -74,6 +74,19 @@ class Settings(BaseSettings):
                                           "batch jobs create (on a cluster: about 2–3 × the executor cores)")
     spark_driver_memory: str = Field(default="2g", description="spark.driver.memory of the session the batch jobs create")
 
+    frame_store: str = Field(default="", description="Folder where derived analysis frames are kept per data version "
+                             "(docs/architecture.md, 'Frame store'); empty = data/frames, off = not kept")
+
+    def resolved_frame_store(self) -> Path | None:
+        """The frame store's folder, or None when it is switched off.
+
+        >>> Settings(frame_store="off").resolved_frame_store() is None
+        True
+        """
+        if self.frame_store.strip().lower() == "off":
+            return None
+        return Path(self.frame_store) if self.frame_store else self.data_dir / "frames"
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file under ``data_dir``."""
         if self.database_url:

@@ -58,9 +58,15 @@ LINKS = f"""supplier_uscc,buyer_uscc,period,value_yuan,segment_code
 """
 
 
-def write_files(folder: Path) -> list[Path]:
+def write_files(folder: Path, scale_values: float = 1.0) -> list[Path]:
+    """The fixture as exchange-format CSV files in ``folder``; ``scale_values`` multiplies every link's value (a
+    second import that changes the figures)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = LINKS.splitlines()
+    links = "\n".join([rows[0]] + [",".join([*r.split(",")[:3], f"{float(r.split(',')[3]) * scale_values:g}",
+                                               r.split(",")[4]]) for r in rows[1:]]) + "\n"
     out = []
-    for name, text in (("enterprises.csv", ENTERPRISES), ("placements.csv", PLACEMENTS), ("links.csv", LINKS)):
+    for name, text in (("enterprises.csv", ENTERPRISES), ("placements.csv", PLACEMENTS), ("links.csv", links)):
         path = folder / name
         path.write_text(text, encoding="utf-8")
         out.append(path)

@@ -76,7 +76,7 @@ def chain_frames(snap: Snapshot, chain_id: str, home: str) -> dict[str, pl.DataF
                  .join(primary, on="buyer_uscc", how="left"))
         return {"segments": segs, "local_placed": local_placed.drop("confidence", "evidence"), "links": links}
 
-    return snap.memo(("chain", chain_id, home), compute)  # type: ignore[no-any-return]
+    return snap.memo(("chain", chain_id, home), compute, persist=True)  # type: ignore[no-any-return]
 
 
 def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None = None,
@@ -106,7 +106,7 @@ def chain_atlas(snap: Snapshot, chain_id: str, *, home: str, period: str | None 
         pl.col("is_chain_leader").fill_null(False).sum().alias("chain_leaders"),
         pl.col("revenue_yuan").fill_null(0).sum().alias("output_value_yuan"),
     )
-    inputs = snap.memo(("inputs", chain_id, home, str(period)), lambda: _inputs(frames["links"], period))
+    inputs = snap.memo(("inputs", chain_id, home, str(period)), lambda: _inputs(frames["links"], period), persist=True)
     table = (segs.select("code", "name_zh", "name_en", "stage", "is_key", "feeds_into")
              .join(base, left_on="code", right_on="segment_code", how="left")
              .join(inputs, left_on="code", right_on="segment_code", how="left")
@@ -139,10 +139,12 @@ def _inputs(links: pl.DataFrame, period: str | None) -> pl.DataFrame:
 def segment_flows(snap: Snapshot, chain_id: str, *, home: str, period: str | None) -> list[dict[str, Any]]:
     """Value of the chain's goods flowing from segment S (the goods' segment) to segment T (the buying local
     enterprise's main placement in the chain), split local / non-local by supplier."""
-    return snap.memo(("flows", chain_id, home, str(period)), lambda: _flows(chain_frames(snap, chain_id, home)["links"], period))  # type: ignore[no-any-return]
+    flows: pl.DataFrame = snap.memo(("flows", chain_id, home, str(period)),
+                                    lambda: _flows(chain_frames(snap, chain_id, home)["links"], period), persist=True)
+    return flows.to_dicts()
 
 
-def _flows(all_links: pl.DataFrame, period: str | None) -> list[dict[str, Any]]:
+def _flows(all_links: pl.DataFrame, period: str | None) -> pl.DataFrame:
     links = all_links.filter(in_period(period) & pl.col("to_segment").is_not_null())
     flows = (links.group_by(pl.col("segment_code").alias("from_segment"), "to_segment")
              .agg(pl.col("value_yuan").sum().alias("value_yuan"),
@@ -153,4 +155,4 @@ def _flows(all_links: pl.DataFrame, period: str | None) -> list[dict[str, Any]]:
              .with_columns((pl.col("local_value_yuan") / pl.col("value_yuan")).alias("local_share"))
              .filter(pl.col("from_segment") != pl.col("to_segment"))
              .sort(["from_segment", "to_segment"]))
-    return flows.to_dicts()
+    return flows

@@ -19,30 +19,71 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 
 from chainatlas import db
+from chainatlas.analysis.framestore import FrameStore, namespace
 
 ENTERPRISE_COLS = ["uscc", "name", "country_code", "region_code", "industry_code", "lat", "lon", "revenue_yuan",
                    "employees", "is_above_scale", "is_high_tech", "is_srdi", "is_little_giant", "is_chain_leader",
                    "is_listed", "as_of"]
 
 
+Table = pl.DataFrame | Callable[[], pl.DataFrame]
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    enterprises: pl.DataFrame
-    placements: pl.DataFrame  # uscc, segment_code, evidence, confidence
-    links: pl.DataFrame  # supplier_uscc, buyer_uscc, period, segment_code, value_yuan
+    """The analyses' tables at one data version. ``enterprises``, ``placements`` and ``links`` may be given as
+    loaders, called on first use: a request answered from stored frames (``store``) then never reads them."""
+
+    enterprises_table: Table
+    placements_table: Table  # uscc, segment_code, evidence, confidence
+    links_table: Table  # supplier_uscc, buyer_uscc, period, segment_code, value_yuan
     segments: pl.DataFrame  # code, chain_id, name_zh, name_en, stage, is_key, feeds_into (list)
     version: str
     as_of: dt.date | None
+    store: FrameStore | None = field(default=None, compare=False, repr=False)
     _memo: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
-    def memo(self, key: tuple[str, ...], compute: Callable[[], Any]) -> Any:
-        """A derived frame computed once per snapshot (data version) and reused by later requests."""
+    def _table(self, name: str, table: Table) -> pl.DataFrame:
+        if isinstance(table, pl.DataFrame):
+            return table
+        with self._lock:
+            if ("table", name) not in self._memo:
+                self._memo[("table", name)] = table()
+        return self._memo[("table", name)]  # type: ignore[no-any-return]
+
+    @property
+    def enterprises(self) -> pl.DataFrame:
+        return self._table("enterprises", self.enterprises_table)
+
+    @property
+    def placements(self) -> pl.DataFrame:
+        return self._table("placements", self.placements_table)
+
+    @property
+    def links(self) -> pl.DataFrame:
+        return self._table("links", self.links_table)
+
+    def load_tables(self) -> None:
+        """Read every table now (a rebuilt snapshot is loaded before it replaces the previous one)."""
+        for table in (self.enterprises, self.placements, self.links):
+            table.height  # noqa: B018
+
+    def memo(self, key: tuple[str, ...], compute: Callable[[], Any], *, persist: bool = False) -> Any:
+        """A derived value computed once per snapshot (data version) and reused by later requests. With ``persist``
+        (frames only) it is also kept in the snapshot's ``store``, where a later process finds it."""
         if key not in self._memo:
-            self._memo[key] = compute()
+            stored = self.store.load(key) if persist and self.store is not None else None
+            if stored is None:
+                stored = compute()
+                if persist and self.store is not None:
+                    self.store.save(key, stored)
+            self._memo[key] = stored
         return self._memo[key]
 
     def periods(self) -> list[str]:
-        return sorted(self.links["period"].unique().to_list())
+        frame = self.memo(("periods",), lambda: self.links.select(pl.col("period").unique().sort()), persist=True)
+        return frame["period"].to_list()  # type: ignore[no-any-return]
 
     def chain_segments(self, chain_id: str) -> pl.DataFrame:
         return self.segments.filter(pl.col("chain_id") == chain_id)
@@ -105,7 +146,11 @@ def load_snapshot(engine: Engine) -> Snapshot:
     """The snapshot of ``engine``'s data, rebuilt when the data version changed — by one request at a time. While
     one request rebuilds it, the others are answered from the previous snapshot (labelled with its own, older data
     version) instead of waiting or building the same thing again: under continuous imports every request would
-    otherwise find a new version and rebuild, and readers starved (docs/benchmarks.md, "Serving under load")."""
+    otherwise find a new version and rebuild, and readers starved (docs/benchmarks.md, "Serving under load").
+
+    The first snapshot of a process reads its tables lazily, so a request answered from stored frames
+    (:mod:`~chainatlas.analysis.framestore`) does not read them at all; a rebuild reads them before it replaces the
+    previous snapshot."""
     key = str(engine.url)
     version = data_version(engine)
     with _lock:
@@ -118,7 +163,7 @@ def load_snapshot(engine: Engine) -> Snapshot:
         return previous
     try:
         version = data_version(engine)
-        return _cached(key, version) or _build(engine, key, version)
+        return _cached(key, version) or _build(engine, key, version, eager=previous is not None)
     finally:
         builder.release()
 
@@ -129,27 +174,66 @@ def _cached(key: str, version: str) -> Snapshot | None:
     return cached if cached is not None and cached.version == version else None
 
 
-def _build(engine: Engine, key: str, version: str) -> Snapshot:
-    ents = _frame(engine, "enterprise", ENTERPRISE_COLS)
-    ents = ents.with_columns(pl.col(c).cast(pl.Float64) for c in ("lat", "lon", "revenue_yuan"))
-    placements = _frame(engine, "placement", ["uscc", "segment_code", "evidence", "confidence"])
-    links = _frame(engine, "supply_link", ["supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan"])
-    links = links.with_columns(pl.col("value_yuan").cast(pl.Float64))
+def frame_store(engine: Engine, version: str, segments: pl.DataFrame) -> FrameStore | None:
+    """Where ``engine``'s derived frames at ``version`` are kept (setting ``frame_store``; none when it is off or when
+    the database has no instance id).
+
+    The namespace is stricter than the data version, because stored frames outlive the process: a copy of a database
+    (a test's copy, a restored backup) keeps the instance id and counts its imports from the same number, so the
+    newest import's time and summary and the newest placement change's time are part of it too."""
+    from chainatlas.settings import get_settings
+
+    root = get_settings().resolved_frame_store()
+    if root is None:
+        return None
+    job, ov = db.import_job, db.placement_override
+    with engine.connect() as conn:
+        instance = conn.execute(select(db.db_instance.c.value).where(db.db_instance.c.key == "instance_id")).scalar()
+        last_job = conn.execute(select(job.c.id, job.c.created_at, job.c.summary).order_by(job.c.id.desc()).limit(1)).first()
+        last_override = conn.execute(select(ov.c.id, ov.c.created_at).order_by(ov.c.id.desc()).limit(1)).first()
+    if not instance:
+        return None
+    fingerprint = hashlib.sha256(repr((tuple(last_job or ()), tuple(last_override or ()))).encode()).hexdigest()[:24]
+    return FrameStore(root, namespace(instance, version, fingerprint, segments=segments))
+
+
+def _build(engine: Engine, key: str, version: str, *, eager: bool = False) -> Snapshot:
+    def ents() -> pl.DataFrame:
+        frame = _frame(engine, "enterprise", ENTERPRISE_COLS)
+        return frame.with_columns(pl.col(c).cast(pl.Float64) for c in ("lat", "lon", "revenue_yuan"))
+
+    def links() -> pl.DataFrame:
+        frame = _frame(engine, "supply_link", ["supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan"])
+        return frame.with_columns(pl.col("value_yuan").cast(pl.Float64))
+
+    def placements() -> pl.DataFrame:
+        return _frame(engine, "placement", ["uscc", "segment_code", "evidence", "confidence"])
+
     segs = _frame(engine, "segment", ["code", "chain_id", "name_zh", "name_en", "stage", "is_key", "feeds_into"])
     segs = segs.with_columns(pl.col("feeds_into").str.json_decode(pl.List(pl.String)))
-    as_of = ents["as_of"].max() if ents.height else None
-    snap = Snapshot(ents, placements, links, segs, version, as_of)  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        as_of = conn.execute(select(func.max(db.enterprise.c.as_of))).scalar()
+    snap = Snapshot(ents, placements, links, segs, version, as_of, store=frame_store(engine, version, segs))
+    if eager:
+        snap.load_tables()
     with _lock:
         _cache[key] = snap
     return snap
 
 
-def from_files(enterprises: Path, placements: Path, links: Path, segments: pl.DataFrame) -> Snapshot:
-    """A snapshot from Parquet files in the exchange format (batch work, benchmarks)."""
-    ents = pl.read_parquet(enterprises, columns=ENTERPRISE_COLS)
-    pls = pl.read_parquet(placements, columns=["uscc", "segment_code", "evidence", "confidence"])
-    lks = pl.read_parquet(links, columns=["supplier_uscc", "buyer_uscc", "period", "segment_code", "value_yuan"])
-    return Snapshot(ents, pls, lks, segments, opaque_version("files", links), ents["as_of"].max())  # type: ignore[arg-type]
+def from_files(enterprises: Path, placements: Path, links: Path, segments: pl.DataFrame, *,
+               store: Path | None = None) -> Snapshot:
+    """A snapshot from Parquet files in the exchange format (batch work, benchmarks), read on first use. With
+    ``store``, derived frames are kept there for the next process; the files' paths, sizes and modification times
+    name the version, so a changed file is never answered from another file's frames."""
+    files = (enterprises, placements, links)
+    version = opaque_version("files", *[f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files])
+    as_of = pl.scan_parquet(enterprises).select(pl.col("as_of").max()).collect().item()
+    return Snapshot(lambda: pl.read_parquet(enterprises, columns=ENTERPRISE_COLS),
+                    lambda: pl.read_parquet(placements, columns=["uscc", "segment_code", "evidence", "confidence"]),
+                    lambda: pl.read_parquet(links, columns=["supplier_uscc", "buyer_uscc", "period", "segment_code",
+                                                            "value_yuan"]),
+                    segments, version, as_of, store=FrameStore(store, namespace(version, segments=segments)) if store is not None else None)
 
 
 def tiny(enterprises: list[dict[str, Any]], links: list[dict[str, Any]],

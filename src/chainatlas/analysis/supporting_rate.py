@@ -99,7 +99,8 @@ def leaders_rates(snap: Snapshot, *, home: str, chain: str | None = None, buyers
     leaders placed on the chain. A leader's rate reads only its own purchases, so filtering afterwards gives the
     same rows as filtering first."""
     buyers_home = home_of(buyers_home)
-    table: pl.DataFrame = snap.memo(("leaders_rates", home, buyers_home), lambda: _all_leaders_rates(snap, home, buyers_home))
+    table: pl.DataFrame = snap.memo(("leaders_rates", home, buyers_home), lambda: _all_leaders_rates(snap, home, buyers_home),
+                                    persist=True)
     if chain:
         table = table.filter(pl.col("buyer_uscc").is_in(chain_buyers(snap, chain, buyers_home).implode()))
     return table
