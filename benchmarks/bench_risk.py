@@ -20,6 +20,7 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -156,6 +157,68 @@ def bench_rei(sample: int) -> dict[str, object]:
             "max_relative_difference": worst, "critical_nodes": sum(1 for r in ours if r.critical)}
 
 
+def _tier(node_id: str) -> str:
+    return node_id.split("n")[0]
+
+
+def rei_child(kind: str, n_nodes: int) -> dict[str, object]:
+    """One side of the lower-bound comparison, in a process of its own (one core each, run side by side): ``ours``
+    (``risk_exposure``, one worker, each LP timed by wrapping the model's methods) or ``peer`` (``ReiWarmPeer``)."""
+    from chainatlas.risk import rei
+
+    net = generate(n_nodes, 5 * n_nodes)
+    profile: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0])  # seconds, LPs, simplex iterations (peer)
+    if kind == "ours":
+        for name in ("loss", "survive"):
+            method = getattr(rei._Component, name)
+
+            def timed(self: rei._Component, node: int | None, *a: object, _m: object = method, _n: str = name) -> float:
+                t0 = time.perf_counter()
+                out = _m(self, node, *a)  # type: ignore[operator]
+                key = f"{'base' if node is None else _tier(net.nodes[int(self.nodes[node])].id)} {'pi' if _n == 'loss' else 'tts'}"
+                profile[key][0] += time.perf_counter() - t0
+                profile[key][1] += 1
+                return out  # type: ignore[no-any-return]
+
+            setattr(rei._Component, name, timed)
+        t = time.perf_counter()
+        res = rei.risk_exposure(net, workers=1)
+        total = time.perf_counter() - t
+        answers = [[r.pi, r.tts] for r in res]
+    else:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from peers import ReiWarmPeer
+
+        t = time.perf_counter()
+        peer = ReiWarmPeer(net)
+        built = time.perf_counter() - t
+        got = peer.solve_all([nd.ttr for nd in net.nodes])
+        total = time.perf_counter() - t
+        answers = [[got[j][0], min(got[j][1], TTS_CAP)] for j in range(len(net.nodes))]
+        for node, what, seconds, iterations in peer.timings:
+            key = f"{'base' if node < 0 else _tier(net.nodes[node].id)} {what}"
+            profile[key][0] += seconds
+            profile[key][1] += 1
+            profile[key][2] += iterations
+        profile["build"] = [built, 1, 0]
+    return {"kind": kind, "total_s": total, "answers": answers,
+            "profile": {k: [round(v[0], 2), *v[1:]] for k, v in sorted(profile.items())}}
+
+
+def bench_rei_peer(n_nodes: int) -> dict[str, object]:
+    """Ours and the warm re-solve peer side by side, one core each; answers checked equal."""
+    procs = [subprocess.Popen([sys.executable, __file__, "--rei-child", kind, "--nodes", str(n_nodes)],
+                              stdout=subprocess.PIPE, text=True) for kind in ("ours", "peer")]
+    outs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+    ours, peer = outs
+    worst = max(max(abs((a[0] or 0.0) - (b[0] or 0.0)) / max(1.0, abs(b[0] or 0.0)), abs(a[1] - b[1]) / max(1.0, b[1]))
+                for a, b in zip(ours["answers"], peer["answers"], strict=True))
+    assert worst < 1e-6, worst
+    return {"nodes": n_nodes, "edges": 5 * n_nodes, "ours_one_core_s": ours["total_s"], "peer_one_core_s": peer["total_s"],
+            "ratio": peer["total_s"] / ours["total_s"], "max_relative_difference": worst,
+            "ours_profile": ours["profile"], "peer_profile": peer["profile"]}
+
+
 def bench_exposure(scale: str) -> dict[str, object]:
     import networkx as nx
     import polars as pl
@@ -236,7 +299,16 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=20)
     ap.add_argument("--scale", default="l")
     ap.add_argument("--skip", choices=["rei", "exposure"], default=None)
+    ap.add_argument("--rei-peer", action="store_true", help="ours vs the warm re-solve peer, one core each, side by side")
+    ap.add_argument("--nodes", type=int, default=10_000)
+    ap.add_argument("--rei-child", choices=["ours", "peer"], default=None)
     args = ap.parse_args()
+    if args.rei_child:
+        print(json.dumps(rei_child(args.rei_child, args.nodes)))
+        return
+    if args.rei_peer:
+        print(json.dumps(bench_rei_peer(args.nodes), indent=1))
+        return
     out: dict[str, object] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
     if args.skip != "rei":
         out["rei"] = bench_rei(args.sample)

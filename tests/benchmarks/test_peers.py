@@ -180,3 +180,20 @@ def test_hand_written_polars_rules_equal_the_engine(tmp_path_factory: pytest.Tem
     # the population exercises every outcome of the first tier rules, unknown included
     for k in keys[:2]:
         assert set(theirs[k].to_list()) == {True, False, None}, k
+
+
+def test_rei_warm_resolve_peer_equals_ours() -> None:
+    """The REI lower-bound peer (whole network, one warm re-solve per node) and ours agree on every node, including
+    the nodes ours answers by a shortcut (other components, idle nodes, a node that reaches no product)."""
+    from chainatlas.risk.rei import TTS_CAP, risk_exposure
+    from tests.helpers.rei import layered_network
+
+    net = layered_network(components=2, layers=4, width=12)
+    ours = risk_exposure(net, workers=1)
+    peer = peers.ReiWarmPeer(net)
+    theirs = peer.solve_all([nd.ttr for nd in net.nodes])
+    assert len(theirs) == len(net.nodes) == len(ours)
+    for j, (pi, tts) in theirs.items():
+        assert pi == pytest.approx(ours[j].pi, rel=1e-7, abs=1e-7), net.nodes[j].id
+        assert min(tts, TTS_CAP) == pytest.approx(ours[j].tts, rel=1e-7, abs=1e-7), net.nodes[j].id
+    assert len([t for t in peer.timings if t[0] >= 0]) == 2 * len(net.nodes)  # one PI and one TTS re-solve per node
