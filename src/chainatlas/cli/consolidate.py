@@ -1,0 +1,69 @@
+"""``chainatlas consolidate``: pool shipments into containers, rail boxes and ULDs from files, without storing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chainatlas.cli.common import _emit, app, console
+from chainatlas.messages import InvalidInput, Message
+
+
+@app.command("consolidate")
+def consolidate_command(
+    shipments: Annotated[Path, typer.Option(help="拼单货票 shipments: JSON array (docs/consolidation.md)")],
+    capacity: Annotated[Path, typer.Option(help="运力报价 capacity offers: JSON array")],
+    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds for the assignment search per lane")] = 10.0,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
+    shapley: Annotated[bool, typer.Option("--shapley", help="also share the pooling saving by the Shapley value")] = False,
+    min_support: Annotated[float, typer.Option("--min-support", help="share of each carton's base that must be supported")] = 0.7,
+    output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file (with --format xlsx)")] = Path("consolidation.xlsx"),
+) -> None:
+    """Which shipment goes into which unit on which departure (CP-SAT, with the optimality gap), a checked 3D load
+    plan per unit, and each exporter's cost pooled and alone. Files are evaluated, never stored."""
+    from chainatlas.consolidation.model import read_shipments, read_units
+    from chainatlas.consolidation.plan import consolidate
+
+    if fmt not in ("table", "json", "xlsx"):
+        raise typer.BadParameter(str(Message("format 须为 table、json 或 xlsx", "format must be table, json or xlsx")))
+    if time_limit <= 0 or not 0 <= min_support <= 1:
+        raise typer.BadParameter(str(Message("time-limit 须为正数，min-support 在 0 与 1 之间",
+                                             "time-limit must be positive and min-support between 0 and 1")))
+    try:
+        ships, units = read_shipments(shipments), read_units(capacity)
+    except InvalidInput as exc:
+        console.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("拼单 consolidating", total=None)
+
+        def report(_stage: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        result = consolidate(ships, units, time_limit=time_limit, min_support=min_support, with_shapley=shapley,
+                             progress=report)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    if fmt == "xlsx":
+        from chainatlas.consolidation.sheets import workbook
+
+        output.write_bytes(workbook(result))
+        console.print(f"已写入 / written → {output}")
+        return
+    _emit([{"unit": u["id"], "equipment": u["equipment"], "departure": u["departure"], "shipments":
+            len({p["shipment"] for p in u["placements"]}), "cartons": len(u["placements"]), "utilisation": u["utilisation"],
+            "weight_kg": u["weight_kg"], "price": u["price"], "check": "ok" if not u["check"] else f"{len(u['check'])} ⚠"}
+           for u in result["units"]], "table", "拼单结果 Units")
+    _emit(result["costs"], "table", "费用分摊 Costs",
+          [("shipment", "货票 shipment"), ("exporter_uscc", "出口企业 exporter"), ("unit", "箱 unit"),
+           ("alone", "单独 alone"), ("pooled", "拼单 pooled"), ("saving", "节省 saving")])
+    if result["unassigned"]:
+        _emit(result["unassigned"], "table", "未分配 Unassigned")
+    console.print(f"总费用 total {result['total_cost']:,.2f} · 单独合计 alone {result['alone_total']:,.2f} · "
+                  f"差距 gap {result['gap']:.2%} · {result['status']}")
