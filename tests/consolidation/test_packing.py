@@ -118,3 +118,21 @@ def test_every_plan_passes_the_checker(cartons: list[Carton], code: str, min_sup
     problems = check_plan(cartons, eq, plan.placements, min_support=min_support)
     assert _non_cog(problems) == []
     assert bool(plan.notes) == any("centre of gravity" in p.en for p in problems)
+
+
+def test_a_carton_that_carries_nothing_never_slips_under_one_already_placed() -> None:
+    """Regression: a non-stackable carton placed late went into a gap under a carton resting on others (the checker
+    caught it in a consolidation run)."""
+    eq = equipment("20GP").with_overrides({"length_cm": 100, "width_cm": 100, "height_cm": 70})
+    post, bridge, flat = Carton(40, 100, 50, 5.0), Carton(100, 100, 20, 5.0), Carton(20, 100, 50, 5.0, stackable=False)
+    # two posts, a bridge across them (80 % supported) up to the roof, and a gap of 20 × 100 × 50 under the bridge's
+    # free end: the only room left for the flat carton, which must therefore stay out
+    plan = pack([post, post, bridge, flat], eq, min_support=0.7, order=[0, 1, 2, 3],
+                allowed=[[(40, 100, 50)], [(40, 100, 50)], [(100, 100, 20)], [(20, 100, 50)]])
+    problems = check_plan([post, post, bridge, flat], eq, plan.placements, min_support=0.7, cog_bounds=None)
+    assert problems == [], [p.en for p in problems]
+    assert [p.item for p in plan.placements] == [0, 1, 2] and plan.unplaced == [3]
+    # the same carton when stackable may take the gap
+    ok = pack([post, post, bridge, Carton(20, 100, 50, 5.0)], eq, min_support=0.7, order=[0, 1, 2, 3],
+              allowed=[[(40, 100, 50)], [(40, 100, 50)], [(100, 100, 20)], [(20, 100, 50)]])
+    assert ok.unplaced == []

@@ -14,14 +14,17 @@ An assignment model solved with OR-Tools CP-SAT (Perron & Didier, *CP-SAT*, Goog
 
 M is larger than every unit's price together, so a shipment is left out only when no unit can take it. The search has a
 time limit; the result states the proven lower bound and the optimality gap. Volume is a necessary condition only:
-each unit's cartons are then packed in 3D (:mod:`.packing`), and a set that does not pack is forbidden in that unit
-(``x_au + x_bu + … ≤ k − 1``) before solving again.
+each unit's cartons are then packed in 3D (:mod:`.packing`); a set that does not pack is forbidden in that unit
+(``x_au + x_bu + … ≤ k − 1``) and the unit's stowage factor is lowered to the share the packer reached, before
+solving again. The lowered factor is a heuristic cut (another set might pack better), so the cost after packing is
+an upper bound; the gap reported is that of the last assignment solved.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from chainatlas.consolidation.model import Shipment, Unit
 from chainatlas.messages import Message
@@ -77,9 +80,10 @@ class Assignment:
 
 
 def assign(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_limit: float = 10.0, fill: float = DEFAULT_FILL,
-           forbidden: Iterable[tuple[str, frozenset[str]]] = (), workers: int = 2) -> Assignment:
+           forbidden: Iterable[tuple[str, frozenset[str]]] = (), unit_fill: dict[str, float] | None = None,
+           workers: int = 2) -> Assignment:
     """The cheapest assignment (see the module docstring); ``forbidden`` holds (unit, shipment set) pairs that must
-    not all travel in that unit (sets found not to pack)."""
+    not all travel in that unit (sets found not to pack); ``unit_fill`` lowers the stowage factor of single units."""
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -94,17 +98,30 @@ def assign(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_limit: 
         if not mine:
             model.add(y[u.id] == 0)
             continue
-        cap_l = int(fill * u.equipment.volume_cm3 / 1000)  # litres
+        cap_l = int((unit_fill or {}).get(u.id, fill) * u.equipment.volume_cm3 / 1000)  # litres
         model.add(sum(round(s.volume_cm3 / 1000) * x[(s.id, u.id)] for s in mine) <= cap_l * y[u.id])
         model.add(sum(round(s.gross_kg * 10) * x[(s.id, u.id)] for s in mine) <= int(u.equipment.payload_kg * 10) * y[u.id])
         for i, a in enumerate(mine):
             for b in mine[i + 1:]:
                 if segregated(a, b):
                     model.add(x[(a.id, u.id)] + x[(b.id, u.id)] <= 1)
+    forbidden = list(forbidden)
     for unit_id, group in forbidden:
         members = [x[(sid, unit_id)] for sid in group if (sid, unit_id) in x]
         if len(members) == len(group) and members:
             model.add(sum(members) <= len(members) - 1)
+    # identical offers (same kind, dates, price, cuts): use them in id order, which removes symmetric solutions
+    bans: dict[str, set[frozenset[str]]] = {}
+    for unit_id, group in forbidden:
+        bans.setdefault(unit_id, set()).add(group)
+    twins: dict[tuple[object, ...], list[Unit]] = {}
+    for u in units:
+        key = (u.equipment, u.lane, u.departure, u.arrival, u.cutoff, u.price, (unit_fill or {}).get(u.id, fill),
+               frozenset(bans.get(u.id, set())))
+        twins.setdefault(key, []).append(u)
+    for same in twins.values():
+        for first, then in pairwise(same):
+            model.add(y[first.id] >= y[then.id])
     cents = {u.id: round(u.price * 100) for u in units}
     penalty = sum(cents.values()) + 100
     assigned = {s.id: sum(x[(s.id, u.id)] for u in units if (s.id, u.id) in x) for s in shipments}

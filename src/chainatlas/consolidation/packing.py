@@ -6,7 +6,8 @@ then leftmost" from the front wall, so that the load is built in walls from the 
 largest first (cartons that carry nothing — not stackable, fragile — last), goes to the first extreme point and
 orientation where it is inside the walls (and under a ULD's contour), overlaps nothing, keeps the weight limit and has
 at least ``min_support`` of its base on the floor or on the tops of stackable cartons (a fragile carton carries only
-cartons no heavier than itself). The load is then moved towards the door, and sideways, as far as free space allows
+cartons no heavier than itself) — and, when it is itself not stackable or fragile, does not slip under a carton
+already placed. The load is then moved towards the door, and sideways, as far as free space allows
 to bring the centre of gravity towards the middle.
 
 Coordinates of the result (cm): origin at the door-side floor corner, x along the length into the unit, y across,
@@ -16,6 +17,7 @@ independently of this module.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import permutations
 
@@ -101,6 +103,7 @@ def pack(cartons: list[Carton], eq: Equipment, *, min_support: float = DEFAULT_M
     boxes = np.zeros((0, 6))  # internal frame: X from the front wall, Y, Z; x0 y0 z0 x1 y1 z1
     carries = np.zeros(0, dtype=bool)  # may something rest on it
     fragile_kg = np.zeros(0)  # a fragile carton's weight (the most it carries per carton), inf otherwise
+    weights = np.zeros(0)
     points = np.zeros((1, 3))
     placed: list[tuple[int, float, float, float, float, float, float]] = []
     unplaced: list[int] = []
@@ -123,6 +126,15 @@ def pack(cartons: list[Carton], eq: Equipment, *, min_support: float = DEFAULT_M
                 overlap = ((x0 < boxes[:, 3] - EPS) & (x0 + dx > boxes[:, 0] + EPS) & (y0 < boxes[:, 4] - EPS)
                            & (y0 + dy > boxes[:, 1] + EPS) & (z0 < boxes[:, 5] - EPS) & (z0 + dz > boxes[:, 2] + EPS))
                 cand = cand[~overlap.any(axis=1)]
+                if len(cand) and (not c.stackable or c.fragile):  # nothing already placed may rest on it
+                    x0, y0, z0 = px[cand, None], py[cand, None], pz[cand, None]
+                    wx = np.clip(np.minimum(x0 + dx, boxes[:, 3]) - np.maximum(x0, boxes[:, 0]), 0, None)
+                    wy = np.clip(np.minimum(y0 + dy, boxes[:, 4]) - np.maximum(y0, boxes[:, 1]), 0, None)
+                    above = (np.abs(boxes[:, 2] - (z0 + dz)) < EPS) & (wx * wy > EPS)
+                    if not c.stackable:
+                        cand = cand[~above.any(axis=1)]
+                    else:
+                        cand = cand[~(above & (weights > c.gross_kg + EPS)).any(axis=1)]
                 if len(cand) and (min_support > 0 or not carries.all() or np.isfinite(fragile_kg).any()):
                     x0, y0, z0 = px[cand, None], py[cand, None], pz[cand, None]
                     wx = np.clip(np.minimum(x0 + dx, boxes[:, 3]) - np.maximum(x0, boxes[:, 0]), 0, None)
@@ -152,6 +164,7 @@ def pack(cartons: list[Carton], eq: Equipment, *, min_support: float = DEFAULT_M
         boxes = np.vstack([boxes, [x, y, z, x + dx, y + dy, z + dz]])
         carries = np.append(carries, c.stackable)
         fragile_kg = np.append(fragile_kg, c.gross_kg if c.fragile else np.inf)
+        weights = np.append(weights, c.gross_kg)
         points = _update_points(points, boxes, (x, y, z, dx, dy, dz))
     return _finish(cartons, eq, placed, unplaced, weight, cog_bounds or eq.cog_tolerance)
 
@@ -198,13 +211,12 @@ def _finish(cartons: list[Carton], eq: Equipment, placed: list[tuple[int, float,
     free_x = length - float((arr[:, 0] + arr[:, 3]).max())
     cog_x = float((centre[:, 0] * w).sum() / w.sum())
     shift_x = min(max(length / 2 - cog_x, 0.0), free_x)
-    shift_y = 0.0
-    if eq.base_width_cm is None:
-        free_y = width - float((arr[:, 1] + arr[:, 4]).max())
-        cog_y = float((centre[:, 1] * w).sum() / w.sum())
-        shift_y = min(max(width / 2 - cog_y, 0.0), free_y)
-    arr[:, 0] += shift_x
-    arr[:, 1] += shift_y
+    # sideways: as far as the narrowest room any carton has to its side wall (under a contour, at its own height)
+    free_y = min(eq.max_y(float(z)) - float(y + dy) for y, z, dy in zip(arr[:, 1], arr[:, 2], arr[:, 4], strict=True))
+    cog_y = float((centre[:, 1] * w).sum() / w.sum())
+    shift_y = min(max(width / 2 - cog_y, 0.0), max(free_y, 0.0))
+    arr[:, 0] += math.floor(shift_x * 1e6) / 1e6  # rounded down: a rounded-up shift could cross a wall by 1e-7
+    arr[:, 1] += math.floor(shift_y * 1e6) / 1e6
     centre = arr[:, :3] + arr[:, 3:] / 2
     placements = [Placement(p[0], round(length - float(a[0] + a[3]), 6), round(float(a[1]), 6), round(float(a[2]), 6),
                             float(a[3]), float(a[4]), float(a[5])) for p, a in zip(placed, arr, strict=True)]

@@ -12,26 +12,46 @@ from chainatlas.consolidation.check import check_plan
 from chainatlas.consolidation.costs import EXACT_MAX, basis, proportional, shapley
 from chainatlas.consolidation.model import Carton, Shipment, Unit
 from chainatlas.consolidation.packing import DEFAULT_MIN_SUPPORT, LoadPlan, _order, pack
+from chainatlas.messages import Message
 
-MAX_ROUNDS = 8  # assignment ↔ packing rounds before a set that does not pack is split up
+MAX_ROUNDS = 12  # assignment ↔ packing rounds before what still does not pack is left out
 
 Progress = Callable[[str, int, int], None]
 
 
 def best_pack(cartons: list[Carton], unit: Unit, *, min_support: float = DEFAULT_MIN_SUPPORT) -> LoadPlan:
-    """The plan that places most volume among a few carton orders (largest volume first; tallest first; largest
-    base first): a cheap restart that often recovers the last cartons."""
+    """The best plan among a few carton orders (largest volume first; tallest first; largest base first): all cartons
+    placed first, then the centre of gravity within the unit's bounds, then most volume. When the centre of gravity is
+    still out of bounds, the heaviest cartons are loaded in the middle of the sequence (the first cartons go to the
+    front wall, the last to the door), which brings the weight towards the middle of the unit."""
+
+    def rank(plan: LoadPlan) -> tuple[int, bool, float]:
+        return (len(plan.unplaced), bool(plan.notes), -plan.volume_cm3)
+
+    carries_nothing = [not c.stackable or c.fragile for c in cartons]
     orders = [_order(cartons),
-              sorted(range(len(cartons)), key=lambda i: (not cartons[i].stackable or cartons[i].fragile, -cartons[i].height_cm, -cartons[i].volume_cm3, i)),
-              sorted(range(len(cartons)), key=lambda i: (not cartons[i].stackable or cartons[i].fragile, -cartons[i].length_cm * cartons[i].width_cm, i))]
+              sorted(range(len(cartons)), key=lambda i: (carries_nothing[i], -cartons[i].height_cm, -cartons[i].volume_cm3, i)),
+              sorted(range(len(cartons)), key=lambda i: (carries_nothing[i], -cartons[i].length_cm * cartons[i].width_cm, i))]
     best: LoadPlan | None = None
     for order in orders:
         plan = pack(cartons, unit.equipment, min_support=min_support, order=order)
-        if best is None or (len(plan.unplaced), -plan.volume_cm3) < (len(best.unplaced), -best.volume_cm3):
+        if best is None or rank(plan) < rank(best):
             best = plan
-        if not plan.unplaced:
+        if rank(best)[:2] == (0, False):
             break
     assert best is not None
+    if best.notes:
+        by_weight = sorted(range(len(cartons)), key=lambda i: (carries_nothing[i], cartons[i].gross_kg, i))
+        light, heavy = by_weight[: len(by_weight) // 2], by_weight[len(by_weight) // 2:]
+        for split in (0.5, 0.35, 0.65):
+            k = int(len(light) * split)
+            middle = light[:k] + sorted(heavy, key=lambda i: (carries_nothing[i], -cartons[i].volume_cm3)) + light[k:]
+            plan = pack(cartons, unit.equipment, min_support=min_support,
+                        order=sorted(middle, key=lambda i: carries_nothing[i]))
+            if rank(plan) < rank(best):
+                best = plan
+            if rank(best)[:2] == (0, False):
+                break
     return best
 
 
@@ -109,12 +129,13 @@ def consolidate(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_li
 
 
 def _solve_lane(members: list[Shipment], lane_units: list[Unit], *, time_limit: float, fill: float,
-                min_support: float) -> tuple[Assignment, dict[str, tuple[LoadPlan, list[tuple[str, int]]]]]:
+                min_support: float, depth: int = 0) -> tuple[Assignment, dict[str, tuple[LoadPlan, list[tuple[str, int]]]]]:
     forbidden: list[tuple[str, frozenset[str]]] = []
+    unit_fill: dict[str, float] = {}
     by_id = {s.id: s for s in members}
     units = {u.id: u for u in lane_units}
     for _ in range(MAX_ROUNDS):
-        result = assign(members, lane_units, time_limit=time_limit, fill=fill, forbidden=forbidden)
+        result = assign(members, lane_units, time_limit=time_limit, fill=fill, forbidden=forbidden, unit_fill=unit_fill)
         groups: dict[str, list[str]] = defaultdict(list)
         for sid, uid in result.unit_of.items():
             groups[uid].append(sid)
@@ -122,24 +143,39 @@ def _solve_lane(members: list[Shipment], lane_units: list[Unit], *, time_limit: 
         for uid, sids in groups.items():
             cartons, owner = _unit_cartons([by_id[s] for s in sorted(sids)])
             plan = best_pack(cartons, units[uid], min_support=min_support)
-            if plan.unplaced:
-                forbidden.append((uid, frozenset(sids)))
+            if plan.unplaced or plan.notes:
+                # whether a set packs depends only on the equipment: forbid it in every unit of the same kind
+                forbidden += [(u.id, frozenset(sids)) for u in lane_units if u.equipment == units[uid].equipment]
+                if plan.unplaced:  # and the stowage factor of every unit of that kind drops to what the packer reached
+                    reached = max(0.2, plan.volume_cm3 / units[uid].equipment.volume_cm3)
+                    for u in lane_units:
+                        if u.equipment == units[uid].equipment:
+                            unit_fill[u.id] = min(unit_fill.get(u.id, fill), reached)
                 failed = True
             plans[uid] = (plan, owner)
         if not failed:
             return result, plans
-    # still not packed after MAX_ROUNDS: keep the plan, move what did not fit to the unassigned list
-    for uid, (plan, owner) in plans.items():
-        left = {owner[i][0] for i in plan.unplaced}
-        for sid in left:
-            result.unit_of.pop(sid, None)
-            from chainatlas.messages import Message
-
-            result.unassigned[sid] = Message("装箱时放不下（已尝试多轮重新分配）", "did not fit when packed (after several reassignments)")
-        if left:
-            keep = [s for s in groups[uid] if s not in left]
+    # still not packed after MAX_ROUNDS: keep what each unit holds, and plan what did not fit in the units left over
+    left: list[str] = []
+    for uid, (plan, owner) in list(plans.items()):
+        out = {owner[i][0] for i in plan.unplaced}
+        if out:
+            left += sorted(out)
+            keep = [s for s in groups[uid] if s not in out]
             cartons, owner2 = _unit_cartons([by_id[s] for s in sorted(keep)])
             plans[uid] = (best_pack(cartons, units[uid], min_support=min_support), owner2)
+    for sid in left:
+        result.unit_of.pop(sid, None)
+    spare = [u for u in lane_units if u.id not in plans or not plans[u.id][0].placements]
+    if left and spare and depth < 3:
+        more, more_plans = _solve_lane([by_id[s] for s in left], spare, time_limit=time_limit, fill=fill,
+                                       min_support=min_support, depth=depth + 1)
+        result.unit_of |= more.unit_of
+        result.cost += more.cost
+        plans |= more_plans
+        left = list(more.unassigned)
+    for sid in left:
+        result.unassigned[sid] = Message("装箱时放不下（已尝试多轮重新分配）", "did not fit when packed (after several reassignments)")
     return result, {uid: p for uid, p in plans.items() if p[0].placements}
 
 
