@@ -129,6 +129,8 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/epcis/queries/{query_name}/subscriptions/{subscription_id}"): Access(OFFICIALS, "epcis_events"),
     ("DELETE", "/epcis/queries/{query_name}/subscriptions/{subscription_id}"): Access(OFFICIALS, "epcis_events", write=True),
     ("GET", "/trade"): Access(OFFICIALS, "epcis_events"),
+    # consolidation: the caller's own shipments and offers, evaluated and not stored; no stored data is read
+    ("POST", "/api/v1/consolidation/plan"): Access(SIGNED_IN),
     ("GET", "/network"): Access(OFFICIALS, "epcis_events"),  # the cargo lanes, from the same events
     ("GET", "/api/v1/network/lanes"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/network/hubs/{place}"): Access(OFFICIALS, "epcis_events"),

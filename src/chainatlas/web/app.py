@@ -25,6 +25,7 @@ from chainatlas.web import (
     api_analysis,
     api_attraction,
     api_collab,
+    api_consolidation,
     api_epcis,
     api_indicators,
     api_network,
@@ -124,6 +125,7 @@ def create_app() -> FastAPI:
     app.include_router(api_collab.router)
     app.include_router(api_indicators.router)
     app.include_router(api_network.router)
+    app.include_router(api_consolidation.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
