@@ -513,3 +513,28 @@ def test_an_institute_bids_from_its_inbox(page: Page, base_url: str, demo_engine
     expect(page.locator("#bids .bid-row")).to_have_count(1)  # an institute sees its own bid only
     expect(page.locator("#demand-state")).to_have_text("揭榜")
     page.screenshot(path=str(SHOTS / "collab-bid.png"), full_page=True)
+
+
+def test_consolidation_lane_unit_and_3d_plan(page: Page, base_url: str) -> None:
+    """货代拼单: the demo week per lane, then a unit's 3D load plan (three.js served locally) stepped through its
+    loading sequence."""
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
+    page.goto(base_url + "/")
+    page.click("#nav-consolidation")
+    expect(page.locator("#consolidation-title")).to_have_text("货代拼单")
+    expect(page.locator("#lanes .lane-row")).to_have_count(3)
+    page.screenshot(path=str(SHOTS / "consolidation.png"), full_page=True)
+    page.locator("#units .unit-link").last.click()
+    page.wait_for_function("document.getElementById('load-3d').dataset.drawn !== undefined")
+    drawn = page.locator("#load-3d").get_attribute("data-drawn")
+    assert drawn == "1", "WebGL should be available in headless Chromium (SwiftShader)"
+    expect(page.locator("#load-3d canvas")).to_have_count(1)
+    rows = page.locator("#placements .placement-row").count()
+    assert rows > 0
+    expect(page.locator("#step-label")).to_have_text(f"{rows} / {rows}")
+    page.locator("#step").fill("1")
+    expect(page.locator("#step-label")).to_have_text(f"1 / {rows}")
+    page.screenshot(path=str(SHOTS / "consolidation-unit-first-carton.png"), full_page=True)
+    page.locator("#step").fill(str(rows))
+    page.screenshot(path=str(SHOTS / "consolidation-unit.png"), full_page=True)
+    expect(page.locator("#plan-check")).to_contain_text("通过")

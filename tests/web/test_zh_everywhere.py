@@ -62,7 +62,7 @@ def _crawl(engine: Engine) -> list[str]:
     project = open_project(engine, chain_id="nev", target_name="示例招商对象", target_uscc=leader, segment_code="nev.pack",
                            officer="zhang", actor="test", next_action_on=dt.date(2020, 1, 1))
     store.run_saved(engine, sid)
-    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", "/network", "/cockpit", "/indicators/supporting_rate", f"/enterprises/{exporter}", "/attraction", f"/attraction/projects/{project['id']}", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
+    return [f"/risk/scenarios/{sid}", f"/risk/scenarios/compare?ids={sid}", "/chains/nev/map", "/network", "/consolidation", "/cockpit", "/indicators/supporting_rate", f"/enterprises/{exporter}", "/attraction", f"/attraction/projects/{project['id']}", "/", "/enterprises", f"/enterprises/{local}", "/import", "/chains", "/chains/nev", "/chains/nev/targets",
             f"/leaders/{leader}", f"/risk/exposure/{leader}", "/risk", "/risk/ranking/nev", "/trade", "/trade/trace",
             f"/trade/consignments/{consignment}", "/tiers", f"/tiers/{local}", "/policies", f"/policies/{policy}",
             f"/enterprises/{local}/policies", "/grants", "/audit", "/collab", "/collab?state=implementing",

@@ -131,6 +131,8 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/trade"): Access(OFFICIALS, "epcis_events"),
     # consolidation: the caller's own shipments and offers, evaluated and not stored; no stored data is read
     ("POST", "/api/v1/consolidation/plan"): Access(SIGNED_IN),
+    ("GET", "/consolidation"): Access(SIGNED_IN),  # the demo week (示例), computed, nothing stored
+    ("GET", "/consolidation/units/{unit_id}"): Access(SIGNED_IN),
     ("GET", "/network"): Access(OFFICIALS, "epcis_events"),  # the cargo lanes, from the same events
     ("GET", "/api/v1/network/lanes"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/network/hubs/{place}"): Access(OFFICIALS, "epcis_events"),

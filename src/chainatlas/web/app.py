@@ -36,6 +36,7 @@ from chainatlas.web import (
     pages_analysis,
     pages_attraction,
     pages_collab,
+    pages_consolidation,
     pages_indicators,
     pages_network,
     pages_risk,
@@ -44,7 +45,7 @@ from chainatlas.web import (
 )
 from chainatlas.web.auth import UNINITIALISED_HEADER, AuditMiddleware, authorize
 
-VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist", "swagger-ui": "swagger-ui-dist",
+VENDOR = {"echarts": "echarts/dist", "htmx": "htmx.org/dist", "swagger-ui": "swagger-ui-dist", "three": "three",
           # boundaries for the maps (sources, licences and limits: src/chainatlas/geodata/SOURCES.md)
           "maps-china": "china-geojson/src/geojson", "maps-world": "@surbowl/world-geo-json-zh"}
 
@@ -135,6 +136,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_collab.router)
     app.include_router(pages_indicators.router)
     app.include_router(pages_network.router)
+    app.include_router(pages_consolidation.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
