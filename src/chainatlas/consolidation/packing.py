@@ -80,7 +80,8 @@ def orientations(c: Carton) -> list[tuple[float, float, float]]:
     return seen
 
 
-def _order(cartons: list[Carton]) -> list[int]:
+def default_order(cartons: list[Carton]) -> list[int]:
+    """Largest volume first, tallest on ties; cartons that carry nothing (not stackable, fragile) last."""
     return sorted(range(len(cartons)), key=lambda i: (not cartons[i].stackable or cartons[i].fragile,
                                                       -cartons[i].volume_cm3, -cartons[i].height_cm, i))
 
@@ -108,7 +109,7 @@ def pack(cartons: list[Carton], eq: Equipment, *, min_support: float = DEFAULT_M
     placed: list[tuple[int, float, float, float, float, float, float]] = []
     unplaced: list[int] = []
     weight = 0.0
-    for i in order if order is not None else _order(cartons):
+    for i in order if order is not None else default_order(cartons):
         c = cartons[i]
         if weight + c.gross_kg > eq.payload_kg + EPS:
             unplaced.append(i)
@@ -142,10 +143,8 @@ def pack(cartons: list[Carton], eq: Equipment, *, min_support: float = DEFAULT_M
                     touching = (np.abs(boxes[:, 5] - z0) < EPS) & (wx * wy > EPS)
                     forbidden = touching & (~carries | (fragile_kg < c.gross_kg - EPS))
                     area = np.where(touching, wx * wy, 0.0).sum(axis=1)
-                    on_floor = cand_z = pz[cand] < EPS
-                    good = on_floor | ((area >= min_support * dx * dy - EPS) & ~forbidden.any(axis=1))
-                    good &= ~forbidden.any(axis=1) | cand_z
-                    cand = cand[good]
+                    on_floor = pz[cand] < EPS
+                    cand = cand[on_floor | ((area >= min_support * dx * dy - EPS) & ~forbidden.any(axis=1))]
             elif min_support > 0:
                 cand = cand[pz[cand] < EPS]
             if not len(cand):

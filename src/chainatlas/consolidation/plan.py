@@ -11,7 +11,7 @@ from chainatlas.consolidation.assign import DEFAULT_FILL, Assignment, assign, in
 from chainatlas.consolidation.check import check_plan
 from chainatlas.consolidation.costs import EXACT_MAX, basis, proportional, shapley
 from chainatlas.consolidation.model import Carton, Shipment, Unit
-from chainatlas.consolidation.packing import DEFAULT_MIN_SUPPORT, LoadPlan, _order, pack
+from chainatlas.consolidation.packing import DEFAULT_MIN_SUPPORT, LoadPlan, default_order, pack
 from chainatlas.messages import Message
 
 MAX_ROUNDS = 12  # assignment ↔ packing rounds before what still does not pack is left out
@@ -29,7 +29,7 @@ def best_pack(cartons: list[Carton], unit: Unit, *, min_support: float = DEFAULT
         return (len(plan.unplaced), bool(plan.notes), -plan.volume_cm3)
 
     carries_nothing = [not c.stackable or c.fragile for c in cartons]
-    orders = [_order(cartons),
+    orders = [default_order(cartons),
               sorted(range(len(cartons)), key=lambda i: (carries_nothing[i], -cartons[i].height_cm, -cartons[i].volume_cm3, i)),
               sorted(range(len(cartons)), key=lambda i: (carries_nothing[i], -cartons[i].length_cm * cartons[i].width_cm, i))]
     best: LoadPlan | None = None
