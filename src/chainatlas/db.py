@@ -755,6 +755,123 @@ def get_engine(url: str | None = None) -> Engine:
     return make_engine(url)
 
 
+# a shipment request for consolidation (拼单需求)
+consol_request = Table(
+    "consol_request",
+    metadata,
+    Column("request_id", String(40), primary_key=True, comment="the shipment's code"),
+    Column("exporter_uscc", String(18), nullable=False, index=True, comment="the exporter"),
+    Column("mode", String(8), nullable=False, comment="air, sea or rail"),
+    Column("origin", String(8), nullable=False, comment="IATA airport or UN/LOCODE"),
+    Column("destination", String(8), nullable=False, comment="IATA airport or UN/LOCODE"),
+    Column("ready_date", Date, nullable=False, comment="the goods are ready for the forwarder"),
+    Column("latest_arrival", Date, nullable=False, comment="must arrive by this date"),
+    Column("dg_class", String(4), nullable=True, comment="UN dangerous-goods class or division"),
+    Column("temperature_min_c", Float, nullable=True),
+    Column("temperature_max_c", Float, nullable=True),
+    Column("declared_value_yuan", Money, nullable=True),
+    Column("goods", String(200), nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+
+# a shipment's cartons of one size (装箱明细)
+consol_carton = Table(
+    "consol_carton",
+    metadata,
+    Column("request_id", String(40), primary_key=True, comment="the shipment request"),
+    Column("line", Integer, primary_key=True, comment="size line within the shipment"),
+    Column("count", Integer, nullable=False),
+    Column("length_cm", Float, nullable=False),
+    Column("width_cm", Float, nullable=False),
+    Column("height_cm", Float, nullable=False),
+    Column("gross_kg", Float, nullable=False, comment="per carton"),
+    Column("stackable", Boolean, nullable=True),
+    Column("this_way_up", Boolean, nullable=True),
+    Column("fragile", Boolean, nullable=True),
+    Column("sku", String(64), nullable=True, comment="the exporter's SKU"),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+
+# a forwarder's capacity offer (运力报价)
+consol_offer = Table(
+    "consol_offer",
+    metadata,
+    Column("offer_id", String(40), primary_key=True),
+    Column("forwarder_uscc", String(32), nullable=False, index=True, comment="USCC or foreign key"),
+    Column("mode", String(8), nullable=False),
+    Column("origin", String(8), nullable=False),
+    Column("destination", String(8), nullable=False),
+    Column("departure", Date, nullable=False, index=True),
+    Column("cutoff", Date, nullable=True),
+    Column("arrival", Date, nullable=True),
+    Column("equipment", String(8), nullable=False, comment="20GP, 40GP, 40HQ, 20RF, 40RH, LD3, LD7, PMC"),
+    Column("units", Integer, nullable=True, comment="identical units offered (default 1)"),
+    Column("price_yuan", Money, nullable=False, comment="per unit"),
+    Column("min_fill", Float, nullable=True, comment="least share of the unit's volume booked for it to run"),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+
+# a public overseas warehouse (公共海外仓)
+overseas_warehouse = Table(
+    "overseas_warehouse",
+    metadata,
+    Column("warehouse_id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("city", String(100), nullable=False),
+    Column("place", String(8), nullable=True, comment="nearest port, rail terminal or airport"),
+    Column("operator", String(32), nullable=False, comment="USCC or foreign key"),
+    Column("capacity_m3", Float, nullable=False),
+    Column("capacity_pallets", Integer, nullable=True),
+    Column("rate_yuan_m3_day", Money, nullable=False, comment="storage fee per m³ per day"),
+    Column("alert_occupancy", Float, nullable=True, comment="occupancy by volume that raises an alert (default 0.85)"),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+
+# goods received at an overseas warehouse (入库)
+warehouse_receipt = Table(
+    "warehouse_receipt",
+    metadata,
+    Column("receipt_id", String(40), primary_key=True),
+    Column("warehouse_id", String(40), nullable=False, index=True),
+    Column("exporter_uscc", String(18), nullable=False, index=True),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("volume_m3", Float, nullable=False, comment="total volume of the pieces received"),
+    Column("pallets", Integer, nullable=True),
+    Column("received_on", Date, nullable=False),
+    Column("request_id", String(40), nullable=True, comment="the shipment request it came with"),
+    Column("consignment_ref", String(200), nullable=True, comment="the consignment's EPCIS business transaction"),
+    Column("event_id", String(200), nullable=True, comment="the EPCIS receiving event captured for it"),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+
+# goods shipped out of an overseas warehouse (出库)
+warehouse_order = Table(
+    "warehouse_order",
+    metadata,
+    Column("order_id", String(40), primary_key=True),
+    Column("warehouse_id", String(40), nullable=False, index=True),
+    Column("exporter_uscc", String(18), nullable=False, index=True),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("shipped_on", Date, nullable=False),
+    Column("destination_country", String(2), nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+
 def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Iterable[str]) -> None:
     """Insert ``rows`` into ``table``, updating the non-key columns where the ``keys`` already exist."""
     if not rows:

@@ -230,3 +230,14 @@ def label(kind: str, code: str | None, lang: str = "zh") -> str:
 def names(kind: str, lang: str = "zh") -> dict[str, str]:
     """The whole vocabulary ``kind`` as code → name in ``lang`` (for exports and pickers)."""
     return {k: m.text(lang) for k, m in KINDS[kind].items()}
+
+# 货代拼单 (issue #18): the equipment of chainatlas/consolidation/equipment.yaml (a test keeps the two equal)
+EQUIPMENT: dict[str, Message] = {
+    "20GP": M("20英尺普通箱", "20' general purpose"), "40GP": M("40英尺普通箱", "40' general purpose"),
+    "40HQ": M("40英尺高箱", "40' high cube"), "20RF": M("20英尺冷藏箱", "20' reefer"), "40RH": M("40英尺高冷藏箱", "40' high-cube reefer"),
+    "LD3": M("LD3 集装箱（AKE）", "LD3 container (AKE)"), "LD7": M("LD7 集装板（P1P）", "LD7 pallet (P1P)"),
+    "PMC": M("PMC 集装板（P6P）", "PMC pallet (P6P)"),
+}
+# UN dangerous-goods classes and divisions (UN Model Regulations, part 2)
+DG_CLASSES = ("1", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "3", "4.1", "4.2", "4.3", "5.1", "5.2",
+              "6.1", "6.2", "7", "8", "9")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,8 +14,14 @@ from chainatlas.messages import InvalidInput, Message
 
 @app.command("consolidate")
 def consolidate_command(
-    shipments: Annotated[Path, typer.Option(help="拼单货票 shipments: JSON array (docs/consolidation.md)")],
-    capacity: Annotated[Path, typer.Option(help="运力报价 capacity offers: JSON array")],
+    shipments: Annotated[list[Path] | None, typer.Option(
+        help="拼单货票 shipments: a JSON array (docs/consolidation.md), or exchange-spec files with the tables "
+             "shipment_requests and shipment_cartons (XLSX template, CSV …); repeatable")] = None,
+    capacity: Annotated[list[Path] | None, typer.Option(
+        help="运力报价 capacity offers: a JSON array, or exchange-spec files with the table capacity_offers; repeatable")] = None,
+    stored: Annotated[bool, typer.Option("--stored", help="plan the requests and offers stored in the database instead")] = False,
+    ready_from: Annotated[str | None, typer.Option("--from", help="with --stored: requests ready on or after (YYYY-MM-DD)")] = None,
+    ready_to: Annotated[str | None, typer.Option("--to", help="with --stored: requests ready on or before (YYYY-MM-DD)")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="seconds for the assignment search per lane")] = 10.0,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
     shapley: Annotated[bool, typer.Option("--shapley", help="also share the pooling saving by the Shapley value")] = False,
@@ -23,8 +29,8 @@ def consolidate_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file (with --format xlsx)")] = Path("consolidation.xlsx"),
 ) -> None:
     """Which shipment goes into which unit on which departure (CP-SAT, with the optimality gap), a checked 3D load
-    plan per unit, and each exporter's cost pooled and alone. Files are evaluated, never stored."""
-    from chainatlas.consolidation.model import read_shipments, read_units
+    plan per unit, and each exporter's cost pooled and alone. Files are evaluated, never stored; --stored plans what
+    was imported (chainatlas import)."""
     from chainatlas.consolidation.plan import consolidate
 
     if fmt not in ("table", "json", "xlsx"):
@@ -33,7 +39,7 @@ def consolidate_command(
         raise typer.BadParameter(str(Message("time-limit 须为正数，min-support 在 0 与 1 之间",
                                              "time-limit must be positive and min-support between 0 and 1")))
     try:
-        ships, units = read_shipments(shipments), read_units(capacity)
+        ships, units, set_aside = _inputs(shipments or [], capacity or [], stored, ready_from, ready_to)
     except InvalidInput as exc:
         console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -46,7 +52,7 @@ def consolidate_command(
             progress.update(task, completed=done, total=total)
 
         result = consolidate(ships, units, time_limit=time_limit, min_support=min_support, with_shapley=shapley,
-                             progress=report)
+                             progress=report, set_aside=set_aside)
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
@@ -67,3 +73,33 @@ def consolidate_command(
         _emit(result["unassigned"], "table", "未分配 Unassigned")
     console.print(f"总费用 total {result['total_cost']:,.2f} · 单独合计 alone {result['alone_total']:,.2f} · "
                   f"差距 gap {result['gap']:.2%} · {result['status']}")
+
+
+def _inputs(shipments: list[Path], capacity: list[Path], stored: bool, ready_from: str | None, ready_to: str | None
+            ) -> tuple[list[Any], list[Any], dict[str, Message]]:
+    """Shipments, units and the requests set aside, from JSON files, exchange-spec files or the database."""
+    import datetime as dt
+
+    from chainatlas.consolidation import store
+    from chainatlas.consolidation.model import read_shipments, read_units
+
+    if stored:
+        if shipments or capacity:
+            raise InvalidInput("--stored 不能与 --shipments/--capacity 同用", "--stored excludes --shipments and --capacity")
+        try:
+            start, end = (dt.date.fromisoformat(d) if d else None for d in (ready_from, ready_to))
+        except ValueError:
+            raise InvalidInput("--from/--to 须为 YYYY-MM-DD", "--from/--to must be YYYY-MM-DD") from None
+        from chainatlas import db
+
+        return store.stored_inputs(db.get_engine(), ready_from=start, ready_to=end)
+    if not shipments or not capacity:
+        raise InvalidInput("请给出 --shipments 和 --capacity，或 --stored", "give --shipments and --capacity, or --stored")
+    as_json = [p for p in [*shipments, *capacity] if p.suffix.lower() == ".json"]
+    if len(as_json) not in (0, len(shipments) + len(capacity)):
+        raise InvalidInput("JSON 文件与交换规范文件不能混用", "JSON files and exchange-spec files cannot be mixed")
+    if as_json:
+        if len(shipments) != 1 or len(capacity) != 1:
+            raise InvalidInput("JSON 格式：--shipments 与 --capacity 各一个文件", "JSON: one --shipments and one --capacity file")
+        return read_shipments(shipments[0]), read_units(capacity[0]), {}
+    return store.file_inputs(list(dict.fromkeys(shipments)), [p for p in dict.fromkeys(capacity) if p not in shipments])

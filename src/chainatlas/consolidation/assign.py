@@ -6,6 +6,7 @@ An assignment model solved with OR-Tools CP-SAT (Perron & Didier, *CP-SAT*, Goog
     subject to Σ_u x_su ≤ 1                          each shipment in one unit at most (never split)
                Σ_s vol_s · x_su ≤ fill_u · V_u · y_u  volume, with a stowage factor for the gaps between cartons
                Σ_s kg_s · x_su ≤ P_u · y_u            payload
+               Σ_s vol_s · x_su ≥ min_u · V_u · y_u   the forwarder's least fill to run the unit (default 0)
                x_au + x_bu ≤ 1                        dangerous goods that must be segregated (see ``SEGREGATE``)
                x_su = 0 unless compatible(s, u)       same mode and lane, leaves on or after the ready date and the
                                                       cut-off, arrives (or, without an arrival, leaves) by the latest
@@ -22,6 +23,7 @@ an upper bound; the gap reported is that of the last assignment solved.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -101,6 +103,9 @@ def assign(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_limit: 
         cap_l = int((unit_fill or {}).get(u.id, fill) * u.equipment.volume_cm3 / 1000)  # litres
         model.add(sum(round(s.volume_cm3 / 1000) * x[(s.id, u.id)] for s in mine) <= cap_l * y[u.id])
         model.add(sum(round(s.gross_kg * 10) * x[(s.id, u.id)] for s in mine) <= int(u.equipment.payload_kg * 10) * y[u.id])
+        if u.min_fill > 0:
+            least = math.ceil(u.min_fill * u.equipment.volume_cm3 / 1000)
+            model.add(sum(round(s.volume_cm3 / 1000) * x[(s.id, u.id)] for s in mine) >= least * y[u.id])
         for i, a in enumerate(mine):
             for b in mine[i + 1:]:
                 if segregated(a, b):
@@ -116,7 +121,7 @@ def assign(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_limit: 
         bans.setdefault(unit_id, set()).add(group)
     twins: dict[tuple[object, ...], list[Unit]] = {}
     for u in units:
-        key = (u.equipment, u.lane, u.departure, u.arrival, u.cutoff, u.price, (unit_fill or {}).get(u.id, fill),
+        key = (u.equipment, u.lane, u.departure, u.arrival, u.cutoff, u.price, u.min_fill, (unit_fill or {}).get(u.id, fill),
                frozenset(bans.get(u.id, set())))
         twins.setdefault(key, []).append(u)
     for same in twins.values():
@@ -139,8 +144,9 @@ def assign(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_limit: 
         if s.id in unit_of:
             continue
         if any((s.id, u.id) in x for u in units):
-            unassigned[s.id] = Message("相容的运力已满，或与同箱危险品须隔离",
-                                       "the compatible units are full, or dangerous goods must be segregated")
+            unassigned[s.id] = Message("相容的运力已满、达不到货代的最低装载率，或与同箱危险品须隔离",
+                                       "the compatible units are full or below the forwarder's least fill, or dangerous "
+                                       "goods must be segregated")
             continue
         reasons = [m for u in units if (m := incompatibility(s, u)) is not None]
         unassigned[s.id] = (Message("没有相容的运力：" + "；".join(sorted({m.zh for m in reasons})),

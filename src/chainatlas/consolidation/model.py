@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from chainatlas.consolidation.equipment import Equipment, catalogue, equipment
 from chainatlas.messages import InvalidInput
+from chainatlas.registry.codes import place_codes
 
 MODES = ("air", "sea", "rail")
 VOLUMETRIC_DIVISOR_CM3_PER_KG = 6000.0  # IATA: chargeable weight uses 6,000 cm³ per kg (TACT Rules 3.4)
@@ -73,29 +73,12 @@ class Unit:
     price: float
     arrival: dt.date | None = None
     cutoff: dt.date | None = None
+    min_fill: float = 0.0  # least share of the unit's volume booked for the forwarder to run it
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def lane(self) -> tuple[str, str, str]:
         return (self.mode, self.origin, self.destination)
-
-
-@lru_cache(maxsize=1)
-def _airports() -> frozenset[str]:
-    import airportsdata
-
-    return frozenset(airportsdata.load("IATA"))
-
-
-@lru_cache(maxsize=1)
-def locodes() -> dict[str, str]:
-    """The UN/LOCODE places the service knows (locodes.csv: code → name; its header says source and date)."""
-    out = {}
-    for line in (Path(__file__).parent / "locodes.csv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#") and not line.startswith("code,"):
-            code, name = line.split(",", 2)[:2]
-            out[code] = name
-    return out
 
 
 def check_place(code: object, where: str) -> str:
@@ -105,7 +88,7 @@ def check_place(code: object, where: str) -> str:
     ('CGO', 'DEHAM')
     """
     text = str(code or "").strip().upper()
-    if (len(text) == 3 and text in _airports()) or text in locodes():
+    if text in place_codes():
         return text
     raise InvalidInput(f"{where}：地点代码 {code!r} 既不是 IATA 机场代码，也不在所附 UN/LOCODE 表中",
                        f"{where}: place {code!r} is neither an IATA airport code nor in the shipped UN/LOCODE list")
@@ -126,6 +109,18 @@ def _positive(value: object, where: str) -> float:
     if not number > 0:
         raise InvalidInput(f"{where}：须为正数（现为 {value!r}）", f"{where}: must be positive (is {value!r})")
     return number
+
+
+def _share(value: object, where: str) -> float:
+    if value in (None, ""):
+        return 0.0
+    try:
+        share = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise InvalidInput(f"{where}：须为 0 到 1 之间的数（现为 {value!r}）", f"{where}: must be between 0 and 1 (is {value!r})")
+    return share
 
 
 def _need(row: dict[str, Any], key: str, where: str) -> Any:
@@ -201,7 +196,8 @@ def unit_from_dict(row: dict[str, Any], where: str) -> Unit:
                 departure=departure, equipment=eq, price=price,
                 arrival=_date(row["arrival"], f"{where}.arrival") if row.get("arrival") else None,
                 cutoff=_date(row["cutoff"], f"{where}.cutoff") if row.get("cutoff") else None,
-                extra={k: v for k, v in row.items() if k not in {"id", "mode", "equipment", "price", "departure"}})
+                min_fill=_share(row.get("min_fill"), f"{where}.min_fill"),
+                extra={k: v for k, v in row.items() if k not in {"id", "mode", "equipment", "price", "departure", "min_fill"}})
 
 
 def _read_json(path: Path) -> list[Any]:

@@ -4,7 +4,7 @@ and the cost shares — the result of ``chainatlas consolidate`` (JSON shape in 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from chainatlas.consolidation.assign import DEFAULT_FILL, Assignment, assign, incompatibility
@@ -66,8 +66,9 @@ def _unit_cartons(members: Sequence[Shipment]) -> tuple[list[Carton], list[tuple
 
 def consolidate(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_limit: float = 10.0,
                 fill: float = DEFAULT_FILL, min_support: float = DEFAULT_MIN_SUPPORT, with_shapley: bool = False,
-                progress: Progress | None = None) -> dict[str, Any]:
-    """Pool ``shipments`` into ``units``: each lane is solved on its own (no unit serves two lanes)."""
+                progress: Progress | None = None, set_aside: Mapping[str, Message] | None = None) -> dict[str, Any]:
+    """Pool ``shipments`` into ``units``: each lane is solved on its own (no unit serves two lanes). ``set_aside``:
+    requests that could not be read as shipments (no cartons), listed among the unassigned with their reason."""
     lanes: dict[tuple[str, str, str], list[Shipment]] = defaultdict(list)
     for s in shipments:
         lanes[s.lane].append(s)
@@ -75,7 +76,8 @@ def consolidate(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_li
     assignments: list[dict[str, Any]] = []
     unit_rows: list[dict[str, Any]] = []
     costs: list[dict[str, Any]] = []
-    unassigned: list[dict[str, Any]] = []
+    unassigned: list[dict[str, Any]] = [{"shipment": sid, "reason_zh": why.zh, "reason_en": why.en}
+                                        for sid, why in sorted((set_aside or {}).items())]
     gaps, bounds, statuses = [], 0.0, []
     for n_lane, (lane, members) in enumerate(sorted(lanes.items())):
         if progress:

@@ -298,8 +298,10 @@ def load_demo(
     report = import_files(files.import_paths(), engine=engine, progress=progress)
     if report.ok:
         from chainatlas.demo.collab import load_collab_demo
+        from chainatlas.demo.consolidation import load_consolidation_demo
         from chainatlas.demo.trade import load_trade_demo
 
         load_trade_demo(engine, seed=seed)
         load_collab_demo(engine, seed=seed)
+        load_consolidation_demo(engine, seed=seed)
     return report

@@ -19,6 +19,9 @@ DB_TABLE = {
     "chains": db.chain, "segments": db.segment, "placements": db.placement, "regions": db.region,
     "industries": db.industry, "enterprise_profiles": db.enterprise_attribute, "official_statistics": db.official_statistic,
     "tech_demands": db.collab_demand, "tech_capabilities": db.collab_capability, "internships": db.internship,
+    "shipment_requests": db.consol_request, "shipment_cartons": db.consol_carton, "capacity_offers": db.consol_offer,
+    "overseas_warehouses": db.overseas_warehouse, "warehouse_receipts": db.warehouse_receipt,
+    "warehouse_orders": db.warehouse_order,
 }
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 BATCH = 100_000

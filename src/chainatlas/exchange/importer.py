@@ -31,7 +31,7 @@ from chainatlas.exchange.fastpath import aggregate_lines_fast
 from chainatlas.exchange.problems import MAX_LISTED, Problem, write_report
 from chainatlas.exchange.readers import LINE, ReadError, Sheet, open_file
 from chainatlas.exchange.validate import Context, validate_batch
-from chainatlas.registry.codes import country_codes
+from chainatlas.registry.codes import country_codes, place_codes
 from chainatlas.settings import get_settings
 
 Progress = Callable[[int, str], None]
@@ -42,6 +42,16 @@ REFERENCES = {
     "placements": ("uscc",),
     "supply_links": ("supplier_uscc", "buyer_uscc"),
     "transactions": ("seller_uscc", "buyer_uscc"),
+    "shipment_requests": ("exporter_uscc",),
+    "warehouse_receipts": ("exporter_uscc",),
+    "warehouse_orders": ("exporter_uscc",),
+}
+REFERRED = frozenset(c.refers_to for t in S.TABLES.values() for c in t.columns if c.refers_to)
+# tables written as they are: exchange table → (database table, key columns)
+PLAIN_TABLES = {
+    "shipment_requests": (db.consol_request, ("request_id",)), "shipment_cartons": (db.consol_carton, ("request_id", "line")),
+    "capacity_offers": (db.consol_offer, ("offer_id",)), "overseas_warehouses": (db.overseas_warehouse, ("warehouse_id",)),
+    "warehouse_receipts": (db.warehouse_receipt, ("receipt_id",)), "warehouse_orders": (db.warehouse_order, ("order_id",)),
 }
 
 
@@ -83,7 +93,9 @@ def build_context(conn: Connection, *, parties: bool = True) -> Context:
     segments = frozenset(s for (s,) in conn.execute(select(db.segment.c.code)))
     chains = frozenset(s for (s,) in conn.execute(select(db.chain.c.id)))
     known = {u for (u,) in conn.execute(select(db.enterprise.c.uscc))} if parties else set()
-    return Context(regions, industries, country_codes(), segments, chains, known)
+    keys = {name: {k for (k,) in conn.execute(select(PLAIN_TABLES[name][0].c[S.TABLES[name].keys[0]]))}
+            for name in REFERRED}
+    return Context(regions, industries, country_codes(), segments, chains, known, places=place_codes(), known_keys=keys)
 
 
 @dataclass
@@ -176,6 +188,8 @@ def import_files(
     context: Context | None = None,
     links_out: Path | None = None,
     only_party: str | None = None,
+    collect: dict[str, list[pl.DataFrame]] | None = None,
+    check_parties: bool = True,
 ) -> ImportReport:
     """Import ``paths`` into the database; see the module docstring for the all-or-nothing rule.
 
@@ -184,6 +198,8 @@ def import_files(
     ``links_out`` also writes the supply links aggregated from invoice lines to a Parquet file (an
     analytic snapshot); with ``dry_run`` that is the database-free batch mode for very large files.
     ``only_party`` refuses every row not about that enterprise (an enterprise account correcting its data).
+    ``collect`` receives the valid, typed rows per table when nothing failed (a file evaluated without storing, e.g.
+    ``chainatlas consolidate``); ``check_parties`` off accepts enterprises the database does not know.
     ``engine`` is the database to check against and write to; only a dry run with a ``context`` needs none.
     """
     files = [Path(p) for p in paths]
@@ -222,7 +238,8 @@ def import_files(
                     for i, batch in enumerate(sh.batches(settings.import_batch_rows)):
                         batch = batch.select([LINE, *part.rename]).rename(part.rename)
                         res = validate_batch(batch, t, ctx, file=label, sheet=sh.name, original_headers=originals,
-                                             references=REFERENCES.get(tname, ()), listed_so_far=len(report.problems))
+                                             references=REFERENCES.get(tname, ()) if check_parties else (),
+                                             listed_so_far=len(report.problems))
                         report.rows_read += batch.height
                         valid = _defaults(res.valid, t, label, today)
                         if tname == "enterprises":
@@ -232,6 +249,8 @@ def import_files(
                                 res.n_problems += 1
                                 res.n_bad += 1
                             ctx.known_parties.update(valid["uscc"].to_list())
+                        if tname in REFERRED:
+                            ctx.known_keys.setdefault(tname, set()).update(valid[t.keys[0]].to_list())
                         report.problems.extend(res.problems[: max(0, MAX_LISTED - len(report.problems))])
                         report.n_problems += res.n_problems
                         report.rows_invalid += res.n_bad
@@ -260,6 +279,9 @@ def import_files(
             links.drop("lines").write_parquet(links_out, compression="snappy")  # snappy: as DuckDB and Spark write
         if report.n_problems and write_reports and files:
             report.report_paths = [str(p) for p in write_report(report.problems, files[0])]
+        if collect is not None and not report.n_problems:
+            for part in parts:
+                collect.setdefault(part.table, []).extend(pl.read_parquet(spill) for spill in part.spill)
         if (report.n_problems and not skip_invalid) or dry_run:
             return report
         with _required(engine).begin() as conn:
@@ -415,6 +437,15 @@ def _write(conn: Connection, tname: str, frame: pl.DataFrame) -> None:
     elif tname == "official_statistics":
         for rows in _rows(frame):
             db.upsert(conn, db.official_statistic, rows, ["indicator_id", "period"])
+    elif tname in PLAIN_TABLES:
+        table, keys = PLAIN_TABLES[tname]
+        if tname == "shipment_cartons":  # a shipment's cartons are replaced as a whole: no stale size lines remain
+            ids = frame["request_id"].unique().to_list()
+            for start in range(0, len(ids), WRITE_CHUNK):
+                conn.execute(table.delete().where(table.c.request_id.in_(ids[start:start + WRITE_CHUNK])))
+        names = [c for c in frame.columns if c in table.c]
+        for rows in _rows(frame.select(names)):
+            db.upsert(conn, table, rows, list(keys))
     elif tname in POSTING_TABLES:
         table, key = POSTING_TABLES[tname]
         for rows in _rows(frame):

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     evidence = "evidence"
     level = "level"
     choice = "choice"  # one of the column's ``choices``
+    place = "place"  # an IATA airport code or a UN/LOCODE of the shipped list
 
 
 KIND_DOC: dict[Kind, tuple[str, str]] = {
@@ -63,6 +64,8 @@ KIND_DOC: dict[Kind, tuple[str, str]] = {
     Kind.evidence: ("declared / analyst / industry_code / product_keyword / tax_code / supply_link", "placement evidence"),
     Kind.level: ("层级", "level"),
     Kind.choice: ("取值见说明", "one of the listed values"),
+    Kind.place: ("地点代码：IATA 机场三字码（如 CGO）或 UN/LOCODE 五位码（如 DEHAM）",
+                 "place: an IATA airport code (CGO) or a 5-character UN/LOCODE (DEHAM)"),
 }
 
 
@@ -83,6 +86,7 @@ class Column:
     minimum: float | None = 0.0  # numbers: lowest accepted value (None: any; growth and margins may be negative)
     choices: tuple[str, ...] = ()  # Kind.choice: the accepted values
     future_ok: bool = False  # dates: a date after today is accepted (deadlines, planned ends)
+    refers_to: str | None = None  # a key of this other table, known to the database or given in the same import
 
     def headers(self) -> tuple[str, ...]:
         """All headers accepted for this column: the English name, the Chinese name and aliases."""
@@ -476,12 +480,182 @@ INTERNSHIPS = TableSpec(
     keys=("internship_id",), ordered=(("start_on", "end_on"),),
 )
 
+MODES = ("air", "sea", "rail")
+_MODE_DOC = ("运输方式：air 空运 / sea 海运 / rail 铁路（中欧班列）", "mode: air / sea / rail")
+
+SHIPMENT_REQUESTS = TableSpec(
+    "shipment_requests", "拼单需求", "货代拼单：中小出口企业的一票货（线路、备货日、最晚到达日、危险品、温控、货值）；"
+    "箱件明细见「装箱明细」表。", "Consolidation: an SME exporter's shipment (lane, ready date, latest arrival, dangerous "
+    "goods, temperature, declared value); its cartons are in 'shipment_cartons'.",
+    columns=(
+        Column("request_id", "需求编号", Kind.text, "这票货的唯一编号", "the shipment's unique code", required=True,
+               max_length=40, example="PD-2026-0001", aliases=("货票编号",)),
+        Column("exporter_uscc", "出口企业统一社会信用代码", Kind.uscc, "发货的出口企业", "the exporter", required=True,
+               example="91410100MA0000000X", aliases=("统一社会信用代码",)),
+        Column("mode", "运输方式", Kind.choice, *_MODE_DOC, required=True, choices=MODES, example="rail"),
+        Column("origin", "起运地", Kind.place, "起运机场、港口或铁路场站", "origin airport, port or rail terminal",
+               required=True, example="CNCGO"),
+        Column("destination", "目的地", Kind.place, "目的机场、港口或铁路场站", "destination airport, port or rail terminal",
+               required=True, example="DEHAM"),
+        Column("ready_date", "备货日期", Kind.date, "货物备妥、可交货代的日期", "the goods are ready for the forwarder",
+               required=True, example="2026-03-03", future_ok=True),
+        Column("latest_arrival", "最晚到达日期", Kind.date, "最晚到达目的地的日期", "must arrive by this date", required=True,
+               example="2026-03-30", future_ok=True),
+        Column("dg_class", "危险品类别", Kind.choice, "联合国危险货物类别或项别（非危险品留空）",
+               "UN dangerous-goods class or division (blank: not dangerous)", choices=vocabulary.DG_CLASSES, example="9"),
+        Column("temperature_min_c", "温度下限（℃）", Kind.number, "温控货物的最低温度", "least temperature (cold chain)",
+               unit="℃", minimum=-60, maximum=40, example="2"),
+        Column("temperature_max_c", "温度上限（℃）", Kind.number, "温控货物的最高温度", "greatest temperature (cold chain)",
+               unit="℃", minimum=-60, maximum=40, example="8"),
+        Column("declared_value_yuan", "申报货值（元）", Kind.money, "申报货值", "declared value", unit="元", maximum=MAX_YUAN,
+               example="120000"),
+        Column("goods", "品名", Kind.text, "货物品名", "goods description", max_length=200, example="锂电池隔膜（示例）"),
+        *_source_cols(),
+    ),
+    keys=("request_id",), depends_on=("enterprises",),
+    ordered=(("ready_date", "latest_arrival"), ("temperature_min_c", "temperature_max_c")),
+)
+
+SHIPMENT_CARTONS = TableSpec(
+    "shipment_cartons", "装箱明细", "一票货的箱件：每行一种规格（件数 × 长宽高 × 毛重），及可堆叠、此面向上、易碎。",
+    "A shipment's cartons, one row per size (count × length × width × height × gross weight), stackable, this way up, "
+    "fragile.",
+    columns=(
+        Column("request_id", "需求编号", Kind.text, "所属拼单需求", "the shipment request", required=True, max_length=40,
+               example="PD-2026-0001", refers_to="shipment_requests"),
+        Column("line", "行号", Kind.integer, "这票货内的规格序号（1、2、3…）", "size line within the shipment (1, 2, 3 …)",
+               required=True, minimum=1, maximum=999, example="1"),
+        Column("count", "件数", Kind.integer, "这种规格的件数", "cartons of this size", required=True, minimum=1,
+               maximum=10000, example="6"),
+        Column("length_cm", "长（cm）", Kind.number, "外箱长度", "length", required=True, unit="cm", minimum=1, maximum=1500,
+               example="80"),
+        Column("width_cm", "宽（cm）", Kind.number, "外箱宽度", "width", required=True, unit="cm", minimum=1, maximum=300,
+               example="60"),
+        Column("height_cm", "高（cm）", Kind.number, "外箱高度", "height", required=True, unit="cm", minimum=1, maximum=300,
+               example="60"),
+        Column("gross_kg", "单件毛重（kg）", Kind.number, "每件毛重", "gross weight per carton", required=True, unit="kg",
+               minimum=0.01, maximum=30000, example="120"),
+        Column("stackable", "可堆叠", Kind.boolean, "上面可以压货（缺省 是）", "other cartons may go on top (default yes)",
+               example="是"),
+        Column("this_way_up", "此面向上", Kind.boolean, "只能正放（缺省 否）", "must stay upright (default no)", example="否"),
+        Column("fragile", "易碎", Kind.boolean, "易碎，不承重（缺省 否）", "fragile, carries nothing (default no)", example="否"),
+        Column("sku", "货号", Kind.text, "出口企业的货号（入海外仓时用）", "the exporter's SKU (for the overseas warehouse)",
+               max_length=64, example="SKU-001"),
+        *_source_cols(),
+    ),
+    keys=("request_id", "line"), depends_on=("shipment_requests",),
+)
+
+CAPACITY_OFFERS = TableSpec(
+    "capacity_offers", "运力报价", "货代的舱位与箱位：班次、截载日、箱型（集装箱、集装器、铁路箱）、每箱价格与最低装载率。",
+    "Forwarders' capacity: departure, cut-off, equipment (containers, ULDs, rail boxes), price per unit and the least "
+    "share of the unit's volume they need booked to run it.",
+    columns=(
+        Column("offer_id", "报价编号", Kind.text, "唯一编号；件数大于1时每箱编号为 编号-1、编号-2…",
+               "unique code; with several units they are numbered <code>-1, <code>-2 …", required=True, max_length=40,
+               example="BJ-2026-0001"),
+        Column("forwarder_uscc", "货代统一社会信用代码", Kind.party, "提供运力的货代", "the forwarder", required=True,
+               example="91410100MA0000000X"),
+        Column("mode", "运输方式", Kind.choice, *_MODE_DOC, required=True, choices=MODES, example="rail"),
+        Column("origin", "起运地", Kind.place, "起运机场、港口或铁路场站", "origin", required=True, example="CNCGO"),
+        Column("destination", "目的地", Kind.place, "目的机场、港口或铁路场站", "destination", required=True, example="DEHAM"),
+        Column("departure", "开航/发车日期", Kind.date, "班次日期", "departure date", required=True, example="2026-03-05",
+               future_ok=True),
+        Column("cutoff", "截载日期", Kind.date, "最晚交货日期", "cut-off date", example="2026-03-04", future_ok=True),
+        Column("arrival", "预计到达日期", Kind.date, "预计到达目的地", "expected arrival", example="2026-03-21", future_ok=True),
+        Column("equipment", "箱型", Kind.choice, "箱型或集装器：" + " / ".join(vocabulary.EQUIPMENT),
+               "equipment: " + " / ".join(vocabulary.EQUIPMENT), required=True, choices=tuple(vocabulary.EQUIPMENT),
+               example="40HQ"),
+        Column("units", "箱数", Kind.integer, "同样条件的箱数（缺省 1）", "how many such units (default 1)", minimum=1,
+               maximum=500, example="2"),
+        Column("price_yuan", "每箱价格（元）", Kind.money, "每箱（集装器）全程价格", "price per unit, door to door",
+               required=True, unit="元", maximum=1e8, example="38000"),
+        Column("min_fill", "最低装载率", Kind.number, "该箱发运所需的最低体积装载率（0~1，缺省 0）",
+               "least share of the unit's volume booked for it to run (0–1, default 0)", maximum=1, example="0.5"),
+        *_source_cols(),
+    ),
+    keys=("offer_id",), ordered=(("cutoff", "departure"), ("departure", "arrival")),
+)
+
+OVERSEAS_WAREHOUSES = TableSpec(
+    "overseas_warehouses", "海外仓", "公共海外仓：所在国家和城市、运营方、库容（立方米和托盘位）、仓储费率与预警占用率。",
+    "Public overseas warehouses: country and city, operator, capacity (m³ and pallet places), storage rate and the "
+    "occupancy that raises an alert.",
+    columns=(
+        Column("warehouse_id", "海外仓编号", Kind.text, "唯一编号", "unique code", required=True, max_length=40,
+               example="HWC-DE-01"),
+        Column("name", "海外仓名称", Kind.text, "名称", "name", required=True, max_length=200, example="示例汉堡公共海外仓"),
+        Column("country_code", "国家代码", Kind.country, "所在国家", "country", required=True, example="DE"),
+        Column("city", "城市", Kind.text, "所在城市", "city", required=True, max_length=100, example="Hamburg"),
+        Column("place", "地点代码", Kind.place, "最近的港口、铁路场站或机场（UN/LOCODE 或 IATA）",
+               "nearest port, rail terminal or airport", example="DEHAM"),
+        Column("operator", "运营方", Kind.party, "运营企业（境外企业用 X-国家-代码）", "operator (foreign: X-<country>-<hex>)",
+               required=True, example="91410100MA0000000X"),
+        Column("capacity_m3", "库容（立方米）", Kind.number, "可用存储体积", "usable storage volume", required=True, unit="m³",
+               minimum=1, maximum=1e7, example="12000"),
+        Column("capacity_pallets", "托盘位", Kind.integer, "托盘位数", "pallet places", unit="个", maximum=1e6, example="6000"),
+        Column("rate_yuan_m3_day", "仓储费率（元/立方米·天）", Kind.money, "每立方米每天的仓储费", "storage fee per m³ per day",
+               required=True, unit="元/m³·天", maximum=1000, example="2.5"),
+        Column("alert_occupancy", "预警占用率", Kind.number, "体积占用率达到此值时预警（0~1，缺省 0.85）",
+               "occupancy (by volume) that raises an alert (0–1, default 0.85)", maximum=1, example="0.85"),
+        *_source_cols(),
+    ),
+    keys=("warehouse_id",),
+)
+
+WAREHOUSE_RECEIPTS = TableSpec(
+    "warehouse_receipts", "海外仓入库", "海外仓入库：哪家出口企业的哪个货号、多少件、多少立方米和托盘，来自哪票拼单（及其 EPCIS 单证号）。",
+    "Warehouse inbound: which exporter's SKU, how many pieces, m³ and pallets, from which consolidated shipment (and "
+    "its EPCIS business transaction).",
+    columns=(
+        Column("receipt_id", "入库单号", Kind.text, "唯一编号", "unique code", required=True, max_length=40, example="RK-0001"),
+        Column("warehouse_id", "海外仓编号", Kind.text, "入库的海外仓", "the warehouse", required=True, max_length=40,
+               example="HWC-DE-01", refers_to="overseas_warehouses"),
+        Column("exporter_uscc", "出口企业统一社会信用代码", Kind.uscc, "货主", "the owner of the goods", required=True,
+               example="91410100MA0000000X"),
+        Column("sku", "货号", Kind.text, "出口企业的货号", "the exporter's SKU", required=True, max_length=64, example="SKU-001"),
+        Column("quantity", "件数", Kind.integer, "入库件数", "pieces received", required=True, minimum=1, maximum=1e7,
+               example="120"),
+        Column("volume_m3", "体积（立方米）", Kind.number, "入库货物总体积", "total volume received", required=True, unit="m³",
+               minimum=0.001, maximum=1e5, example="8.6"),
+        Column("pallets", "托盘数", Kind.integer, "占用托盘位", "pallet places taken", maximum=1e5, example="6"),
+        Column("received_on", "入库日期", Kind.date, "入库日期", "date received", required=True, example="2026-03-25"),
+        Column("request_id", "拼单需求编号", Kind.text, "货物所属的拼单需求（如有）", "the shipment request it came with",
+               max_length=40, example="PD-2026-0001"),
+        Column("consignment_ref", "EPCIS 单证号", Kind.text, "该票货在 EPCIS 事件中的业务单证（bizTransaction）",
+               "the consignment's EPCIS business transaction", max_length=200, example="urn:chainatlas:bt:BL-2026-00012"),
+        *_source_cols(),
+    ),
+    keys=("receipt_id",), depends_on=("overseas_warehouses",),
+)
+
+WAREHOUSE_ORDERS = TableSpec(
+    "warehouse_orders", "海外仓出库", "海外仓出库订单：货主、货号、件数、出库日期、目的国家。",
+    "Warehouse outbound orders: owner, SKU, pieces, date shipped, destination country.",
+    columns=(
+        Column("order_id", "出库单号", Kind.text, "唯一编号", "unique code", required=True, max_length=40, example="CK-0001"),
+        Column("warehouse_id", "海外仓编号", Kind.text, "出库的海外仓", "the warehouse", required=True, max_length=40,
+               example="HWC-DE-01", refers_to="overseas_warehouses"),
+        Column("exporter_uscc", "出口企业统一社会信用代码", Kind.uscc, "货主", "the owner of the goods", required=True,
+               example="91410100MA0000000X"),
+        Column("sku", "货号", Kind.text, "出口企业的货号", "the exporter's SKU", required=True, max_length=64, example="SKU-001"),
+        Column("quantity", "件数", Kind.integer, "出库件数", "pieces shipped", required=True, minimum=1, maximum=1e7,
+               example="20"),
+        Column("shipped_on", "出库日期", Kind.date, "出库日期", "date shipped", required=True, example="2026-04-02"),
+        Column("destination_country", "目的国家", Kind.country, "收货人所在国家", "the consignee's country", example="DE"),
+        *_source_cols(),
+    ),
+    keys=("order_id",), depends_on=("overseas_warehouses",),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t for t in (ENTERPRISES, PROFILES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES,
-                        OFFICIAL_STATISTICS, TECH_DEMANDS, TECH_CAPABILITIES, INTERNSHIPS)
+                        OFFICIAL_STATISTICS, TECH_DEMANDS, TECH_CAPABILITIES, INTERNSHIPS, SHIPMENT_REQUESTS,
+                        SHIPMENT_CARTONS, CAPACITY_OFFERS, OVERSEAS_WAREHOUSES, WAREHOUSE_RECEIPTS, WAREHOUSE_ORDERS)
 }
 IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions", "official_statistics",
-                "tech_demands", "tech_capabilities", "internships")
+                "tech_demands", "tech_capabilities", "internships", "shipment_requests", "shipment_cartons",
+                "capacity_offers", "overseas_warehouses", "warehouse_receipts", "warehouse_orders")
 
 SHEET_NAMES = {t.zh: t.name for t in TABLES.values()} | {t.name: t.name for t in TABLES.values()}
 
@@ -534,13 +708,14 @@ def json_schema(table: str) -> dict[str, Any]:
         Kind.tax_code: {"type": "string", "pattern": "^[0-9]{19}$"},
         Kind.stage: {"type": "string", "enum": ["upstream", "midstream", "downstream"]},
         Kind.evidence: {"type": "string", "enum": list(EVIDENCE)},
+        Kind.place: {"type": "string", "pattern": "^([A-Z]{3}|[A-Z]{2}[A-Z2-9]{3})$"},
     }
     props: dict[str, Any] = {}
     for c in spec.columns:
         p = dict(types.get(c.kind, {"type": "string"}))
         if c.choices:
             p["enum"] = list(c.choices)
-        if c.kind in (Kind.number, Kind.money) and c.minimum != 0:
+        if c.kind in (Kind.number, Kind.money, Kind.integer) and c.minimum != 0:
             p.pop("minimum", None)
             if c.minimum is not None:
                 p["minimum"] = c.minimum

@@ -39,6 +39,8 @@ class Context:
     known_parties: set[str] = field(default_factory=set)
     today: dt.date = field(default_factory=dt.date.today)
     only_party: str | None = None  # an enterprise account may submit only rows about itself
+    places: frozenset[str] = field(default_factory=frozenset)  # IATA airports and UN/LOCODEs (registry.codes.place_codes)
+    known_keys: dict[str, set[str]] = field(default_factory=dict)  # table → keys stored or given earlier in the import
 
 
 @dataclass
@@ -122,7 +124,7 @@ def parse_rule(name: str, kind: Kind, dtype: str, ctx: Context) -> X.Expr:
         return X.when(s.is_in(TRUE_WORDS), True, X.when(s.is_in(FALSE_WORDS), False, X.lit(None, X.BOOLEAN)))
     if kind == Kind.industry:
         return _text(name).upper().lookup(ctx.industries)
-    if kind in (Kind.country, Kind.uscc, Kind.party):
+    if kind in (Kind.country, Kind.uscc, Kind.party, Kind.place):
         return _text(name).upper()
     return _text(name)
 
@@ -224,9 +226,18 @@ def column_rules(spec: TableSpec, present: list[str], dtypes: Mapping[str, str],
             rules.append(Rule(name, unparsable | (value.abs() > 90), "纬度应在 -90~90 之间", "latitude must be within -90..90"))
         elif k == Kind.longitude:
             rules.append(Rule(name, unparsable | (value.abs() > 180), "经度应在 -180~180 之间", "longitude must be within -180..180"))
+        elif k == Kind.place:
+            rules.append(Rule(name, raw.is_not_null() & ~value.is_in(ctx.places),
+                              "未知的地点代码（应为 IATA 机场三字码或所附 UN/LOCODE 表中的五位码）",
+                              "unknown place code (an IATA airport code or a UN/LOCODE of the shipped list expected)"))
         elif k == Kind.tax_code:
             rules.append(Rule(name, raw.is_not_null() & ~raw.matches(r"^\d{19}$"),
                               "税收分类编码应为19位数字", "tax classification code must be 19 digits"))
+        if col.refers_to:
+            target = col.refers_to
+            rules.append(Rule(name, raw.is_not_null() & ~raw.is_in(ctx.known_keys.get(target, set())),
+                              f"引用的编号不存在（请先导入「{target}」表，或在同一次导入中一并提供）",
+                              f"unknown reference (import table '{target}' first or in the same import)"))
     for low, high in spec.ordered:
         if low in parsed and high in parsed:
             zl, zh_ = spec.column(low).zh, spec.column(high).zh

@@ -131,8 +131,17 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/trade"): Access(OFFICIALS, "epcis_events"),
     # consolidation: the caller's own shipments and offers, evaluated and not stored; no stored data is read
     ("POST", "/api/v1/consolidation/plan"): Access(SIGNED_IN),
-    ("GET", "/consolidation"): Access(SIGNED_IN),  # the demo week (示例), computed, nothing stored
-    ("GET", "/consolidation/units/{unit_id}"): Access(SIGNED_IN),
+    # the stored requests' plan: officials see every exporter; an enterprise its own shipments (others' cartons in a
+    # shared unit without their owner)
+    ("GET", "/consolidation"): Access(SIGNED_IN, "consolidation"),
+    ("GET", "/consolidation/units/{unit_id}"): Access(SIGNED_IN, "consolidation"),
+    # public overseas warehouses: officials see all stock; an enterprise its own stock, fees and movements
+    ("GET", "/warehouses"): Access(SIGNED_IN, "warehouses"),
+    ("GET", "/warehouses/{warehouse_id}"): Access(SIGNED_IN, "warehouses"),
+    ("GET", "/api/v1/warehouses"): Access(SIGNED_IN, "warehouses"),
+    ("GET", "/api/v1/warehouses/{warehouse_id}/stock"): Access(SIGNED_IN, "warehouses"),
+    ("POST", "/api/v1/warehouses/{warehouse_id}/receipts"): Access(OFFICIALS | {Role.enterprise}, "warehouses", write=True),
+    ("POST", "/api/v1/warehouses/{warehouse_id}/orders"): Access(OFFICIALS | {Role.enterprise}, "warehouses", write=True),
     ("GET", "/network"): Access(OFFICIALS, "epcis_events"),  # the cargo lanes, from the same events
     ("GET", "/api/v1/network/lanes"): Access(OFFICIALS, "epcis_events"),
     ("GET", "/api/v1/network/hubs/{place}"): Access(OFFICIALS, "epcis_events"),

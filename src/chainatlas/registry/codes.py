@@ -147,3 +147,27 @@ def industry_codes() -> frozenset[str]:
 def country_codes() -> frozenset[str]:
     """The ISO 3166-1 alpha-2 country codes."""
     return frozenset(c.alpha2 for c in countries())
+
+
+@lru_cache(maxsize=1)
+def locodes() -> dict[str, str]:
+    """The UN/LOCODE places the product knows (``data/locodes.csv``: code → name; its header gives source and date)."""
+    out = {}
+    for line in (Path(__file__).parent / "data" / "locodes.csv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and not line.startswith("code,"):
+            code, name = line.split(",", 2)[:2]
+            out[code] = name
+    return out
+
+
+@lru_cache(maxsize=1)
+def place_codes() -> frozenset[str]:
+    """Every place code accepted for a lane or a warehouse: IATA airports (the maintained ``airportsdata`` package)
+    and the shipped UN/LOCODEs.
+
+    >>> {"CGO", "DEHAM"} <= place_codes(), "XXXXX" in place_codes()
+    (True, False)
+    """
+    import airportsdata
+
+    return frozenset(airportsdata.load("IATA")) | frozenset(locodes())

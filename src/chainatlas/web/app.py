@@ -32,6 +32,7 @@ from chainatlas.web import (
     api_risk,
     api_rules,
     api_trade,
+    api_warehouses,
     pages,
     pages_analysis,
     pages_attraction,
@@ -42,6 +43,7 @@ from chainatlas.web import (
     pages_risk,
     pages_rules,
     pages_trade,
+    pages_warehouses,
 )
 from chainatlas.web.auth import UNINITIALISED_HEADER, AuditMiddleware, authorize
 
@@ -127,6 +129,7 @@ def create_app() -> FastAPI:
     app.include_router(api_indicators.router)
     app.include_router(api_network.router)
     app.include_router(api_consolidation.router)
+    app.include_router(api_warehouses.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
@@ -137,6 +140,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_indicators.router)
     app.include_router(pages_network.router)
     app.include_router(pages_consolidation.router)
+    app.include_router(pages_warehouses.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
