@@ -155,6 +155,8 @@ WORK_RECORDS: dict[str, Message] = {
     "trade_alerts": M("外贸预警", "trade alerts"), "attraction_projects": M("招商项目", "attraction projects"),
     "indicators": M("城市指标与目标", "city indicators and targets"),
     "collab": M("技术需求与揭榜挂帅", "technology demands and open calls"), "internships": M("实习记录", "internships"),
+    "consolidation": M("拼单需求与运力报价", "shipment requests and capacity offers"),
+    "warehouses": M("公共海外仓出入库", "overseas warehouse stock and movements"),
 }
 
 # official statistics the exchange spec takes (table official_statistics); their units and targets are in the

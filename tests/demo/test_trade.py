@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from chainatlas.demo.trade import trade_document
 from chainatlas.trade.capture import check_document
 from chainatlas.trade.consignments import consignments, timeline
+from tests.helpers.epcis import DEMO_CONSIGNMENTS
 
 
 def test_demo_document_is_valid_and_deterministic() -> None:
@@ -20,7 +21,7 @@ def test_demo_document_is_valid_and_deterministic() -> None:
 
 def test_demo_consignments(demo_engine: Engine) -> None:
     rows = consignments(demo_engine)
-    assert len(rows) == 120
+    assert len(rows) == DEMO_CONSIGNMENTS
     assert {r["mode"] for r in rows} == {"air", "rail", "sea"}
     assert any(r["channel"] == "inspected" for r in rows) and any(r["channel"] == "green" for r in rows)
     assert any(r["excursion"] for r in rows) and all(r["mode"] == "air" for r in rows if r["max_temperature"] is not None)
@@ -38,7 +39,7 @@ def test_trade_pages(demo_engine: Engine, admin_token: str) -> None:
     client = TestClient(create_app())
     auth = {"Authorization": f"Bearer {admin_token}"}
     page = client.get("/trade", params={"format": "json", "target": "24"}, headers=auth).json()
-    assert len(page["consignments"]) == 120 and page["clearance"]
+    assert len(page["consignments"]) == DEMO_CONSIGNMENTS and page["clearance"]
     green = [s for s in page["clearance"] if s["channel"] == "green"]
     assert all(s["within_target"] == 1.0 for s in green)  # demo: green-channel release within 0.5–4 h + declaration
     csv = client.get("/trade", params={"format": "csv", "table": "clearance"}, headers=auth)

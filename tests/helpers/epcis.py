@@ -36,3 +36,7 @@ def days(engine: Any, params: dict[str, Any], extensions: dict[str, str] | None 
     from chainatlas.trade import repository
 
     return sorted(e["eventTime"][8:10] for e in repository.query(engine, params, extensions=extensions)["events"])
+
+
+# consignments of the demo city: the trade demo's 120 and the consolidated demo week's 24 shipments (3 lanes × 8)
+DEMO_CONSIGNMENTS = 120 + 24

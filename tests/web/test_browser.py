@@ -4,6 +4,7 @@ Screenshots are kept in artifacts/screenshots/ for people to look at."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, select
 from chainatlas import db
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers.browser import SHOTS, only_local, sign_in_as
+from tests.helpers.epcis import DEMO_CONSIGNMENTS
 from tests.helpers.exchange import ENTERPRISES
 
 
@@ -206,7 +208,7 @@ def test_trade_page_and_timeline(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     page.click("#nav-trade")
     expect(page.locator("#trade-title")).to_be_visible()
-    assert int(page.locator("#n-consignments").inner_text()) == 120
+    assert int(page.locator("#n-consignments").inner_text()) == DEMO_CONSIGNMENTS
     page.wait_for_function("document.querySelector('#clearance-chart canvas') !== null")
     page.screenshot(path=str(SHOTS / "trade.png"), full_page=True)
     page.wait_for_function("document.querySelector('#trend-chart canvas') !== null")
@@ -538,3 +540,25 @@ def test_consolidation_lane_unit_and_3d_plan(page: Page, base_url: str) -> None:
     page.locator("#step").fill(str(rows))
     page.screenshot(path=str(SHOTS / "consolidation-unit.png"), full_page=True)
     expect(page.locator("#plan-check")).to_contain_text("通过")
+
+
+def test_overseas_warehouses_list_detail_and_chart(page: Page, base_url: str) -> None:
+    """公共海外仓: the list on a day, then Hamburg's occupancy chart (echarts served locally), its alert spells, stock and
+    fees, and a receipt's link to its EPCIS event."""
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
+    page.goto(base_url + "/")
+    page.click("#nav-warehouses")
+    expect(page.locator("#warehouses-title")).to_have_text("公共海外仓")
+    page.fill("#as-of", "2026-03-25")
+    page.click("form.filters button")
+    expect(page.locator("#warehouses .warehouse-row")).to_have_count(3)
+    page.screenshot(path=str(SHOTS / "warehouses.png"), full_page=True)
+    page.locator("#warehouses .warehouse-link", has_text="汉堡").click()
+    expect(page.locator("#warehouse-title")).to_have_text("示例汉堡公共海外仓")
+    page.wait_for_function("document.getElementById('occupancy-chart').dataset.drawn === '1'")
+    expect(page.locator("#occupancy-chart canvas")).to_have_count(1)
+    assert page.locator("#alerts .alert-row").count() >= 1
+    assert page.locator("#stock .stock-row").count() >= 1 and page.locator("#fees .fee-row").count() >= 1
+    page.screenshot(path=str(SHOTS / "warehouse.png"), full_page=True)
+    page.locator("#receipts .event-link").first.click()
+    expect(page).to_have_url(re.compile(r"/epcis/events/"))

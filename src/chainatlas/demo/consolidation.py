@@ -78,7 +78,7 @@ def load_consolidation_demo(engine: Engine, home: str = "4101", seed: int = 2026
     if not report.ok:
         raise ValueError(f"demo consolidation files invalid: {[str(p) for p in report.problems[:3]]}")
     rng = random.Random(seed + 18)
-    transit = {mode: days for mode, _o, _d, _k, _p, days in LANES}
+    arrived = _capture_journeys(engine, tables, rng)
     by_mode = {w[9]: w[0] for w in WAREHOUSES}
     country = {w[0]: w[2] for w in WAREHOUSES}
     cartons: dict[str, list[dict[str, Any]]] = {}
@@ -87,15 +87,15 @@ def load_consolidation_demo(engine: Engine, home: str = "4101", seed: int = 2026
     n_order = 0
     for r in tables["shipment_requests"]:
         wid = by_mode[r["mode"]]
-        arrived = dt.date.fromisoformat(r["ready_date"]) + dt.timedelta(days=transit[r["mode"]] + 3)
         for c in cartons[r["request_id"]]:
             volume = c["count"] * c["length_cm"] * c["width_cm"] * c["height_cm"] / 1e6
             receipt = {"receipt_id": f"RK-{c['sku']}", "warehouse_id": wid, "exporter_uscc": r["exporter_uscc"],
                        "sku": c["sku"], "quantity": c["count"], "volume_m3": round(volume, 3),
-                       "pallets": max(1, round(volume / 1.5)), "received_on": arrived, "request_id": r["request_id"],
+                       "pallets": max(1, round(volume / 1.5)), "received_on": arrived[r["request_id"]],
+                       "request_id": r["request_id"],
                        "consignment_ref": f"urn:chainatlas:bt:{r['request_id']}"}
             store.receive(engine, receipt, "demo")
-            left, day = c["count"], arrived
+            left, day = c["count"], arrived[r["request_id"]]
             while left > 0 and rng.random() < 0.8:  # some SKUs stay in stock
                 day += dt.timedelta(days=rng.randint(3, 12))
                 qty = min(left, rng.randint(1, max(1, c["count"] // 2)))
@@ -106,3 +106,28 @@ def load_consolidation_demo(engine: Engine, home: str = "4101", seed: int = 2026
                            "demo")
                 left -= qty
     return report
+
+
+def _capture_journeys(engine: Engine, tables: dict[str, list[dict[str, Any]]], rng: random.Random) -> dict[str, dt.date]:
+    """Each shipment's EPCIS journey from booking to arrival at the lane's end (the consignee's receipt is the
+    warehouse's, captured with the receipt); the day after arrival, when the goods reach the warehouse, per request."""
+    from chainatlas.demo.trade import CONTEXT, journey
+    from chainatlas.trade import intake
+
+    transit = {mode: days for mode, _o, _d, _k, _p, days in LANES}
+    weight: dict[str, float] = {}
+    for c in tables["shipment_cartons"]:
+        weight[c["request_id"]] = weight.get(c["request_id"], 0.0) + c["count"] * c["gross_kg"]
+    events, arrived = [], {}
+    for k, r in enumerate(tables["shipment_requests"]):
+        start = dt.datetime.fromisoformat(r["ready_date"]).replace(hour=1, tzinfo=dt.UTC)
+        evs = journey(rng, 900_000 + k, r["exporter_uscc"], r["mode"], r["origin"], r["destination"],
+                      transit[r["mode"]] * 24 * rng.uniform(0.9, 1.1), f"urn:chainatlas:bt:{r['request_id']}", start,
+                      received=False, booked=(round(weight[r["request_id"]], 1), round(weight[r["request_id"]] * 60, 2)))
+        events += evs
+        arrived[r["request_id"]] = dt.datetime.fromisoformat(evs[-1]["eventTime"].replace("Z", "+00:00")).date() + dt.timedelta(days=1)
+    job = intake.capture(engine, {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
+                                  "creationDate": "2026-04-01T00:00:00Z", "epcisBody": {"eventList": events}}, "demo")
+    if not job["success"]:
+        raise ValueError(f"demo consolidation journeys invalid: {job['errors'][:3]}")
+    return arrived

@@ -60,47 +60,62 @@ def trade_document(exporters: list[tuple[str, str]], consignments: int = 120, se
         if late:
             transit *= 1.6
         ref = f"urn:chainatlas:bt:{'AWB' if mode == 'air' else 'BL'}-2026-{n:05d}"
-        btt = CONSIGNMENT_TYPES[1] if mode == "air" else "bol"
         inspected = rng.random() < 0.2
         cold = mode == "air" and rng.random() < 0.3
         excursion = cold and rng.random() < 0.35
         t = base + dt.timedelta(hours=rng.uniform(0, 24 * 80))
-        steps: list[tuple[str, float, str]] = [("consigning", 0, ""), ("collecting", rng.uniform(4, 12), ""),
-                                              ("arriving", rng.uniform(6, 24), origin),
-                                              ("urn:chainatlas:bizstep:declaring", rng.uniform(0.5, 6), origin)]
-        if inspected:
-            steps.append(("inspecting", rng.uniform(1, 3), origin))
-            steps.append(("urn:chainatlas:bizstep:releasing", rng.uniform(24, 72), origin))
-        else:
-            steps.append(("urn:chainatlas:bizstep:releasing", rng.uniform(0.5, 4), origin))
-        steps += [("departing", rng.uniform(2, 24) if mode == "air" else rng.uniform(24, 72), origin),
-                  ("arriving", transit, dest), ("receiving", rng.uniform(24, 72), dest)]
-        for step, hours, place in steps:
-            t += dt.timedelta(hours=hours)
-            ev: dict[str, Any] = {
-                "type": "ObjectEvent", "eventTime": t.isoformat(timespec="seconds").replace("+00:00", "Z"),
-                "eventTimeZoneOffset": "+08:00", "epcList": [f"urn:epc:id:sscc:6901234.{n:010d}"],
-                "action": "ADD" if step == "consigning" else "OBSERVE", "bizStep": step,
-                "disposition": "in_transit" if step in ("departing", "arriving") else "in_progress",
-                "bizTransactionList": [{"type": btt, "bizTransaction": ref}],
-                "ca:mode": mode, "ca:exporter": uscc, "ca:destination": dest, "ca:demo": "示例"}
-            if step == "consigning":  # what the booking declares; derived from n, so the other draws stay as they were
-                kg = 80 + (n * 37) % 900 if mode == "air" else 2000 + (n * 613) % 18000
-                ev |= {"ca:grossWeightKg": kg, "ca:declaredValueYuan": kg * (120 + (n % 7) * 45)}
-            if place:
-                ev["ca:port"] = place
-            if step == "departing" and cold:
-                high = rng.uniform(9.0, 12.5) if excursion else rng.uniform(5.5, 7.8)
-                ev["sensorElementList"] = [{"sensorMetadata": {"startTime": ev["eventTime"], "endTime": ev["eventTime"]},
-                                            "sensorReport": [{"type": "Temperature", "minValue": round(rng.uniform(2.1, 4.0), 1),
-                                                              "maxValue": round(high, 1), "uom": "CEL"}]}]
-            if step == "arriving" and n % 23 == 5:  # a few rough landings: a shock reading (no draw from rng)
-                ev["sensorElementList"] = [*ev.get("sensorElementList", []), {
-                    "sensorMetadata": {"startTime": ev["eventTime"], "endTime": ev["eventTime"]},
-                    "sensorReport": [{"type": "Acceleration", "maxValue": 120.0 + n % 7, "uom": "MSK"}]}]
-            events.append(ev)
+        events += journey(rng, n, uscc, mode, origin, dest, transit, ref, t, inspected=inspected, cold=cold,
+                          excursion=excursion)
     return {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
             "creationDate": "2026-04-01T00:00:00Z", "epcisBody": {"eventList": events}}
+
+
+def journey(rng: random.Random, n: int, uscc: str, mode: str, origin: str, dest: str, transit: float, ref: str,
+            t: dt.datetime, *, inspected: bool = False, cold: bool = False, excursion: bool = False,
+            received: bool = True, booked: tuple[float, float] | None = None) -> list[dict[str, Any]]:
+    """The events of one consignment from booking to arrival (and the consignee's receipt, when ``received``): the
+    clearance milestones at the origin, ``transit`` hours between departing and arriving. ``booked`` is the declared
+    (gross kg, value in yuan); by default it is derived from ``n``."""
+    btt = CONSIGNMENT_TYPES[1] if mode == "air" else "bol"
+    steps: list[tuple[str, float, str]] = [("consigning", 0, ""), ("collecting", rng.uniform(4, 12), ""),
+                                          ("arriving", rng.uniform(6, 24), origin),
+                                          ("urn:chainatlas:bizstep:declaring", rng.uniform(0.5, 6), origin)]
+    if inspected:
+        steps.append(("inspecting", rng.uniform(1, 3), origin))
+        steps.append(("urn:chainatlas:bizstep:releasing", rng.uniform(24, 72), origin))
+    else:
+        steps.append(("urn:chainatlas:bizstep:releasing", rng.uniform(0.5, 4), origin))
+    steps += [("departing", rng.uniform(2, 24) if mode == "air" else rng.uniform(24, 72), origin),
+              ("arriving", transit, dest), ("receiving", rng.uniform(24, 72), dest)]
+    if not received:
+        steps.pop()
+    events = []
+    for step, hours, place in steps:
+        t += dt.timedelta(hours=hours)
+        ev: dict[str, Any] = {
+            "type": "ObjectEvent", "eventTime": t.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "eventTimeZoneOffset": "+08:00", "epcList": [f"urn:epc:id:sscc:6901234.{n:010d}"],
+            "action": "ADD" if step == "consigning" else "OBSERVE", "bizStep": step,
+            "disposition": "in_transit" if step in ("departing", "arriving") else "in_progress",
+            "bizTransactionList": [{"type": btt, "bizTransaction": ref}],
+            "ca:mode": mode, "ca:exporter": uscc, "ca:destination": dest, "ca:demo": "示例"}
+        if step == "consigning":  # what the booking declares; derived from n, so the other draws stay as they were
+            kg = 80 + (n * 37) % 900 if mode == "air" else 2000 + (n * 613) % 18000
+            ev |= ({"ca:grossWeightKg": kg, "ca:declaredValueYuan": kg * (120 + (n % 7) * 45)} if booked is None
+                   else {"ca:grossWeightKg": booked[0], "ca:declaredValueYuan": booked[1]})
+        if place:
+            ev["ca:port"] = place
+        if step == "departing" and cold:
+            high = rng.uniform(9.0, 12.5) if excursion else rng.uniform(5.5, 7.8)
+            ev["sensorElementList"] = [{"sensorMetadata": {"startTime": ev["eventTime"], "endTime": ev["eventTime"]},
+                                        "sensorReport": [{"type": "Temperature", "minValue": round(rng.uniform(2.1, 4.0), 1),
+                                                          "maxValue": round(high, 1), "uom": "CEL"}]}]
+        if step == "arriving" and n % 23 == 5:  # a few rough landings: a shock reading (no draw from rng)
+            ev["sensorElementList"] = [*ev.get("sensorElementList", []), {
+                "sensorMetadata": {"startTime": ev["eventTime"], "endTime": ev["eventTime"]},
+                "sensorReport": [{"type": "Acceleration", "maxValue": 120.0 + n % 7, "uom": "MSK"}]}]
+        events.append(ev)
+    return events
 
 
 def load_trade_demo(engine: Engine, home: str = "4101", consignments: int = 120, seed: int = 20260301) -> dict[str, Any]:

@@ -27,8 +27,10 @@ def render_markdown() -> str:
         "- 表头 / headers: 英文列名、中文列名或别名均可，不区分大小写、空格和全半角括号；“序号”列被忽略。",
         "- 只有关键列必填；未给出“数据来源/数据日期”时，以文件名和导入日期补齐。",
         "- 校验全部通过才写入（全有或全无）；`--skip-invalid` 时只写入有效行。重复导入同一文件不改变数据（按自然键更新）。",
-        "- 金额单位为元（不含税），不得为负，超过 1e13 元视为单位错误。日期不得晚于导入当天。",
-        "- 供应关系、交易明细、企业环节归属引用的企业必须已存在，或在同一次导入中提供。",
+        "- 金额单位为元（不含税），不得为负，超过 1e13 元视为单位错误。日期不得晚于导入当天（说明中注明“可为将来”的计划日期除外）。",
+        "- 供应关系、交易明细、企业环节归属、拼单需求和海外仓出入库引用的企业必须已存在，或在同一次导入中提供；"
+        "“引用”列（如装箱明细的需求编号、入库的海外仓编号）引用的编号同样须已存在或在同一次导入中提供。",
+        "- 装箱明细按需求整体替换：导入某需求的装箱明细时，该需求原有的各行被新行取代。",
         f"- 导入顺序 / import order: {' → '.join(IMPORT_ORDER)}.",
         "- 境外主体无统一社会信用代码时，使用 `X-国家代码-12位十六进制` 形式的稳定键（由名称和国家生成）。",
         "- 防公式注入 / formula injection: 导出的 CSV 中以 `=` `+` `-` `@`、制表符或回车开头的文本前加一个英文单引号 `'`"
@@ -58,8 +60,12 @@ def render_markdown() -> str:
             extra = []
             if c.max_length:
                 extra.append(f"≤{c.max_length}字符")
+            if c.minimum not in (None, 0.0) and c.kind.value in ("number", "money", "integer"):
+                extra.append(f"≥{c.minimum:g}")
             if c.maximum is not None:
                 extra.append(f"≤{c.maximum:g}")
+            if c.refers_to:
+                extra.append(f"引用 / refers to `{c.refers_to}`")
             desc = f"{c.description_zh} / {c.description_en}" + (f"（{'，'.join(extra)}）" if extra else "")
             out.append(f"| `{c.name}` | {c.zh} | {kind} | {c.unit or ''} | {req} | {desc} | {c.example} | {'、'.join(c.aliases)} |")
         out.append("")
@@ -69,6 +75,8 @@ def render_markdown() -> str:
         "- 行政区划：GB/T 2260 六位代码，省、地、县三级（来源见 `docs/reference-data.md`）。导出：`chainatlas export regions`。",
         "- 国民经济行业分类：GB/T 4754-2017；C 门类完整到小类。导出：`chainatlas export industries`。",
         "- 国家：ISO 3166-1 两位字母代码。",
+        "- 地点：IATA 机场三字码（随软件安装的 `airportsdata` 包）或 UN/LOCODE（所附子集 "
+        "`src/chainatlas/registry/data/locodes.csv`，来源与日期见其表头；未列出的地点须先补入该表）。",
         "- 产业链环节：`chainatlas export segments`（随软件发布的 YAML 模板）。",
         "",
     ]

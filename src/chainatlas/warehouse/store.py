@@ -61,8 +61,13 @@ def _one(engine: Engine, table: Any, key: str, value: str) -> dict[str, Any] | N
     return dict(row) if row else None
 
 
-def _event(kind: str, warehouse: dict[str, Any], row: dict[str, Any], day: dt.date) -> dict[str, Any]:
-    """The EPCIS ObjectEvent of a receipt (receiving) or an order (shipping) at the warehouse, at noon UTC of the day."""
+def _event(kind: str, warehouse: dict[str, Any], row: dict[str, Any], day: dt.date, mode: str | None = None
+           ) -> dict[str, Any]:
+    """The EPCIS ObjectEvent of a receipt (receiving) or an order (shipping) at the warehouse, at noon UTC of the day;
+    a receipt names the consignment's transport document (an air waybill when ``mode`` is air, else a bill of
+    lading), so it joins the consignment's timeline."""
+    from chainatlas.trade.clearance import CONSIGNMENT_TYPES
+
     place = {"id": WAREHOUSE_URN + warehouse["warehouse_id"]}
     ev: dict[str, Any] = {
         "type": "ObjectEvent", "eventTime": f"{day.isoformat()}T12:00:00Z", "eventTimeZoneOffset": "+00:00",
@@ -72,8 +77,14 @@ def _event(kind: str, warehouse: dict[str, Any], row: dict[str, Any], day: dt.da
         "readPoint": place, "bizLocation": place,
         "ca:exporter": row["exporter_uscc"], "ca:warehouse": warehouse["warehouse_id"],
         "ca:" + kind: row["receipt_id" if kind == "receipt" else "order_id"]}
-    if row.get("consignment_ref"):
-        ev["bizTransactionList"] = [{"type": "bol", "bizTransaction": row["consignment_ref"]}]
+    if warehouse.get("place"):
+        ev["ca:port"] = warehouse["place"]
+    if mode:
+        ev["ca:mode"] = mode
+    if kind == "receipt" and row.get("consignment_ref"):
+        ev["ca:destination"] = warehouse.get("place") or warehouse["warehouse_id"]
+        ev["bizTransactionList"] = [{"type": CONSIGNMENT_TYPES[1] if mode == "air" else CONSIGNMENT_TYPES[0],
+                                     "bizTransaction": row["consignment_ref"]}]
     return ev
 
 
@@ -109,8 +120,8 @@ def receive(engine: Engine, row: dict[str, Any], actor: str) -> dict[str, Any]:
         raise InvalidInput(f"入库单号 {row['receipt_id']} 已存在", f"receipt {row['receipt_id']} exists")
     if int(row["quantity"]) < 1 or float(row["volume_m3"]) <= 0:
         raise InvalidInput("件数须为正整数，体积须为正数", "quantity must be a positive integer and volume positive")
-    day = row["received_on"]
-    event_id = _capture(engine, _event("receipt", w, row, day), actor)
+    request = _one(engine, db.consol_request, "request_id", row["request_id"]) if row.get("request_id") else None
+    event_id = _capture(engine, _event("receipt", w, row, row["received_on"], request["mode"] if request else None), actor)
     values = {c: row.get(c) for c in _SCHEMAS["receipts"] if c != "event_id"} | {"event_id": event_id, "source": actor,
                                                                                 "as_of": dt.date.today()}
     with engine.begin() as conn:
