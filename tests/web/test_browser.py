@@ -549,7 +549,7 @@ def test_overseas_warehouses_list_detail_and_chart(page: Page, base_url: str) ->
     page.goto(base_url + "/")
     page.click("#nav-warehouses")
     expect(page.locator("#warehouses-title")).to_have_text("公共海外仓")
-    page.fill("#as-of", "2026-03-25")
+    page.fill("#as-of", "2026-04-15")
     page.click("form.filters button")
     expect(page.locator("#warehouses .warehouse-row")).to_have_count(3)
     page.screenshot(path=str(SHOTS / "warehouses.png"), full_page=True)

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from chainatlas import db
 from chainatlas.governance.principals import Principal, Role
+from chainatlas.registry.queries import enterprise_names
 from chainatlas.web.auth import authorize
 from chainatlas.web.errors import refused
 from chainatlas.web.pages import render
@@ -24,10 +24,6 @@ router = APIRouter(include_in_schema=False)
 OTHER = "—"  # another exporter's shipment, as an enterprise sees it in a shared unit
 
 
-def _names(usccs: set[str]) -> dict[str, str]:
-    e = db.enterprise.c
-    with db.get_engine().connect() as conn:
-        return {u: n for u, n in conn.execute(select(e.uscc, e.name).where(e.uscc.in_(sorted(usccs))))}
 
 
 def _visible(principal: Principal) -> dict[str, Any]:
@@ -61,7 +57,7 @@ def _unit_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 @router.get("/consolidation", response_class=HTMLResponse)
 def consolidation_page(request: Request, principal: Annotated[Principal, Depends(authorize)]) -> Response:
     result = _visible(principal)
-    names = _names({c["exporter_uscc"] for c in result["costs"]})
+    names = enterprise_names(db.get_engine(), list({c["exporter_uscc"] for c in result["costs"]}))
     costs = [{**c, "exporter_name": names.get(c["exporter_uscc"], "")} for c in result["costs"]]
     download = table_download(request, {"lanes": result["lanes"], "units": _unit_rows(result), "costs": costs},
                               "consolidation")
@@ -80,7 +76,8 @@ def consolidation_unit_page(request: Request, unit_id: str, principal: Annotated
     if unit is None:
         raise refused(404, "未找到该箱/集装器", f"unit {unit_id} not found")
     costs = [c for c in result["costs"] if c["unit"] == unit_id]
-    names = _names({c["exporter_uscc"] for c in costs})
+    names = enterprise_names(db.get_engine(), list({c["exporter_uscc"] for c in costs}))
     costs = [{**c, "exporter_name": names.get(c["exporter_uscc"], "")} for c in costs]
     download = table_download(request, {"placements": unit["placements"], "costs": costs}, f"load-plan-{unit_id}")
     return download or render(request, "consolidation_unit.html", jsonable_encoder({"unit": unit, "costs": costs}))
+

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from chainatlas import db
 from chainatlas.governance.principals import Principal, Role
+from chainatlas.registry.queries import enterprise_names
 from chainatlas.web.auth import authorize
 from chainatlas.web.errors import refused
 from chainatlas.web.pages import render
@@ -44,10 +45,18 @@ def warehouse_view(warehouse_id: str, principal: Principal, as_of: dt.date) -> d
     occ = ledger.occupancy(f["warehouses"], f["receipts"], f["orders"], start, end)
     stock = _own(ledger.stock(f["receipts"], f["orders"], as_of), principal).filter(pl.col("on_hand") > 0)
     fees = _own(ledger.fees(f["warehouses"], f["receipts"], f["orders"], start, end), principal)
+    receipts, orders = _own(f["receipts"], principal).sort("received_on"), _own(f["orders"], principal).sort("shipped_on")
+    names = enterprise_names(db.get_engine(), list(set(receipts["exporter_uscc"].to_list())))
     return {"warehouse": f["warehouses"].row(0, named=True), "as_of": as_of, "occupancy": occ.to_dicts(),
-            "alerts": ledger.alerts(occ).to_dicts(), "stock": stock.to_dicts(), "fees": fees.to_dicts(),
-            "receipts": _own(f["receipts"], principal).sort("received_on").to_dicts(),
-            "orders": _own(f["orders"], principal).sort("shipped_on").to_dicts()}
+            "alerts": ledger.alerts(occ).to_dicts(), "stock": _named(stock, names), "fees": _named(fees, names),
+            "receipts": _named(receipts, names), "orders": _named(orders, names)}
+
+
+
+
+def _named(frame: pl.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows with the exporter's registered name after its USCC."""
+    return [{**r, "exporter_name": names.get(r["exporter_uscc"], "")} for r in frame.to_dicts()]
 
 
 @router.get("/warehouses", response_class=HTMLResponse)
@@ -69,3 +78,4 @@ def warehouse_page(request: Request, warehouse_id: str, principal: Annotated[Pri
     download = table_download(request, {k: view[k] for k in ("occupancy", "alerts", "stock", "fees", "receipts", "orders")},
                               f"warehouse-{warehouse_id}")
     return download or render(request, "warehouse.html", jsonable_encoder(view))
+
