@@ -264,13 +264,18 @@ def import_files(
                                 part.spill.append(spill)
                         else:
                             spill = tmpdir / f"{id(part)}-{i}.parquet"
-                            valid.drop(LINE).write_parquet(spill)
+                            # plain tables keep the line: checks across rows (stock) point at it
+                            (valid if tname in PLAIN_TABLES else valid.drop(LINE)).write_parquet(spill)
                             part.spill.append(spill)
                         if progress:
                             progress(batch.height, label)
                 except ReadError as exc:
                     report.problems.append(exc.problem)
                     report.n_problems += 1
+        if engine is not None and any(p.table in ("warehouse_receipts", "warehouse_orders") for p in parts):
+            for problem in _stock_problems(engine, parts, names):
+                report.problems.append(problem)
+                report.n_problems += 1
         links = None
         if txn_partials:
             links = txn_partials[0] if len(txn_partials) == 1 else _aggregate(pl.concat(txn_partials, how="diagonal_relaxed"))
@@ -301,6 +306,52 @@ def import_files(
         for part in parts:
             part.sheet.cleanup()
         shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _stock_problems(engine: Engine, parts: list[_Part], names: dict[str, str]) -> list[Problem]:
+    """Orders of the import that ship more pieces of an exporter's SKU than the warehouse holds (receipts and orders
+    stored and in the import together): one problem per order line on the first day the stock would go below zero."""
+    from chainatlas.warehouse import ledger, store
+
+    stored = store.frames(engine)
+    new: dict[str, list[pl.DataFrame]] = {"warehouse_receipts": [], "warehouse_orders": []}
+    where: list[tuple[str, str]] = []
+    for part in parts:
+        if part.table in new:
+            for spill in part.spill:
+                frame = pl.read_parquet(spill)
+                if part.table == "warehouse_orders":
+                    frame = frame.with_columns(pl.lit(len(where)).alias("__part"))
+                    where.append((names.get(str(part.sheet.path), part.sheet.path.name), part.sheet.name))
+                new[part.table].append(frame)
+    imported = {t: pl.concat(fs, how="diagonal_relaxed") for t, fs in new.items() if fs}
+    receipts_new = imported.get("warehouse_receipts")
+    receipts = stored["receipts"] if receipts_new is None else pl.concat([stored["receipts"], _like(receipts_new, stored["receipts"])])
+    orders_new = imported.get("warehouse_orders")
+    if orders_new is None:
+        return []
+    known = set(orders_new["order_id"].to_list())
+    before = stored["orders"].filter(~pl.col("order_id").is_in(list(known)))  # a re-imported order replaces itself
+    orders = pl.concat([before, _like(orders_new, stored["orders"])])
+    short = ledger.shortfalls(receipts, orders)
+    if not short.height:
+        return []
+    first = short.group_by(ledger.KEYS).agg(pl.col("day").min().alias("short_from"), pl.col("missing").max())
+    bad = orders_new.join(first, on=ledger.KEYS).filter(pl.col("shipped_on") == pl.col("short_from"))
+    problems = []
+    for r in bad.sort(LINE).iter_rows(named=True):
+        file, sheet = where[r["__part"]]
+        problems.append(Problem(file, sheet, int(r[LINE]), S.WAREHOUSE_ORDERS.column("quantity").zh, str(r["quantity"]),
+                                f"库存不足：{r['exporter_uscc']} 的货号 {r['sku']} 在 {r['short_from']} 起缺 {r['missing']} 件"
+                                "（已存与本次导入的出入库合计）",
+                                f"not enough stock: {r['exporter_uscc']}'s SKU {r['sku']} is {r['missing']} pieces short from "
+                                f"{r['short_from']} (stored and imported movements together)"))
+    return problems
+
+
+def _like(frame: pl.DataFrame, model: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the columns and types of ``model`` (a column it lacks is null)."""
+    return frame.select([(pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c) for c, t in model.schema.items()])
 
 
 def _defaults(frame: pl.DataFrame, t: S.TableSpec, label: str, today: dt.date) -> pl.DataFrame:
