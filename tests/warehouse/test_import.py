@@ -42,7 +42,7 @@ def test_the_fixture_imports_and_gives_the_hand_checked_figures(any_engine: Engi
 
 
 def test_an_order_beyond_the_stock_is_refused(engine: Engine, tmp_path: Path) -> None:
-    over = ORDERS.replace("O2,W1,{A},A,10".format(A=A), "O2,W1,{A},A,11".format(A=A))
+    over = ORDERS.replace(f"O2,W1,{A},A,10", f"O2,W1,{A},A,11")
     report = import_files(_files(tmp_path, over), engine=engine)
     assert not report.written
     [p] = report.problems
