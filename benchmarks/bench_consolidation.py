@@ -4,7 +4,8 @@ first-fit-decreasing, in the same run.
 1. **BR1–BR7** (``chainatlas.consolidation.benchmark``: regenerated from the 1995 procedure, checked equal to the
    published instances in tests): volume utilisation and time per instance of ``pack`` (best of the three carton
    orders of ``plan.best_pack``), without a support requirement as in the published problems and with 70 % base
-   support. Baseline, same instances: first-fit decreasing over extreme points (boxes by decreasing volume, each at
+   support; and, without support, the same followed by ``packing.search_order`` (``--tries`` more loading orders).
+   Baseline, same instances: first-fit decreasing over extreme points (boxes by decreasing volume, each at
    the first extreme point and orientation that fits; Crainic, Perboli & Tadei 2008 call it EP-FFD). Every plan of
    both is verified by ``check.check_plan``.
 2. **Planning.** Generated lanes of n shipments (fictional, as ``consolidation.demo``) and enough offers: total cost,
@@ -32,7 +33,7 @@ from chainatlas.consolidation.benchmark import CLASSES, as_cartons, br_instance,
 from chainatlas.consolidation.check import check_plan
 from chainatlas.consolidation.demo import demo_files
 from chainatlas.consolidation.model import Carton, Shipment, Unit, shipment_from_dict, unit_from_dict
-from chainatlas.consolidation.packing import EPS, LoadPlan, Placement, pack
+from chainatlas.consolidation.packing import EPS, LoadPlan, Placement, pack, search_order
 from chainatlas.consolidation.plan import _unit_cartons, best_pack, consolidate
 
 
@@ -64,24 +65,30 @@ def ep_ffd(cartons: list[Carton], allowed: list[list[tuple[float, float, float]]
                     float(len(placed)), None)
 
 
-def bench_br(problems: int) -> dict[str, Any]:
+def bench_br(problems: int, tries: int) -> dict[str, Any]:
     eq = container()
     out: dict[str, Any] = {}
     for cls in CLASSES:
-        rows: dict[str, list[float]] = {k: [] for k in ("ours", "ours_t", "ours70", "ours70_t", "ffd", "ffd_t")}
+        rows: dict[str, list[float]] = {k: [] for k in ("ours", "ours_t", "ours70", "ours70_t", "search", "search_t",
+                                                        "ffd", "ffd_t")}
         for p in range(1, problems + 1):
             cartons, allowed = as_cartons(br_instance(cls, p))
             for key, support in (("ours", 0.0), ("ours70", 0.7)):
                 t = time.perf_counter()
-                best = None
+                best, best_order = None, None
                 for order in ([*sorted(range(len(cartons)), key=lambda i: -cartons[i].volume_cm3)],
                               sorted(range(len(cartons)), key=lambda i: (-cartons[i].height_cm, -cartons[i].volume_cm3)),
                               sorted(range(len(cartons)), key=lambda i: -cartons[i].length_cm * cartons[i].width_cm)):
                     plan = pack(cartons, eq, min_support=support, allowed=allowed, order=order)
                     if best is None or plan.volume_cm3 > best.volume_cm3:
-                        best = plan
+                        best, best_order = plan, order
                 rows[f"{key}_t"].append(time.perf_counter() - t)
-                assert best is not None
+                assert best is not None and best_order is not None
+                if key == "ours" and tries:  # the same, then the order search from the best of the three orders
+                    found = search_order(cartons, eq, best_order, tries=tries, min_support=0.0, allowed=allowed)
+                    rows["search_t"].append(time.perf_counter() - t)
+                    assert not check_plan(cartons, eq, found.placements, min_support=0.0, cog_bounds=None)
+                    rows["search"].append(max(found.utilisation, best.utilisation))
                 problems_found = [m for m in check_plan(cartons, eq, best.placements, min_support=support, cog_bounds=None)]
                 assert not problems_found, (cls, p, problems_found[:3])
                 assert all((pl.dx, pl.dy, pl.dz) in allowed[pl.item] for pl in best.placements)
@@ -94,12 +101,14 @@ def bench_br(problems: int) -> dict[str, Any]:
         out[f"BR{cls}"] = {"problems": problems, "ours_util": round(statistics.fmean(rows["ours"]), 4),
                            "ours70_util": round(statistics.fmean(rows["ours70"]), 4),
                            "ffd_util": round(statistics.fmean(rows["ffd"]), 4),
+                           "search_util": round(statistics.fmean(rows["search"]), 4) if rows["search"] else None,
+                           "search_s_median": round(statistics.median(rows["search_t"]), 3) if rows["search_t"] else None,
                            "ours_s_median": round(statistics.median(rows["ours_t"]), 3),
                            "ours70_s_median": round(statistics.median(rows["ours70_t"]), 3),
                            "ffd_s_median": round(statistics.median(rows["ffd_t"]), 3)}
         print(json.dumps({f"BR{cls}": out[f"BR{cls}"]}), flush=True)
     out["mean"] = {k: round(statistics.fmean(v[k] for key, v in out.items() if key.startswith("BR")), 4)
-                   for k in ("ours_util", "ours70_util", "ffd_util")}
+                   for k in ("ours_util", "ours70_util", "ffd_util") + (("search_util",) if tries else ())}
     return out
 
 
@@ -137,7 +146,7 @@ def ffd_plan(shipments: list[Shipment], units: list[Unit]) -> tuple[float, int, 
     return sum(u.price for u, _ in open_units), len(open_units), left_out, broken
 
 
-def bench_planning(sizes: list[int]) -> list[dict[str, Any]]:
+def bench_planning(sizes: list[int], pack_tries: int) -> list[dict[str, Any]]:
     out = []
     for n in sizes:
         ships_raw, caps_raw = demo_files(shipments_per_lane=n, seed=100 + n)
@@ -148,7 +157,7 @@ def bench_planning(sizes: list[int]) -> list[dict[str, Any]]:
         ships = [shipment_from_dict(s, f"s{i}") for i, s in enumerate(ships_raw)]
         units = [unit_from_dict(u, f"u{i}") for i, u in enumerate(caps_raw + extra)]
         t = time.perf_counter()
-        ours = consolidate(ships, units, time_limit=10.0)
+        ours = consolidate(ships, units, time_limit=10.0, pack_tries=pack_tries)
         ours_s = time.perf_counter() - t
         t = time.perf_counter()
         ffd_cost, ffd_units, ffd_left, ffd_broken = ffd_plan(ships, units)
@@ -169,12 +178,14 @@ def main() -> None:
     ap.add_argument("--problems", type=int, default=10, help="problems per BR class (1–100)")
     ap.add_argument("--sizes", default="10,30,60", help="shipments per lane for the planning comparison")
     ap.add_argument("--skip", choices=["br", "planning"], default=None)
+    ap.add_argument("--pack-tries", type=int, default=30, help="plan.consolidate's pack_tries in the planning comparison")
+    ap.add_argument("--tries", type=int, default=60, help="loading orders searched per BR instance (0: no search)")
     args = ap.parse_args()
     result: dict[str, Any] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
     if args.skip != "br":
-        result["br"] = bench_br(args.problems)
+        result["br"] = bench_br(args.problems, args.tries)
     if args.skip != "planning":
-        result["planning"] = bench_planning([int(x) for x in args.sizes.split(",")])
+        result["planning"] = bench_planning([int(x) for x in args.sizes.split(",")], args.pack_tries)
     print(json.dumps(result, indent=1))
 
 

@@ -136,3 +136,18 @@ def test_a_carton_that_carries_nothing_never_slips_under_one_already_placed() ->
     ok = pack([post, post, bridge, Carton(20, 100, 50, 5.0)], eq, min_support=0.7, order=[0, 1, 2, 3],
               allowed=[[(40, 100, 50)], [(40, 100, 50)], [(100, 100, 20)], [(20, 100, 50)]])
     assert ok.unplaced == []
+
+
+@pytest.mark.parametrize(("cls", "support"), [(1, 0.0), (7, 0.0), (4, 0.7)])
+def test_the_order_search_never_loses_and_its_plans_pass_the_checker(cls: int, support: float) -> None:
+    from chainatlas.consolidation.benchmark import as_cartons, br_instance, container
+    from chainatlas.consolidation.packing import plan_rank, search_order
+
+    cartons, allowed = as_cartons(br_instance(cls, 1))
+    start = sorted(range(len(cartons)), key=lambda i: -cartons[i].volume_cm3)
+    first = pack(cartons, container(), min_support=support, allowed=allowed, order=start)
+    found = search_order(cartons, container(), start, tries=15, min_support=support, allowed=allowed)
+    assert plan_rank(found) <= plan_rank(first)
+    assert not check_plan(cartons, container(), found.placements, min_support=support, cog_bounds=None)
+    again = search_order(cartons, container(), start, tries=15, min_support=support, allowed=allowed)
+    assert again.placements == found.placements  # deterministic for a seed

@@ -26,6 +26,7 @@ def consolidate_command(
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
     shapley: Annotated[bool, typer.Option("--shapley", help="also share the pooling saving by the Shapley value")] = False,
     min_support: Annotated[float, typer.Option("--min-support", help="share of each carton's base that must be supported")] = 0.7,
+    pack_tries: Annotated[int, typer.Option("--pack-tries", help="loading orders searched when a unit's cartons do not all fit at first")] = 30,
     output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file (with --format xlsx)")] = Path("consolidation.xlsx"),
 ) -> None:
     """Which shipment goes into which unit on which departure (CP-SAT, with the optimality gap), a checked 3D load
@@ -35,9 +36,10 @@ def consolidate_command(
 
     if fmt not in ("table", "json", "xlsx"):
         raise typer.BadParameter(str(Message("format 须为 table、json 或 xlsx", "format must be table, json or xlsx")))
-    if time_limit <= 0 or not 0 <= min_support <= 1:
-        raise typer.BadParameter(str(Message("time-limit 须为正数，min-support 在 0 与 1 之间",
-                                             "time-limit must be positive and min-support between 0 and 1")))
+    if time_limit <= 0 or not 0 <= min_support <= 1 or not 0 <= pack_tries <= 1000:
+        raise typer.BadParameter(str(Message("time-limit 须为正数，min-support 在 0 与 1 之间，pack-tries 在 0 与 1000 之间",
+                                             "time-limit must be positive, min-support between 0 and 1, pack-tries "
+                                             "between 0 and 1000")))
     try:
         ships, units, set_aside = _inputs(shipments or [], capacity or [], stored, ready_from, ready_to)
     except InvalidInput as exc:
@@ -52,7 +54,7 @@ def consolidate_command(
             progress.update(task, completed=done, total=total)
 
         result = consolidate(ships, units, time_limit=time_limit, min_support=min_support, with_shapley=shapley,
-                             progress=report, set_aside=set_aside)
+                             progress=report, set_aside=set_aside, pack_tries=pack_tries)
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return

@@ -11,32 +11,41 @@ from chainatlas.consolidation.assign import DEFAULT_FILL, Assignment, assign, in
 from chainatlas.consolidation.check import check_plan
 from chainatlas.consolidation.costs import EXACT_MAX, basis, proportional, shapley
 from chainatlas.consolidation.model import Carton, Shipment, Unit
-from chainatlas.consolidation.packing import DEFAULT_MIN_SUPPORT, LoadPlan, default_order, pack
+from chainatlas.consolidation.packing import (
+    DEFAULT_MIN_SUPPORT,
+    LoadPlan,
+    default_order,
+    pack,
+    plan_rank,
+    search_order,
+)
 from chainatlas.messages import Message
 
 MAX_ROUNDS = 12  # assignment ↔ packing rounds before what still does not pack is left out
+PACK_TRIES = 30  # orders searched for a unit whose cartons the deterministic orders do not all place
 
 Progress = Callable[[str, int, int], None]
 
 
-def best_pack(cartons: list[Carton], unit: Unit, *, min_support: float = DEFAULT_MIN_SUPPORT) -> LoadPlan:
+def best_pack(cartons: list[Carton], unit: Unit, *, min_support: float = DEFAULT_MIN_SUPPORT, tries: int = 0) -> LoadPlan:
     """The best plan among a few carton orders (largest volume first; tallest first; largest base first): all cartons
     placed first, then the centre of gravity within the unit's bounds, then most volume. When the centre of gravity is
     still out of bounds, the heaviest cartons are loaded in the middle of the sequence (the first cartons go to the
-    front wall, the last to the door), which brings the weight towards the middle of the unit."""
-
-    def rank(plan: LoadPlan) -> tuple[int, bool, float]:
-        return (len(plan.unplaced), bool(plan.notes), -plan.volume_cm3)
+    front wall, the last to the door), which brings the weight towards the middle of the unit. When cartons are still
+    left out or the centre of gravity is out of bounds, up to ``tries`` more orders are searched
+    (:func:`~chainatlas.consolidation.packing.search_order`)."""
+    rank = plan_rank
 
     carries_nothing = [not c.stackable or c.fragile for c in cartons]
     orders = [default_order(cartons),
               sorted(range(len(cartons)), key=lambda i: (carries_nothing[i], -cartons[i].height_cm, -cartons[i].volume_cm3, i)),
               sorted(range(len(cartons)), key=lambda i: (carries_nothing[i], -cartons[i].length_cm * cartons[i].width_cm, i))]
     best: LoadPlan | None = None
+    best_order = orders[0]
     for order in orders:
         plan = pack(cartons, unit.equipment, min_support=min_support, order=order)
         if best is None or rank(plan) < rank(best):
-            best = plan
+            best, best_order = plan, order
         if rank(best)[:2] == (0, False):
             break
     assert best is not None
@@ -47,11 +56,15 @@ def best_pack(cartons: list[Carton], unit: Unit, *, min_support: float = DEFAULT
             k = int(len(light) * split)
             middle = light[:k] + sorted(heavy, key=lambda i: (carries_nothing[i], -cartons[i].volume_cm3)) + light[k:]
             plan = pack(cartons, unit.equipment, min_support=min_support,
-                        order=sorted(middle, key=lambda i: carries_nothing[i]))
+                        order=(order := sorted(middle, key=lambda i: carries_nothing[i])))
             if rank(plan) < rank(best):
-                best = plan
+                best, best_order = plan, order
             if rank(best)[:2] == (0, False):
                 break
+    if tries and rank(best)[:2] != (0, False):
+        found = search_order(cartons, unit.equipment, best_order, tries=tries, min_support=min_support)
+        if rank(found) < rank(best):
+            best = found
     return best
 
 
@@ -66,7 +79,8 @@ def _unit_cartons(members: Sequence[Shipment]) -> tuple[list[Carton], list[tuple
 
 def consolidate(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_limit: float = 10.0,
                 fill: float = DEFAULT_FILL, min_support: float = DEFAULT_MIN_SUPPORT, with_shapley: bool = False,
-                progress: Progress | None = None, set_aside: Mapping[str, Message] | None = None) -> dict[str, Any]:
+                progress: Progress | None = None, set_aside: Mapping[str, Message] | None = None,
+                pack_tries: int = PACK_TRIES) -> dict[str, Any]:
     """Pool ``shipments`` into ``units``: each lane is solved on its own (no unit serves two lanes). ``set_aside``:
     requests that could not be read as shipments (no cartons), listed among the unassigned with their reason."""
     lanes: dict[tuple[str, str, str], list[Shipment]] = defaultdict(list)
@@ -83,7 +97,8 @@ def consolidate(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_li
         if progress:
             progress("lanes", n_lane, len(lanes))
         lane_units = [u for u in units if u.lane == lane]
-        result, plans = _solve_lane(members, lane_units, time_limit=time_limit, fill=fill, min_support=min_support)
+        result, plans = _solve_lane(members, lane_units, time_limit=time_limit, fill=fill, min_support=min_support,
+                                    tries=pack_tries)
         gaps.append(result.gap)
         bounds += result.bound
         statuses.append(result.status)
@@ -112,7 +127,7 @@ def consolidate(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_li
             shares = proportional(u.price, inside)
             for s in inside:
                 name, value = basis(s)
-                alone = _alone(s, lane_units, min_support)
+                alone = _alone(s, lane_units, min_support, pack_tries)
                 row = {"shipment": s.id, "exporter_uscc": s.exporter_uscc, "unit": uid, "basis": name,
                        "basis_value": round(value, 3), "alone": alone, "pooled": round(shares[s.id], 2),
                        "saving": None if alone is None else round(alone - shares[s.id], 2)}
@@ -127,11 +142,11 @@ def consolidate(shipments: Sequence[Shipment], units: Sequence[Unit], *, time_li
             "gap": max(gaps, default=0.0), "status": "OPTIMAL" if all(s == "OPTIMAL" for s in statuses) else "FEASIBLE",
             "total_cost": round(total, 2), "lower_bound": round(bounds, 2),
             "alone_total": round(sum(r["alone"] for r in costs if r["alone"] is not None), 2),
-            "settings": {"time_limit_s": time_limit, "fill": fill, "min_support": min_support}}
+            "settings": {"time_limit_s": time_limit, "fill": fill, "min_support": min_support, "pack_tries": pack_tries}}
 
 
 def _solve_lane(members: list[Shipment], lane_units: list[Unit], *, time_limit: float, fill: float,
-                min_support: float, depth: int = 0) -> tuple[Assignment, dict[str, tuple[LoadPlan, list[tuple[str, int]]]]]:
+                min_support: float, tries: int = 0, depth: int = 0) -> tuple[Assignment, dict[str, tuple[LoadPlan, list[tuple[str, int]]]]]:
     forbidden: list[tuple[str, frozenset[str]]] = []
     unit_fill: dict[str, float] = {}
     by_id = {s.id: s for s in members}
@@ -144,7 +159,7 @@ def _solve_lane(members: list[Shipment], lane_units: list[Unit], *, time_limit: 
         plans, failed = {}, False
         for uid, sids in groups.items():
             cartons, owner = _unit_cartons([by_id[s] for s in sorted(sids)])
-            plan = best_pack(cartons, units[uid], min_support=min_support)
+            plan = best_pack(cartons, units[uid], min_support=min_support, tries=tries)
             if plan.unplaced or plan.notes:
                 # whether a set packs depends only on the equipment: forbid it in every unit of the same kind
                 forbidden += [(u.id, frozenset(sids)) for u in lane_units if u.equipment == units[uid].equipment]
@@ -165,13 +180,13 @@ def _solve_lane(members: list[Shipment], lane_units: list[Unit], *, time_limit: 
             left += sorted(out)
             keep = [s for s in groups[uid] if s not in out]
             cartons, owner2 = _unit_cartons([by_id[s] for s in sorted(keep)])
-            plans[uid] = (best_pack(cartons, units[uid], min_support=min_support), owner2)
+            plans[uid] = (best_pack(cartons, units[uid], min_support=min_support, tries=tries), owner2)
     for sid in left:
         result.unit_of.pop(sid, None)
     spare = [u for u in lane_units if u.id not in plans or not plans[u.id][0].placements]
     if left and spare and depth < 3:
         more, more_plans = _solve_lane([by_id[s] for s in left], spare, time_limit=time_limit, fill=fill,
-                                       min_support=min_support, depth=depth + 1)
+                                       min_support=min_support, tries=tries, depth=depth + 1)
         result.unit_of |= more.unit_of
         result.cost += more.cost
         plans |= more_plans
@@ -181,10 +196,10 @@ def _solve_lane(members: list[Shipment], lane_units: list[Unit], *, time_limit: 
     return result, {uid: p for uid, p in plans.items() if p[0].placements}
 
 
-def _alone(s: Shipment, lane_units: list[Unit], min_support: float) -> float | None:
+def _alone(s: Shipment, lane_units: list[Unit], min_support: float, tries: int = 0) -> float | None:
     """The cheapest unit that carries ``s`` by itself."""
     for u in sorted(lane_units, key=lambda u: (u.price, u.id)):
-        if incompatibility(s, u) is None and not best_pack(list(s.cartons), u, min_support=min_support).unplaced:
+        if incompatibility(s, u) is None and not best_pack(list(s.cartons), u, min_support=min_support, tries=tries).unplaced:
             return u.price
     return None
 
