@@ -178,7 +178,7 @@ def main() -> None:
     ap.add_argument("--problems", type=int, default=10, help="problems per BR class (1–100)")
     ap.add_argument("--sizes", default="10,30,60", help="shipments per lane for the planning comparison")
     ap.add_argument("--skip", choices=["br", "planning"], default=None)
-    ap.add_argument("--pack-tries", type=int, default=30, help="plan.consolidate's pack_tries in the planning comparison")
+    ap.add_argument("--pack-tries", type=int, default=0, help="plan.consolidate's pack_tries in the planning comparison")
     ap.add_argument("--tries", type=int, default=60, help="loading orders searched per BR instance (0: no search)")
     args = ap.parse_args()
     result: dict[str, Any] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}

@@ -26,7 +26,7 @@ def consolidate_command(
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx")] = "table",
     shapley: Annotated[bool, typer.Option("--shapley", help="also share the pooling saving by the Shapley value")] = False,
     min_support: Annotated[float, typer.Option("--min-support", help="share of each carton's base that must be supported")] = 0.7,
-    pack_tries: Annotated[int, typer.Option("--pack-tries", help="loading orders searched when a unit's cartons do not all fit at first")] = 30,
+    pack_tries: Annotated[int, typer.Option("--pack-tries", help="loading orders searched when a unit's cartons do not all fit at first (0: off)")] = 0,
     output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file (with --format xlsx)")] = Path("consolidation.xlsx"),
 ) -> None:
     """Which shipment goes into which unit on which departure (CP-SAT, with the optimality gap), a checked 3D load

@@ -22,7 +22,7 @@ from chainatlas.consolidation.packing import (
 from chainatlas.messages import Message
 
 MAX_ROUNDS = 12  # assignment ↔ packing rounds before what still does not pack is left out
-PACK_TRIES = 30  # orders searched for a unit whose cartons the deterministic orders do not all place
+PACK_TRIES = 0  # orders searched for a unit whose cartons the fixed orders do not all place (off: docs/benchmarks.md)
 
 Progress = Callable[[str, int, int], None]
 

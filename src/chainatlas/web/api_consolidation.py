@@ -20,7 +20,7 @@ class PlanIn(BaseModel):
     time_limit: float = Field(default=10.0, gt=0, le=60, description="seconds for the assignment search per lane")
     min_support: float = Field(default=0.7, ge=0, le=1, description="share of each carton's base that must be supported")
     shapley: bool = Field(default=False, description="also share the pooling saving by the Shapley value")
-    pack_tries: int = Field(default=30, ge=0, le=200, description="loading orders searched when a unit's cartons do not all fit at first")
+    pack_tries: int = Field(default=0, ge=0, le=200, description="loading orders searched when a unit's cartons do not all fit at first")
 
 
 @router.post("/plan", summary="Pool shipments into containers, rail boxes and ULDs: assignment, checked 3D plans, costs")
