@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -29,10 +29,14 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    select,
 )
 from sqlalchemy.engine import Connection
 
 from chainatlas.settings import get_settings
+
+if TYPE_CHECKING:
+    import polars as pl
 
 metadata = MetaData()
 
@@ -872,6 +876,84 @@ warehouse_order = Table(
 )
 
 
+# 智改数转 (issue #20): providers, their lightweight offers, reference cases and SMEs' subscriptions
+solution_provider = Table(
+    "solution_provider",
+    metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("qualifications", Text, nullable=True),
+    Column("shared_om", Boolean, nullable=True, comment="offers shared O&M (共享运维)"),
+    Column("service_area", String(200), nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+solution_offer = Table(
+    "solution_offer",
+    metadata,
+    Column("offer_id", String(40), primary_key=True),
+    Column("provider_uscc", String(18), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("scenario", String(32), nullable=False, index=True),
+    Column("segment_code", String(64), nullable=True),
+    Column("hardware_monthly_yuan", Money, nullable=True),
+    Column("deposit_yuan", Money, nullable=True),
+    Column("lease_months", Integer, nullable=True),
+    Column("software_unit", String(8), nullable=True),
+    Column("software_monthly_yuan", Money, nullable=True),
+    Column("implementation_days", Integer, nullable=True),
+    Column("description", Text, nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+solution_case = Table(
+    "solution_case",
+    metadata,
+    Column("case_id", String(40), primary_key=True),
+    Column("offer_id", String(40), nullable=False, index=True),
+    Column("customer_uscc", String(18), nullable=False),
+    Column("metric", String(100), nullable=False),
+    Column("unit", String(20), nullable=True),
+    Column("before", Float, nullable=False),
+    Column("after", Float, nullable=False),
+    Column("higher_is_better", Boolean, nullable=True),
+    Column("period", String(8), nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+solution_subscription = Table(
+    "solution_subscription",
+    metadata,
+    Column("subscription_id", String(40), primary_key=True),
+    Column("customer_uscc", String(18), nullable=False, index=True),
+    Column("offer_id", String(40), nullable=False, index=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+    Column("units", Integer, nullable=True),
+    Column("monthly_yuan", Money, nullable=False),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+# a digital-maturity self-assessment (数字化水平自评): the answers and the score's bounds and level they give
+digital_assessment = Table(
+    "digital_assessment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("assessed_on", Date, nullable=False),
+    Column("rule_set", String(64), nullable=False, comment="questionnaire id (dated rule set)"),
+    Column("answers", Text, nullable=False, comment="JSON: item id → choice"),
+    Column("score_low", Float, nullable=False),
+    Column("score_high", Float, nullable=False),
+    Column("level", Integer, nullable=True, comment="null while unanswered items leave the level open"),
+    Column("submitted_by", String(100), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Iterable[str]) -> None:
     """Insert ``rows`` into ``table``, updating the non-key columns where the ``keys`` already exist."""
     if not rows:
@@ -896,3 +978,33 @@ def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], ke
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     conn.execute(stmt, list(rows))
+
+
+def polars_schema(table: Table) -> dict[str, Any]:
+    """Polars types for ``table``'s columns (integers, numbers, dates, flags, timestamps; the rest as text), so that an
+    empty result still has typed columns."""
+    import polars as pl
+
+    def kind(c: Column[Any]) -> Any:
+        t = c.type
+        if isinstance(t, Boolean):
+            return pl.Boolean
+        if isinstance(t, DateTime):
+            return pl.Datetime
+        if isinstance(t, Date):
+            return pl.Date
+        if isinstance(t, Integer):
+            return pl.Int64
+        if isinstance(t, Float | Numeric):
+            return pl.Float64
+        return pl.String
+
+    return {c.name: kind(c) for c in table.columns}
+
+
+def read_frame(conn: Connection, table: Table, *where: Any) -> pl.DataFrame:
+    """The rows of ``table`` matching ``where`` as a Polars frame with the table's column types."""
+    import polars as pl
+
+    rows = [tuple(r) for r in conn.execute(select(table).where(*where))]
+    return pl.DataFrame(rows, schema=polars_schema(table), orient="row")

@@ -243,3 +243,35 @@ EQUIPMENT: dict[str, Message] = {
 # UN dangerous-goods classes and divisions (UN Model Regulations, part 2)
 DG_CLASSES = ("1", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "3", "4.1", "4.2", "4.3", "5.1", "5.2",
               "6.1", "6.2", "7", "8", "9")
+
+# 智改数转 (issue #20): the scenarios a solution offer serves (solution_offers.scenario) and the questionnaire items
+# that point to them (chainatlas/digital/maturity_2024.yaml). compute and model are 算力 / 大模型 services: their
+# payments count toward the compute and model vouchers, the others toward the lightweight-transformation subsidy.
+DIGITAL_SCENARIOS: dict[str, Message] = {
+    "equipment_iot": M("设备联网与数据采集", "equipment networking and data collection"),
+    "mes_lite": M("轻量化 MES（计划排产与报工）", "MES-lite (planning, scheduling, reporting)"),
+    "quality_inspection": M("质量检测与追溯", "quality inspection and traceability"),
+    "ai_inspection": M("AI 视觉质检", "AI visual inspection"),
+    "energy": M("能耗管理", "energy management"),
+    "warehousing": M("仓储物流（WMS）", "warehousing (WMS)"),
+    "erp_finance": M("ERP 与财务", "ERP and finance"),
+    "crm": M("营销与客户服务（CRM）", "sales and customer service (CRM)"),
+    "rd_design": M("研发设计（CAD/PDM）", "R&D and design (CAD/PDM)"),
+    "hr": M("人力资源", "human resources"),
+    "security": M("网络与数据安全", "network and data security"),
+    "compute": M("算力服务", "compute services"),
+    "model": M("大模型服务", "AI model services"),
+}
+SOFTWARE_UNITS: dict[str, Message] = {
+    "seat": M("每用户", "per seat"), "device": M("每设备", "per device"), "site": M("每工厂", "per site"),
+}
+# 中小企业数字化水平等级 (工信厅企业〔2022〕32号 notice text; kept by the 2024 edition, 工信厅企业〔2024〕56号)
+DIGITAL_LEVELS: dict[str, Message] = {
+    "0": M("未达一级（<20分）", "below level 1 (< 20 points)"),
+    "1": M("一级（20–40分）：基础业务流程梳理、数据规范化管理、信息技术简单应用",
+           "level 1 (20–40): processes mapped, data kept in order, simple use of IT"),
+    "2": M("二级（40–60分）：单一业务数字化管理", "level 2 (40–60): single business functions managed digitally"),
+    "3": M("三级（60–80分）：全部主营业务数字化管控", "level 3 (60–80): all main business managed digitally"),
+    "4": M("四级（80分以上）：数据驱动的业务协同与智能决策", "level 4 (80 and above): data-driven coordination and decisions"),
+}
+KINDS |= {"digital_scenario": DIGITAL_SCENARIOS, "software_unit": SOFTWARE_UNITS, "digital_level": DIGITAL_LEVELS}

@@ -21,7 +21,9 @@ DB_TABLE = {
     "tech_demands": db.collab_demand, "tech_capabilities": db.collab_capability, "internships": db.internship,
     "shipment_requests": db.consol_request, "shipment_cartons": db.consol_carton, "capacity_offers": db.consol_offer,
     "overseas_warehouses": db.overseas_warehouse, "warehouse_receipts": db.warehouse_receipt,
-    "warehouse_orders": db.warehouse_order,
+    "warehouse_orders": db.warehouse_order, "solution_providers": db.solution_provider,
+    "solution_offers": db.solution_offer, "solution_cases": db.solution_case,
+    "solution_subscriptions": db.solution_subscription,
 }
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 BATCH = 100_000

@@ -45,6 +45,9 @@ REFERENCES = {
     "shipment_requests": ("exporter_uscc",),
     "warehouse_receipts": ("exporter_uscc",),
     "warehouse_orders": ("exporter_uscc",),
+    "solution_providers": ("uscc",),
+    "solution_cases": ("customer_uscc",),
+    "solution_subscriptions": ("customer_uscc",),
 }
 REFERRED = frozenset(c.refers_to for t in S.TABLES.values() for c in t.columns if c.refers_to)
 # tables written as they are: exchange table → (database table, key columns)
@@ -52,6 +55,9 @@ PLAIN_TABLES = {
     "shipment_requests": (db.consol_request, ("request_id",)), "shipment_cartons": (db.consol_carton, ("request_id", "line")),
     "capacity_offers": (db.consol_offer, ("offer_id",)), "overseas_warehouses": (db.overseas_warehouse, ("warehouse_id",)),
     "warehouse_receipts": (db.warehouse_receipt, ("receipt_id",)), "warehouse_orders": (db.warehouse_order, ("order_id",)),
+    "solution_providers": (db.solution_provider, ("uscc",)), "solution_offers": (db.solution_offer, ("offer_id",)),
+    "solution_cases": (db.solution_case, ("case_id",)),
+    "solution_subscriptions": (db.solution_subscription, ("subscription_id",)),
 }
 
 

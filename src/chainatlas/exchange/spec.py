@@ -648,14 +648,111 @@ WAREHOUSE_ORDERS = TableSpec(
     keys=("order_id",), depends_on=("overseas_warehouses",),
 )
 
+SOLUTION_PROVIDERS = TableSpec(
+    "solution_providers", "数字化服务商", "智改数转服务商：资质、是否提供共享运维、服务地区。服务商须已在企业表中登记。",
+    "Digital transformation providers: qualifications, whether they offer shared O&M, where they serve. A provider "
+    "must be in the enterprise register.",
+    columns=(
+        Column("uscc", "统一社会信用代码", Kind.uscc, "服务商", "the provider", required=True, example="91410100MA0000000X"),
+        Column("qualifications", "资质", Kind.text, "资质与认证，分号分隔（如 ISO 27001；工业互联网平台）",
+               "qualifications and certificates, separated by semicolons", max_length=1000,
+               example="ISO 27001；两化融合管理体系AA级"),
+        Column("shared_om", "提供共享运维", Kind.boolean, "是否提供共享运维服务", "offers shared O&M", example="是"),
+        Column("service_area", "服务地区", Kind.text, "服务覆盖地区", "area served", max_length=200, example="郑州市"),
+        *_source_cols(),
+    ),
+    keys=("uscc",), depends_on=("enterprises",),
+)
+
+SOLUTION_OFFERS = TableSpec(
+    "solution_offers", "轻量化解决方案", "服务商的轻量化解决方案（硬件租赁+软件订阅）：场景、适用环节、月租、押金、租期、订阅单价、实施周期。",
+    "Providers' lightweight solutions (hardware lease + software subscription): scenario, chain segment, monthly lease, "
+    "deposit, term, subscription price, implementation time.",
+    columns=(
+        Column("offer_id", "方案编号", Kind.text, "唯一编号", "unique code", required=True, max_length=40, example="SZ-0001"),
+        Column("provider_uscc", "服务商统一社会信用代码", Kind.uscc, "提供方案的服务商（须在服务商表中）",
+               "the provider (must be in solution_providers)", required=True, example="91410100MA0000000X",
+               refers_to="solution_providers"),
+        Column("name", "方案名称", Kind.text, "名称", "name", required=True, max_length=200, example="示例设备联网轻量化套餐"),
+        Column("scenario", "场景", Kind.choice, "应用场景：" + " / ".join(vocabulary.DIGITAL_SCENARIOS),
+               "scenario: " + " / ".join(vocabulary.DIGITAL_SCENARIOS), required=True,
+               choices=tuple(vocabulary.DIGITAL_SCENARIOS), example="equipment_iot"),
+        Column("segment_code", "适用环节", Kind.segment, "适用的产业链环节（可空：通用）", "chain segment it is made for (blank: any)",
+               example="nev.cathode"),
+        Column("hardware_monthly_yuan", "硬件月租（元）", Kind.money, "硬件租赁每月费用（整套）", "hardware lease per month (whole kit)",
+               unit="元/月", maximum=1e7, example="1800"),
+        Column("deposit_yuan", "押金（元）", Kind.money, "硬件押金（可退）", "hardware deposit (refundable)", unit="元", maximum=1e8,
+               example="5000"),
+        Column("lease_months", "最短租期（月）", Kind.integer, "最短租期", "shortest term", unit="月", maximum=120, example="12"),
+        Column("software_unit", "订阅计价单位", Kind.choice, "软件订阅计价单位：" + " / ".join(vocabulary.SOFTWARE_UNITS),
+               "subscription unit: " + " / ".join(vocabulary.SOFTWARE_UNITS), choices=tuple(vocabulary.SOFTWARE_UNITS),
+               example="device"),
+        Column("software_monthly_yuan", "订阅单价（元/月）", Kind.money, "每计价单位每月的软件订阅费",
+               "software subscription per unit per month", unit="元/月", maximum=1e7, example="60"),
+        Column("implementation_days", "实施周期（天）", Kind.integer, "从签约到上线的天数", "days from contract to go-live",
+               unit="天", maximum=1000, example="14"),
+        Column("description", "说明", Kind.text, "方案内容", "what it contains", max_length=2000, example="网关+传感器+看板"),
+        *_source_cols(),
+    ),
+    keys=("offer_id",), depends_on=("solution_providers",),
+)
+
+SOLUTION_CASES = TableSpec(
+    "solution_cases", "标杆案例", "方案的标杆案例：客户、指标、改造前后数值（客户自报）。",
+    "Reference customers of an offer: the customer, a measure and its value before and after (self-reported by the "
+    "customer).",
+    columns=(
+        Column("case_id", "案例编号", Kind.text, "唯一编号", "unique code", required=True, max_length=40, example="AL-0001"),
+        Column("offer_id", "方案编号", Kind.text, "案例所用方案", "the offer", required=True, max_length=40, example="SZ-0001",
+               refers_to="solution_offers"),
+        Column("customer_uscc", "客户统一社会信用代码", Kind.uscc, "案例客户", "the customer", required=True,
+               example="91410100MA0000000X"),
+        Column("metric", "指标", Kind.text, "改造所改善的指标（如 不良率、设备综合效率）", "the measure improved",
+               required=True, max_length=100, example="不良率"),
+        Column("unit", "单位", Kind.text, "指标单位", "unit of the measure", max_length=20, example="%"),
+        Column("before", "改造前", Kind.number, "改造前数值", "value before", required=True, minimum=None, example="3.2"),
+        Column("after", "改造后", Kind.number, "改造后数值", "value after", required=True, minimum=None, example="1.9"),
+        Column("higher_is_better", "越高越好", Kind.boolean, "该指标是否越高越好（缺省 否）", "whether higher is better (default no)",
+               example="否"),
+        Column("period", "期间", Kind.period, "改造后数值所属期间", "period of the value after", example="2025"),
+        *_source_cols(),
+    ),
+    keys=("case_id",), depends_on=("solution_offers",),
+)
+
+SOLUTION_SUBSCRIPTIONS = TableSpec(
+    "solution_subscriptions", "方案订阅记录", "中小企业租用和订阅的方案：自何时起、到何时止、设备或用户数、每月实付金额。",
+    "What an SME leases and subscribes to: since when, until when, devices or seats, what it pays per month.",
+    columns=(
+        Column("subscription_id", "订阅编号", Kind.text, "唯一编号", "unique code", required=True, max_length=40,
+               example="DY-0001"),
+        Column("customer_uscc", "企业统一社会信用代码", Kind.uscc, "租用/订阅的企业", "the subscriber", required=True,
+               example="91410100MA0000000X"),
+        Column("offer_id", "方案编号", Kind.text, "所订方案", "the offer", required=True, max_length=40, example="SZ-0001",
+               refers_to="solution_offers"),
+        Column("start_date", "起始日期", Kind.date, "开始计费日期", "billing starts", required=True, example="2025-03-01"),
+        Column("end_date", "终止日期", Kind.date, "停止计费日期（可空：仍在订阅）", "billing ends (blank: still running)",
+               example="2026-02-28", future_ok=True),
+        Column("units", "数量", Kind.integer, "订阅的设备数、用户数或工厂数", "devices, seats or sites subscribed", minimum=1,
+               maximum=100_000, example="20"),
+        Column("monthly_yuan", "每月实付（元）", Kind.money, "每月实付金额（硬件租金+软件订阅，不含押金）",
+               "paid per month (lease + subscription, deposit excluded)", required=True, unit="元/月", maximum=1e8,
+               example="3000"),
+        *_source_cols(),
+    ),
+    keys=("subscription_id",), ordered=(("start_date", "end_date"),), depends_on=("solution_offers",),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t for t in (ENTERPRISES, PROFILES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES,
                         OFFICIAL_STATISTICS, TECH_DEMANDS, TECH_CAPABILITIES, INTERNSHIPS, SHIPMENT_REQUESTS,
-                        SHIPMENT_CARTONS, CAPACITY_OFFERS, OVERSEAS_WAREHOUSES, WAREHOUSE_RECEIPTS, WAREHOUSE_ORDERS)
+                        SHIPMENT_CARTONS, CAPACITY_OFFERS, OVERSEAS_WAREHOUSES, WAREHOUSE_RECEIPTS, WAREHOUSE_ORDERS,
+                        SOLUTION_PROVIDERS, SOLUTION_OFFERS, SOLUTION_CASES, SOLUTION_SUBSCRIPTIONS)
 }
 IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions", "official_statistics",
                 "tech_demands", "tech_capabilities", "internships", "shipment_requests", "shipment_cartons",
-                "capacity_offers", "overseas_warehouses", "warehouse_receipts", "warehouse_orders")
+                "capacity_offers", "overseas_warehouses", "warehouse_receipts", "warehouse_orders", "solution_providers",
+                "solution_offers", "solution_cases", "solution_subscriptions")
 
 SHEET_NAMES = {t.zh: t.name for t in TABLES.values()} | {t.name: t.name for t in TABLES.values()}
 

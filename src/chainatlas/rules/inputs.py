@@ -127,6 +127,7 @@ def read_inputs(engine: Engine, on: dt.date, home: str | None = None, uscc: str 
         frame = frame.with_columns([pl.coalesce(f"{c}_dated", c).cast(INPUTS[c].dtype).alias(c) for c in dated]).drop(
             [f"{c}_dated" for c in dated])
     frame = with_recorded_interns(engine, frame, on, uscc)
+    frame = with_recorded_spend(engine, frame, on, uscc)
     return typed(frame.join(analytics(snap, home), on="uscc", how="left").with_columns(
         sme_expr().alias("is_sme"), pl.col("region_code").alias("district"),
         pl.col("in_chain").fill_null(False), pl.col("key_segment").fill_null(False)))
@@ -145,6 +146,24 @@ def with_recorded_interns(engine: Engine, frame: pl.DataFrame, on: dt.date, uscc
     declared = pl.col("interns_6m").cast(pl.Int64, strict=False) if "interns_6m" in frame.columns else pl.lit(None, pl.Int64)
     return frame.join(rec, on="uscc", how="left").with_columns(
         pl.coalesce("__interns", declared).alias("interns_6m")).drop("__interns")
+
+
+def with_recorded_spend(engine: Engine, frame: pl.DataFrame, on: dt.date, uscc: str | None = None) -> pl.DataFrame:
+    """Last year's lightweight, compute and model spending from the subscription records
+    (:func:`chainatlas.digital.store.recorded_spend`) in place of the declared figures, for every firm and kind with
+    a subscription running in that year; other firms and kinds keep what they declared."""
+    from chainatlas.digital.store import recorded_spend
+    from chainatlas.digital.subscriptions import SPEND_INPUTS
+
+    rec = recorded_spend(engine, on.year - 1, uscc)
+    if rec.is_empty():
+        return frame
+    rec = rec.rename({k: f"__{k}" for k in SPEND_INPUTS})
+    out = frame.join(rec, on="uscc", how="left")
+    declared = {k: pl.col(k).cast(pl.Float64, strict=False) if k in frame.columns else pl.lit(None, pl.Float64)
+                for k in SPEND_INPUTS}
+    return out.with_columns([pl.coalesce(f"__{k}", declared[k]).alias(k) for k in SPEND_INPUTS]).drop(
+        [f"__{k}" for k in SPEND_INPUTS])
 
 
 def analytics(snap: Snapshot, home: str) -> pl.DataFrame:
@@ -252,4 +271,10 @@ def provenance(engine: Engine, uscc: str, on: dt.date) -> dict[str, dict[str, st
 
     if interns_6m(engine, on, host=uscc):
         out["interns_6m"] = {"source": SOURCE, "as_of": dt.date(on.year - 1, 12, 31).isoformat()}
+    from chainatlas.digital.store import SPEND_SOURCE, recorded_spend
+
+    spend = recorded_spend(engine, on.year - 1, uscc)
+    for k in spend.columns[1:]:
+        if spend[k].is_not_null().any():
+            out[k] = {"source": SPEND_SOURCE, "as_of": dt.date(on.year - 1, 12, 31).isoformat()}
     return out

@@ -1,0 +1,98 @@
+"""智改数转 records in the database: the catalogue (providers, offers, reference cases), subscriptions and the recorded
+spending they give, and self-assessments — each stored with its answers, and its level written to the enterprise's
+attribute history (``digital_level``, source :data:`SOURCE`) where the rules read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from chainatlas import db
+from chainatlas.clock import utcnow
+from chainatlas.digital import assessment, subscriptions
+from chainatlas.messages import NotFound
+from chainatlas.registry.queries import enterprise_names
+
+SOURCE = "数字化水平自评（平台）"
+SPEND_SOURCE = "方案订阅记录（平台）"
+
+
+def offers(engine: Engine) -> pl.DataFrame:
+    """Every offer with its provider's registered name, qualifications and shared-O&M flag, and its count of
+    reference cases."""
+    with engine.connect() as conn:
+        o = db.read_frame(conn, db.solution_offer)
+        p = db.read_frame(conn, db.solution_provider).select(
+            pl.col("uscc").alias("provider_uscc"), "qualifications", "shared_om")
+        cases = db.read_frame(conn, db.solution_case).group_by("offer_id").agg(pl.len().cast(pl.Int64).alias("cases"))
+    names = enterprise_names(engine, o["provider_uscc"].unique().to_list())
+    return (o.join(p, on="provider_uscc", how="left").join(cases, on="offer_id", how="left")
+            .with_columns(pl.col("cases").fill_null(0),
+                          pl.col("provider_uscc").replace_strict(names, default="").alias("provider_name")))
+
+
+def cases(engine: Engine, offer_id: str | None = None) -> pl.DataFrame:
+    """Reference cases (标杆案例, customer-reported), of one offer when given, with the change after − before."""
+    with engine.connect() as conn:
+        c = db.read_frame(conn, db.solution_case, *([db.solution_case.c.offer_id == offer_id] if offer_id else []))
+    return c.with_columns((pl.col("after") - pl.col("before")).alias("change"), pl.lit(True).alias("self_reported"))
+
+
+def subscription_frame(engine: Engine, uscc: str | None = None) -> pl.DataFrame:
+    """Subscriptions (of one subscriber when given) with their offer's name and scenario."""
+    t = db.solution_subscription
+    with engine.connect() as conn:
+        s = db.read_frame(conn, t, *([t.c.customer_uscc == uscc] if uscc else []))
+        o = db.read_frame(conn, db.solution_offer).select("offer_id", "name", "scenario", "provider_uscc")
+    return s.join(o, on="offer_id", how="left")
+
+
+def recorded_spend(engine: Engine, year: int, uscc: str | None = None) -> pl.DataFrame:
+    """Per subscriber: lightweight, compute and model spending in ``year`` from the subscription records
+    (:func:`chainatlas.digital.subscriptions.spend_in_year`)."""
+    subs = subscription_frame(engine, uscc)
+    return subscriptions.spend_in_year(subs.drop("scenario"), subs.select("offer_id", "scenario").unique(), year)
+
+
+def submit(engine: Engine, uscc: str, answers: dict[str, Any], on: dt.date, by: str | None = None) -> dict[str, Any]:
+    """Score ``answers`` for ``uscc`` on ``on``, keep them, and — once the level is known — record it as the firm's
+    ``digital_level`` as of ``on`` (so tiers and policies read it, with this source). An unknown firm is refused."""
+    result = assessment.assess(answers, on)
+    with engine.begin() as conn:
+        if conn.execute(select(db.enterprise.c.uscc).where(db.enterprise.c.uscc == uscc)).first() is None:
+            raise NotFound(f"企业 {uscc} 不在企业库中", f"enterprise {uscc} is not in the register")
+        given = {i["id"]: i["answer"] for i in result["items"] if i["answer"] is not None}
+        rid = conn.execute(db.digital_assessment.insert().values(
+            uscc=uscc, assessed_on=on, rule_set=result["rule_set"], answers=json.dumps(given, ensure_ascii=False),
+            score_low=result["score"]["low"], score_high=result["score"]["high"], level=result["level"],
+            submitted_by=by, created_at=utcnow(seconds=True))).inserted_primary_key
+        if result["level"] is not None:
+            db.upsert(conn, db.enterprise_attribute, [{"uscc": uscc, "attribute": "digital_level", "as_of": on,
+                                                       "source": SOURCE, "value": str(result["level"])}],
+                      ["uscc", "attribute", "as_of", "source"])
+    return {"id": rid[0] if rid else None, "uscc": uscc, **result}
+
+
+def history(engine: Engine, uscc: str) -> list[dict[str, Any]]:
+    """A firm's assessments, latest first (without the answers)."""
+    t = db.digital_assessment
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.id, t.c.assessed_on, t.c.rule_set, t.c.score_low, t.c.score_high, t.c.level,
+                                   t.c.submitted_by).where(t.c.uscc == uscc)
+                            .order_by(t.c.assessed_on.desc(), t.c.id.desc())).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def latest(engine: Engine, uscc: str) -> dict[str, Any]:
+    """A firm's latest assessment re-scored from its stored answers (the explanation, gaps and items)."""
+    t = db.digital_assessment
+    with engine.connect() as conn:
+        row = conn.execute(select(t).where(t.c.uscc == uscc).order_by(t.c.assessed_on.desc(), t.c.id.desc())
+                           .limit(1)).mappings().first()
+    if row is None:
+        raise NotFound(f"企业 {uscc} 尚无数字化水平自评", f"enterprise {uscc} has no self-assessment yet")
+    return {"id": row["id"], "uscc": uscc, **assessment.assess(json.loads(row["answers"]), row["assessed_on"])}
