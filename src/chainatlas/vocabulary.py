@@ -157,6 +157,7 @@ WORK_RECORDS: dict[str, Message] = {
     "collab": M("技术需求与揭榜挂帅", "technology demands and open calls"), "internships": M("实习记录", "internships"),
     "consolidation": M("拼单需求与运力报价", "shipment requests and capacity offers"),
     "warehouses": M("公共海外仓出入库", "overseas warehouse stock and movements"),
+    "digital": M("数字化自评与方案订阅", "digital self-assessments and subscriptions"),
 }
 
 # official statistics the exchange spec takes (table official_statistics); their units and targets are in the

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -73,6 +73,21 @@ def _emit(rows: list[dict[str, object]], fmt: str, title: str, columns: list[tup
     for r in rows:
         table.add_row(*[_fmt(r.get(k)) for k, _ in cols])
     Console().print(table)
+
+
+def _out(rows: list[dict[str, Any]], fmt: str, output: Path, title: str,
+         columns: list[tuple[str, str]] | None = None) -> None:
+    """Rows as a table (default; ``columns`` picks and names what fits a terminal), JSON on stdout, or an XLSX file
+    at ``output`` (every column)."""
+    if fmt not in ("table", "json", "xlsx"):
+        raise typer.BadParameter(str(Message("format 须为 table、json 或 xlsx", "format must be table, json or xlsx")))
+    if fmt == "xlsx":
+        from chainatlas.web.tabular import table_response
+
+        output.write_bytes(table_response(rows, "xlsx", output.stem).body)
+        console.print(f"已写入 / written → {output}")
+        return
+    _emit(rows, fmt, title, columns if fmt == "table" else None)
 
 
 def _fmt(v: object) -> str:

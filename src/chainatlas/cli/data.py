@@ -83,6 +83,14 @@ def demo(
     with console.status("示例技术需求、成果与实习 / demo demands, capabilities, internships (语义向量 embeddings …)"):
         states = load_collab_demo(engine, seed=seed)
     console.print(f"示例揭榜挂帅 / demo open calls: {sum(states.values())} ({', '.join(f'{k} {v}' for k, v in states.items())})")
+    from chainatlas.demo.consolidation import load_consolidation_demo
+    from chainatlas.demo.digital import load_digital_demo
+
+    with console.status("示例拼单与公共海外仓 / demo consolidation and overseas warehouses"):
+        load_consolidation_demo(engine, _home(None), seed=seed)
+    with console.status("示例智改数转服务 / demo digital transformation services"):
+        load_digital_demo(engine, _home(None), seed=seed)
+    console.print("示例拼单、海外仓与智改数转服务已导入 / demo consolidation, warehouses and digital services loaded")
 
 
 @app.command("import")

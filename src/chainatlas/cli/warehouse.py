@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chainatlas.cli.common import _emit, _engine, app, console
+from chainatlas.cli.common import _engine, _out, app, console
 from chainatlas.messages import Message
 
 warehouse_app = typer.Typer(help="公共海外仓 overseas warehouses: occupancy, stock, fees", no_args_is_help=True)
@@ -23,18 +23,6 @@ def _day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text) if text else dt.date.today()
     except ValueError:
         raise typer.BadParameter(str(Message("日期须为 YYYY-MM-DD", "dates are YYYY-MM-DD"))) from None
-
-
-def _out(rows: list[dict[str, Any]], fmt: str, output: Path, title: str) -> None:
-    if fmt not in ("table", "json", "xlsx"):
-        raise typer.BadParameter(str(Message("format 须为 table、json 或 xlsx", "format must be table, json or xlsx")))
-    if fmt == "xlsx":
-        from chainatlas.web.tabular import table_response
-
-        output.write_bytes(table_response(rows, "xlsx", output.stem).body)
-        console.print(f"已写入 / written → {output}")
-        return
-    _emit(rows, fmt, title)
 
 
 @warehouse_app.command("list")

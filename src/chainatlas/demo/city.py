@@ -299,9 +299,11 @@ def load_demo(
     if report.ok:
         from chainatlas.demo.collab import load_collab_demo
         from chainatlas.demo.consolidation import load_consolidation_demo
+        from chainatlas.demo.digital import load_digital_demo
         from chainatlas.demo.trade import load_trade_demo
 
         load_trade_demo(engine, seed=seed)
         load_collab_demo(engine, seed=seed)
         load_consolidation_demo(engine, seed=seed)
+        load_digital_demo(engine, seed=seed)
     return report

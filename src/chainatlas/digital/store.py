@@ -96,3 +96,41 @@ def latest(engine: Engine, uscc: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"企业 {uscc} 尚无数字化水平自评", f"enterprise {uscc} has no self-assessment yet")
     return {"id": row["id"], "uscc": uscc, **assessment.assess(json.loads(row["answers"]), row["assessed_on"])}
+
+
+def segment_maturity(engine: Engine, chain_id: str, on: dt.date, home: str | None = None) -> list[dict[str, Any]]:
+    """:func:`chainatlas.digital.maturity.by_segment` for the local firms on ``chain_id``'s segments, levels as of
+    ``on``."""
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.digital.maturity import by_segment
+    from chainatlas.rules.inputs import read_inputs
+
+    segs = load_snapshot(engine).chain_segments(chain_id)
+    if segs.is_empty():
+        raise NotFound(f"没有产业链 {chain_id}", f"no chain {chain_id}")
+    return by_segment(_levels(read_inputs(engine, on, home)), segs).to_dicts()
+
+
+def leader_maturity(engine: Engine, leader: str, on: dt.date, home: str | None = None) -> dict[str, Any]:
+    """龙头+配套: the leader's suppliers in its latest period, with their levels as of ``on``, and a summary (by count
+    and by value bought)."""
+    from chainatlas.analysis.snapshot import load_snapshot
+    from chainatlas.digital import maturity
+    from chainatlas.rules.inputs import read_inputs
+
+    snap = load_snapshot(engine)
+    inputs = _levels(read_inputs(engine, on, home))
+    sup = maturity.suppliers(snap.links, leader, inputs)
+    names = enterprise_names(engine, [leader, *sup["uscc"].to_list()])
+    if leader not in names:
+        raise NotFound(f"企业 {leader} 不在企业库中", f"enterprise {leader} is not in the register")
+    return {"leader": leader, "leader_name": names.get(leader, ""), "on": on.isoformat(),
+            "period": sup["period"][0] if sup.height else None,
+            "by_count": maturity.summary(sup), "by_value": maturity.summary(sup, "value_yuan"),
+            "suppliers": [{**r, "name": names.get(r["uscc"], "")} for r in sup.to_dicts()]}
+
+
+def _levels(inputs: pl.DataFrame) -> pl.DataFrame:
+    if "digital_level" not in inputs.columns:  # no firm has a level yet
+        inputs = inputs.with_columns(pl.lit(None, pl.Int64).alias("digital_level"))
+    return inputs.with_columns(pl.col("segments").fill_null([]))

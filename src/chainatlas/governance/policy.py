@@ -136,6 +136,25 @@ POLICIES: dict[tuple[str, str], Access] = {
     ("GET", "/consolidation"): Access(SIGNED_IN, "consolidation"),
     ("GET", "/consolidation/units/{unit_id}"): Access(SIGNED_IN, "consolidation"),
     # public overseas warehouses: officials see all stock; an enterprise its own stock, fees and movements
+    # 智改数转: the catalogue and questionnaire are public material; a firm's assessments and subscriptions are
+    # enterprise rows — its own for an enterprise account (reading and writing), by role default or grant for
+    # officials, as for its register entry; maturity per segment is an aggregate for officials; a leader's suppliers'
+    # levels are supply-link rows (officials by grant, the leader itself)
+    ("GET", "/digital"): Access(ALL),
+    ("GET", "/digital/offers/{offer_id}"): Access(ALL),
+    ("GET", "/api/v1/digital/offers"): Access(ALL),
+    ("GET", "/api/v1/digital/offers/{offer_id}"): Access(ALL),
+    ("GET", "/api/v1/digital/questionnaire"): Access(ALL),
+    ("POST", "/api/v1/digital/score"): Access(ALL),
+    ("GET", "/digital/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc"), rows=True),
+    ("POST", "/digital/enterprises/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc"), write=True, rows=True),
+    ("GET", "/api/v1/digital/assessments/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc"), rows=True),
+    ("POST", "/api/v1/digital/assessments/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc"), write=True, rows=True),
+    ("GET", "/api/v1/digital/subscriptions/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "enterprises", _own("uscc"), rows=True),
+    ("GET", "/digital/maturity/{chain_id}"): Access(OFFICIALS, "digital"),
+    ("GET", "/api/v1/digital/maturity/{chain_id}"): Access(OFFICIALS, "digital"),
+    ("GET", "/digital/leaders/{uscc}"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
+    ("GET", "/api/v1/digital/leaders/{uscc}/suppliers"): Access(OFFICIALS | {Role.enterprise}, "supply_links", _own("uscc"), rows=True),
     ("GET", "/warehouses"): Access(SIGNED_IN, "warehouses"),
     ("GET", "/warehouses/{warehouse_id}"): Access(SIGNED_IN, "warehouses"),
     ("GET", "/api/v1/warehouses"): Access(SIGNED_IN, "warehouses"),

@@ -26,6 +26,7 @@ from chainatlas.web import (
     api_attraction,
     api_collab,
     api_consolidation,
+    api_digital,
     api_epcis,
     api_indicators,
     api_network,
@@ -38,6 +39,7 @@ from chainatlas.web import (
     pages_attraction,
     pages_collab,
     pages_consolidation,
+    pages_digital,
     pages_indicators,
     pages_network,
     pages_risk,
@@ -130,6 +132,7 @@ def create_app() -> FastAPI:
     app.include_router(api_network.router)
     app.include_router(api_consolidation.router)
     app.include_router(api_warehouses.router)
+    app.include_router(api_digital.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
@@ -141,6 +144,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_network.router)
     app.include_router(pages_consolidation.router)
     app.include_router(pages_warehouses.router)
+    app.include_router(pages_digital.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
