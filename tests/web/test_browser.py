@@ -562,3 +562,48 @@ def test_overseas_warehouses_list_detail_and_chart(page: Page, base_url: str) ->
     page.screenshot(path=str(SHOTS / "warehouse.png"), full_page=True)
     page.locator("#receipts .event-link").first.click()
     expect(page).to_have_url(re.compile(r"/epcis/events/"))
+
+
+def test_digital_catalogue_comparison_maturity_and_a_firms_card(page: Page, base_url: str, demo_engine: Engine) -> None:
+    """智改数转: search offers for 10 devices, compare two side by side, open one with its self-reported cases; the chain's
+    maturity per segment, a leader's suppliers, a supplier's digital card; re-submit its self-assessment."""
+    sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
+    page.goto(base_url + "/?lang=zh")
+    page.click("#nav-digital")
+    expect(page.locator("#digital-title")).to_have_text("智改数转")
+    page.fill("#units", "10")
+    page.click("#search-button")
+    n = page.locator("#offers .offer-row").count()
+    assert n >= 10
+    totals = [float(t.replace(",", "")) for t in page.locator("#offers .total").all_inner_texts()]
+    assert totals == sorted(totals)  # cheapest first
+    page.locator("#offers .compare-box").nth(0).check()
+    page.locator("#offers .compare-box").nth(1).check()
+    page.click("#compare-button")
+    expect(page.locator("#comparison .compare-col")).to_have_count(2)
+    page.screenshot(path=str(SHOTS / "digital.png"), full_page=True)
+    page.select_option("#scenario", "equipment_iot")
+    page.click("#search-button")
+    assert 1 <= page.locator("#offers .offer-row").count() < n
+    page.locator("#offers .offer-link").first.click()
+    expect(page.locator("#offer-title")).to_contain_text("示例")
+    page.screenshot(path=str(SHOTS / "digital_offer.png"), full_page=True)
+    page.goto(base_url + "/digital")
+    page.click("#maturity-link")
+    expect(page.locator("#maturity-title")).to_contain_text("产业链数字化水平")
+    assert page.locator("#segments .segment-row").count() >= 10
+    page.screenshot(path=str(SHOTS / "digital_maturity.png"), full_page=True)
+    page.locator("#leaders .leader-link").first.click()
+    expect(page.locator("#leader-title")).to_contain_text("链主的配套企业")
+    assert page.locator("#suppliers .supplier-row").count() >= 1
+    page.screenshot(path=str(SHOTS / "digital_leader.png"), full_page=True)
+    with demo_engine.connect() as conn:  # a firm the demo assessed
+        assessed = conn.execute(select(db.digital_assessment.c.uscc).order_by(db.digital_assessment.c.id)).scalars().first()
+    page.goto(f"{base_url}/digital/enterprises/{assessed}")
+    expect(page.locator("#card-title")).to_contain_text("企业数字化档案")
+    level = page.locator("#level").inner_text()
+    assert page.locator("#gaps .gap-row").count() >= 1
+    page.click("#submit-assessment")  # the form comes filled in with the latest answers
+    expect(page.locator("#saved")).to_be_visible()
+    expect(page.locator("#level")).to_have_text(level)
+    page.screenshot(path=str(SHOTS / "digital_card.png"), full_page=True)

@@ -85,6 +85,11 @@ def test_maturity_per_segment_and_a_leaders_suppliers(client: TestClient, demo_e
     assert all(sum(r[f"level_{lv}"] for lv in range(5)) == r["known"] for r in rows)
     assert sum(r["known"] for r in rows) > 0
     assert client.get("/digital/maturity/nope").status_code == 404
+    leaders = client.get("/digital/maturity/nev?format=json").json()["leaders"]
+    with demo_engine.connect() as conn:
+        on_nev = set(conn.execute(select(db.placement.c.uscc).join(db.segment, db.segment.c.code == db.placement.c.segment_code)
+                                  .where(db.segment.c.chain_id == "nev")).scalars())
+    assert leaders and {row["uscc"] for row in leaders} <= on_nev
     with demo_engine.connect() as conn:
         leader = conn.execute(select(db.enterprise.c.uscc).where(db.enterprise.c.is_chain_leader.is_(True))
                               .order_by(db.enterprise.c.uscc)).scalars().first()

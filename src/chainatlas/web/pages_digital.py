@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 
 from chainatlas import db
 from chainatlas.governance.principals import Principal
@@ -89,11 +90,15 @@ def maturity_page(request: Request, chain_id: str, principal: Annotated[Principa
         rows = store.segment_maturity(db.get_engine(), chain_id, day)
     except NotFound as exc:
         raise refusal(exc) from None
-    with db.get_engine().connect() as conn:
-        leaders = [dict(r) for r in conn.execute(db.enterprise.select().with_only_columns(
-            db.enterprise.c.uscc, db.enterprise.c.name).where(db.enterprise.c.is_chain_leader.is_(True))
-            .order_by(db.enterprise.c.uscc)).mappings()]
-    view = {"chain_id": chain_id, "on": day, "segments": rows, "leaders": leaders}
+    e, pl_, seg = db.enterprise.c, db.placement.c, db.segment.c
+    with db.get_engine().connect() as conn:  # the chain's leaders: flagged 链主 and placed on one of its segments
+        leaders = [dict(r) for r in conn.execute(
+            select(e.uscc, e.name).distinct().join_from(db.enterprise, db.placement, pl_.uscc == e.uscc)
+            .join(db.segment, seg.code == pl_.segment_code)
+            .where(e.is_chain_leader.is_(True), seg.chain_id == chain_id).order_by(e.uscc)).mappings()]
+        chains = [dict(r) for r in conn.execute(select(db.chain.c.id, db.chain.c.name_zh, db.chain.c.name_en)
+                                                .order_by(db.chain.c.id)).mappings()]
+    view = {"chain_id": chain_id, "on": day, "segments": rows, "leaders": leaders, "chains": chains}
     download = table_download(request, {"segments": rows}, f"maturity-{chain_id}")
     return download or render(request, "digital_maturity.html", jsonable_encoder(view))
 
