@@ -9,8 +9,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from chainatlas.digital import assessment, catalogue, store
+from chainatlas.digital import assessment
 from chainatlas.exchange.importer import import_files
+from chainatlas.solutions import catalogue
+from chainatlas.solutions import store as solution_store
 from tests.helpers.digital import ANSWERS, OFFERS, files
 from tests.helpers.exchange import A, B, count, write
 
@@ -18,20 +20,20 @@ from tests.helpers.exchange import A, B, count, write
 def test_the_fixture_imports_and_gives_the_hand_checked_figures(any_engine: Engine, tmp_path: Path) -> None:
     report = import_files(files(tmp_path), engine=any_engine)
     assert report.ok, report.problems[:3]
-    offers = store.offers(any_engine)
+    offers = solution_store.offers(any_engine)
     costs = {r["offer_id"]: (r["monthly_yuan"], r["term_months"], r["total_yuan"])
              for r in catalogue.offer_costs(offers, units=10, months=12).to_dicts()}
     assert costs == {"SZ-1": (1500.0, 24, 36000.0), "SZ-2": (2000.0, 12, 24000.0), "SZ-3": (5000.0, 12, 60000.0)}
     assert offers.filter(offers["offer_id"] == "SZ-1")["cases"].to_list() == [1]
-    spend = store.recorded_spend(any_engine, 2025).to_dicts()
+    spend = solution_store.recorded_spend(any_engine, 2025).to_dicts()
     assert spend == [{"uscc": A, "digital_spend_yuan": 19000.0, "compute_spend_yuan": 10000.0, "model_spend_yuan": None}]
-    [case] = store.cases(any_engine, "SZ-1").to_dicts()
+    [case] = solution_store.cases(any_engine, "SZ-1").to_dicts()
     assert case["change"] == -1.3000000000000003 or round(case["change"], 6) == -1.3
 
 
 def test_search_and_compare(engine: Engine, tmp_path: Path) -> None:
     assert import_files(files(tmp_path), engine=engine).ok
-    offers = store.offers(engine)
+    offers = solution_store.offers(engine)
     assert catalogue.search(offers, segment="nev.cathode", units=10)["offer_id"].to_list() == ["SZ-1", "SZ-3"]
     assert catalogue.search(offers, segment="nev.cell", units=10)["offer_id"].to_list() == ["SZ-2", "SZ-1", "SZ-3"]
     assert catalogue.search(offers, max_monthly=1600, units=10)["offer_id"].to_list() == ["SZ-1"]
@@ -42,10 +44,10 @@ def test_search_and_compare(engine: Engine, tmp_path: Path) -> None:
 def test_recommendations_for_the_gaps(engine: Engine, tmp_path: Path) -> None:
     assert import_files(files(tmp_path), engine=engine).ok
     gaps = assessment.assess(ANSWERS, dt.date(2026, 3, 1))["gaps"]
-    recs = {r["item"]: [o["offer_id"] for o in r["offers"]] for r in catalogue.recommend(gaps, store.offers(engine))}
+    recs = {r["item"]: [o["offer_id"] for o in r["offers"]] for r in catalogue.recommend(gaps, solution_store.offers(engine))}
     assert recs["data_collection"] == ["SZ-1"] and recs["energy"] == [] and recs["strategy"] == []
     assert recs["planning"] == []  # the MES offer is made for nev.cell only
-    with_segment = catalogue.recommend(gaps, store.offers(engine), segments=["nev.cell"])
+    with_segment = catalogue.recommend(gaps, solution_store.offers(engine), segments=["nev.cell"])
     assert [o["offer_id"] for r in with_segment if r["item"] == "planning" for o in r["offers"]] == ["SZ-2"]
 
 
@@ -60,8 +62,8 @@ def test_recorded_spending_replaces_the_declared_figure(engine: Engine, tmp_path
     rows = {r["uscc"]: r for r in read_inputs(engine, on).to_dicts()}
     assert (rows[A]["digital_spend_yuan"], rows[A]["compute_spend_yuan"], rows[A]["model_spend_yuan"]) == (19000.0, 10000.0, 7000.0)
     assert rows[B]["digital_spend_yuan"] == 60000.0  # no subscription: as declared
-    assert provenance(engine, A, on)["digital_spend_yuan"] == {"source": store.SPEND_SOURCE, "as_of": "2025-12-31"}
-    assert "model_spend_yuan" not in provenance(engine, A, on) or provenance(engine, A, on)["model_spend_yuan"]["source"] != store.SPEND_SOURCE
+    assert provenance(engine, A, on)["digital_spend_yuan"] == {"source": solution_store.SPEND_SOURCE, "as_of": "2025-12-31"}
+    assert "model_spend_yuan" not in provenance(engine, A, on) or provenance(engine, A, on)["model_spend_yuan"]["source"] != solution_store.SPEND_SOURCE
     light = next(p for p in enterprise_policies(engine, A, on)["policies"] if p["policy"] == "digital_lightweight")
     assert light["status"] == "unmet"  # 19,000 recorded < 50,000, whatever was declared
 

@@ -6,14 +6,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from chainatlas.demo.collab import INSTITUTES
+from chainatlas.demo.digital import PROVIDERS
 from chainatlas.web.app import create_app
 from tests.helpers.exchange import ENTERPRISES
 
 
 def test_overview_counts_match_the_demo(client: TestClient) -> None:
     body = client.get("/api/v1/overview").json()
-    # the demo's 5,000 firms and its 30 universities and institutes (揭榜挂帅's solvers, chainatlas.demo.collab)
-    assert body["enterprises"] == 5000 + len(INSTITUTES) and body["supply_links"] > 40_000
+    # the demo's 5,000 firms, its 30 universities and institutes (揭榜挂帅's solvers, chainatlas.demo.collab) and its
+    # 4 digital-solution providers (chainatlas.demo.digital)
+    assert body["enterprises"] == 5000 + len(INSTITUTES) + len(PROVIDERS) and body["supply_links"] > 40_000
     assert {c["id"] for c in body["by_chain"]} == {"nev", "electronics", "equipment", "superhard", "biomed", "semiconductor"}
     assert len(body["by_district"]) == 12
     assert sum(d["enterprises"] for d in body["by_district"]) == body["local_enterprises"]

@@ -61,7 +61,7 @@ def _some_enterprise(engine: Engine) -> str:
 def test_overview_search_and_profile(page: Page, base_url: str) -> None:
     sign_in_as(page, base_url, "admin", ADMIN_PASSWORD)
     page.goto(base_url + "/")
-    expect(page.locator("#n-enterprises")).to_have_text("5,030")  # 5,000 firms and 30 institutes (demo.collab)
+    expect(page.locator("#n-enterprises")).to_have_text("5,034")  # 5,000 firms, 30 institutes (demo.collab), 4 providers (demo.digital)
     page.wait_for_function("document.querySelector('#chart-chains canvas') !== null")  # ECharts drew, served locally
     page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
     page.click("#nav-enterprises")

@@ -12,8 +12,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
 from chainatlas import db
-from chainatlas.digital import catalogue, store
+from chainatlas.digital import store
 from chainatlas.governance.principals import add_user, issue_token
+from chainatlas.solutions import catalogue
+from chainatlas.solutions import store as solution_store
 from chainatlas.web.app import create_app
 from tests.helpers.digital import ANSWERS
 
@@ -22,7 +24,7 @@ def test_catalogue_costs_comparison_and_twins(client: TestClient, demo_engine: E
     page = client.get("/digital?units=10&months=12")
     assert page.status_code == 200 and "智改数转" in page.text and "示例设备联网轻量化套餐" in page.text
     view = client.get("/digital?format=json&units=10&months=12").json()
-    expected = catalogue.offer_costs(store.offers(demo_engine), units=10, months=12)
+    expected = catalogue.offer_costs(solution_store.offers(demo_engine), units=10, months=12)
     assert {o["offer_id"]: o["total_yuan"] for o in view["offers"]} == dict(zip(expected["offer_id"], expected["total_yuan"], strict=True))
     assert [o["total_yuan"] for o in view["offers"]] == sorted(o["total_yuan"] for o in view["offers"])
     iot = client.get("/digital?format=json&scenario=equipment_iot").json()["offers"]

@@ -37,9 +37,10 @@ def offers_command(scenario: Annotated[str | None, typer.Option(help="scenario c
                    max_monthly: Annotated[float | None, typer.Option(help="at most this many yuan a month")] = None,
                    units: Units = 1, months: Months = 12, fmt: Fmt = "table", output: Output = Path("offers.xlsx")) -> None:
     """Search the catalogue: what each offer costs a month and over the term for the given units, cheapest first."""
-    from chainatlas.digital import catalogue, store
+    from chainatlas.solutions import catalogue
+    from chainatlas.solutions import store as solution_store
 
-    found = catalogue.search(store.offers(_engine()), scenario=scenario, segment=segment, text=text,
+    found = catalogue.search(solution_store.offers(_engine()), scenario=scenario, segment=segment, text=text,
                              max_monthly=max_monthly, units=units, months=months)
     _out(found.select(COST_COLS).to_dicts(), fmt, output, "轻量化解决方案 / offers", SHORT)
 
@@ -48,9 +49,10 @@ def offers_command(scenario: Annotated[str | None, typer.Option(help="scenario c
 def compare_command(offer_ids: Annotated[list[str], typer.Argument(help="offer codes, in the order to show")],
                     units: Units = 1, months: Months = 12, fmt: Fmt = "table", output: Output = Path("compare.xlsx")) -> None:
     """Offers side by side for the given units and months."""
-    from chainatlas.digital import catalogue, store
+    from chainatlas.solutions import catalogue
+    from chainatlas.solutions import store as solution_store
 
-    found = catalogue.compare(store.offers(_engine()), offer_ids, units, months)
+    found = catalogue.compare(solution_store.offers(_engine()), offer_ids, units, months)
     missing = [o for o in offer_ids if o not in found["offer_id"].to_list()]
     if missing:
         _fail(NotFound(f"没有方案：{', '.join(missing)}", f"no such offer: {', '.join(missing)}"))
@@ -63,9 +65,9 @@ def spend_command(year: Annotated[int, typer.Option(help="calendar year")],
                   fmt: Fmt = "table", output: Output = Path("spend.xlsx")) -> None:
     """Lightweight, compute and model spending per subscriber in a year, from the subscription records (what the
     subsidy and vouchers read in the following year)."""
-    from chainatlas.digital import store
+    from chainatlas.solutions import store as solution_store
 
-    _out(store.recorded_spend(_engine(), year, uscc).to_dicts(), fmt, output, f"订阅支出 / spending {year}")
+    _out(solution_store.recorded_spend(_engine(), year, uscc).to_dicts(), fmt, output, f"订阅支出 / spending {year}")
 
 
 @digital_app.command("questionnaire")
@@ -88,7 +90,9 @@ def assess_command(answers: Annotated[Path, typer.Argument(help="JSON or YAML: i
     offers that close them. With --uscc it is kept and its level recorded as the firm's digital_level."""
     import yaml
 
-    from chainatlas.digital import assessment, catalogue, store
+    from chainatlas.digital import assessment, store
+    from chainatlas.solutions import catalogue
+    from chainatlas.solutions import store as solution_store
 
     try:
         given = yaml.safe_load(answers.read_text(encoding="utf-8"))
@@ -101,7 +105,7 @@ def assess_command(answers: Annotated[Path, typer.Argument(help="JSON or YAML: i
         result = store.submit(_engine(), uscc, given, day, by="cli") if uscc else assessment.assess(given, day)
     except (InvalidInput, NotFound) as exc:
         _fail(exc)
-    result["recommendations"] = catalogue.recommend(result["gaps"], store.offers(_engine()))
+    result["recommendations"] = catalogue.recommend(result["gaps"], solution_store.offers(_engine()))
     if fmt == "json":
         typer.echo(json.dumps({k: v for k, v in result.items() if k != "explanation"}, ensure_ascii=False, default=str,
                               indent=1))

@@ -150,10 +150,10 @@ def with_recorded_interns(engine: Engine, frame: pl.DataFrame, on: dt.date, uscc
 
 def with_recorded_spend(engine: Engine, frame: pl.DataFrame, on: dt.date, uscc: str | None = None) -> pl.DataFrame:
     """Last year's lightweight, compute and model spending from the subscription records
-    (:func:`chainatlas.digital.store.recorded_spend`) in place of the declared figures, for every firm and kind with
+    (:func:`chainatlas.solutions.store.recorded_spend`) in place of the declared figures, for every firm and kind with
     a subscription running in that year; other firms and kinds keep what they declared."""
-    from chainatlas.digital.store import recorded_spend
-    from chainatlas.digital.subscriptions import SPEND_INPUTS
+    from chainatlas.solutions.store import recorded_spend
+    from chainatlas.solutions.subscriptions import SPEND_INPUTS
 
     rec = recorded_spend(engine, on.year - 1, uscc)
     if rec.is_empty():
@@ -271,7 +271,7 @@ def provenance(engine: Engine, uscc: str, on: dt.date) -> dict[str, dict[str, st
 
     if interns_6m(engine, on, host=uscc):
         out["interns_6m"] = {"source": SOURCE, "as_of": dt.date(on.year - 1, 12, 31).isoformat()}
-    from chainatlas.digital.store import SPEND_SOURCE, recorded_spend
+    from chainatlas.solutions.store import SPEND_SOURCE, recorded_spend
 
     spend = recorded_spend(engine, on.year - 1, uscc)
     for k in spend.columns[1:]:

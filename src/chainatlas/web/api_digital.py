@@ -32,9 +32,10 @@ def offers_view(*, scenario: str | None = None, segment: str | None = None, text
                 compare: list[str] | None = None) -> dict[str, Any]:
     """The catalogue search and, when ``compare`` names offers, those side by side — shared by the page and the API."""
     from chainatlas import vocabulary
-    from chainatlas.digital import catalogue, store
+    from chainatlas.solutions import catalogue
+    from chainatlas.solutions import store as solution_store
 
-    offers = store.offers(db.get_engine())
+    offers = solution_store.offers(db.get_engine())
     found = catalogue.search(offers, scenario=scenario, segment=segment, text=text, max_monthly=max_monthly,
                              units=units, months=months)
     side = catalogue.compare(offers, compare, units, months).to_dicts() if compare else []
@@ -45,15 +46,15 @@ def offers_view(*, scenario: str | None = None, segment: str | None = None, text
 
 
 def offer_view(offer_id: str) -> dict[str, Any]:
-    from chainatlas.digital import store
     from chainatlas.registry.queries import enterprise_names
+    from chainatlas.solutions import store as solution_store
 
     engine = db.get_engine()
-    offers = store.offers(engine)
+    offers = solution_store.offers(engine)
     row = offers.filter(offers["offer_id"] == offer_id)
     if row.is_empty():
         raise refused(404, f"没有方案 {offer_id}", f"no offer {offer_id}")
-    cases = store.cases(engine, offer_id).to_dicts()
+    cases = solution_store.cases(engine, offer_id).to_dicts()
     names = enterprise_names(engine, [c["customer_uscc"] for c in cases])
     return {"offer": row.row(0, named=True), "cases": [{**c, "customer_name": names.get(c["customer_uscc"], "")} for c in cases]}
 
@@ -61,9 +62,11 @@ def offer_view(offer_id: str) -> dict[str, Any]:
 def assessment_view(uscc: str, result: dict[str, Any] | None = None) -> dict[str, Any]:
     """A firm's latest assessment (or ``result``, just submitted), its history, the questionnaire, and the offers
     recommended for its gaps — for offers made for the firm's own segments or for any."""
-    from chainatlas.digital import catalogue, store
+    from chainatlas.digital import store
     from chainatlas.digital.assessment import questionnaire
     from chainatlas.registry.queries import enterprise_names
+    from chainatlas.solutions import catalogue
+    from chainatlas.solutions import store as solution_store
 
     engine = db.get_engine()
     names = enterprise_names(engine, [uscc])
@@ -79,7 +82,7 @@ def assessment_view(uscc: str, result: dict[str, Any] | None = None) -> dict[str
         with engine.connect() as conn:
             segs = [s for (s,) in conn.execute(db.placement.select().with_only_columns(db.placement.c.segment_code)
                                                .where(db.placement.c.uscc == uscc))]
-        recs = catalogue.recommend(result["gaps"], store.offers(engine), segments=segs)
+        recs = catalogue.recommend(result["gaps"], solution_store.offers(engine), segments=segs)
     q = questionnaire()
     return {"uscc": uscc, "name": names[uscc], "result": result, "history": store.history(engine, uscc),
             "recommendations": recs, "reference": q.rule_set.reference, "questions": assessment_view_questions(),
@@ -148,12 +151,12 @@ def submit(uscc: str, body: AnswersIn, principal: Annotated[Principal, Depends(a
 
 @router.get("/subscriptions/{uscc}", summary="A firm's subscriptions and the spending they record per year")
 def subscriptions(uscc: str, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Any:
-    from chainatlas.digital import store
+    from chainatlas.solutions import store as solution_store
 
     engine = db.get_engine()
     y = year or dt.date.today().year - 1
-    spend = store.recorded_spend(engine, y, uscc).to_dicts()
-    return {"uscc": uscc, "year": y, "subscriptions": store.subscription_frame(engine, uscc).to_dicts(),
+    spend = solution_store.recorded_spend(engine, y, uscc).to_dicts()
+    return {"uscc": uscc, "year": y, "subscriptions": solution_store.subscription_frame(engine, uscc).to_dicts(),
             "spend": spend[0] if spend else None}
 
 

@@ -45,13 +45,13 @@ def offer_page(request: Request, offer_id: str) -> Response:
 
 
 def _card(uscc: str, result: dict[str, Any] | None = None) -> dict[str, Any]:
-    from chainatlas.digital import store
+    from chainatlas.solutions import store as solution_store
 
     view = assessment_view(uscc, result)
     engine = db.get_engine()
     year = dt.date.today().year - 1
-    spend = store.recorded_spend(engine, year, uscc).to_dicts()
-    view |= {"subscriptions": store.subscription_frame(engine, uscc).sort("start_date").to_dicts(),
+    spend = solution_store.recorded_spend(engine, year, uscc).to_dicts()
+    view |= {"subscriptions": solution_store.subscription_frame(engine, uscc).sort("start_date").to_dicts(),
              "spend_year": year, "spend": spend[0] if spend else None}
     return view
 
