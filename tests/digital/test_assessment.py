@@ -55,21 +55,21 @@ def test_answers_that_do_not_fit_are_refused_in_both_languages() -> None:
     assert assessment.assess({"equipment": " C "}, ON)["items"][0]["answer"] == "c"
 
 
-def test_a_submitted_level_becomes_the_rules_digital_level_with_its_source(engine: Engine, tmp_path: Path) -> None:
-    assert import_files([write(tmp_path / "e.csv", ENTERPRISES)], engine=engine).ok
+def test_a_submitted_level_becomes_the_rules_digital_level_with_its_source(any_engine: Engine, tmp_path: Path) -> None:
+    assert import_files([write(tmp_path / "e.csv", ENTERPRISES)], engine=any_engine).ok
     from chainatlas.rules.inputs import provenance, read_inputs
 
     def level_on(day: dt.date) -> object:
-        return {r["uscc"]: r.get("digital_level") for r in read_inputs(engine, day).to_dicts()}[A]
+        return {r["uscc"]: r.get("digital_level") for r in read_inputs(any_engine, day).to_dicts()}[A]
 
-    done = store.submit(engine, A, ANSWERS, ON, by="tester")
+    done = store.submit(any_engine, A, ANSWERS, ON, by="tester")
     assert done["level"] == 2 and done["id"]
-    assert level_on(ON) == 2 and provenance(engine, A, ON)["digital_level"] == {"source": store.SOURCE, "as_of": "2026-03-01"}
+    assert level_on(ON) == 2 and provenance(any_engine, A, ON)["digital_level"] == {"source": store.SOURCE, "as_of": "2026-03-01"}
     assert level_on(dt.date(2026, 2, 28)) is None
-    open_level = store.submit(engine, A, {"equipment": "d"}, dt.date(2026, 4, 1))  # level unknown: nothing recorded
+    open_level = store.submit(any_engine, A, {"equipment": "d"}, dt.date(2026, 4, 1))  # level unknown: nothing recorded
     assert open_level["level"] is None
     assert level_on(dt.date(2026, 4, 2)) == 2
-    assert [h["level"] for h in store.history(engine, A)] == [None, 2]
-    assert store.latest(engine, A)["answered"] == 1
+    assert [h["level"] for h in store.history(any_engine, A)] == [None, 2]
+    assert store.latest(any_engine, A)["answered"] == 1
     with pytest.raises(NotFound):
-        store.submit(engine, "91410100MA00000000", ANSWERS, ON)
+        store.submit(any_engine, "91410100MA00000000", ANSWERS, ON)

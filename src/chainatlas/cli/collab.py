@@ -119,9 +119,9 @@ def internships_command(short: Annotated[bool, typer.Option("--short", help="onl
 
 def _table(rows: list[dict[str, Any]], fmt: str, output: Path, title: str) -> None:
     if fmt == "xlsx":
-        from chainatlas.web.tabular import table_response
+        from chainatlas.web.tabular import xlsx_bytes
 
-        output.write_bytes(table_response(rows, "xlsx", output.stem).body)
+        output.write_bytes(xlsx_bytes(rows, output.stem))
         console.print(f"已写入 / written → {output}")
         return
     _emit(rows, fmt, title)

@@ -82,9 +82,9 @@ def _out(rows: list[dict[str, Any]], fmt: str, output: Path, title: str,
     if fmt not in ("table", "json", "xlsx"):
         raise typer.BadParameter(str(Message("format 须为 table、json 或 xlsx", "format must be table, json or xlsx")))
     if fmt == "xlsx":
-        from chainatlas.web.tabular import table_response
+        from chainatlas.web.tabular import xlsx_bytes
 
-        output.write_bytes(table_response(rows, "xlsx", output.stem).body)
+        output.write_bytes(xlsx_bytes(rows, output.stem))
         console.print(f"已写入 / written → {output}")
         return
     _emit(rows, fmt, title, columns if fmt == "table" else None)

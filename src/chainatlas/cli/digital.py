@@ -72,34 +72,34 @@ def spend_command(year: Annotated[int, typer.Option(help="calendar year")],
 
 @digital_app.command("questionnaire")
 def questionnaire_command(fmt: Fmt = "table", output: Output = Path("questionnaire.xlsx")) -> None:
-    """The self-assessment's questions, choices and points (a template for the answers file)."""
+    """The self-assessment's questions, choices and points; as XLSX it is the answer sheet: fill in the answer column
+    (a–d) and pass it to ``chainatlas digital assess``."""
     from chainatlas.digital.assessment import questionnaire
 
     rows: list[dict[str, Any]] = [{"item": q.id, "group": q.group, "question": q.question_zh, "question_en": q.question_en,
-                                   **{c.key: f"{c.zh}（{c.points:g}分）" for c in q.choices}} for q in questionnaire().questions]
+                                   **{c.key: f"{c.zh}（{c.points:g}分）" for c in q.choices}, "answer": ""}
+                                  for q in questionnaire().questions]
     _out(rows, fmt, output, "数字化水平自评问卷 / questionnaire", [("item", "题目 item"), ("question", "问题"), ("a", "a"),
                                                                       ("b", "b"), ("c", "c"), ("d", "d")])
 
 
 @digital_app.command("assess")
-def assess_command(answers: Annotated[Path, typer.Argument(help="JSON or YAML: item → choice (a–d)", exists=True)],
+def assess_command(answers: Annotated[Path, typer.Argument(help="JSON/YAML item → choice (a–d), or the questionnaire sheet "
+                                                                  "(CSV/XLSX) with its answer column filled in", exists=True)],
                    uscc: Annotated[str | None, typer.Option(help="store it for this enterprise (else only scored)")] = None,
                    on: Annotated[str | None, typer.Option("--on", help="assessment date, YYYY-MM-DD (default today)")] = None,
                    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
     """Score a self-assessment: total and per dimension, the level (when the answers decide it), the gaps and the
     offers that close them. With --uscc it is kept and its level recorded as the firm's digital_level."""
-    import yaml
-
     from chainatlas.digital import assessment, store
+    from chainatlas.digital.answers import read_answers
     from chainatlas.solutions import catalogue
     from chainatlas.solutions import store as solution_store
 
     try:
-        given = yaml.safe_load(answers.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        _fail(InvalidInput(f"{answers.name} 无法解析：{exc}", f"{answers.name} cannot be parsed: {exc}"))
-    if not isinstance(given, dict):
-        _fail(InvalidInput(f"{answers.name} 应为 题目 → 选项 的映射", f"{answers.name} must map items to choices"))
+        given = read_answers(answers)
+    except InvalidInput as exc:
+        _fail(exc)
     day = _date(on)
     try:
         result = store.submit(_engine(), uscc, given, day, by="cli") if uscc else assessment.assess(given, day)

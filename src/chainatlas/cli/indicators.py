@@ -19,9 +19,9 @@ LIST_COLUMNS = [("indicator", "指标 id"), ("name", "名称 name"), ("chain", "
 
 
 def _xlsx(rows: list[dict[str, object]], path: Path) -> None:
-    from chainatlas.web.tabular import table_response
+    from chainatlas.web.tabular import xlsx_bytes
 
-    path.write_bytes(table_response(rows, "xlsx", path.stem).body)
+    path.write_bytes(xlsx_bytes(rows, path.stem))
     console.print(f"已写入 / written → {path}")
 
 

@@ -31,9 +31,9 @@ def lanes_command(mode: Annotated[str | None, typer.Option(help="air, rail or se
         raise typer.BadParameter(str(Message("by 须为 all、month 或 week", "by must be all, month or week")))
     rows = lanes(consignment_events(_engine()), by=None if by == "all" else by, mode=mode)
     if fmt == "xlsx":
-        from chainatlas.web.tabular import table_response
+        from chainatlas.web.tabular import xlsx_bytes
 
-        output.write_bytes(table_response(rows, "xlsx", output.stem).body)
+        output.write_bytes(xlsx_bytes(rows, output.stem))
         console.print(f"已写入 / written → {output}")
         return
     columns = COLUMNS if by == "all" else [*COLUMNS[:3], (by, by), *COLUMNS[3:], ("growth", "增长 growth")]

@@ -50,4 +50,4 @@ def spend_in_year(subscriptions: pl.DataFrame, offers: pl.DataFrame, year: int) 
     wide = subs.group_by(pl.col("customer_uscc").alias("uscc"), "kind").agg(pl.col("spend").sum()).pivot(
         on="kind", index="uscc", values="spend")
     return wide.with_columns([pl.lit(None, pl.Float64).alias(k) for k in SPEND_INPUTS if k not in wide.columns]).select(
-        "uscc", *SPEND_INPUTS)
+        "uscc", *SPEND_INPUTS).sort("uscc")
