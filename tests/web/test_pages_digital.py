@@ -67,7 +67,7 @@ def test_a_firms_card_is_its_own_and_its_assessment_feeds_the_rules(demo_engine:
     assert res.status_code == 200 and 'id="saved"' in res.text
     from chainatlas.rules.inputs import provenance, read_inputs
 
-    row = read_inputs(demo_copy, dt.date(2026, 7, 2)).filter(read_inputs(demo_copy, dt.date(2026, 7, 2))["uscc"] == mine).to_dicts()[0]
+    row = read_inputs(demo_copy, dt.date(2026, 7, 2), uscc=mine).to_dicts()[0]
     assert row["digital_level"] == 2 and provenance(demo_copy, mine, dt.date(2026, 7, 2))["digital_level"]["source"] == store.SOURCE
     latest = c.get(f"/api/v1/digital/assessments/{mine}").json()
     assert latest["result"]["score"] == {"low": 44.0, "high": 50.0, "value": None} and latest["result"]["level"] == 2

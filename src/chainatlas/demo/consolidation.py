@@ -29,7 +29,8 @@ WAREHOUSES = (  # (id, name, country, city, place, capacity m³, pallet places, 
 DEST_COUNTRIES = {"DE": ("DE", "AT", "PL", "CZ"), "NL": ("NL", "BE", "FR", "DE"), "LU": ("LU", "FR", "BE", "DE")}
 
 
-def _write(path: Path, table: str, rows: list[dict[str, Any]]) -> Path:
+def write_table(path: Path, table: str, rows: list[dict[str, Any]]) -> Path:
+    """``rows`` of exchange table ``table`` as a CSV file with its English headers (flags as 是/否)."""
     names = [c.name for c in S.TABLES[table].columns]
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=names, extrasaction="ignore")
@@ -73,7 +74,7 @@ def load_consolidation_demo(engine: Engine, home: str = "4101", seed: int = 2026
                                                                       e.is_above_scale.is_(True)).order_by(e.uscc).limit(12))]
     tables = demo_tables(exporters, seed)
     with tempfile.TemporaryDirectory(prefix="chainatlas-demo-consolidation-") as tmp:
-        paths = [_write(Path(tmp) / f"{t}.csv", t, rows) for t, rows in tables.items()]
+        paths = [write_table(Path(tmp) / f"{t}.csv", t, rows) for t, rows in tables.items()]
         report = import_files(paths, engine=engine, write_reports=False)
     if not report.ok:
         raise ValueError(f"demo consolidation files invalid: {[str(p) for p in report.problems[:3]]}")

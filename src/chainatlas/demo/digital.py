@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from chainatlas import db
-from chainatlas.demo.consolidation import _write
+from chainatlas.demo.consolidation import write_table
 from chainatlas.exchange.importer import ImportReport, import_files
 from chainatlas.registry.uscc import make_uscc
 
@@ -122,7 +122,7 @@ def load_digital_demo(engine: Engine, home: str = "4101", seed: int = 20260301) 
     subscribers = sorted(rng.sample(firms, min(36, len(firms))))
     tables = demo_tables(subscribers, segments, seed)
     with tempfile.TemporaryDirectory(prefix="chainatlas-demo-digital-") as tmp:
-        paths = [_write(Path(tmp) / f"{t}.csv", t, rows) for t, rows in tables.items()]
+        paths = [write_table(Path(tmp) / f"{t}.csv", t, rows) for t, rows in tables.items()]
         report = import_files(paths, engine=engine, write_reports=False)
     if not report.ok:
         raise ValueError(f"demo digital files invalid: {[str(p) for p in report.problems[:3]]}")

@@ -73,6 +73,16 @@ def segment_maturity(engine: Engine, chain_id: str, on: dt.date, home: str | Non
     return by_segment(_levels(read_inputs(engine, on, home)), segs).to_dicts()
 
 
+def chain_leaders(engine: Engine, chain_id: str) -> list[dict[str, Any]]:
+    """The chain's leaders: firms flagged 链主 and placed on one of ``chain_id``'s segments (USCC and name)."""
+    e, p, seg = db.enterprise.c, db.placement.c, db.segment.c
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(
+            select(e.uscc, e.name).distinct().join_from(db.enterprise, db.placement, p.uscc == e.uscc)
+            .join(db.segment, seg.code == p.segment_code)
+            .where(e.is_chain_leader.is_(True), seg.chain_id == chain_id).order_by(e.uscc)).mappings()]
+
+
 def leader_maturity(engine: Engine, leader: str, on: dt.date, home: str | None = None) -> dict[str, Any]:
     """龙头+配套: the leader's suppliers in its latest period, with their levels as of ``on``, and a summary (by count
     and by value bought)."""

@@ -46,5 +46,4 @@ def subscription_frame(engine: Engine, uscc: str | None = None) -> pl.DataFrame:
 def recorded_spend(engine: Engine, year: int, uscc: str | None = None) -> pl.DataFrame:
     """Per subscriber: lightweight, compute and model spending in ``year`` from the subscription records
     (:func:`chainatlas.solutions.subscriptions.spend_in_year`)."""
-    subs = subscription_frame(engine, uscc)
-    return subscriptions.spend_in_year(subs.drop("scenario"), subs.select("offer_id", "scenario").unique(), year)
+    return subscriptions.spend_in_year(subscription_frame(engine, uscc), year)

@@ -37,10 +37,11 @@ def months_expr(year: int) -> pl.Expr:
     return pl.max_horizontal(n.cast(pl.Int64), pl.lit(0))
 
 
-def spend_in_year(subscriptions: pl.DataFrame, offers: pl.DataFrame, year: int) -> pl.DataFrame:
+def spend_in_year(subscriptions: pl.DataFrame, year: int) -> pl.DataFrame:
     """Per subscriber with a subscription running in ``year``: lightweight, compute and model spending in that year
-    (yuan); a kind the firm has no subscription of is null, not zero (it stays as declared)."""
-    subs = subscriptions.join(offers.select("offer_id", "scenario"), on="offer_id", how="left").with_columns(
+    (yuan); a kind the firm has no subscription of is null, not zero (it stays as declared). ``subscriptions`` carry
+    their offer's ``scenario``."""
+    subs = subscriptions.with_columns(
         months_expr(year).alias("months"),
         pl.col("scenario").replace_strict(KINDS, default=LIGHTWEIGHT).alias("kind"))
     subs = subs.filter(pl.col("months") > 0).with_columns(

@@ -90,12 +90,8 @@ def maturity_page(request: Request, chain_id: str, principal: Annotated[Principa
         rows = store.segment_maturity(db.get_engine(), chain_id, day)
     except NotFound as exc:
         raise refusal(exc) from None
-    e, pl_, seg = db.enterprise.c, db.placement.c, db.segment.c
-    with db.get_engine().connect() as conn:  # the chain's leaders: flagged 链主 and placed on one of its segments
-        leaders = [dict(r) for r in conn.execute(
-            select(e.uscc, e.name).distinct().join_from(db.enterprise, db.placement, pl_.uscc == e.uscc)
-            .join(db.segment, seg.code == pl_.segment_code)
-            .where(e.is_chain_leader.is_(True), seg.chain_id == chain_id).order_by(e.uscc)).mappings()]
+    leaders = store.chain_leaders(db.get_engine(), chain_id)
+    with db.get_engine().connect() as conn:
         chains = [dict(r) for r in conn.execute(select(db.chain.c.id, db.chain.c.name_zh, db.chain.c.name_en)
                                                 .order_by(db.chain.c.id)).mappings()]
     view = {"chain_id": chain_id, "on": day, "segments": rows, "leaders": leaders, "chains": chains}
