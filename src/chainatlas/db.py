@@ -954,6 +954,88 @@ digital_assessment = Table(
 )
 
 
+# 共享运维: the equipment register (exchange table "equipment"), service tickets with every state change, per-device
+# telemetry tokens (SHA-256 only) and the readings devices send
+equipment = Table(
+    "equipment",
+    metadata,
+    Column("equipment_id", String(40), primary_key=True),
+    Column("owner_uscc", String(18), nullable=False, index=True),
+    Column("equipment_type", String(16), nullable=False),
+    Column("model", String(100), nullable=True),
+    Column("serial_no", String(64), nullable=True),
+    Column("location", String(200), nullable=True),
+    Column("tenure", String(8), nullable=False, comment="owned or leased"),
+    Column("subscription_id", String(40), nullable=True),
+    Column("provider_uscc", String(18), nullable=True, index=True, comment="the shared O&M provider"),
+    Column("installed_on", Date, nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("as_of", Date, nullable=True),
+)
+
+om_ticket = Table(
+    "om_ticket",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("equipment_id", String(40), nullable=False, index=True),
+    Column("owner_uscc", String(18), nullable=False, index=True),
+    Column("provider_uscc", String(18), nullable=False, index=True, comment="the provider when the ticket was opened"),
+    Column("priority", String(2), nullable=False),
+    Column("fault", Text, nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("technician", String(100), nullable=True),
+    Column("origin", String(80), nullable=False, comment="manual, or alarm:<rule id> when telemetry raised it"),
+    Column("opened_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+om_ticket_event = Table(
+    "om_ticket_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, nullable=False, index=True),
+    Column("action", String(12), nullable=False),
+    Column("state_from", String(12), nullable=True),
+    Column("state_to", String(12), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("actor", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+om_photo = Table(
+    "om_photo",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, nullable=False, index=True),
+    Column("content_type", String(20), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+om_device_token = Table(
+    "om_device_token",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("equipment_id", String(40), nullable=False, index=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("issued_by", String(100), nullable=False),
+    Column("issued_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+om_reading = Table(
+    "om_reading",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("equipment_id", String(40), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("metric", String(40), nullable=False),
+    Column("value", Float, nullable=True),
+    Column("alarm", String(40), nullable=True, comment="an alarm code the device reports"),
+)
+
+
 def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Iterable[str]) -> None:
     """Insert ``rows`` into ``table``, updating the non-key columns where the ``keys`` already exist."""
     if not rows:

@@ -276,3 +276,27 @@ DIGITAL_LEVELS: dict[str, Message] = {
     "4": M("四级（80分以上）：数据驱动的业务协同与智能决策", "level 4 (80 and above): data-driven coordination and decisions"),
 }
 KINDS |= {"digital_scenario": DIGITAL_SCENARIOS, "software_unit": SOFTWARE_UNITS, "digital_level": DIGITAL_LEVELS}
+
+# 共享运维 (issue #20 part 3): equipment types, how a firm holds a machine, ticket priorities and states
+EQUIPMENT_TYPES: dict[str, Message] = {
+    "cnc": M("数控机床", "CNC machine tool"), "robot": M("工业机器人", "industrial robot"),
+    "plc": M("PLC 控制柜", "PLC cabinet"), "compressor": M("空压机", "air compressor"),
+    "furnace": M("工业炉窑", "industrial furnace"), "injection": M("注塑机", "injection moulding machine"),
+    "gateway": M("工业网关", "industrial gateway"), "sensor": M("传感器组", "sensor set"),
+    "vision": M("视觉检测设备", "machine-vision station"), "agv": M("AGV 搬运车", "AGV"),
+    "server": M("边缘服务器", "edge server"), "other": M("其他", "other"),
+}
+EQUIPMENT_TENURE: dict[str, Message] = {"owned": M("自有", "owned"), "leased": M("租赁", "leased")}
+TICKET_PRIORITIES: dict[str, Message] = {
+    "P1": M("P1 紧急：产线停机", "P1 critical: line stopped"),
+    "P2": M("P2 高：产能受损", "P2 high: output impaired"),
+    "P3": M("P3 中：可带病运行", "P3 medium: runs with a fault"),
+    "P4": M("P4 低：咨询或预防性", "P4 low: question or preventive"),
+}
+TICKET_STATES: dict[str, Message] = {
+    "open": M("待派单", "open"), "assigned": M("已派单", "assigned"), "on_site": M("已到场", "on site"),
+    "resolved": M("已修复待确认", "resolved"), "confirmed": M("已确认关闭", "confirmed"),
+    "cancelled": M("已撤销", "cancelled"),
+}
+KINDS |= {"equipment_type": EQUIPMENT_TYPES, "equipment_tenure": EQUIPMENT_TENURE, "ticket_priority": TICKET_PRIORITIES,
+          "ticket_state": TICKET_STATES}

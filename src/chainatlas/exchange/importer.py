@@ -48,6 +48,7 @@ REFERENCES = {
     "solution_providers": ("uscc",),
     "solution_cases": ("customer_uscc",),
     "solution_subscriptions": ("customer_uscc",),
+    "equipment": ("owner_uscc",),
 }
 REFERRED = frozenset(c.refers_to for t in S.TABLES.values() for c in t.columns if c.refers_to)
 # tables written as they are: exchange table → (database table, key columns)
@@ -58,6 +59,7 @@ PLAIN_TABLES = {
     "solution_providers": (db.solution_provider, ("uscc",)), "solution_offers": (db.solution_offer, ("offer_id",)),
     "solution_cases": (db.solution_case, ("case_id",)),
     "solution_subscriptions": (db.solution_subscription, ("subscription_id",)),
+    "equipment": (db.equipment, ("equipment_id",)),
 }
 
 

@@ -743,16 +743,44 @@ SOLUTION_SUBSCRIPTIONS = TableSpec(
     keys=("subscription_id",), ordered=(("start_date", "end_date"),), depends_on=("solution_offers",),
 )
 
+EQUIPMENT = TableSpec(
+    "equipment", "设备台账", "企业的设备台账：类型、型号、位置、自有或租赁、共享运维服务商。服务商只看到以其为运维方的设备。",
+    "A firm's equipment register: type, model, location, owned or leased, the shared O&M provider. A provider sees only "
+    "the equipment it maintains.",
+    columns=(
+        Column("equipment_id", "设备编号", Kind.text, "唯一编号", "unique code", required=True, max_length=40,
+               example="EQ-0001"),
+        Column("owner_uscc", "企业统一社会信用代码", Kind.uscc, "使用设备的企业", "the firm using the equipment", required=True,
+               example="91410100MA0000000X"),
+        Column("equipment_type", "设备类型", Kind.choice, "类型：" + " / ".join(vocabulary.EQUIPMENT_TYPES),
+               "type: " + " / ".join(vocabulary.EQUIPMENT_TYPES), required=True,
+               choices=tuple(vocabulary.EQUIPMENT_TYPES), example="cnc"),
+        Column("model", "型号", Kind.text, "品牌与型号", "make and model", max_length=100, example="示例 VMC-850"),
+        Column("serial_no", "出厂编号", Kind.text, "出厂序列号", "serial number", max_length=64, example="SN20250001"),
+        Column("location", "位置", Kind.text, "厂区、车间、产线", "site, workshop, line", max_length=200, example="一号车间A线"),
+        Column("tenure", "自有或租赁", Kind.choice, "owned 自有 / leased 租赁", "owned / leased", required=True,
+               choices=tuple(vocabulary.EQUIPMENT_TENURE), example="leased"),
+        Column("subscription_id", "订阅编号", Kind.text, "租赁设备所属的方案订阅（可空）", "the subscription a leased machine "
+               "belongs to (blank: none)", max_length=40, example="DY-0001", refers_to="solution_subscriptions"),
+        Column("provider_uscc", "运维服务商统一社会信用代码", Kind.uscc, "共享运维服务商（须在服务商表中；可空：无人运维）",
+               "the shared O&M provider (must be in solution_providers; blank: none)", example="91410100MA0000000X",
+               refers_to="solution_providers"),
+        Column("installed_on", "投用日期", Kind.date, "投入使用日期", "in service since", example="2025-03-01"),
+        *_source_cols(),
+    ),
+    keys=("equipment_id",), depends_on=("solution_providers",),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t for t in (ENTERPRISES, PROFILES, SUPPLY_LINKS, TRANSACTIONS, CHAINS, SEGMENTS, PLACEMENTS, REGIONS, INDUSTRIES,
                         OFFICIAL_STATISTICS, TECH_DEMANDS, TECH_CAPABILITIES, INTERNSHIPS, SHIPMENT_REQUESTS,
                         SHIPMENT_CARTONS, CAPACITY_OFFERS, OVERSEAS_WAREHOUSES, WAREHOUSE_RECEIPTS, WAREHOUSE_ORDERS,
-                        SOLUTION_PROVIDERS, SOLUTION_OFFERS, SOLUTION_CASES, SOLUTION_SUBSCRIPTIONS)
+                        SOLUTION_PROVIDERS, SOLUTION_OFFERS, SOLUTION_CASES, SOLUTION_SUBSCRIPTIONS, EQUIPMENT)
 }
 IMPORT_ORDER = ("enterprises", "enterprise_profiles", "placements", "supply_links", "transactions", "official_statistics",
                 "tech_demands", "tech_capabilities", "internships", "shipment_requests", "shipment_cartons",
                 "capacity_offers", "overseas_warehouses", "warehouse_receipts", "warehouse_orders", "solution_providers",
-                "solution_offers", "solution_cases", "solution_subscriptions")
+                "solution_offers", "solution_cases", "solution_subscriptions", "equipment")
 
 SHEET_NAMES = {t.zh: t.name for t in TABLES.values()} | {t.name: t.name for t in TABLES.values()}
 
