@@ -53,7 +53,8 @@ def test_route_by_role(world: dict[str, object], method: str, path: str) -> None
             "policy_id": "internship", "screening_id": "999999", "candidate_id": "999999", "query_name": "nosuch",
             "subscription_id": "0", "project_id": "999999", "indicator_id": "gdp_yuan", "place": "CGO",
             "demand_id": "XQ-NONE", "capability_id": "CG-NONE", "bid_id": "999999", "milestone_id": "999999",
-            "unit_id": "NO-UNIT", "warehouse_id": "NO-WH", "offer_id": "NO-OFFER"}
+            "unit_id": "NO-UNIT", "warehouse_id": "NO-WH", "offer_id": "NO-OFFER",
+            "ticket_id": "999999", "equipment_id": "NO-EQ", "photo_id": "1"}
     url = fill_path(path, fill)
     assert url is not None, path
     policy = policy_for(method, path)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from chainatlas.exchange.importer import import_files
 from chainatlas.maintenance import store
 from chainatlas.maintenance.store import Scope
-from chainatlas.messages import InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound, Refused
 from tests.helpers.exchange import A, B, C
 from tests.helpers.maintenance import files
 
@@ -67,16 +67,16 @@ def test_sla_clock_across_a_state_change(om: Engine) -> None:
 
 def test_who_may_act(om: Engine) -> None:
     tid = store.open_ticket(om, "EQ-A2", "P3", "压力不足", actor="a", scope=Scope(A), at=T0)
-    with pytest.raises(InvalidInput, match="provider"):
+    with pytest.raises(Refused, match="provider"):
         store.act(om, tid, "assign", actor="a", scope=Scope(A), technician="x", at=_h(1))  # the owner cannot assign
     with pytest.raises(NotFound):
         store.act(om, tid, "assign", actor="c", scope=Scope(C), technician="x", at=_h(1))  # C does not serve EQ-A2
     with pytest.raises(InvalidInput, match="technician"):
         store.act(om, tid, "assign", actor="b", scope=Scope(B), at=_h(1))
-    with pytest.raises(InvalidInput, match="officials"):
+    with pytest.raises(Refused, match="officials"):
         store.act(om, tid, "cancel", actor="gov", scope=Scope(), at=_h(1))
     store.act(om, tid, "cancel", actor="admin", scope=Scope(), admin=True, at=_h(1))
-    with pytest.raises(InvalidInput, match="only the firm"):
+    with pytest.raises(Refused, match="only the firm"):
         store.open_ticket(om, "EQ-A1", "P3", "x 故障", actor="c", scope=Scope(C))  # the provider cannot open one
     with pytest.raises(InvalidInput, match="no shared O&M provider"):
         store.open_ticket(om, "EQ-A3", "P3", "PLC 报错", actor="a", scope=Scope(A))

@@ -1,7 +1,7 @@
 """The demo city's 智改数转 services (fictional, labelled 示例): four providers, their lightweight offers across the
 scenarios (three made for segments of the demo chains), reference cases, subscriptions of local SMEs in 2025–2026,
-and self-assessments whose answers land in each firm's declared 数字化水平 level (so the demo's tiers stay as they
-were, now with the assessment as their source)."""
+self-assessments whose answers land in each firm's declared 数字化水平 level (so the demo's tiers stay as they
+were, now with the assessment as their source), and the shared O&M register and tickets (demo.maintenance)."""
 
 from __future__ import annotations
 
@@ -129,4 +129,7 @@ def load_digital_demo(engine: Engine, home: str = "4101", seed: int = 20260301) 
     for firm in sorted(rng.sample(sorted(set(declared) & set(firms)), min(60, len(set(declared) & set(firms))))):
         day = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 170))
         store.submit(engine, firm, answers_for_level(int(declared[firm]), rng), day, by="demo")
+    from chainatlas.demo.maintenance import load_maintenance_demo
+
+    load_maintenance_demo(engine, seed)
     return report

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, true
 from chainatlas import db, vocabulary
 from chainatlas.clock import utcnow
 from chainatlas.maintenance import kpi, sla, telemetry, workflow
-from chainatlas.messages import InvalidInput, NotFound
+from chainatlas.messages import InvalidInput, NotFound, Refused
 
 MAX_READINGS = 1_000  # per ingest call
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -106,7 +106,7 @@ def open_ticket(engine: Engine, equipment_id: str, priority: str, fault: str, *,
         raise InvalidInput("故障描述须为 2–2000 字", "the fault description must be 2–2000 characters")
     machine = one_equipment(engine, equipment_id, scope)
     if scope.party(machine["owner_uscc"], machine["provider_uscc"]) not in ("owner", "official"):
-        raise InvalidInput("只有设备使用企业可以报修", "only the firm using the equipment may open a ticket on it")
+        raise Refused("只有设备使用企业可以报修", "only the firm using the equipment may open a ticket on it", 403)
     if not machine["provider_uscc"]:
         raise InvalidInput(f"设备 {equipment_id} 未登记共享运维服务商，无法派单",
                            f"equipment {equipment_id} has no shared O&M provider to send the ticket to")
@@ -138,8 +138,8 @@ def act(engine: Engine, ticket_id: int, action: str, *, actor: str, scope: Scope
         party = scope.party(row["owner_uscc"], row["provider_uscc"])
         if party == "official":
             if not admin:
-                raise InvalidInput("工单由企业和服务商处理，政府账户只读", "tickets are worked by the firm and the provider; "
-                                   "officials read them")
+                raise Refused("工单由企业和服务商处理，政府账户只读", "tickets are worked by the firm and the provider; "
+                              "officials read them", 403)
             party = "admin"
         assert party is not None
         target = workflow.transition(row["state"], action, party)
@@ -249,7 +249,7 @@ def add_photo(engine: Engine, ticket_id: int, data: bytes, content_type: str, *,
     with engine.begin() as conn:
         row = _ticket_row(conn, ticket_id, scope)
         if row["state"] in workflow.CLOSED:
-            raise InvalidInput("已关闭的工单不能再添加照片", "a closed ticket takes no more photos")
+            raise Refused("已关闭的工单不能再添加照片", "a closed ticket takes no more photos")
         pid = conn.execute(insert(db.om_photo).values(ticket_id=ticket_id, content_type=content_type, data=data,
                                                       uploaded_by=actor, at=utcnow(seconds=True))).inserted_primary_key[0]  # type: ignore[index]
     return int(pid)

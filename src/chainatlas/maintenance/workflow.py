@@ -12,7 +12,7 @@ visited. An admin may act for either party.
 >>> transition("open", "confirm", "owner")
 Traceback (most recent call last):
 ...
-chainatlas.messages.InvalidInput: 工单状态为“待派单”，不能执行“确认关闭” / cannot confirm a ticket that is open
+chainatlas.messages.Refused: 工单状态为“待派单”，不能执行“确认关闭” / cannot confirm a ticket that is open
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chainatlas import vocabulary
-from chainatlas.messages import InvalidInput, Message
+from chainatlas.messages import InvalidInput, Message, Refused
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,18 @@ CLOSED = frozenset({"confirmed", "cancelled"})
 
 
 def transition(state: str, action: str, party: str) -> str:
-    """The state after ``party`` (owner, provider or admin) takes ``action`` on a ticket in ``state``; InvalidInput
-    (zh/en) when the action is unknown, not the party's, or not allowed from the state."""
+    """The state after ``party`` (owner, provider or admin) takes ``action`` on a ticket in ``state``. Refused (zh/en)
+    with 403 when the action is not the party's, 409 when the state does not allow it; InvalidInput for an unknown
+    action."""
     a = ACTIONS.get(action)
     if a is None:
         raise InvalidInput(f"未知操作 {action}", f"unknown action {action}; actions: {', '.join(ACTIONS)}")
     if party not in (a.party, "admin"):
         who = M("企业（设备使用方）", "the owner") if a.party == "owner" else M("运维服务商", "the provider")
-        raise InvalidInput(f"“{a.label.zh}”只能由{who.zh}执行", f"only {who.en} may {a.label.en}")
+        raise Refused(f"“{a.label.zh}”只能由{who.zh}执行", f"only {who.en} may {a.label.en}", 403)
     if state not in a.sources:
         st = vocabulary.TICKET_STATES.get(state, M(state, state))
-        raise InvalidInput(f"工单状态为“{st.zh}”，不能执行“{a.label.zh}”", f"cannot {a.label.en} a ticket that is {st.en}")
+        raise Refused(f"工单状态为“{st.zh}”，不能执行“{a.label.zh}”", f"cannot {a.label.en} a ticket that is {st.en}")
     return a.target
 
 

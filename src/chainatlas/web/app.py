@@ -29,6 +29,7 @@ from chainatlas.web import (
     api_digital,
     api_epcis,
     api_indicators,
+    api_maintenance,
     api_network,
     api_risk,
     api_rules,
@@ -41,6 +42,7 @@ from chainatlas.web import (
     pages_consolidation,
     pages_digital,
     pages_indicators,
+    pages_maintenance,
     pages_network,
     pages_risk,
     pages_rules,
@@ -133,6 +135,7 @@ def create_app() -> FastAPI:
     app.include_router(api_consolidation.router)
     app.include_router(api_warehouses.router)
     app.include_router(api_digital.router)
+    app.include_router(api_maintenance.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
@@ -145,6 +148,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_consolidation.router)
     app.include_router(pages_warehouses.router)
     app.include_router(pages_digital.router)
+    app.include_router(pages_maintenance.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():
