@@ -62,6 +62,39 @@ def _hours(rng: random.Random, limit: float, late: float) -> float:
     return limit * (rng.uniform(1.05, 2.0) if rng.random() < late else rng.uniform(0.15, 0.9))
 
 
+def _work(engine: Engine, rng: random.Random, now: dt.datetime, tid: int, opened: dt.datetime, prio: str, owner: Scope,
+          provider: Scope) -> None:
+    """Take one ticket through its steps, at simulated delays, as far as ``now`` allows."""
+    target = sla.policy_on(opened.date()).targets[prio]
+    t = opened
+
+    def step(action: str, after_h: float, who: Scope, **kw: Any) -> bool:
+        nonlocal t
+        at = (t + dt.timedelta(hours=after_h)).replace(microsecond=0)
+        if at > now:
+            return False
+        store.act(engine, tid, action, actor="示例企业" if who is owner else "示例工程师", scope=who, at=at, **kw)
+        t = at
+        return True
+
+    ok = step("assign", _hours(rng, target["respond"], 0.12), provider, technician=rng.choice(("王工", "李工", "张工", "赵工")))
+    remote = rng.random() < 0.15
+    if ok and not remote:
+        since_open = (t - opened).total_seconds() / 3600
+        ok = step("arrive", max(0.2, _hours(rng, target["on_site"], 0.1) - since_open), provider)
+        if ok and rng.random() < 0.2:  # a second visit: parts to fetch
+            ok = step("leave", rng.uniform(1, 3), provider, note="需更换备件，约定再次上门（示例）") and \
+                step("arrive", rng.uniform(12, 40), provider)
+    if ok:
+        ok = step("resolve", rng.uniform(0.5, 0.6) * target["resolve"] * (0.4 if remote else 1), provider,
+                  note="远程处理完成（示例）" if remote else "现场修复完成（示例）")
+    if ok and rng.random() < 0.1:
+        ok = step("reopen", rng.uniform(2, 20), owner, note="问题复现（示例）") and step("arrive", rng.uniform(2, 10), provider) and \
+            step("resolve", rng.uniform(2, 8), provider, note="二次修复完成（示例）")
+    if ok:
+        step("confirm", rng.uniform(1, 30), owner)
+
+
 def simulate_tickets(engine: Engine, rng: random.Random, now: dt.datetime, n: int = 100) -> int:
     """Open ``n`` tickets on the register's maintained machines over the 100 days before ``now`` and work them."""
     e = db.equipment
@@ -72,40 +105,13 @@ def simulate_tickets(engine: Engine, rng: random.Random, now: dt.datetime, n: in
     starts = sorted([now - dt.timedelta(hours=rng.uniform(30, 2400)) for _ in range(n - 6)]
                     + [now - dt.timedelta(hours=rng.uniform(0.3, 30)) for _ in range(6)])
     prios = [p for p, w in PRIORITY_WEIGHTS for _ in range(w)]
-    for opened in starts:
+    for start in starts:
         m = rng.choice(machines)
-        owner, provider = Scope(m.owner_uscc), Scope(m.provider_uscc)
+        owner = Scope(m.owner_uscc)
         prio = rng.choice(prios)
-        target = sla.policy_on(opened.date()).targets[prio]
-        opened = opened.replace(microsecond=0)
+        opened = start.replace(microsecond=0)
         tid = store.open_ticket(engine, m.equipment_id, prio, rng.choice(FAULTS) + "（示例）", actor="示例企业", scope=owner, at=opened)
-        t = opened
-
-        def step(action: str, after_h: float, who: Scope, **kw: Any) -> bool:
-            nonlocal t
-            at = (t + dt.timedelta(hours=after_h)).replace(microsecond=0)
-            if at > now:
-                return False
-            store.act(engine, tid, action, actor="示例企业" if who is owner else "示例工程师", scope=who, at=at, **kw)
-            t = at
-            return True
-
-        ok = step("assign", _hours(rng, target["respond"], 0.12), provider, technician=rng.choice(("王工", "李工", "张工", "赵工")))
-        remote = rng.random() < 0.15
-        if ok and not remote:
-            since_open = (t - opened).total_seconds() / 3600
-            ok = step("arrive", max(0.2, _hours(rng, target["on_site"], 0.1) - since_open), provider)
-            if ok and rng.random() < 0.2:  # a second visit: parts to fetch
-                ok = step("leave", rng.uniform(1, 3), provider, note="需更换备件，约定再次上门（示例）") and \
-                    step("arrive", rng.uniform(12, 40), provider)
-        if ok:
-            ok = step("resolve", rng.uniform(0.5, 0.6) * target["resolve"] * (0.4 if remote else 1), provider,
-                      note="远程处理完成（示例）" if remote else "现场修复完成（示例）")
-        if ok and rng.random() < 0.1:
-            ok = step("reopen", rng.uniform(2, 20), owner, note="问题复现（示例）") and step("arrive", rng.uniform(2, 10), provider) and \
-                step("resolve", rng.uniform(2, 8), provider, note="二次修复完成（示例）")
-        if ok:
-            step("confirm", rng.uniform(1, 30), owner)
+        _work(engine, rng, now, tid, opened, prio, owner, Scope(m.provider_uscc))
     return n
 
 

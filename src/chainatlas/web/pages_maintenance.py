@@ -44,13 +44,15 @@ def desk_page(request: Request, principal: Caller, state: str = "", provider: st
                                    f"state must be one of {', '.join(vocabulary.TICKET_STATES)}"))
     rows = store.tickets(engine, scope, state=state or None, provider=provider or None)
     machines = store.equipment(engine, scope).to_dicts()
-    view = {"state": state, "provider": provider, "alerts": store.alerts(engine, scope),
-            "tickets": [{k: r[k] for k in TICKET_COLUMNS} for r in rows], "equipment": machines,
+    alerts = store.alerts(engine, scope)
+    tickets = [{k: r[k] for k in TICKET_COLUMNS} for r in rows]
+    view = {"state": state, "provider": provider, "alerts": alerts,
+            "tickets": tickets, "equipment": machines,
             # a firm reports faults on the machines it uses (with a provider); officials watch
             "reportable": [m for m in machines if m["provider_uscc"] and principal.role == Role.enterprise
                            and m["owner_uscc"] == principal.enterprise_uscc],
             "priorities": {k: m.as_dict() for k, m in vocabulary.TICKET_PRIORITIES.items()}}
-    download = table_download(request, {"tickets": view["tickets"], "alerts": view["alerts"], "equipment": machines},
+    download = table_download(request, {"tickets": tickets, "alerts": alerts, "equipment": machines},
                               "maintenance")
     return download or render(request, "maintenance.html", jsonable_encoder(view))
 
