@@ -607,3 +607,87 @@ def test_digital_catalogue_comparison_maturity_and_a_firms_card(page: Page, base
     expect(page.locator("#saved")).to_be_visible()
     expect(page.locator("#level")).to_have_text(level)
     page.screenshot(path=str(SHOTS / "digital_card.png"), full_page=True)
+
+
+def _png(width: int = 24, height: int = 16) -> bytes:
+    """A small valid PNG (an orange block), made here rather than shipped."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xe0\x80\x20" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_maintenance_a_fault_reported_worked_and_confirmed(page: Page, base_url: str, demo_engine: Engine,
+                                                           tmp_path: Path) -> None:
+    """共享运维: a firm reports a fault on its machine with a photo; its provider assigns an engineer, arrives and
+    resolves; the firm confirms; the clocks are met; the provider's KPIs and the machine's page; the other provider
+    does not see the ticket."""
+    from chainatlas.governance.principals import add_user
+
+    e = db.equipment.c
+    with demo_engine.connect() as conn:
+        p, q = conn.execute(select(db.solution_provider.c.uscc).where(db.solution_provider.c.shared_om.is_(True))
+                            .order_by(db.solution_provider.c.uscc)).scalars().all()[:2]
+        machine = conn.execute(select(e.equipment_id, e.owner_uscc).where(e.provider_uscc == p).order_by(e.equipment_id.desc())).first()
+    assert machine is not None
+    add_user(demo_engine, "om-b-firm", "enterprise", password="om-firm-pass-1", enterprise=machine.owner_uscc)
+    add_user(demo_engine, "om-b-prov", "enterprise", password="om-prov-pass-1", enterprise=p)
+    add_user(demo_engine, "om-b-other", "enterprise", password="om-other-pass-1", enterprise=q)
+    sign_in_as(page, base_url, "om-b-firm", "om-firm-pass-1")
+    page.goto(base_url + "/?lang=zh")
+    page.click("#nav-maintenance")
+    expect(page.locator("#om-title")).to_have_text("共享运维")
+    page.select_option("#report-equipment", machine.equipment_id)
+    page.select_option("#report-priority", "P2")
+    page.fill("#report-fault", "主轴异响，浏览器测试")
+    page.screenshot(path=str(SHOTS / "maintenance.png"), full_page=True)
+    page.click("#report-submit")
+    expect(page.locator("#ticket-title")).to_contain_text("待派单")
+    ticket_url = page.url
+    photo = tmp_path / "fault.png"
+    photo.write_bytes(_png())
+    page.set_input_files("#photo-input", str(photo))
+    page.click("#photo-submit")
+    expect(page.locator("img.photo")).to_have_count(1)
+    assert page.locator("img.photo").evaluate("i => i.naturalWidth") == 24  # served back and decoded
+    sign_in_as(page, base_url, "om-b-other", "om-other-pass-1")
+    resp = page.goto(ticket_url)
+    assert resp is not None and resp.status == 404
+    sign_in_as(page, base_url, "om-b-prov", "om-prov-pass-1")
+    page.goto(ticket_url)
+    expect(page.locator("#sla-respond .sla-state")).to_have_text("计时中")
+    page.fill("#technician-input", "浏览器工程师")
+    page.click("#do-assign")
+    expect(page.locator("#technician")).to_have_text("浏览器工程师")
+    page.click("#do-arrive")
+    expect(page.locator("#ticket-title")).to_contain_text("已到场")
+    page.locator("#action-resolve .note-input").fill("更换主轴轴承")
+    page.click("#do-resolve")
+    expect(page.locator("#ticket-title")).to_contain_text("已修复待确认")
+    assert page.locator("#do-confirm").count() == 0  # the firm's step
+    sign_in_as(page, base_url, "om-b-firm", "om-firm-pass-1")
+    page.goto(ticket_url)
+    page.click("#do-confirm")
+    expect(page.locator("#ticket-title")).to_contain_text("已确认关闭")
+    for clock in ("respond", "on_site", "resolve"):
+        expect(page.locator(f"#sla-{clock} .sla-state")).to_have_text("达标")
+    expect(page.locator("#events .event-row")).to_have_count(5)
+    page.screenshot(path=str(SHOTS / "maintenance_ticket.png"), full_page=True)
+    page.click(f"a[href='/maintenance/equipment/{machine.equipment_id}']")
+    expect(page.locator("#equipment-title")).to_contain_text(machine.equipment_id)
+    page.click("#token-submit")
+    expect(page.locator("#device-token code")).to_contain_text("dev_")
+    page.screenshot(path=str(SHOTS / "maintenance_equipment.png"), full_page=True)
+    sign_in_as(page, base_url, "om-b-prov", "om-prov-pass-1")
+    page.goto(base_url + "/maintenance/providers")
+    expect(page.locator("#providers .provider-row")).to_have_count(1)
+    assert page.locator("#providers .mttr").inner_text() != "—"
+    page.screenshot(path=str(SHOTS / "maintenance_providers.png"), full_page=True)
+    page.goto(base_url + "/maintenance?lang=en")
+    expect(page.locator("#om-title")).to_have_text("Shared O&M")
+    page.goto(base_url + "/maintenance?lang=zh")
