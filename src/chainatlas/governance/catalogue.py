@@ -48,6 +48,14 @@ DATASETS: dict[str, Dataset] = {d.code: d for d in (
             tuple(c.name for c in TABLES["enterprise_profiles"].columns), "梯度培育与惠企政策所需的企业指标及评估、筛查、发放台账"),
     Dataset("imports", "数据导入", "Data imports", "industry", "general", ("files", "rows", "problems"), "数据导入与校验报告"),
     Dataset("audit", "审计日志", "Audit log", "industry", "important", ("actor", "action", "purpose", "params", "outcome"), "访问与操作审计记录"),
+    # data products (数据即服务, chainatlas.products): published through a grant and a product-scoped token
+    Dataset("product.enterprise_register", "数据产品：企业名录", "Product: enterprise register", "market_supervision", "general",
+            ("uscc", "name", "region_code", "industry_code", "founded_on"), "企业公开登记信息"),
+    Dataset("product.chain_segments", "数据产品：产业链环节图谱", "Product: chain atlas per segment", "industry", "general",
+            ("chain", "period", "code", "name_zh", "stage", "local_enterprises", "output_value_yuan", "inputs_value_yuan",
+             "inputs_local_value_yuan", "local_share", "status"), "各环节本地企业、产值、配套率（小数抑制）"),
+    Dataset("product.clearance_ports", "数据产品：通关时效", "Product: clearance times", "customs", "general",
+            ("mode", "port", "n", "mean", "median", "p90", "within_target"), "按运输方式和口岸的到港至放行时间（小数抑制）"),
 )}
 assert all(d.owner in DEPARTMENTS and d.level in LEVELS for d in DATASETS.values())
 
