@@ -13,7 +13,7 @@ def test_migrations_match_metadata(any_engine: Engine) -> None:
     with any_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
-    assert current_revision(any_engine) == head_revision() == "0018"
+    assert current_revision(any_engine) == head_revision() == "0019"
 
 
 def test_init_is_idempotent(any_engine: Engine) -> None:

@@ -1036,6 +1036,45 @@ om_reading = Table(
 )
 
 
+# 数据即服务: each data product's measured quality over time, the product-scoped tokens granted consumers, and every
+# call made with them (metering)
+product_quality = Table(
+    "product_quality",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("product_id", String(40), nullable=False, index=True),
+    Column("measured_at", DateTime, nullable=False),
+    Column("import_job_id", Integer, nullable=True, comment="the import that prompted the measurement"),
+    Column("rows", Integer, nullable=False),
+    Column("metrics", Text, nullable=False, comment="JSON: completeness per field, validity, freshness, provenance"),
+)
+
+product_token = Table(
+    "product_token",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("product_id", String(40), nullable=False, index=True),
+    Column("grant_id", Integer, nullable=True, comment="the grant it rests on (null: the owner's own)"),
+    Column("grantee", String(100), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("issued_at", DateTime, nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+product_usage = Table(
+    "product_usage",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_id", Integer, nullable=True, index=True),
+    Column("product_id", String(40), nullable=False, index=True, comment="the product asked for"),
+    Column("grantee", String(100), nullable=True),
+    Column("at", DateTime, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("status", Integer, nullable=False, comment="HTTP status answered"),
+)
+
+
 def upsert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Iterable[str]) -> None:
     """Insert ``rows`` into ``table``, updating the non-key columns where the ``keys`` already exist."""
     if not rows:

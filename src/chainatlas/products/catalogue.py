@@ -24,6 +24,7 @@ class Product:
     fields: tuple[str, ...]
     source_table: str | None  # the exchange table whose validity, freshness and provenance are measured
     suppressed: bool  # cells resting on fewer than 3 enterprises / consignments are blanked
+    depends_on: tuple[str, ...] = ()  # exchange tables whose import prompts a new measurement
 
     @property
     def dataset(self) -> Dataset:
@@ -39,14 +40,15 @@ PRODUCTS: dict[str, Product] = {p.id: p for p in (
             M("企业统一社会信用代码、名称、行政区划、行业与成立日期，来自市场监管登记；不含经营数据。",
               "USCC, name, division, industry and founding date from the business register; no business figures."),
             M("每次导入后更新", "updated on each import"), LICENCE,
-            ("uscc", "name", "region_code", "industry_code", "founded_on"), "enterprises", False),
+            ("uscc", "name", "region_code", "industry_code", "founded_on"), "enterprises", False, ("enterprises",)),
     Product("chain_segments", M("产业链环节图谱", "Chain atlas per segment"),
             M("每条产业链各环节的本地企业数、产值、本地采购额与本地配套率、强弱缺判定（按最近期间）；少于3家企业的格子不予显示。",
               "Per chain segment: local firms, output, purchases and the local supporting rate, strong/weak/missing "
               "status (latest period); cells resting on fewer than 3 firms are blanked."),
             M("每次导入后更新", "updated on each import"), LICENCE,
             ("chain", "period", "code", "name_zh", "stage", "local_enterprises", "output_value_yuan", "inputs_value_yuan",
-             "inputs_local_value_yuan", "local_share", "status"), "supply_links", True),
+             "inputs_local_value_yuan", "local_share", "status"), "supply_links", True,
+            ("enterprises", "placements", "supply_links", "transactions")),
     Product("clearance_ports", M("通关时效（按运输方式和口岸）", "Clearance times per mode and port"),
             M("按运输方式和口岸：有放行记录的货物票数、到港至放行小时数的平均值、中位数、90分位、24小时内放行比例，来自 EPCIS 事件；少于3票的格子不予显示。",
               "Per mode and port: consignments released, mean, median and 90th percentile hours from arrival to release, "

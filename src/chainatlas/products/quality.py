@@ -8,7 +8,7 @@
   exchange table (the EPCIS events were checked at capture);
 * **freshness**: days from the latest data (the source's latest ``as_of``, period end or event time) to the day of
   measurement;
-* **provenance**: the share of the source's rows that name their source (``source`` filled in).
+* **provenance**: the share of the source's rows that name their source (``source`` neither empty nor blank).
 
 >>> f = pl.DataFrame({"a": [1, None, 3, 4], "b": ["x", "y", None, None], "suppressed": ["", "", "b", ""]})
 >>> q = completeness(f, ("a", "b"))
@@ -22,7 +22,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 
 from chainatlas import db
 
@@ -46,8 +46,8 @@ def validity(engine: Engine, table: str, batch_rows: int = 200_000) -> float | N
     from chainatlas.exchange.validate import validate_batch
 
     t = S.TABLES[table]
-    stored = {"enterprises": db.enterprise, "supply_links": db.supply_link, "placements": db.placement}.get(table) \
-        or PLAIN_TABLES[table][0]
+    core = {"enterprises": db.enterprise, "supply_links": db.supply_link, "placements": db.placement}
+    stored = core[table] if table in core else PLAIN_TABLES[table][0]
     cols = [c.name for c in t.columns if c.name in stored.c]
     with engine.connect() as conn:
         ctx = build_context(conn, parties=False)
@@ -74,7 +74,8 @@ def source_facts(engine: Engine, table: str | None, today: dt.date) -> dict[str,
                 "freshness_days": (today - latest.date()).days if latest else None, "provenance": None}
     stored = {"enterprises": db.enterprise, "supply_links": db.supply_link}[table]
     with engine.connect() as conn:
-        n, named = conn.execute(select(func.count(), func.count(stored.c.source))).one()
+        named_row = case((func.trim(stored.c.source) != "", 1))  # null or blank: no source named
+        n, named = conn.execute(select(func.count(), func.count(named_row))).one()
         if "as_of" in stored.c:
             latest = conn.execute(select(func.max(stored.c.as_of))).scalar_one_or_none()
         else:  # supply links: the end of the latest period (2025 → 2025-12-31, 2025Q3 → 2025-09-30)
