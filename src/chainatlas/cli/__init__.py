@@ -8,7 +8,7 @@ import sys
 from chainatlas.cli.common import app, console
 
 # each module registers its commands on import; this order is the order of `chainatlas --help`
-GROUPS = ("data", "batch", "serve", "analysis", "risk", "trade", "consolidate", "warehouse", "digital", "maintenance", "rules", "attraction", "collab", "indicators", "network",
+GROUPS = ("data", "batch", "serve", "analysis", "risk", "trade", "consolidate", "warehouse", "digital", "maintenance", "products", "rules", "attraction", "collab", "indicators", "network",
           "accounts")
 for _group in GROUPS:
     importlib.import_module(f"chainatlas.cli.{_group}")

@@ -70,6 +70,14 @@ def refresh(engine: Engine, home: str, *, today: dt.date | None = None) -> list[
     return done
 
 
+def after_import(engine: Engine, written: bool) -> list[str]:
+    """What the import commands call once an import is written: :func:`refresh` for the configured home area
+    (nothing when nothing was written)."""
+    from chainatlas.settings import home_of
+
+    return refresh(engine, home_of()) if written else []
+
+
 def history(engine: Engine, product_id: str) -> list[dict[str, Any]]:
     """A product's quality snapshots, newest first."""
     product(product_id)
@@ -143,12 +151,25 @@ def serve(engine: Engine, token: str, product_id: str, home: str) -> dict[str, A
             "licence": p.licence.as_dict(), "suppression": {"min_enterprises": 3} if p.suppressed else None}
 
 
+def owns(principal: Principal, p: Product) -> bool:
+    """Whether ``principal`` speaks for product ``p``'s owner: the owner department's accounts, or an admin."""
+    return principal.role == Role.admin or (principal.role == Role.department and principal.department == p.dataset.owner)
+
+
+def measure_as(engine: Engine, principal: Principal, product_id: str, home: str) -> dict[str, Any]:
+    """:func:`measure` on the owner's request (Refused 403 for anyone else)."""
+    p = product(product_id)
+    if not owns(principal, p):
+        raise Refused(f"只有数据所有方（{p.dataset.owner}）可重新度量", f"only the owner ({p.dataset.owner}) measures", 403)
+    return measure(engine, product_id, home)
+
+
 def revoke_tokens(engine: Engine, principal: Principal, product_id: str) -> int:
     """Revoke the caller's own tokens for a product (an admin or the owner department: everyone's)."""
     p = product(product_id)
     t = db.product_token
     where = [t.c.product_id == product_id, t.c.revoked_at.is_(None)]
-    if not (principal.role == Role.admin or (principal.role == Role.department and principal.department == p.dataset.owner)):
+    if not owns(principal, p):
         where.append(t.c.grantee == principal.name)
     with engine.begin() as conn:
         return conn.execute(update(t).where(*where).values(revoked_at=utcnow(seconds=True))).rowcount
@@ -157,7 +178,7 @@ def revoke_tokens(engine: Engine, principal: Principal, product_id: str) -> int:
 def usage(engine: Engine, principal: Principal, product_id: str) -> list[dict[str, Any]]:
     """Calls per consumer and day (answered, refused, rows) — for the owner department or an admin."""
     p = product(product_id)
-    if not (principal.role == Role.admin or (principal.role == Role.department and principal.department == p.dataset.owner)):
+    if not owns(principal, p):
         raise Refused(f"只有数据所有方（{p.dataset.owner}）可查看使用情况", f"only the owner ({p.dataset.owner}) sees usage", 403)
     u = db.product_usage
     day = func.substr(cast(u.c.at, String), 1, 10)

@@ -129,6 +129,10 @@ def run_upload(files: list[UploadFile], **options: Any) -> ImportReport:
     folder = Path(tempfile.mkdtemp(prefix="chainatlas-upload-"))
     try:
         paths = save_uploads(files, folder)
-        return import_files(paths, engine=_engine(), write_reports=False, **options)
+        report = import_files(paths, engine=_engine(), write_reports=False, **options)
+        from chainatlas.products.store import after_import
+
+        after_import(_engine(), report.written)  # the data products' quality, measured per import
+        return report
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -31,6 +31,7 @@ from chainatlas.web import (
     api_indicators,
     api_maintenance,
     api_network,
+    api_products,
     api_risk,
     api_rules,
     api_trade,
@@ -44,6 +45,7 @@ from chainatlas.web import (
     pages_indicators,
     pages_maintenance,
     pages_network,
+    pages_products,
     pages_risk,
     pages_rules,
     pages_trade,
@@ -136,6 +138,7 @@ def create_app() -> FastAPI:
     app.include_router(api_warehouses.router)
     app.include_router(api_digital.router)
     app.include_router(api_maintenance.router)
+    app.include_router(api_products.router)
     app.include_router(pages.router)
     app.include_router(pages_analysis.router)
     app.include_router(pages_risk.router)
@@ -149,6 +152,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_warehouses.router)
     app.include_router(pages_digital.router)
     app.include_router(pages_maintenance.router)
+    app.include_router(pages_products.router)
     app.add_middleware(AuditMiddleware)
     app.mount("/static/app", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name, sub in VENDOR.items():

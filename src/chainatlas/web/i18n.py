@@ -16,6 +16,26 @@ from chainatlas import vocabulary
 from chainatlas.messages import Message
 
 STRINGS: dict[str, Message] = {
+    # 数据即服务 (docs/products.md)
+    "dp": Message("数据产品", "Data products"),
+    "dp_intro": Message("由平台数据加工的数据产品：说明、所有方、分级、更新频率、许可条款和实测质量（每次导入后重新度量）。使用须经所有方授权（限定用途），凭仅限该产品的令牌调用，每次调用计量并审计。",
+                        "Data products made from the platform's data: description, owner, classification, update frequency, licence terms and measured quality (re-measured on each import). Use needs the owner's grant (purpose-bound) and a token scoped to the product; every call is metered and audited."),
+    "dp_product": Message("数据产品", "Product"), "dp_frequency": Message("更新频率", "Updated"),
+    "dp_rows": Message("行数", "Rows"), "dp_validity": Message("有效率", "Valid"), "dp_freshness": Message("数据距今（天）", "Age (days)"),
+    "dp_provenance": Message("注明来源", "With source"), "dp_licence": Message("许可条款", "Licence terms"),
+    "dp_fields": Message("字段", "Fields"), "dp_suppression": Message("小数抑制", "Small-cell suppression"),
+    "dp_suppressed_yes": Message("涉及少于3家企业（或3票货物）的格子不予显示", "cells resting on fewer than 3 firms (or consignments) are blanked"),
+    "dp_suppressed_no": Message("不适用：仅公开登记信息", "not needed: public registration fields only"),
+    "dp_quality": Message("数据质量", "Quality"), "dp_field": Message("字段", "Field"), "dp_completeness": Message("完整率", "Complete"),
+    "dp_measured": Message("度量时间", "Measured"), "dp_import": Message("触发导入", "Import"),
+    "dp_suppressed_cells": Message("抑制格数", "Cells withheld"), "dp_latest": Message("最新数据日期", "Latest data"),
+    "dp_quality_note": Message("完整率 = 已发布行中该字段有值的比例（被抑制的格子计为空）；有效率 = 源表已存行重新通过交互规范校验的比例；数据距今 = 度量日与最新数据日期相差天数；注明来源 = 源表中填写了数据来源的行的比例。",
+                               "Complete = share of published rows with a value (withheld cells count as empty); valid = share of the source table's stored rows passing the exchange spec's checks again; age = days from the latest data to the measurement; with source = share of the source's rows naming their source."),
+    "dp_access": Message("获取数据", "Access"),
+    "dp_access_note": Message("向所有方申请授权（说明用途）；获批后生成仅限本产品的令牌，令牌随授权到期或撤销而失效。", "Ask the owner for a grant (state the purpose); once approved, issue a token for this product only — it ends when the grant ends or is revoked."),
+    "dp_token_issue": Message("生成本产品令牌", "Issue a token for this product"), "dp_request": Message("申请授权", "Request a grant"),
+    "dp_usage": Message("使用情况（所有方可见）", "Usage (the owner's view)"), "dp_calls": Message("调用次数", "Calls"),
+    "dp_refused": Message("拒绝次数", "Refused"),
     # 共享运维 (docs/maintenance.md)
     "om": Message("共享运维", "Shared O&M"),
     "om_intro": Message("企业报修、服务商派单到场修复、企业确认关闭；按优先级计时（响应、到场、修复），超时与临近超时告警。企业只看到自己使用或负责运维的设备和工单。",
