@@ -691,3 +691,39 @@ def test_maintenance_a_fault_reported_worked_and_confirmed(page: Page, base_url:
     page.goto(base_url + "/maintenance?lang=en")
     expect(page.locator("#om-title")).to_have_text("Shared O&M")
     page.goto(base_url + "/maintenance?lang=zh")
+
+
+def test_products_request_a_grant_get_a_token(page: Page, base_url: str, demo_engine: Engine) -> None:
+    """数据即服务: the catalogue with quality, a product's page; an analyst requests a grant from the page, the owner
+    approves it on /grants, the analyst issues a token; the owner sees the product's usage."""
+    from chainatlas.governance.principals import add_user
+
+    add_user(demo_engine, "dp-b-analyst", "analyst", password="dp-analyst-pass-1")
+    add_user(demo_engine, "dp-b-customs", "department", password="dp-customs-pass-1", department="customs")
+    page.goto(base_url + "/products?lang=zh")
+    expect(page.locator("#products-title")).to_have_text("数据产品")
+    expect(page.locator("#products .product-row")).to_have_count(3)
+    page.screenshot(path=str(SHOTS / "products.png"), full_page=True)
+    sign_in_as(page, base_url, "dp-b-analyst", "dp-analyst-pass-1")
+    page.goto(base_url + "/products/clearance_ports")
+    expect(page.locator("#product-title")).to_contain_text("通关时效")
+    assert page.locator("#history .history-row").count() >= 1
+    page.select_option("#request-purpose", "trade_service")
+    page.fill("#request-note", "口岸时效对比（浏览器测试）")
+    page.click("#request-submit")
+    expect(page.locator("#grants .grant-row").last).to_contain_text("通关时效")
+    sign_in_as(page, base_url, "dp-b-customs", "dp-customs-pass-1")
+    page.goto(base_url + "/grants")
+    page.locator("#grants .grant-row[data-status='requested'] .grant-approve").last.click()
+    sign_in_as(page, base_url, "dp-b-analyst", "dp-analyst-pass-1")
+    page.goto(base_url + "/products/clearance_ports")
+    page.click("#token-submit")
+    expect(page.locator("#product-token code")).to_contain_text("dp_")
+    page.screenshot(path=str(SHOTS / "product.png"), full_page=True)
+    token = page.locator("#product-token code").inner_text()
+    got = page.request.get(base_url + "/api/v1/products/clearance_ports/data", headers={"X-Product-Token": token})
+    assert got.status == 200 and got.json()["count"] >= 1
+    sign_in_as(page, base_url, "dp-b-customs", "dp-customs-pass-1")
+    page.goto(base_url + "/products/clearance_ports")
+    expect(page.locator("#usage .usage-row", has_text="dp-b-analyst")).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "product_owner.png"), full_page=True)

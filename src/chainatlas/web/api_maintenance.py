@@ -17,9 +17,9 @@ from pydantic import BaseModel, Field
 from chainatlas import db
 from chainatlas.governance.principals import Principal, Role
 from chainatlas.maintenance.store import Scope
-from chainatlas.messages import InvalidInput, NotFound, Refused
+from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.web.auth import authorize
-from chainatlas.web.errors import refusal, refused
+from chainatlas.web.errors import answered, refusal, refused
 
 router = APIRouter(prefix="/api/v1/maintenance", tags=["maintenance"])
 Caller = Annotated[Principal, Depends(authorize)]
@@ -57,12 +57,6 @@ def kpi_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.
     return start or last - dt.timedelta(days=89), last
 
 
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except (InvalidInput, NotFound, Refused) as exc:
-        raise refusal(exc) from None
-
 
 @router.get("/sla", summary="The SLA targets per priority (dated) and the alarm rules")
 def sla_targets() -> Any:
@@ -88,7 +82,7 @@ def one_equipment(equipment_id: str, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
     scope = scope_of(principal)
-    machine = _call(store.one_equipment, db.get_engine(), equipment_id, scope)
+    machine = answered(store.one_equipment, db.get_engine(), equipment_id, scope)
     return {"equipment": machine, "tickets": store.tickets(db.get_engine(), scope, equipment_id=equipment_id)}
 
 
@@ -97,7 +91,7 @@ def one_equipment(equipment_id: str, principal: Caller) -> Any:
 def issue_token(equipment_id: str, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
-    token = _call(store.issue_device_token, db.get_engine(), equipment_id, actor=principal.name, scope=scope_of(principal))
+    token = answered(store.issue_device_token, db.get_engine(), equipment_id, actor=principal.name, scope=scope_of(principal))
     return {"equipment_id": equipment_id, "token": token}
 
 
@@ -105,7 +99,7 @@ def issue_token(equipment_id: str, principal: Caller) -> Any:
 def revoke_tokens(equipment_id: str, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
-    return {"revoked": _call(store.revoke_device_tokens, db.get_engine(), equipment_id, scope=scope_of(principal))}
+    return {"revoked": answered(store.revoke_device_tokens, db.get_engine(), equipment_id, scope=scope_of(principal))}
 
 
 @router.get("/tickets", summary="Tickets with their SLA clocks' states, newest first")
@@ -122,7 +116,7 @@ def open_ticket(body: TicketIn, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
     scope = scope_of(principal)
-    tid = _call(store.open_ticket, db.get_engine(), body.equipment_id, body.priority, body.fault, actor=principal.name,
+    tid = answered(store.open_ticket, db.get_engine(), body.equipment_id, body.priority, body.fault, actor=principal.name,
                 scope=scope)
     return store.ticket(db.get_engine(), tid, scope)
 
@@ -131,7 +125,7 @@ def open_ticket(body: TicketIn, principal: Caller) -> Any:
 def ticket(ticket_id: int, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
-    return _call(store.ticket, db.get_engine(), ticket_id, scope_of(principal))
+    return answered(store.ticket, db.get_engine(), ticket_id, scope_of(principal))
 
 
 @router.post("/tickets/{ticket_id}/photos", status_code=201, summary="Attach a JPEG or PNG (≤ 5 MB)")
@@ -139,7 +133,7 @@ async def add_photo(ticket_id: int, photo: UploadFile, principal: Caller) -> Any
     from chainatlas.maintenance import store
 
     data = await photo.read(store.MAX_PHOTO_BYTES + 1)
-    pid = _call(store.add_photo, db.get_engine(), ticket_id, data, photo.content_type or "", actor=principal.name,
+    pid = answered(store.add_photo, db.get_engine(), ticket_id, data, photo.content_type or "", actor=principal.name,
                 scope=scope_of(principal))
     return {"ticket_id": ticket_id, "photo_id": pid}
 
@@ -149,7 +143,7 @@ async def add_photo(ticket_id: int, photo: UploadFile, principal: Caller) -> Any
 def act(ticket_id: int, action: str, body: ActionIn, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
-    return _call(store.act, db.get_engine(), ticket_id, action, actor=principal.name, scope=scope_of(principal),
+    return answered(store.act, db.get_engine(), ticket_id, action, actor=principal.name, scope=scope_of(principal),
                  admin=principal.role == Role.admin, note=body.note, technician=body.technician)
 
 
@@ -157,7 +151,7 @@ def act(ticket_id: int, action: str, body: ActionIn, principal: Caller) -> Any:
 def get_photo(ticket_id: int, photo_id: int, principal: Caller) -> Response:
     from chainatlas.maintenance import store
 
-    data, kind = _call(store.photo, db.get_engine(), ticket_id, photo_id, scope_of(principal))
+    data, kind = answered(store.photo, db.get_engine(), ticket_id, photo_id, scope_of(principal))
     return Response(data, media_type=kind, headers={"Cache-Control": "private, max-age=3600"})
 
 
@@ -175,7 +169,7 @@ def providers(principal: Caller, start: Annotated[dt.date | None, Query(descript
 
     first, last = kpi_period(start, end)
     return {"start": first, "end": last,
-            "providers": _call(store.provider_kpis, db.get_engine(), scope_of(principal), first, last)}
+            "providers": answered(store.provider_kpis, db.get_engine(), scope_of(principal), first, last)}
 
 
 @router.post("/telemetry", status_code=201, summary="A device sends readings (X-Device-Token); alarm rules may open tickets")

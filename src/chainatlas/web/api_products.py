@@ -10,20 +10,13 @@ from fastapi import APIRouter, Depends, Header
 
 from chainatlas import db
 from chainatlas.governance.principals import Principal
-from chainatlas.messages import InvalidInput, NotFound, Refused
 from chainatlas.settings import home_of
 from chainatlas.web.auth import authorize
-from chainatlas.web.errors import refusal, refused
+from chainatlas.web.errors import answered, refused
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"])
 Caller = Annotated[Principal, Depends(authorize)]
 
-
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except (InvalidInput, NotFound, Refused) as exc:
-        raise refusal(exc) from None
 
 
 def product_view(product_id: str) -> dict[str, Any]:
@@ -55,14 +48,14 @@ def one(product_id: str) -> Any:
 def issue(product_id: str, principal: Caller) -> Any:
     from chainatlas.products import store
 
-    return _call(store.issue_token, db.get_engine(), principal, product_id)
+    return answered(store.issue_token, db.get_engine(), principal, product_id)
 
 
 @router.delete("/{product_id}/tokens", summary="Revoke the caller's tokens (the owner: everyone's)")
 def revoke(product_id: str, principal: Caller) -> Any:
     from chainatlas.products import store
 
-    return {"revoked": _call(store.revoke_tokens, db.get_engine(), principal, product_id)}
+    return {"revoked": answered(store.revoke_tokens, db.get_engine(), principal, product_id)}
 
 
 @router.get("/{product_id}/data", summary="The product's rows, for its token (X-Product-Token); metered and audited")
@@ -71,18 +64,18 @@ def data(product_id: str, x_product_token: Annotated[str | None, Header()] = Non
 
     if not x_product_token:
         raise refused(401, "缺少数据产品令牌（X-Product-Token）", "missing product token (X-Product-Token)")
-    return _call(store.serve, db.get_engine(), x_product_token, product_id, home_of())
+    return answered(store.serve, db.get_engine(), x_product_token, product_id, home_of())
 
 
 @router.get("/{product_id}/usage", summary="Calls per consumer and day (the owner department)")
 def usage(product_id: str, principal: Caller) -> Any:
     from chainatlas.products import store
 
-    return _call(store.usage, db.get_engine(), principal, product_id)
+    return answered(store.usage, db.get_engine(), principal, product_id)
 
 
 @router.post("/{product_id}/measure", status_code=201, summary="Measure the product's quality now (the owner)")
 def measure(product_id: str, principal: Caller) -> Any:
     from chainatlas.products import store
 
-    return _call(store.measure_as, db.get_engine(), principal, product_id, home_of())
+    return answered(store.measure_as, db.get_engine(), principal, product_id, home_of())

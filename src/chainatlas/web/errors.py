@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from fastapi import HTTPException
 
 from chainatlas.messages import InvalidInput, Message, NotFound, Refused
+
+T = TypeVar("T")
 
 
 def refused(status: int, zh: str, en: str) -> HTTPException:
@@ -27,3 +32,11 @@ def refusal(exc: InvalidInput | NotFound | Refused) -> HTTPException:
     if isinstance(exc, Refused):
         return refused(exc.status, exc.zh, exc.en)
     return refused(404 if isinstance(exc, NotFound) else 422, exc.zh, exc.en)
+
+
+def answered(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)``, with the domain's refusals (InvalidInput, NotFound, Refused) as their HTTP answers."""
+    try:
+        return fn(*args, **kwargs)
+    except (InvalidInput, NotFound, Refused) as exc:
+        raise refusal(exc) from None

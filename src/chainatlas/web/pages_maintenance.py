@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chainatlas import db, vocabulary
 from chainatlas.governance.principals import Principal, Role
-from chainatlas.messages import InvalidInput, NotFound, Refused
+from chainatlas.messages import InvalidInput
 from chainatlas.web.api_maintenance import kpi_period, scope_of
 from chainatlas.web.auth import authorize
-from chainatlas.web.errors import refusal
+from chainatlas.web.errors import answered, refusal
 from chainatlas.web.forms import form_date
 from chainatlas.web.pages import render
 from chainatlas.web.tabular import table_download
@@ -26,12 +26,6 @@ TICKET_COLUMNS = ("id", "equipment_id", "owner_uscc", "provider_uscc", "priority
                   "origin", "opened_at", "resolved_at", "confirmed_at", "restore_hours", "visits", "reopens",
                   "sla_respond", "sla_on_site", "sla_resolve")
 
-
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except (InvalidInput, NotFound, Refused) as exc:
-        raise refusal(exc) from None
 
 
 @router.get("/maintenance", response_class=HTMLResponse)
@@ -62,7 +56,7 @@ async def open_page(request: Request, principal: Caller) -> Response:
     from chainatlas.maintenance import store
 
     form = await request.form()
-    tid = _call(store.open_ticket, db.get_engine(), str(form.get("equipment_id") or ""), str(form.get("priority") or ""),
+    tid = answered(store.open_ticket, db.get_engine(), str(form.get("equipment_id") or ""), str(form.get("priority") or ""),
                 str(form.get("fault") or ""), actor=principal.name, scope=scope_of(principal))
     return RedirectResponse(f"/maintenance/tickets/{tid}", status_code=303)
 
@@ -72,7 +66,7 @@ def ticket_page(request: Request, ticket_id: int, principal: Caller) -> Response
     from chainatlas.maintenance import store
     from chainatlas.maintenance.workflow import ACTIONS
 
-    view = _call(store.ticket, db.get_engine(), ticket_id, scope_of(principal))
+    view = answered(store.ticket, db.get_engine(), ticket_id, scope_of(principal))
     view["action_labels"] = {k: a.label.as_dict() for k, a in ACTIONS.items()}
     view["note_required"] = [k for k, a in ACTIONS.items() if a.note_required]
     download = table_download(request, {"events": view["events"], "sla": view["sla"]}, f"ticket-{ticket_id}")
@@ -88,7 +82,7 @@ async def photo_page(request: Request, ticket_id: int, principal: Caller) -> Res
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
         raise refusal(InvalidInput("请选择照片文件", "choose a photo file"))
     data = await upload.read(store.MAX_PHOTO_BYTES + 1)  # type: ignore[union-attr]
-    _call(store.add_photo, db.get_engine(), ticket_id, data, getattr(upload, "content_type", "") or "",
+    answered(store.add_photo, db.get_engine(), ticket_id, data, getattr(upload, "content_type", "") or "",
           actor=principal.name, scope=scope_of(principal))
     return RedirectResponse(f"/maintenance/tickets/{ticket_id}", status_code=303)
 
@@ -98,20 +92,24 @@ async def act_page(request: Request, ticket_id: int, action: str, principal: Cal
     from chainatlas.maintenance import store
 
     form = await request.form()
-    _call(store.act, db.get_engine(), ticket_id, action, actor=principal.name, scope=scope_of(principal),
+    answered(store.act, db.get_engine(), ticket_id, action, actor=principal.name, scope=scope_of(principal),
           admin=principal.role == Role.admin, note=str(form.get("note") or ""), technician=str(form.get("technician") or ""))
     return RedirectResponse(f"/maintenance/tickets/{ticket_id}", status_code=303)
 
 
-@router.get("/maintenance/equipment/{equipment_id}", response_class=HTMLResponse)
-def equipment_page(request: Request, equipment_id: str, principal: Caller) -> Response:
+def _machine_view(principal: Principal, equipment_id: str, token: str | None = None) -> dict[str, Any]:
     from chainatlas.maintenance import store
 
     engine, scope = db.get_engine(), scope_of(principal)
-    machine = _call(store.one_equipment, engine, equipment_id, scope)
-    rows = store.tickets(engine, scope, equipment_id=equipment_id)
-    view = {"equipment": machine, "tickets": [{k: r[k] for k in TICKET_COLUMNS} for r in rows],
+    machine = answered(store.one_equipment, engine, equipment_id, scope)
+    tickets = [{k: r[k] for k in TICKET_COLUMNS} for r in store.tickets(engine, scope, equipment_id=equipment_id)]
+    return {"equipment": machine, "tickets": tickets, "token": token,
             "party": scope.party(machine["owner_uscc"], machine["provider_uscc"])}
+
+
+@router.get("/maintenance/equipment/{equipment_id}", response_class=HTMLResponse)
+def equipment_page(request: Request, equipment_id: str, principal: Caller) -> Response:
+    view = _machine_view(principal, equipment_id)
     download = table_download(request, {"tickets": view["tickets"]}, f"equipment-{equipment_id}")
     return download or render(request, "maintenance_equipment.html", jsonable_encoder(view))
 
@@ -120,13 +118,8 @@ def equipment_page(request: Request, equipment_id: str, principal: Caller) -> Re
 def token_page(request: Request, equipment_id: str, principal: Caller) -> Response:
     from chainatlas.maintenance import store
 
-    engine, scope = db.get_engine(), scope_of(principal)
-    token = _call(store.issue_device_token, engine, equipment_id, actor=principal.name, scope=scope)
-    machine = store.one_equipment(engine, equipment_id, scope)
-    rows = store.tickets(engine, scope, equipment_id=equipment_id)
-    view = {"equipment": machine, "tickets": [{k: r[k] for k in TICKET_COLUMNS} for r in rows], "token": token,
-            "party": scope.party(machine["owner_uscc"], machine["provider_uscc"])}
-    return render(request, "maintenance_equipment.html", jsonable_encoder(view))
+    token = answered(store.issue_device_token, db.get_engine(), equipment_id, actor=principal.name, scope=scope_of(principal))
+    return render(request, "maintenance_equipment.html", jsonable_encoder(_machine_view(principal, equipment_id, token)))
 
 
 @router.get("/maintenance/providers", response_class=HTMLResponse)
@@ -134,7 +127,7 @@ def providers_page(request: Request, principal: Caller, start: str = "", end: st
     from chainatlas.maintenance import sla, store
 
     first, last = kpi_period(form_date(start, "start"), form_date(end, "end"))
-    rows = _call(store.provider_kpis, db.get_engine(), scope_of(principal), first, last)
+    rows = answered(store.provider_kpis, db.get_engine(), scope_of(principal), first, last)
     pol = sla.policy_on(last)
     view = {"start": first, "end": last, "providers": rows, "targets": pol.targets, "reference": pol.reference,
             "at_risk_share": pol.at_risk_share}
