@@ -43,7 +43,7 @@ def test_quality_on_known_gaps(city: Engine) -> None:
 
 
 def test_refresh_follows_imports(city: Engine, tmp_path: Path) -> None:
-    assert set(store.refresh(city, "4101")) == {"enterprise_register", "chain_segments", "clearance_ports"}
+    assert set(store.refresh(city, "4101")) == {"enterprise_register", "chain_segments", "clearance_lanes"}
     assert store.refresh(city, "4101") == []  # nothing imported since
     from chainatlas.registry.uscc import make_uscc
 
@@ -78,7 +78,7 @@ def test_token_scope_grants_metering_and_usage(city: Engine) -> None:
     assert issued["grant_id"] == gid and issued["expires_on"] > dt.date.today()
     got = store.serve(city, token, "enterprise_register", "4101")
     assert got["count"] == 4 and set(got["rows"][0]) == {"uscc", "name", "region_code", "industry_code", "founded_on"}
-    for other in ("chain_segments", "clearance_ports"):
+    for other in ("chain_segments", "clearance_lanes"):
         with pytest.raises(Refused, match="scoped") as refused:
             store.serve(city, token, other, "4101")
         assert refused.value.status == 403
@@ -98,5 +98,5 @@ def test_token_scope_grants_metering_and_usage(city: Engine) -> None:
         audited = conn.execute(select(db.audit_log.c.action, db.audit_log.c.outcome)
                                .where(db.audit_log.c.role == "product-token")).all()
     assert sorted(audited) == sorted([("GET product enterprise_register", "ok"), ("GET product chain_segments", "denied"),
-                                      ("GET product clearance_ports", "denied"), ("GET product enterprise_register", "denied"),
+                                      ("GET product clearance_lanes", "denied"), ("GET product enterprise_register", "denied"),
                                       ("GET product enterprise_register", "denied")])

@@ -25,7 +25,7 @@ def _as(engine: Engine, name: str, role: str, **extra: str) -> TestClient:
 def test_catalogue_and_product_pages_are_public(demo_engine: Engine) -> None:
     anyone = TestClient(create_app())
     items = anyone.get("/products?format=json").json()["products"]
-    assert {p["id"] for p in items} == {"enterprise_register", "chain_segments", "clearance_ports"}
+    assert {p["id"] for p in items} == {"enterprise_register", "chain_segments", "clearance_lanes"}
     assert all(p["quality"] and p["quality"]["rows"] > 0 for p in items)
     page = anyone.get("/products/chain_segments")
     assert page.status_code == 200 and "产业链环节图谱" in page.text and "许可条款" in page.text

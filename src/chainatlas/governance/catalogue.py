@@ -54,8 +54,8 @@ DATASETS: dict[str, Dataset] = {d.code: d for d in (
     Dataset("product.chain_segments", "数据产品：产业链环节图谱", "Product: chain atlas per segment", "industry", "general",
             ("chain", "period", "code", "name_zh", "stage", "local_enterprises", "output_value_yuan", "inputs_value_yuan",
              "inputs_local_value_yuan", "local_share", "status"), "各环节本地企业、产值、配套率（小数抑制）"),
-    Dataset("product.clearance_ports", "数据产品：通关时效", "Product: clearance times", "customs", "general",
-            ("mode", "port", "n", "mean", "median", "p90", "within_target"), "按运输方式和口岸的到港至放行时间（小数抑制）"),
+    Dataset("product.clearance_lanes", "数据产品：通关时效", "Product: clearance times", "customs", "general",
+            ("mode", "port", "destination", "n", "mean", "median", "p90", "within_target"), "按线路（方式、口岸、目的地）的到港至放行时间（小数抑制）"),
 )}
 assert all(d.owner in DEPARTMENTS and d.level in LEVELS for d in DATASETS.values())
 

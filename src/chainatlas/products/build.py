@@ -53,17 +53,20 @@ def suppress_small_groups(stats: pl.DataFrame, values: tuple[str, ...], minimum:
                               + [pl.when(small).then(pl.lit(",".join(values))).otherwise(pl.lit("")).alias("suppressed")])
 
 
-def clearance_ports(engine: Engine) -> pl.DataFrame:
-    """Arrival-to-release hours per mode and port (trade/clearance.py), groups of fewer than 3 consignments blanked."""
+def clearance_lanes(engine: Engine) -> pl.DataFrame:
+    """Arrival-to-release hours per lane — mode, port of clearance, destination (trade/clearance.py) — groups of fewer
+    than 3 consignments blanked."""
     from chainatlas.trade.clearance import clearance_stats, consignment_times
     from chainatlas.trade.consignments import consignment_events
 
     times = consignment_times(consignment_events(engine))
-    schema = {"mode": pl.String, "port": pl.String, "n": pl.UInt32, "mean": pl.Float64, "median": pl.Float64,
+    schema = {"mode": pl.String, "port": pl.String, "destination": pl.String, "n": pl.UInt32, "mean": pl.Float64, "median": pl.Float64,
               "p90": pl.Float64, "within_target": pl.Float64, "suppressed": pl.String}
     if times.height == 0:
         return pl.DataFrame(schema=schema)
-    stats = clearance_stats(times, by=("mode", "port"), target_hours=24).drop("outliers")
+    if "destination" not in times.columns:
+        times = times.with_columns(pl.lit(None, dtype=pl.String).alias("destination"))
+    stats = clearance_stats(times, by=("mode", "port", "destination"), target_hours=24).drop("outliers")
     return suppress_small_groups(stats, ("mean", "median", "p90", "within_target")).select(list(schema))
 
 
@@ -73,4 +76,4 @@ def rows(engine: Engine, p: Product, home: str) -> pl.DataFrame:
         return enterprise_register(engine)
     if p.id == "chain_segments":
         return chain_segments(engine, home)
-    return clearance_ports(engine)
+    return clearance_lanes(engine)

@@ -49,12 +49,13 @@ PRODUCTS: dict[str, Product] = {p.id: p for p in (
             ("chain", "period", "code", "name_zh", "stage", "local_enterprises", "output_value_yuan", "inputs_value_yuan",
              "inputs_local_value_yuan", "local_share", "status"), "supply_links", True,
             ("enterprises", "placements", "supply_links", "transactions")),
-    Product("clearance_ports", M("通关时效（按运输方式和口岸）", "Clearance times per mode and port"),
-            M("按运输方式和口岸：有放行记录的货物票数、到港至放行小时数的平均值、中位数、90分位、24小时内放行比例，来自 EPCIS 事件；少于3票的格子不予显示。",
-              "Per mode and port: consignments released, mean, median and 90th percentile hours from arrival to release, "
-              "share released within 24 h, from the EPCIS events; cells of fewer than 3 consignments are blanked."),
+    Product("clearance_lanes", M("通关时效（按线路）", "Clearance times per lane"),
+            M("按线路（运输方式、通关口岸、目的地）：有放行记录的货物票数、到港至放行小时数的平均值、中位数、90分位、24小时内放行比例，来自 EPCIS 事件；少于3票的格子不予显示。",
+              "Per lane (mode, port of clearance, destination): consignments released, mean, median and 90th percentile "
+              "hours from arrival to release, share released within 24 h, from the EPCIS events; cells of fewer than 3 "
+              "consignments are blanked."),
             M("每日", "daily"), LICENCE,
-            ("mode", "port", "n", "mean", "median", "p90", "within_target"), None, True),
+            ("mode", "port", "destination", "n", "mean", "median", "p90", "within_target"), None, True),
 )}
 
 

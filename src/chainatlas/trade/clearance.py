@@ -27,12 +27,13 @@ MILESTONES = {"arriving": "arrival", "urn:chainatlas:bizstep:declaring": "declar
               "urn:chainatlas:bizstep:releasing": "release", "departing": "departure"}
 INTERVALS = {"arrival_to_release": ("arrival", "release"), "declaration_to_release": ("declaration", "release"),
              "arrival_to_declaration": ("arrival", "declaration"), "release_to_departure": ("release", "departure")}
-GROUPS = ("mode", "port", "channel", "month")
+GROUPS = ("mode", "port", "destination", "channel", "month")
 
 
 def consignment_times(events: pl.DataFrame) -> pl.DataFrame:
-    """One row per consignment: the first time of each milestone, mode, port, channel (``inspected`` when an
-    inspection event exists, else ``green``), the month of release, and the intervals in hours.
+    """One row per consignment: the first time of each milestone, mode, port, destination (when the events carry
+    it), channel (``inspected`` when an inspection event exists, else ``green``), the month of release, and the
+    intervals in hours.
 
     ``events`` columns: consignment, biz_step, event_time (datetime, UTC), mode, port (as
     :func:`chainatlas.trade.consignments.consignment_events` reads them from the repository).
@@ -50,7 +51,8 @@ def consignment_times(events: pl.DataFrame) -> pl.DataFrame:
     wide = first.pivot(on="milestone", index="consignment", values="event_time")
     for m in set(MILESTONES.values()) - set(wide.columns):
         wide = wide.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias(m))
-    attrs = events.group_by("consignment").agg(pl.col("mode").drop_nulls().first(), pl.col("port").drop_nulls().first())
+    carried = [c for c in ("mode", "port", "destination") if c in events.columns]
+    attrs = events.group_by("consignment").agg([pl.col(c).drop_nulls().first() for c in carried])
     out = wide.join(attrs, on="consignment", how="left").with_columns(
         pl.when(pl.col("inspection").is_not_null()).then(pl.lit("inspected")).otherwise(pl.lit("green")).alias("channel"),
         pl.col("release").dt.strftime("%Y-%m").alias("month"),
