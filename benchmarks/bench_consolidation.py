@@ -5,6 +5,8 @@ first-fit-decreasing, in the same run.
    published instances in tests): volume utilisation and time per instance of ``pack`` (best of the three carton
    orders of ``plan.best_pack``), without a support requirement as in the published problems and with 70 % base
    support; and, without support, the same followed by ``packing.search_order`` (``--tries`` more loading orders).
+   The block builder (``blocks.pack_blocks``): greedy, and with its pilot look-ahead (``--lookahead`` blocks tried per
+   step, each completed greedily), without support and with 70 %.
    Baseline, same instances: first-fit decreasing over extreme points (boxes by decreasing volume, each at
    the first extreme point and orientation that fits; Crainic, Perboli & Tadei 2008 call it EP-FFD). Every plan of
    both is verified by ``check.check_plan``.
@@ -30,6 +32,7 @@ import numpy as np
 
 from chainatlas.consolidation.assign import DEFAULT_FILL, incompatibility
 from chainatlas.consolidation.benchmark import CLASSES, as_cartons, br_instance, container
+from chainatlas.consolidation.blocks import pack_blocks
 from chainatlas.consolidation.check import check_plan
 from chainatlas.consolidation.demo import demo_files
 from chainatlas.consolidation.model import Carton, Shipment, Unit, shipment_from_dict, unit_from_dict
@@ -65,12 +68,13 @@ def ep_ffd(cartons: list[Carton], allowed: list[list[tuple[float, float, float]]
                     float(len(placed)), None)
 
 
-def bench_br(problems: int, tries: int) -> dict[str, Any]:
+def bench_br(problems: int, tries: int, lookahead: int = 3) -> dict[str, Any]:
     eq = container()
     out: dict[str, Any] = {}
     for cls in CLASSES:
         rows: dict[str, list[float]] = {k: [] for k in ("ours", "ours_t", "ours70", "ours70_t", "search", "search_t",
-                                                        "ffd", "ffd_t")}
+                                                        "ffd", "ffd_t", "blocks", "blocks_t", "pilot", "pilot_t",
+                                                        "pilot70", "pilot70_t")}
         for p in range(1, problems + 1):
             cartons, allowed = as_cartons(br_instance(cls, p))
             for key, support in (("ours", 0.0), ("ours70", 0.7)):
@@ -93,6 +97,14 @@ def bench_br(problems: int, tries: int) -> dict[str, Any]:
                 assert not problems_found, (cls, p, problems_found[:3])
                 assert all((pl.dx, pl.dy, pl.dz) in allowed[pl.item] for pl in best.placements)
                 rows[key].append(best.utilisation)
+            for key, support, k in (("blocks", 0.0, 1), ("pilot", 0.0, lookahead), ("pilot70", 0.7, lookahead)):
+                t = time.perf_counter()
+                plan = pack_blocks(cartons, eq, min_support=support, allowed=allowed, lookahead=k)
+                rows[f"{key}_t"].append(time.perf_counter() - t)
+                found_problems = check_plan(cartons, eq, plan.placements, min_support=support, cog_bounds=None)
+                assert not found_problems, (key, cls, p, found_problems[:3])
+                assert all((pl.dx, pl.dy, pl.dz) in allowed[pl.item] for pl in plan.placements)
+                rows[key].append(plan.utilisation)
             t = time.perf_counter()
             base = ep_ffd(cartons, allowed, eq)
             rows["ffd_t"].append(time.perf_counter() - t)
@@ -105,10 +117,13 @@ def bench_br(problems: int, tries: int) -> dict[str, Any]:
                            "search_s_median": round(statistics.median(rows["search_t"]), 3) if rows["search_t"] else None,
                            "ours_s_median": round(statistics.median(rows["ours_t"]), 3),
                            "ours70_s_median": round(statistics.median(rows["ours70_t"]), 3),
-                           "ffd_s_median": round(statistics.median(rows["ffd_t"]), 3)}
+                           "ffd_s_median": round(statistics.median(rows["ffd_t"]), 3),
+                           **{f"{k}_util": round(statistics.fmean(rows[k]), 4) for k in ("blocks", "pilot", "pilot70")},
+                           **{f"{k}_s_median": round(statistics.median(rows[f"{k}_t"]), 3) for k in ("blocks", "pilot", "pilot70")}}
         print(json.dumps({f"BR{cls}": out[f"BR{cls}"]}), flush=True)
     out["mean"] = {k: round(statistics.fmean(v[k] for key, v in out.items() if key.startswith("BR")), 4)
-                   for k in ("ours_util", "ours70_util", "ffd_util") + (("search_util",) if tries else ())}
+                   for k in ("ours_util", "ours70_util", "ffd_util", "blocks_util", "pilot_util", "pilot70_util")
+                   + (("search_util",) if tries else ())}
     return out
 
 
@@ -180,10 +195,11 @@ def main() -> None:
     ap.add_argument("--skip", choices=["br", "planning"], default=None)
     ap.add_argument("--pack-tries", type=int, default=0, help="plan.consolidate's pack_tries in the planning comparison")
     ap.add_argument("--tries", type=int, default=60, help="loading orders searched per BR instance (0: no search)")
+    ap.add_argument("--lookahead", type=int, default=3, help="blocks tried per step by the block builder's pilot")
     args = ap.parse_args()
     result: dict[str, Any] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
     if args.skip != "br":
-        result["br"] = bench_br(args.problems, args.tries)
+        result["br"] = bench_br(args.problems, args.tries, args.lookahead)
     if args.skip != "planning":
         result["planning"] = bench_planning([int(x) for x in args.sizes.split(",")], args.pack_tries)
     print(json.dumps(result, indent=1))

@@ -165,7 +165,7 @@ def pack(cartons: list[Carton], eq: Equipment, *, min_support: float = DEFAULT_M
         fragile_kg = np.append(fragile_kg, c.gross_kg if c.fragile else np.inf)
         weights = np.append(weights, c.gross_kg)
         points = _update_points(points, boxes, (x, y, z, dx, dy, dz))
-    return _finish(cartons, eq, placed, unplaced, weight, cog_bounds or eq.cog_tolerance)
+    return finish(cartons, eq, placed, unplaced, weight, cog_bounds or eq.cog_tolerance)
 
 
 def plan_rank(plan: LoadPlan) -> tuple[int, bool, float]:
@@ -236,8 +236,11 @@ def _update_points(points: np.ndarray, boxes: np.ndarray, new: tuple[float, floa
     return np.unique(np.round(allp, 6), axis=0)
 
 
-def _finish(cartons: list[Carton], eq: Equipment, placed: list[tuple[int, float, float, float, float, float, float]],
-            unplaced: list[int], weight: float, cog_bounds: tuple[float, float]) -> LoadPlan:
+def finish(cartons: list[Carton], eq: Equipment, placed: list[tuple[int, float, float, float, float, float, float]],
+           unplaced: list[int], weight: float, cog_bounds: tuple[float, float]) -> LoadPlan:
+    """The plan from cartons placed in the internal frame (x from the front wall): the load moved towards the door and
+    sideways as free space allows, to bring the centre of gravity to the middle; coordinates turned to the result's
+    frame (x from the door); the centre of gravity, and notes where it stays out of ``cog_bounds``."""
     length, width = float(eq.length_cm), float(eq.width_cm)
     notes: list[str] = []
     if not placed:

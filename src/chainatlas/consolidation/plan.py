@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from chainatlas.consolidation.assign import DEFAULT_FILL, Assignment, assign, incompatibility
+from chainatlas.consolidation.blocks import pack_blocks
 from chainatlas.consolidation.check import check_plan
 from chainatlas.consolidation.costs import EXACT_MAX, basis, proportional, shapley
 from chainatlas.consolidation.model import Carton, Shipment, Unit
@@ -33,7 +34,8 @@ def best_pack(cartons: list[Carton], unit: Unit, *, min_support: float = DEFAULT
     still out of bounds, the heaviest cartons are loaded in the middle of the sequence (the first cartons go to the
     front wall, the last to the door), which brings the weight towards the middle of the unit. When cartons are still
     left out or the centre of gravity is out of bounds, up to ``tries`` more orders are searched
-    (:func:`~chainatlas.consolidation.packing.search_order`)."""
+    (:func:`~chainatlas.consolidation.packing.search_order`). Before that, while cartons are left out, the block builder
+    (:func:`~chainatlas.consolidation.blocks.pack_blocks`, greedy, then with a look-ahead of 3) is tried too."""
     rank = plan_rank
 
     carries_nothing = [not c.stackable or c.fragile for c in cartons]
@@ -61,6 +63,12 @@ def best_pack(cartons: list[Carton], unit: Unit, *, min_support: float = DEFAULT
                 best, best_order = plan, order
             if rank(best)[:2] == (0, False):
                 break
+    for lookahead in (1, 3):  # block building, greedy then with its pilot, when cartons are still left out
+        if not best.unplaced:
+            break
+        plan = pack_blocks(cartons, unit.equipment, min_support=min_support, lookahead=lookahead)
+        if rank(plan) < rank(best):
+            best = plan
     if tries and rank(best)[:2] != (0, False):
         found = search_order(cartons, unit.equipment, best_order, tries=tries, min_support=min_support)
         if rank(found) < rank(best):
