@@ -158,6 +158,7 @@ WORK_RECORDS: dict[str, Message] = {
     "consolidation": M("拼单需求与运力报价", "shipment requests and capacity offers"),
     "warehouses": M("公共海外仓出入库", "overseas warehouse stock and movements"),
     "digital": M("数字化自评与方案订阅", "digital self-assessments and subscriptions"),
+    "maintenance": M("共享运维设备与工单", "shared O&M equipment and tickets"),
 }
 
 # official statistics the exchange spec takes (table official_statistics); their units and targets are in the

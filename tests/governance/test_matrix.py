@@ -69,7 +69,7 @@ def test_route_by_role(world: dict[str, object], method: str, path: str) -> None
         if role == Role.enterprise and policy.own and rows:
             data_ok = any(p in fill and fill[p] == world["a"] for p in policy.own)
         elif policy.dataset and rows:
-            data_ok = row_access(engine, principal, policy.dataset).allowed
+            data_ok = row_access(engine, principal, policy.dataset_for(fill) or "").allowed
         else:
             data_ok = True
         allowed = policy.allows(role) and data_ok

@@ -100,3 +100,22 @@ def test_token_scope_grants_metering_and_usage(city: Engine) -> None:
     assert sorted(audited) == sorted([("GET product enterprise_register", "ok"), ("GET product chain_segments", "denied"),
                                       ("GET product clearance_lanes", "denied"), ("GET product enterprise_register", "denied"),
                                       ("GET product enterprise_register", "denied")])
+
+
+def test_an_enterprise_may_hold_a_product_grant_but_no_dataset_grant(city: Engine) -> None:
+    """A firm consumes data products like anyone (数据即服务); rows of the datasets behind them stay closed to it."""
+    from tests.helpers.exchange import A
+
+    add_user(city, "firm", "enterprise", enterprise=A)
+    firm = principal_for_token(city, account_token(city, "firm"))
+    assert firm is not None
+    gid = catalogue.request_grant(city, firm, "product.enterprise_register", "trade_service")
+    add_user(city, "ms", "department", department="market_supervision")
+    owner = principal_for_token(city, account_token(city, "ms"))
+    assert owner is not None
+    catalogue.decide(city, gid, owner, "approve")
+    token = store.issue_token(city, firm, "enterprise_register")["token"]
+    assert store.serve(city, token, "enterprise_register", "4101")["count"] == 4
+    dataset_grant = catalogue.request_grant(city, firm, "enterprises", "trade_service")
+    catalogue.decide(city, dataset_grant, owner, "approve")
+    assert not catalogue.row_access(city, firm, "enterprises").allowed  # its own rows only, by the routes' rule

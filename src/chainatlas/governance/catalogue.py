@@ -156,7 +156,8 @@ def row_access(engine: Engine, principal: Principal, dataset: str) -> RowAccess:
         return RowAccess(True)
     if principal.role == Role.department and DATASETS[dataset].owner == principal.department:
         return RowAccess(True)
-    if principal.role in (Role.public, Role.enterprise):
+    # an enterprise account reads rows only of its own (the routes' ``own`` rule), or a data product by grant
+    if principal.role == Role.public or (principal.role == Role.enterprise and not dataset.startswith("product.")):
         return RowAccess(False, reason="role")
     g = db.data_grant
     today = _today()

@@ -15,6 +15,7 @@ SIGNED_IN = frozenset({Role.admin, Role.analyst, Role.department, Role.enterpris
 OFFICIALS = frozenset({Role.admin, Role.analyst, Role.department})
 ANALYSTS = frozenset({Role.admin, Role.analyst})
 ADMIN = frozenset({Role.admin})
+PRODUCT = "product.{product_id}"  # each data product is a dataset of the catalogue
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,16 @@ class Access:
 
     def allows(self, role: Role) -> bool:
         return role == Role.admin or role in self.roles
+
+    def dataset_for(self, params: dict[str, str]) -> str | None:
+        """The dataset touched, with a path parameter filled in where the dataset names one (``product.{product_id}``:
+        each data product is a dataset of its own)."""
+        if self.dataset is None or "{" not in self.dataset:
+            return self.dataset
+        try:
+            return self.dataset.format(**params)
+        except KeyError:
+            return None
 
 
 def _own(*params: str) -> tuple[str, ...]:
@@ -185,14 +196,14 @@ POLICIES: dict[tuple[str, str], Access] = {
     # chainatlas.products.store); the data answer only to a token of that product, metered and audited there
     ("GET", "/products"): Access(ALL),
     ("GET", "/products/{product_id}"): Access(ALL),
-    ("POST", "/products/{product_id}/tokens"): Access(SIGNED_IN, "products", write=True),
+    ("POST", "/products/{product_id}/tokens"): Access(SIGNED_IN, PRODUCT, write=True, rows=True),
     ("GET", "/api/v1/products"): Access(ALL),
     ("GET", "/api/v1/products/{product_id}"): Access(ALL),
-    ("POST", "/api/v1/products/{product_id}/tokens"): Access(SIGNED_IN, "products", write=True),
-    ("DELETE", "/api/v1/products/{product_id}/tokens"): Access(SIGNED_IN, "products", write=True),
+    ("POST", "/api/v1/products/{product_id}/tokens"): Access(SIGNED_IN, PRODUCT, write=True, rows=True),
+    ("DELETE", "/api/v1/products/{product_id}/tokens"): Access(SIGNED_IN, PRODUCT, write=True),
     ("GET", "/api/v1/products/{product_id}/data"): Access(ALL, credential="X-Product-Token"),
-    ("GET", "/api/v1/products/{product_id}/usage"): Access(OFFICIALS, "products"),
-    ("POST", "/api/v1/products/{product_id}/measure"): Access(OFFICIALS, "products", write=True),
+    ("GET", "/api/v1/products/{product_id}/usage"): Access(OFFICIALS, PRODUCT, rows=True),  # the owner (store.usage)
+    ("POST", "/api/v1/products/{product_id}/measure"): Access(OFFICIALS, PRODUCT, write=True, rows=True),
     ("GET", "/warehouses"): Access(SIGNED_IN, "warehouses"),
     ("GET", "/warehouses/{warehouse_id}"): Access(SIGNED_IN, "warehouses"),
     ("GET", "/api/v1/warehouses"): Access(SIGNED_IN, "warehouses"),
