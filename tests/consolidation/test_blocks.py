@@ -5,7 +5,7 @@ packer."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from chainatlas.consolidation.blocks import pack_blocks
@@ -34,6 +34,7 @@ def test_nothing_rests_on_a_carton_that_carries_nothing() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(carton, min_size=1, max_size=60), st.sampled_from(sorted(catalogue())), st.sampled_from([0.0, 0.7, 1.0]),
        st.sampled_from([1, 3]))
+@example([Carton(20, 20, 20, 1.0, stackable=False)] * 2 + [Carton(20, 20, 20, 1.0)] * 30, "20GP", 0.0, 1)
 def test_every_block_plan_passes_the_checker(cartons: list[Carton], code: str, min_support: float, lookahead: int) -> None:
     eq = equipment(code)
     plan = pack_blocks(cartons, eq, min_support=min_support, lookahead=lookahead)

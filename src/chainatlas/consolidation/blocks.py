@@ -82,6 +82,16 @@ def _support_ok(boxes: np.ndarray, carry_kg: np.ndarray, x: float, y: float, z: 
     return True
 
 
+def _under(boxes: np.ndarray, x: float, y: float, top: float, lx: float, ly: float) -> bool:
+    """Whether a placed carton rests on the top face (at ``top``, over x..x+lx, y..y+ly) of a block: a block that
+    carries nothing may not slip under it."""
+    if not len(boxes):
+        return False
+    wx = np.clip(np.minimum(x + lx, boxes[:, 3]) - np.maximum(x, boxes[:, 0]), 0, None)
+    wy = np.clip(np.minimum(y + ly, boxes[:, 4]) - np.maximum(y, boxes[:, 1]), 0, None)
+    return bool(((np.abs(boxes[:, 2] - top) < EPS) & (wx * wy > EPS)).any())
+
+
 def _remainders(s: Space, b: Space) -> list[Space]:
     """The maximal parts of space ``s`` outside box ``b`` (they overlap)."""
     out = []
@@ -168,7 +178,8 @@ class _State:
                             break
                         vol = nx * ny * nz * dx * dy * dz
                         if (best is None or vol > best[0] + EPS) and _support_ok(
-                                self.boxes, self.carry_kg, s[0], s[1], s[2], nx, ny, dx, dy, kg, self.min_support):
+                                self.boxes, self.carry_kg, s[0], s[1], s[2], nx, ny, dx, dy, kg, self.min_support) and (
+                                t.carries or not _under(self.boxes, s[0], s[1], s[2] + dz, nx * dx, ny * dy)):
                             best = (vol, k, (dx, dy, dz), nx, ny, nz)
                 if best is not None:
                     out.append(best)
