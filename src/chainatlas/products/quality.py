@@ -38,16 +38,23 @@ def completeness(frame: pl.DataFrame, fields: tuple[str, ...]) -> dict[str, Any]
     return {"rows": n, "completeness": share, "suppressed_cells": withheld}
 
 
+def stored_table(table: str) -> Any:
+    """The database table an exchange table is stored in (the three core tables, else the importer's plain tables)."""
+    from chainatlas.exchange.importer import PLAIN_TABLES
+
+    core = {"enterprises": db.enterprise, "supply_links": db.supply_link, "placements": db.placement}
+    return core[table] if table in core else PLAIN_TABLES[table][0]
+
+
 def validity(engine: Engine, table: str, batch_rows: int = 200_000) -> float | None:
     """The share of ``table``'s stored rows passing the exchange spec's column checks again (None when empty)."""
     from chainatlas.exchange import spec as S
-    from chainatlas.exchange.importer import PLAIN_TABLES, build_context
+    from chainatlas.exchange.importer import build_context
     from chainatlas.exchange.readers import LINE
     from chainatlas.exchange.validate import validate_batch
 
     t = S.TABLES[table]
-    core = {"enterprises": db.enterprise, "supply_links": db.supply_link, "placements": db.placement}
-    stored = core[table] if table in core else PLAIN_TABLES[table][0]
+    stored = stored_table(table)
     cols = [c.name for c in t.columns if c.name in stored.c]
     with engine.connect() as conn:
         ctx = build_context(conn, parties=False)
