@@ -14,6 +14,7 @@ from chainatlas.analysis.atlas import chain_atlas
 from chainatlas.analysis.framestore import FrameStore
 from chainatlas.analysis.snapshot import Snapshot, from_files, load_snapshot
 from chainatlas.analysis.supporting_rate import leaders_rates
+from chainatlas.analysis.targets import attraction_targets
 from chainatlas.exchange.importer import import_files
 from chainatlas.settings import get_settings
 from tests.helpers.atlas import write_files
@@ -71,6 +72,14 @@ def test_a_later_process_reads_the_stored_frames_not_the_tables(engine: Engine, 
     blind = Snapshot(_raising, _raising, _raising, segs, again.version, again.as_of, store=again.store)
     assert chain_atlas(blind, "nev", home="4101", period="2025") == atlas
     assert leaders_rates(blind, home="4101").equals(rates)
+    # targets were not asked of the first snapshot, so the blind one cannot answer them…
+    with pytest.raises(AssertionError, match="was read"):
+        attraction_targets(blind, "nev", home="4101", period="2025")
+    targets = attraction_targets(first, "nev", home="4101", period="2025")
+    assert targets["items"]  # the fixture has a non-local supplier on a gap segment
+    # …until a snapshot has computed them: then a new one reads their pool from the store
+    blind = Snapshot(_raising, _raising, _raising, segs, again.version, again.as_of, store=again.store)
+    assert attraction_targets(blind, "nev", home="4101", period="2025") == targets
     # without a store the same blind snapshot must read its tables
     with pytest.raises(AssertionError, match="was read"):
         chain_atlas(Snapshot(_raising, _raising, _raising, segs, again.version, again.as_of), "nev", home="4101")
@@ -136,3 +145,24 @@ def test_a_copy_that_diverges_gets_its_own_frames(engine: Engine, tmp_path: Path
     a = chain_atlas(one, "nev", home="4101", period="2025")
     b = chain_atlas(other, "nev", home="4101", period="2025")
     assert a != b
+
+
+def test_an_import_prepares_every_request_of_the_new_version(any_engine: Engine, tmp_path: Path, fresh_process: None) -> None:
+    """refresh.after_import (called by every import command) computes the frames of every chain, the target pools
+    and the leaders' rates, so that a restarted process answers each of them without reading a table."""
+    from chainatlas.refresh import after_import
+
+    assert import_files(write_files(tmp_path), engine=any_engine).ok
+    assert after_import(any_engine, written=False) == {}
+    done = after_import(any_engine, written=True)
+    assert "nev" in done["analysis"]["chains"] and set(done["products"]) >= {"chain_segments"}
+    prepared = load_snapshot(any_engine)
+    snapshot_module._cache.clear()
+    restarted = load_snapshot(any_engine)
+    assert restarted.store is not None
+    blind = Snapshot(_raising, _raising, _raising, restarted.segments, restarted.version, restarted.as_of,
+                     store=restarted.store)
+    for chain in done["analysis"]["chains"]:
+        assert chain_atlas(blind, chain, home="4101") == chain_atlas(prepared, chain, home="4101")
+        assert attraction_targets(blind, chain, home="4101") == attraction_targets(prepared, chain, home="4101")
+    assert leaders_rates(blind, home="4101").equals(leaders_rates(prepared, home="4101"))

@@ -36,6 +36,37 @@ def _log_norm(col: str) -> pl.Expr:
     return pl.when(top > 0).then((pl.col(col) + 1).log() / (top + 1).log()).otherwise(0.0)
 
 
+TARGET_COLUMNS = ["name", "region_code", "country_code", "revenue_yuan", "employees", "is_srdi", "is_little_giant",
+                  "is_listed", "is_high_tech", "lat", "lon"]
+
+
+def candidate_pool(snap: Snapshot, chain_id: str, home: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Computed once per snapshot, chain and home area (and kept in the frame store): every non-local enterprise
+    placed on one of the chain's segments or supplying the chain's local buyers there, one row per (firm, segment)
+    with its placement confidence (``fit``, null when known only from supplies) and register columns; and the
+    non-local suppliers' sales to those buyers per (firm, segment, period): value and distinct local buyers. A
+    request then only filters these by its segments and periods."""
+
+    def compute() -> dict[str, pl.DataFrame]:
+        codes = snap.chain_segments(chain_id)["code"].implode()
+        supply = (chain_frames(snap, chain_id, home)["links"].filter(~pl.col("supplier_local"))
+                  .group_by("supplier_uscc", "segment_code", "period")
+                  .agg(pl.col("value_yuan").sum().alias("supply_value_yuan"),
+                       pl.col("buyer_uscc").n_unique().alias("local_buyers")))
+        placed = snap.placements.filter(pl.col("segment_code").is_in(codes)).select(
+            pl.col("uscc").alias("supplier_uscc"), "segment_code", pl.col("confidence").alias("fit"),
+            pl.lit(True).alias("placed"))
+        register = snap.enterprises.select(pl.col("uscc").alias("supplier_uscc"), *TARGET_COLUMNS)
+        pairs = pl.concat([placed.select("supplier_uscc", "segment_code"),
+                           supply.select("supplier_uscc", "segment_code")]).unique()
+        pool = (pairs.join(register, on="supplier_uscc").filter(~is_local(home))
+                .join(placed, on=["supplier_uscc", "segment_code"], how="left"))
+        return {"pool": pool, "supply": supply}
+
+    frames = snap.memo(("target_pool", chain_id, home), compute, persist=True)
+    return frames["pool"], frames["supply"]
+
+
 def attraction_targets(snap: Snapshot, chain_id: str, *, home: str, segment: str | None = None, top: int = 20,
                        period: str | None = None) -> dict[str, Any]:
     r"""Ranked attraction targets (精准招商) for the chain's weak and missing segments: the non-local firms that already
@@ -58,23 +89,20 @@ def attraction_targets(snap: Snapshot, chain_id: str, *, home: str, segment: str
     period = atlas["period"]
     gaps = [s for s in atlas["segments"] if s["status"] in ("weak", "missing")]
     wanted = [segment] if segment else [s["code"] for s in gaps]
-    ents = snap.enterprises.with_columns(is_local(home).alias("local"))
     prev = None
     periods = atlas["periods"]
     if period in periods and periods.index(period) > 0:
         prev = periods[periods.index(period) - 1]
-    to_local = chain_frames(snap, chain_id, home)["links"].filter(pl.col("segment_code").is_in(wanted))
-    supply = to_local.filter(in_period(period)).group_by("supplier_uscc", "segment_code").agg(
-        pl.col("value_yuan").sum().alias("supply_value_yuan"), pl.col("buyer_uscc").n_unique().alias("local_buyers"))
-    supply_prev = to_local.filter(in_period(prev)).group_by("supplier_uscc", "segment_code").agg(
-        pl.col("value_yuan").sum().alias("prev_supply_value_yuan"))
-    placed = snap.placements.filter(pl.col("segment_code").is_in(wanted)).select(
-        pl.col("uscc").alias("supplier_uscc"), "segment_code", pl.col("confidence").alias("fit"))
-    cands = (pl.concat([placed.select("supplier_uscc", "segment_code"), supply.select("supplier_uscc", "segment_code")]).unique()
-             .join(ents.rename({"uscc": "supplier_uscc"}), on="supplier_uscc").filter(~pl.col("local"))
+    pool, supply_all = candidate_pool(snap, chain_id, home)
+    in_wanted = pl.col("segment_code").is_in(pl.Series(wanted, dtype=pl.String).implode())
+    supply = supply_all.filter(in_period(period) & in_wanted).drop("period")
+    supply_prev = supply_all.filter(in_period(prev) & in_wanted).select(
+        "supplier_uscc", "segment_code", pl.col("supply_value_yuan").alias("prev_supply_value_yuan"))
+    # a candidate is placed on the segment, or supplied the chain's local buyers there in the period
+    cands = (pool.filter(in_wanted)
              .join(supply, on=["supplier_uscc", "segment_code"], how="left")
+             .filter(pl.col("placed").is_not_null() | pl.col("supply_value_yuan").is_not_null())
              .join(supply_prev, on=["supplier_uscc", "segment_code"], how="left")
-             .join(placed, on=["supplier_uscc", "segment_code"], how="left")
              .with_columns(pl.col("supply_value_yuan").fill_null(0.0), pl.col("local_buyers").fill_null(0),
                            pl.col("fit").fill_null(0.5), pl.col("revenue_yuan").fill_null(0.0)))
     if cands.height == 0:

@@ -116,9 +116,9 @@ def import_(
     if not dry_run:
         _cli_audit("import", {"files": [str(f) for f in files], "rows": report.rows, "written": report.written},
                    outcome="ok" if report.ok else "refused", dataset="imports")
-        from chainatlas.products.store import after_import
+        from chainatlas.refresh import after_import
 
-        after_import(_engine(), report.written)  # the data products' quality, measured per import
+        after_import(_engine(), report.written)  # analysis frames prepared, products' quality measured
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str, indent=1))
     else:

@@ -70,14 +70,6 @@ def refresh(engine: Engine, home: str, *, today: dt.date | None = None) -> list[
     return done
 
 
-def after_import(engine: Engine, written: bool) -> list[str]:
-    """What the import commands call once an import is written: :func:`refresh` for the configured home area
-    (nothing when nothing was written)."""
-    from chainatlas.settings import home_of
-
-    return refresh(engine, home_of()) if written else []
-
-
 def history(engine: Engine, product_id: str) -> list[dict[str, Any]]:
     """A product's quality snapshots, newest first."""
     product(product_id)

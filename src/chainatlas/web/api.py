@@ -130,9 +130,9 @@ def run_upload(files: list[UploadFile], **options: Any) -> ImportReport:
     try:
         paths = save_uploads(files, folder)
         report = import_files(paths, engine=_engine(), write_reports=False, **options)
-        from chainatlas.products.store import after_import
+        from chainatlas.refresh import after_import
 
-        after_import(_engine(), report.written)  # the data products' quality, measured per import
+        after_import(_engine(), report.written)  # analysis frames prepared, products' quality measured
         return report
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -153,9 +153,9 @@ def import_confirm(request: Request, token: str) -> Response:
     paths = sorted(p for p in folder.iterdir() if p.name != "options.json")
     try:
         report = import_files(paths, table=options["table"], engine=db.get_engine(), write_reports=False)
-        from chainatlas.products.store import after_import
+        from chainatlas.refresh import after_import
 
-        after_import(db.get_engine(), report.written)  # the data products' quality, measured per import
+        after_import(db.get_engine(), report.written)  # analysis frames prepared, products' quality measured
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return render(request, "import.html", {"stage": "imported", "report": report.to_dict(), "tables": list(TABLES)})
