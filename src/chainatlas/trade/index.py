@@ -103,8 +103,11 @@ def field_rows(ev: Mapping[str, Any], ns: Mapping[str, str]) -> list[Row]:
     """Rows for EQ_/EXISTS_/GT_… on user extensions (``top``/``inner``), the ILMD (``ilmd``/``inner_ilmd``) and an
     error declaration (``error``/``inner_error``); the error declaration's own fields (``declaration``); and
     ``transformationID``, ``persistentDisposition`` set/unset and quantities (``standard``)."""
-    rows = list(_walk({k: v for k, v in ev.items() if k not in ("ilmd", "errorDeclaration")}, "top", "inner", ns, True))
-    rows += _walk(ev.get("ilmd") or {}, "ilmd", "inner_ilmd", ns, True)
+    # only prefixed members are extensions, and only they are walked into (most events have none)
+    extensions = {k: v for k, v in ev.items() if ":" in k and not k.startswith("@")}
+    rows = list(_walk(extensions, "top", "inner", ns, True)) if extensions else []
+    if ev.get("ilmd"):
+        rows += _walk(ev["ilmd"], "ilmd", "inner_ilmd", ns, True)
     if isinstance(ev.get("transformationID"), str):
         rows.append(("standard", "transformationID", canonical_id(ev["transformationID"]), None))
     for which in ("set", "unset"):

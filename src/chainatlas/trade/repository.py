@@ -12,7 +12,7 @@ import base64
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, or_, select
@@ -31,6 +31,9 @@ ROLES = {"epcList": "epc", "childEPCs": "child", "inputEPCList": "input", "outpu
 QUANTITY_ROLES = {"quantityList": "quantity", "childQuantityList": "child_quantity",
                   "inputQuantityList": "input_quantity", "outputQuantityList": "output_quantity"}
 MAX_PER_PAGE = 1000
+EPC_COLUMNS = ("event_pk", "role", "epc", "canon")
+ATTR_COLUMNS = ("event_pk", "kind", "type", "value")
+FIELD_COLUMNS = ("event_pk", "scope", "name", "value", "number")
 
 
 
@@ -58,12 +61,33 @@ def _insert_for(conn: Any) -> Any:
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
 
-def _copy_pg(conn: Any, table: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: Any) -> str:
+    r"""One field in PostgreSQL's COPY text format.
+
+    >>> [copy_text(v) for v in (None, True, 2.5, "a\tb\\c", dt.datetime(2026, 1, 2, 3, 4, 5))]
+    ['\\N', 't', '2.5', 'a\\tb\\\\c', '2026-01-02T03:04:05']
+    """
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):  # most values need no escape, and four scans cost less than one translate
+        return value.translate(_COPY_ESCAPES) if "\\" in value or "\t" in value or "\n" in value or "\r" in value else value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy_pg(conn: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """PostgreSQL COPY into ``table`` inside the connection's transaction (several times faster than INSERTs with
-    thousands of parameters, which psycopg spends most of its time preparing)."""
+    thousands of parameters, which psycopg spends most of its time preparing). The rows are written as one text
+    payload: psycopg's per-row adaptation took a fifth of a bulk capture's time."""
+    text = "".join("\t".join([copy_text(v) for v in r]) + "\n" for r in rows)
     with conn.connection.driver_connection.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
-        for r in rows:
-            cp.write_row([r[c] for c in columns])
+        cp.write(text)
 
 
 def _copy_events_pg(conn: Any, rows: list[dict[str, Any]]) -> dict[tuple[str, bool], int]:
@@ -76,7 +100,7 @@ def _copy_events_pg(conn: Any, rows: list[dict[str, Any]]) -> dict[tuple[str, bo
     # emptied at every commit, and a rolled-back COPY leaves nothing in it either
     conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS epcis_event_in ON COMMIT DELETE ROWS AS "
                       f"SELECT {cols} FROM epcis_event WITH NO DATA"))
-    _copy_pg(conn, "epcis_event_in", names, rows)
+    _copy_pg(conn, "epcis_event_in", names, (r.values() for r in rows))  # type: ignore[misc]
     got = conn.execute(text(f"INSERT INTO epcis_event ({cols}) SELECT {cols} FROM epcis_event_in "
                             f"ON CONFLICT (event_id, declaration) DO NOTHING RETURNING id, event_id, declaration")).all()
     return {(a, bool(b)): pk for pk, a, b in got}
@@ -126,22 +150,27 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
                         rows[i:i + 2000]).all()}
         fresh = [(hid, ev) for hid, ev in candidates if (hid, "errorDeclaration" in ev) in pks]
         if fresh:
-            epc_rows, attr_rows, field_rows, sensor_rows = [], [], [], []
+            epc_rows: list[tuple[Any, ...]] = []
+            attr_rows: list[tuple[Any, ...]] = []
+            field_rows: list[tuple[Any, ...]] = []
+            sensor_rows: list[dict[str, Any]] = []
             ns = namespaces(checked.context)
             for hid, ev in fresh:
                 pk = pks[(hid, "errorDeclaration" in ev)]
                 epcs, attrs = _rows(ev)
-                epc_rows += [{"event_pk": pk, "role": r, "epc": e, "canon": canon(e)} for r, e in epcs]
-                attr_rows += [{"event_pk": pk, "kind": k, "type": t, "value": v} for k, t, v in attrs]
-                field_rows += [{"event_pk": pk, "scope": sc, "name": n[:300], "value": v[:500] if v else v, "number": x}
-                               for sc, n, v, x in index.field_rows(ev, ns)]
+                epc_rows += [(pk, r, e, canon(e)) for r, e in epcs]
+                attr_rows += [(pk, k, t, v) for k, t, v in attrs]
+                field_rows += [(pk, sc, n[:300], v[:500] if v else v, x) for sc, n, v, x in index.field_rows(ev, ns)]
                 sensor_rows += [{"event_pk": pk, **row} for row in index.sensor_rows(ev)]
-            for table, side_rows in ((db.epcis_epc, epc_rows), (db.epcis_attr, attr_rows), (db.epcis_field, field_rows),
-                                     (db.epcis_sensor, sensor_rows)):
+            sensor_cols = tuple(sensor_rows[0]) if sensor_rows else ()
+            for table, cols, side_rows in (
+                    (db.epcis_epc, EPC_COLUMNS, epc_rows), (db.epcis_attr, ATTR_COLUMNS, attr_rows),
+                    (db.epcis_field, FIELD_COLUMNS, field_rows),
+                    (db.epcis_sensor, sensor_cols, [tuple(r[c] for c in sensor_cols) for r in sensor_rows])):
                 if side_rows and conn.dialect.name == "postgresql":
-                    _copy_pg(conn, table.name, list(side_rows[0]), side_rows)
+                    _copy_pg(conn, table.name, cols, side_rows)
                 elif side_rows:
-                    conn.execute(insert(table), side_rows)
+                    conn.execute(insert(table), [dict(zip(cols, r, strict=True)) for r in side_rows])
         _store_master_data(conn, checked.master_data)
         if owner:
             e, o = db.epcis_event, db.epcis_event_owner

@@ -7,6 +7,8 @@ schema in ``tests/data/epcis``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 NAMESPACES = {
     "bizStep": ("bizStep", "https://ref.gs1.org/cbv/BizStep-"),
     "disposition": ("disposition", "https://ref.gs1.org/cbv/Disp-"),
@@ -223,8 +225,11 @@ TERMS: dict[str, dict[str, str]] = {
 def vocab(value: str | None) -> str | None:
     """CBV values in one form: the bare word for standard terms (``shipping``), whether written as a word, a
     ``urn:epcglobal:cbv:…`` URN or a ``https://ref.gs1.org/cbv/…`` URI; anything else as given."""
-    if value is None:
-        return None
+    return None if value is None else _vocab(value)
+
+
+@lru_cache(maxsize=4096)  # a document repeats a handful of steps, dispositions and transaction types
+def _vocab(value: str) -> str:
     v = value.strip()
     for prefix in ("urn:epcglobal:cbv:bizstep:", "urn:epcglobal:cbv:disp:", "urn:epcglobal:cbv:btt:",
                    "urn:epcglobal:cbv:sdt:", "urn:epcglobal:cbv:er:", "https://ref.gs1.org/cbv/BizStep-",
