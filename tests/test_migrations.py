@@ -1,22 +1,74 @@
 """The migrated schema equals the declared metadata, on SQLite and PostgreSQL (no drift)."""
 
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 
 from chainatlas import db
 from chainatlas.bootstrap import init_database, table_counts
-from chainatlas.migrate import current_revision, head_revision
+from chainatlas.migrate import current_revision, head_revision, upgrade
+from tests.conftest import PG_URL
 
 
 def test_migrations_match_metadata(any_engine: Engine) -> None:
     with any_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
-    assert current_revision(any_engine) == head_revision() == "0019"
+    assert current_revision(any_engine) == head_revision() == "0020"
 
 
 def test_init_is_idempotent(any_engine: Engine) -> None:
     first = table_counts(any_engine, ("region", "industry", "segment"))
     assert init_database(any_engine)["region"] == first["region"]
     assert first["industry"] == 905 and first["segment"] == 85
+
+
+def _blank(dialect: str, tmp_path: Path) -> Iterator[Engine]:
+    if dialect == "sqlite":
+        yield db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+        return
+    schema = f"m_{uuid.uuid4().hex[:10]}"
+    admin = db.make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    e = db.make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    try:
+        yield e
+    finally:
+        e.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_0020_moves_each_documents_context_to_its_capture(dialect: str, tmp_path: Path) -> None:
+    """Events stored before 0020 carried their document's @context; after it, the capture holds it and queries
+    still answer each event with its own document's context."""
+    from chainatlas.trade import repository
+
+    for engine in _blank(dialect, tmp_path):
+        upgrade(engine, "0019")
+        ctx = [{"ex": "https://example.org/ns/"}]
+        with engine.begin() as conn:
+            for job, context in ((1, ctx), (2, [])):
+                conn.execute(text("INSERT INTO epcis_capture (id, success, running, created_by, created_at, events, stored) "
+                                  "VALUES (:id, true, false, 'test', '2026-12-01 00:00:00', 1, 1)"), {"id": job})
+                conn.execute(text(
+                    "INSERT INTO epcis_event (event_id, declaration, event_type, event_time, tz_offset, record_time, "
+                    "capture_id, body, context) VALUES (:eid, false, 'ObjectEvent', '2026-12-01 00:00:00', '+08:00', "
+                    "'2026-12-01 00:00:00', :job, :body, :ctx)"),
+                    {"eid": f"ni:///sha-256;{job}", "job": job, "ctx": json.dumps(context),
+                     "body": json.dumps({"type": "ObjectEvent", "eventTime": "2026-12-01T00:00:00Z", "ex:n": job})})
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert "context" not in {c["name"] for c in inspect(conn).get_columns("epcis_event")}
+            moved = dict(conn.execute(text("SELECT id, context FROM epcis_capture ORDER BY id")).all())
+        assert {k: json.loads(v) for k, v in moved.items()} == {1: ctx, 2: []}
+        got = repository.query(engine, {"orderDirection": "ASC"})
+        assert [e["ex:n"] for e in got["events"]] == [1, 2] and got["contexts"] == [ctx, []]

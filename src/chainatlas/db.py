@@ -324,6 +324,7 @@ epcis_capture = Table(
     Column("errors", Text, nullable=True, comment="JSON list of problems"),
     Column("owner", String(24), nullable=True, comment="USCC of the enterprise account that captured (null: an official)"),
     Column("behaviour", String(10), nullable=True, comment="capture error behaviour: rollback (default) or proceed"),
+    Column("context", Text, nullable=True, comment="JSON @context of the captured document"),
 )
 
 epcis_vocab = Table(
@@ -361,13 +362,12 @@ epcis_event = Table(
     Column("tz_offset", String(6), nullable=False),
     Column("record_time", DateTime, nullable=False, index=True, comment="UTC"),
     Column("action", String(10), nullable=True),
-    Column("biz_step", String(300), nullable=True, index=True, comment="CBV bare word or URI"),
+    Column("biz_step", String(300), nullable=True, comment="CBV bare word or URI"),  # indexed with event_time (0007)
     Column("disposition", String(300), nullable=True, index=True),
     Column("read_point", String(300), nullable=True, index=True, comment="canonical Digital Link where one exists"),
     Column("biz_location", String(300), nullable=True, index=True),
     Column("capture_id", Integer, nullable=False),
-    Column("body", Text, nullable=False, comment="the event as captured (JSON)"),
-    Column("context", Text, nullable=False, comment="JSON @context of its document"),
+    Column("body", Text, nullable=False, comment="the event as captured (JSON)"),  # its @context: its capture's
     UniqueConstraint("event_id", "declaration", name="uq_epcis_event_id"),
     Index("ix_epcis_event_step_time", "biz_step", "event_time"),
 )

@@ -39,16 +39,16 @@ def consignment_events(engine: Engine, refs: list[str] | None = None) -> pl.Data
     event's extensions in ``{https://ns.chainatlas.org/trade/}`` (any prefix bound to it); without a port extension
     the port is the event's business location. ``max_temperature`` / ``min_temperature``: the highest / lowest
     temperature sensor reading (°C); ``max_acceleration``: the highest acceleration reading (m/s², shock)."""
-    ev, at = db.epcis_event.c, db.epcis_attr.c
-    stmt = (select(at.value, ev.event_time, ev.biz_step, ev.biz_location, ev.body, ev.context)
-            .join(db.epcis_event, ev.id == at.event_pk)
+    ev, at, cap = db.epcis_event.c, db.epcis_attr.c, db.epcis_capture.c
+    stmt = (select(at.value, ev.event_time, ev.biz_step, ev.biz_location, ev.body, cap.context)
+            .join(db.epcis_event, ev.id == at.event_pk).join(db.epcis_capture, cap.id == ev.capture_id)
             .where(at.kind == "bizTransaction", at.type.in_(CONSIGNMENT_TYPES)).order_by(at.value, ev.event_time))
     if refs is not None:
         stmt = stmt.where(at.value.in_(refs))
     rows = []
     with engine.connect() as conn:
         for r in conn.execute(stmt).mappings():
-            body, ns = json.loads(r["body"]), namespaces(json.loads(r["context"]))
+            body, ns = json.loads(r["body"]), namespaces(json.loads(r["context"] or "[]"))
             ext = {k.split(":", 1)[1]: v for k, v in body.items() if ":" in k and ns.get(k.split(":", 1)[0]) == TRADE_NS}
             reports = [rep for el in body.get("sensorElementList") or [] for rep in el.get("sensorReport") or []]
             temps = [rep.get("maxValue", rep.get("value")) for rep in reports if rep.get("type") in TEMPERATURE]

@@ -114,12 +114,11 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
     with engine.begin() as conn:
         job_id = int(conn.execute(insert(db.epcis_capture).values(
             success=False, running=True, created_by=actor, created_at=now, events=len(checked.events), stored=0,
-            owner=owner,
+            owner=owner, context=json.dumps(checked.context, ensure_ascii=False),
         )).inserted_primary_key[0])  # type: ignore[index]
         # an error declaration is the same event (same hash ID) declared erroneous: stored beside the original
         keys = [(hid, "errorDeclaration" in ev) for hid, ev in zip(checked.hash_ids, checked.events, strict=True)]
         ids = list(dict.fromkeys(checked.hash_ids))
-        context = json.dumps(checked.context, ensure_ascii=False)
         candidates: list[tuple[str, Mapping[str, Any]]] = []
         seen: set[tuple[str, bool]] = set()
         for key, event in zip(keys, checked.events, strict=True):
@@ -134,7 +133,7 @@ def store(engine: Engine, checked: Checked, actor: str, owner: str | None = None
                      "disposition": vocab(ev.get("disposition")),
                      "read_point": canon(ev["readPoint"]["id"]) if (ev.get("readPoint") or {}).get("id") else None,
                      "biz_location": canon(ev["bizLocation"]["id"]) if (ev.get("bizLocation") or {}).get("id") else None,
-                     "capture_id": job_id, "body": json.dumps(ev, ensure_ascii=False), "context": context}
+                     "capture_id": job_id, "body": json.dumps(ev, ensure_ascii=False)}
                     for hid, ev in candidates]
             # Already stored events are skipped by the unique index itself (ON CONFLICT DO NOTHING), not by a lookup
             # first: a lookup of hundreds of hash IDs is planned as a sequential scan when the table has no
@@ -557,20 +556,26 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
                                 f"{matching} events match, more than maxEventCount {most}")
     order = [col.asc(), ev.id.asc()] if direction == "ASC" else [col.desc(), ev.id.desc()]
     page = per_page if remaining is None else min(per_page, remaining)
-    stmt = select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, ev.context, col.label("k")).where(
+    stmt = select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, ev.capture_id, col.label("k")).where(
         *where).order_by(*order).limit(page + 1)
     with engine.connect() as conn:
         rows = conn.execute(stmt).mappings().all()
+        captures = {r["capture_id"] for r in rows[:page]}
+        parsed = capture_contexts(conn, captures) if captures else {}
     more = len(rows) > page
     rows = rows[:page]
     left = None if remaining is None else remaining - len(rows)
     if left is not None and left <= 0:
         more = False
     next_token = _make_token(rows[-1]["k"], rows[-1]["id"], order_by, direction, left) if more and rows else None
-    parsed: dict[str, Any] = {}  # a page's events mostly share one document's context: each parsed once
-    contexts = [parsed[r["context"]] if r["context"] in parsed else parsed.setdefault(r["context"], json.loads(r["context"]))
-                for r in rows]
+    contexts = [parsed[r["capture_id"]] for r in rows]
     return {"events": [_event(r) for r in rows], "contexts": contexts, "next_page_token": next_token}
+
+
+def capture_contexts(conn: Any, capture_ids: Iterable[int]) -> dict[int, Any]:
+    """The JSON-LD ``@context`` of each capture (kept once per captured document, not per event), parsed."""
+    c = db.epcis_capture.c
+    return {i: json.loads(ctx or "[]") for i, ctx in conn.execute(select(c.id, c.context).where(c.id.in_(sorted(capture_ids))))}
 
 
 def _event(row: Any) -> dict[str, Any]:
