@@ -576,26 +576,21 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
                                 f"{matching} events match, more than maxEventCount {most}")
     order = [col.asc(), ev.id.asc()] if direction == "ASC" else [col.desc(), ev.id.desc()]
     page = per_page if remaining is None else min(per_page, remaining)
-    stmt = select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, ev.capture_id, col.label("k")).where(
-        *where).order_by(*order).limit(page + 1)
+    cap = db.epcis_capture.c
+    stmt = (select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, cap.context, col.label("k"))
+            .join(db.epcis_capture, cap.id == ev.capture_id).where(*where).order_by(*order).limit(page + 1))
     with engine.connect() as conn:
         rows = conn.execute(stmt).mappings().all()
-        captures = {r["capture_id"] for r in rows[:page]}
-        parsed = capture_contexts(conn, captures) if captures else {}
     more = len(rows) > page
     rows = rows[:page]
     left = None if remaining is None else remaining - len(rows)
     if left is not None and left <= 0:
         more = False
     next_token = _make_token(rows[-1]["k"], rows[-1]["id"], order_by, direction, left) if more and rows else None
-    contexts = [parsed[r["capture_id"]] for r in rows]
+    parsed: dict[str | None, Any] = {}  # a page's events mostly share one document's context: each parsed once
+    contexts = [parsed[r["context"]] if r["context"] in parsed else parsed.setdefault(r["context"], json.loads(r["context"] or "[]"))
+                for r in rows]
     return {"events": [_event(r) for r in rows], "contexts": contexts, "next_page_token": next_token}
-
-
-def capture_contexts(conn: Any, capture_ids: Iterable[int]) -> dict[int, Any]:
-    """The JSON-LD ``@context`` of each capture (kept once per captured document, not per event), parsed."""
-    c = db.epcis_capture.c
-    return {i: json.loads(ctx or "[]") for i, ctx in conn.execute(select(c.id, c.context).where(c.id.in_(sorted(capture_ids))))}
 
 
 def _event(row: Any) -> dict[str, Any]:
