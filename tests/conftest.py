@@ -3,6 +3,7 @@ settings are first read); PostgreSQL tests use CHAINATLAS_TEST_PG_URL in a schem
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -34,15 +35,14 @@ def engine(tmp_path: Path) -> Engine:
     return e
 
 
-@pytest.fixture()
-def pg_engine() -> Iterator[Engine]:
-    """A fresh, initialised PostgreSQL schema on the real server (dropped afterwards)."""
-    schema = f"t_{uuid.uuid4().hex[:10]}"
+@contextlib.contextmanager
+def pg_schema(prefix: str = "t") -> Iterator[Engine]:
+    """An engine on a new, empty PostgreSQL schema of the real server (dropped afterwards)."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = db.make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     e = db.make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    init_database(e)
     try:
         yield e
     finally:
@@ -50,6 +50,14 @@ def pg_engine() -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture()
+def pg_engine() -> Iterator[Engine]:
+    """A fresh, initialised PostgreSQL schema on the real server (dropped afterwards)."""
+    with pg_schema() as e:
+        init_database(e)
+        yield e
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,7 +1,6 @@
 """The migrated schema equals the declared metadata, on SQLite and PostgreSQL (no drift)."""
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from sqlalchemy import Engine, inspect, text
 from chainatlas import db
 from chainatlas.bootstrap import init_database, table_counts
 from chainatlas.migrate import current_revision, head_revision, upgrade
-from tests.conftest import PG_URL
+from tests.conftest import pg_schema
 
 
 def test_migrations_match_metadata(any_engine: Engine) -> None:
@@ -33,17 +32,8 @@ def _blank(dialect: str, tmp_path: Path) -> Iterator[Engine]:
     if dialect == "sqlite":
         yield db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
         return
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    admin = db.make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    e = db.make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    try:
+    with pg_schema("m") as e:
         yield e
-    finally:
-        e.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
