@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 
-def after_import(engine: Engine, written: bool) -> dict[str, Any]:
-    """Prepare the new data version's analysis frames, then measure the products whose sources changed; returns
-    what was done (``{}`` when nothing was written)."""
+def after_import(engine: Engine, written: bool, home: str | None = None) -> dict[str, Any]:
+    """Prepare the new data version's analysis frames, then measure the products whose sources changed, for ``home``
+    (default: the configured home area); returns what was done (``{}`` when nothing was written)."""
     if not written:
         return {}
     from chainatlas.analysis.prepare import prepare
     from chainatlas.products.store import refresh
     from chainatlas.settings import home_of
 
-    home = home_of()
-    return {"analysis": prepare(engine, home), "products": refresh(engine, home)}
+    area = home_of(home)
+    return {"analysis": prepare(engine, area), "products": refresh(engine, area)}

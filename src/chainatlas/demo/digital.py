@@ -132,8 +132,7 @@ def load_digital_demo(engine: Engine, home: str = "4101", seed: int = 20260301) 
     from chainatlas.demo.maintenance import load_maintenance_demo
 
     load_maintenance_demo(engine, seed)
-    from chainatlas.products.store import refresh
-    from chainatlas.settings import home_of
+    from chainatlas.refresh import after_import
 
-    refresh(engine, home_of(home))  # the data products' first quality measurements
+    after_import(engine, True, home)  # the analysis frames prepared, the data products' first quality measurements
     return report
