@@ -96,3 +96,15 @@ def test_jsonl_and_xlsx_readers_return_what_was_written(tmp_path: Path, rows: li
 def test_ambiguous_or_reference_tables_are_refused(engine: Engine, tmp_path: Path) -> None:
     r = import_files([write(tmp_path / "regions.csv", "code,name,level\n410105,金水区,county\n")], engine=engine, table="regions")
     assert not r.ok and "reference table" in r.problems[0].reason_en
+
+
+def test_every_exchange_table_can_be_exported(engine: Engine, tmp_path: Path) -> None:
+    """Each table of the exchange spec has its stored table (the equipment register, added later, had none and its
+    export failed with a KeyError)."""
+    from chainatlas.exchange.export import DB_TABLE
+    from chainatlas.exchange.spec import TABLES
+
+    assert set(DB_TABLE) == set(TABLES)
+    for table in TABLES:
+        assert export_table(engine, table, "csv", tmp_path / f"{table}.csv") >= 0
+        assert (tmp_path / f"{table}.csv").exists()

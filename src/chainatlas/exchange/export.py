@@ -12,18 +12,17 @@ from sqlalchemy import Engine, select
 
 from chainatlas import db
 from chainatlas.exchange.cells import escape_frame, xlsx_row
+from chainatlas.exchange.importer import PLAIN_TABLES
 from chainatlas.exchange.spec import TABLES, TableSpec
 
+# the database table each exchange table is stored in; the importer's plain tables (stored as they are) are taken
+# from its own list, so a table added there is exported too
 DB_TABLE = {
     "enterprises": db.enterprise, "supply_links": db.supply_link, "transactions": db.transaction_line,
     "chains": db.chain, "segments": db.segment, "placements": db.placement, "regions": db.region,
     "industries": db.industry, "enterprise_profiles": db.enterprise_attribute, "official_statistics": db.official_statistic,
     "tech_demands": db.collab_demand, "tech_capabilities": db.collab_capability, "internships": db.internship,
-    "shipment_requests": db.consol_request, "shipment_cartons": db.consol_carton, "capacity_offers": db.consol_offer,
-    "overseas_warehouses": db.overseas_warehouse, "warehouse_receipts": db.warehouse_receipt,
-    "warehouse_orders": db.warehouse_order, "solution_providers": db.solution_provider,
-    "solution_offers": db.solution_offer, "solution_cases": db.solution_case,
-    "solution_subscriptions": db.solution_subscription,
+    **{name: table for name, (table, _keys) in PLAIN_TABLES.items()},
 }
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 BATCH = 100_000

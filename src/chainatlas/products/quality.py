@@ -25,6 +25,7 @@ import polars as pl
 from sqlalchemy import Engine, case, func, select
 
 from chainatlas import db
+from chainatlas.exchange.export import DB_TABLE
 
 
 def completeness(frame: pl.DataFrame, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -38,14 +39,6 @@ def completeness(frame: pl.DataFrame, fields: tuple[str, ...]) -> dict[str, Any]
     return {"rows": n, "completeness": share, "suppressed_cells": withheld}
 
 
-def stored_table(table: str) -> Any:
-    """The database table an exchange table is stored in (the three core tables, else the importer's plain tables)."""
-    from chainatlas.exchange.importer import PLAIN_TABLES
-
-    core = {"enterprises": db.enterprise, "supply_links": db.supply_link, "placements": db.placement}
-    return core[table] if table in core else PLAIN_TABLES[table][0]
-
-
 def validity(engine: Engine, table: str, batch_rows: int = 200_000) -> float | None:
     """The share of ``table``'s stored rows passing the exchange spec's column checks again (None when empty)."""
     from chainatlas.exchange import spec as S
@@ -54,7 +47,7 @@ def validity(engine: Engine, table: str, batch_rows: int = 200_000) -> float | N
     from chainatlas.exchange.validate import validate_batch
 
     t = S.TABLES[table]
-    stored = stored_table(table)
+    stored = DB_TABLE[table]
     cols = [c.name for c in t.columns if c.name in stored.c]
     with engine.connect() as conn:
         ctx = build_context(conn, parties=False)
@@ -79,7 +72,7 @@ def source_facts(engine: Engine, table: str | None, today: dt.date) -> dict[str,
             latest = conn.execute(select(func.max(e.c.event_time))).scalar_one_or_none()
         return {"latest": latest.date() if latest else None,
                 "freshness_days": (today - latest.date()).days if latest else None, "provenance": None}
-    stored = {"enterprises": db.enterprise, "supply_links": db.supply_link}[table]
+    stored = DB_TABLE[table]
     with engine.connect() as conn:
         named_row = case((func.trim(stored.c.source) != "", 1))  # null or blank: no source named
         n, named = conn.execute(select(func.count(), func.count(named_row))).one()
