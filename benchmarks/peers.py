@@ -351,7 +351,6 @@ def jsonb_create(conn: Any, *, indexes: bool = True) -> None:
 def jsonb_capture(conn: Any, doc: dict[str, Any]) -> int:
     """EPCIS document → rows: the official JSON Schema check (the same compiled validator), then COPY of each
     event as JSONB in the caller's transaction. Returns the number of events stored."""
-    import json
 
     from chainatlas.settings import get_settings
     from chainatlas.trade.capture import _validator
@@ -359,7 +358,13 @@ def jsonb_capture(conn: Any, doc: dict[str, Any]) -> int:
     errors = list(_validator(get_settings().epcis_schema).iter_errors(doc))
     if errors:
         raise ValueError(errors[0])
-    events = doc["epcisBody"]["eventList"]
+    return _jsonb_copy(conn, doc["epcisBody"]["eventList"])
+
+
+def _jsonb_copy(conn: Any, events: Any) -> int:
+    """COPY of each event as JSONB in the caller's transaction; the number of events."""
+    import json
+
     with conn.connection.driver_connection.cursor() as cur, cur.copy("COPY peer_event (body) FROM STDIN") as cp:
         for e in events:
             cp.write_row([json.dumps(e)])
@@ -370,17 +375,12 @@ def jsonb_capture_checked(conn: Any, doc: dict[str, Any]) -> int:
     """The same peer given ChainAtlas' own checks first (``check_document``: schema, CBV and standard rules, hash
     IDs), then COPY of the checked events as JSONB: the two storage designs compared with equal checking. (It still
     stores a re-captured event twice: it keeps no hash IDs.)"""
-    import json
-
     from chainatlas.trade.capture import check_document
 
     checked = check_document(doc)
     if not checked.ok:
         raise ValueError(checked.rejected[0])
-    with conn.connection.driver_connection.cursor() as cur, cur.copy("COPY peer_event (body) FROM STDIN") as cp:
-        for e in checked.events:
-            cp.write_row([json.dumps(e)])
-    return len(checked.events)
+    return _jsonb_copy(conn, checked.events)
 
 
 def jsonb_query(conn: Any, params: dict[str, str]) -> list[dict[str, Any]]:
