@@ -16,7 +16,7 @@ schema check only, and with ChainAtlas' own checks (``check_document``) before t
 are also compared with equal checking.
 
     .venv/bin/python benchmarks/bench_epcis.py [--events 200000] [--docs 3] [--query-db sqlite|postgresql]
-        [--skip-capture] [--no-blob] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--skip-capture] [--no-blob] [--keep] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The migrated schema equals the declared metadata, on SQLite and PostgreSQL (no drift)."""
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,12 +29,14 @@ def test_init_is_idempotent(any_engine: Engine) -> None:
     assert first["industry"] == 905 and first["segment"] == 85
 
 
+@contextlib.contextmanager
 def _blank(dialect: str, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database (no migration applied) of ``dialect``."""
     if dialect == "sqlite":
         yield db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
-        return
-    with pg_schema("m") as e:
-        yield e
+    else:
+        with pg_schema("m") as e:
+            yield e
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
@@ -42,7 +45,7 @@ def test_0020_moves_each_documents_context_to_its_capture(dialect: str, tmp_path
     still answer each event with its own document's context."""
     from chainatlas.trade import repository
 
-    for engine in _blank(dialect, tmp_path):
+    with _blank(dialect, tmp_path) as engine:
         upgrade(engine, "0019")
         ctx = [{"ex": "https://example.org/ns/"}]
         with engine.begin() as conn:
