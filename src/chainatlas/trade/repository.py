@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, insert, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+import orjson
+from sqlalchemy import Engine, func, insert, select, text
 
 from chainatlas import db
 from chainatlas.clock import to_utc, utcnow
@@ -288,6 +288,12 @@ SUPPORTED = ("eventType", "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_r
              "EQ_eventID", "EXISTS_errorDeclaration", "orderBy", "orderDirection", "perPage", "nextPageToken",
              "eventCountLimit", "maxEventCount")
 PREFIXED = ("EQ_bizTransaction_", "EQ_source_", "EQ_destination_")
+# MATCH_ parameters and the roles of the EPCs each one looks at (EPCIS 2.0 §8.2.7.1)
+_EPC_ROLES: dict[str, tuple[str, ...]] = {
+    "MATCH_epc": ("epc", "child"), "MATCH_anyEPC": ("epc", "child", "parent", "input", "output"),
+    "MATCH_parentID": ("parent",), "MATCH_inputEPC": ("input",), "MATCH_outputEPC": ("output",),
+    "MATCH_epcClass": ("quantity", "child_quantity"), "MATCH_inputEPCClass": ("input_quantity",),
+    "MATCH_outputEPCClass": ("output_quantity",), "MATCH_anyEPCClass": tuple(QUANTITY_ROLES.values())}
 
 
 class QueryError(InvalidInput):
@@ -298,32 +304,78 @@ class QueryTooLarge(QueryError):
     """More events match than ``maxEventCount`` allows (EPCIS QueryTooLargeException: 413)."""
 
 
+class _Where:
+    """The WHERE clause of an event query as SQL text and its bound values.
+
+    Text, not SQLAlchemy Core: on an indexed query at 5M events, building and compiling the Core expression cost
+    more than PostgreSQL's own planning and execution (docs/benchmarks.md, "EPCIS query"). Table and column names
+    come from this module only; every value a client sends is bound, never written into the text.
+
+    >>> w = _Where()
+    >>> w.among("e.action", ["ADD", "DELETE"]), w.among("e.action", []), w.values
+    ('e.action IN (:v0, :v1)', '1 = 0', {'v0': 'ADD', 'v1': 'DELETE'})
+    """
+
+    def __init__(self, dialect: str = "sqlite") -> None:
+        self.parts: list[str] = []
+        self.values: dict[str, Any] = {}
+        self.postgresql = dialect == "postgresql"
+
+    def bind(self, value: Any) -> str:
+        name = f"v{len(self.values)}"
+        self.values[name] = value
+        return ":" + name
+
+    def among(self, column: str, values: Sequence[Any]) -> str:
+        """``column`` equal to one of ``values`` (none: false, as SQLAlchemy's empty IN)."""
+        if not values:
+            return "1 = 0"
+        if len(values) == 1:
+            return f"{column} = {self.bind(values[0])}"
+        return f"{column} IN ({', '.join(self.bind(v) for v in values)})"
+
+    def holds(self, table: str, condition: str | None = None, *, few: bool = False) -> str:
+        """Events with a row of ``table`` (aliased ``x``) satisfying ``condition``. ``few``: the condition names
+        exact identifiers (one EPC, one bill of lading), so it matches a handful of rows; PostgreSQL then gets the
+        ids as an array, which it plans as one index lookup (0.09 ms of planning against 0.23 ms for the
+        semi-join) — for a broad condition the semi-join stays, as the planner may then walk the events instead."""
+        rows = f"SELECT x.event_pk FROM {table} x{' WHERE ' + condition if condition else ''}"
+        return f"e.id = ANY(ARRAY({rows}))" if few and self.postgresql else f"e.id IN ({rows})"
+
+    def statement(self, head: str, tail: str = "") -> Any:
+        """The SELECT with this clause; values bound with their types inferred (datetimes as the dialect stores
+        them: SQLite's text form has microseconds)."""
+        where = f" WHERE {' AND '.join(self.parts)}" if self.parts else ""
+        return text(head + where + tail).bindparams(**self.values)
+
+
 def _values(v: str | list[str]) -> list[str]:
     items = v if isinstance(v, list) else [v]
     return [x.strip() for item in items for x in str(item).split("|") if x.strip()]
 
 
-def _epc_match(roles: tuple[str, ...], patterns: list[str]) -> ColumnElement[bool]:
+def _epc_match(w: _Where, roles: tuple[str, ...], patterns: list[str]) -> str:
     """Events with one of ``patterns`` in one of ``roles``: an IN over the EPC index (not a correlated EXISTS, which
     SQLite answers by walking the events in sort order)."""
-    e = db.epcis_epc
-    conds: list[ColumnElement[bool]] = []
+    conds: list[str] = []
     for p in patterns:
         by_prefix = _company_prefix_pattern(p)
         if by_prefix is not None:
             urn_prefix, link_like = by_prefix
             # captured as EPC URNs: the URN states the company prefix; as Digital Links: its digits at their place
-            conds.append(or_(e.c.epc.like(urn_prefix.replace("%", r"\%") + "%"),
-                             and_(~e.c.epc.like("urn:%"), e.c.canon.like(link_like))))
+            urns = w.bind(urn_prefix.replace("%", r"\%") + "%")
+            conds.append(f"(x.epc LIKE {urns} OR (x.epc NOT LIKE {w.bind('urn:%')} AND x.canon LIKE {w.bind(link_like)}))")
         elif p.startswith("urn:epc:idpat:") or p.endswith("*"):
             stem = canon(p)
             if stem.endswith("*"):  # a pattern that has no Digital Link form: match as a prefix of the URN
-                conds.append(e.c.epc.like(stem[:-1].replace("%", r"\%") + "%"))
+                prefix = w.bind(stem[:-1].replace("%", r"\%") + "%")
+                conds.append(f"x.epc LIKE {prefix}")
             else:
-                conds.append(or_(e.c.canon == stem, e.c.canon.like(stem + "/%")))
+                conds.append(f"(x.canon = {w.bind(stem)} OR x.canon LIKE {w.bind(stem + '/%')})")
         else:
-            conds.append(e.c.canon == canon(p))  # canon is the identifier as given when it has no Digital Link
-    return db.epcis_event.c.id.in_(select(e.c.event_pk).where(e.c.role.in_(roles), or_(*conds)))
+            conds.append(f"x.canon = {w.bind(canon(p))}")  # canon is the identifier as given when it has no Digital Link
+    exact = all(c.startswith("x.canon = ") for c in conds)
+    return w.holds("epcis_epc", f"{w.among('x.role', roles)} AND ({' OR '.join(conds) or '1 = 0'})", few=exact)
 
 
 # EPC schemes whose pure-identity pattern can fix the company prefix alone (TDS 2.x §8): the URN scheme, and where
@@ -358,8 +410,7 @@ _SENSOR_EQ = {"EQ_type": "type", "EQ_deviceID": "device_id", "EQ_dataProcessingM
 _SENSOR_TIMES = {"time": ("time", "meta_time"), "startTime": ("start_time",), "endTime": ("end_time",)}
 _MEASURE = {"value": "value", "minValue": "min_value", "maxValue": "max_value", "meanValue": "mean_value",
             "sDev": "s_dev", "percValue": "perc_value"}
-_OPS = {"EQ": lambda c, v: c == v, "GT": lambda c, v: c > v, "GE": lambda c, v: c >= v, "LT": lambda c, v: c < v,
-        "LE": lambda c, v: c <= v}
+_OPS = {"EQ": "=", "GT": ">", "GE": ">=", "LT": "<", "LE": "<="}
 _FIELD = re.compile(r"^(EQ|GT|GE|LT|LE|EXISTS)_(INNER_)?(ILMD_|ERROR_DECLARATION_)?([A-Za-z][\w.\-]*:.+)$")
 _SCOPES = {("", ""): "top", ("INNER_", ""): "inner", ("", "ILMD_"): "ilmd", ("INNER_", "ILMD_"): "inner_ilmd",
            ("", "ERROR_DECLARATION_"): "error", ("INNER_", "ERROR_DECLARATION_"): "inner_error"}
@@ -372,7 +423,7 @@ def _number(name: str, value: str) -> float:
         raise QueryError(f"{name}：“{value}” 不是数字", f"{name}: “{value}” is not a number") from None
 
 
-def _inside(name: str, vals: list[str], extensions: Mapping[str, str]) -> ColumnElement[bool] | None:
+def _inside(w: _Where, name: str, vals: list[str], extensions: Mapping[str, str]) -> str | None:
     """Conditions on what an event holds (EPCIS 2.0 §8.2.7.1), each parameter on its own (as the standard words each
     one: an event matches when some sensor report / field satisfies it):
 
@@ -388,71 +439,73 @@ def _inside(name: str, vals: list[str], extensions: Mapping[str, str]) -> Column
       or ``ERROR_DECLARATION_`` + ``prefix:name`` (the prefix as the document wrote it, or declared in ``extensions``).
 
     None when ``name`` is none of these."""
-    s, f = db.epcis_sensor.c, db.epcis_field.c
-    event = db.epcis_event.c.id
+    def sensor(cond: str | None = None) -> str:
+        return w.holds("epcis_sensor", cond)
 
-    def sensor(cond: ColumnElement[bool]) -> ColumnElement[bool]:
-        return event.in_(select(s.event_pk).where(cond))
+    def field(cond: str) -> str:
+        return w.holds("epcis_field", cond)
 
-    def field(cond: ColumnElement[bool]) -> ColumnElement[bool]:
-        return event.in_(select(f.event_pk).where(cond))
+    def compare(column: str, op: str, value: Any) -> str:
+        return f"{column} {_OPS[op]} {w.bind(value)}"
 
     if name == "EXISTS_sensorElementList":
-        return event.in_(select(s.event_pk))
+        return sensor()
     if name in _SENSOR_EQ:
         column = _SENSOR_EQ[name]
         if column == "type":
-            return sensor(s.type.in_([index.sensor_type(v) for v in vals]))
+            return sensor(w.among("x.type", [index.sensor_type(v) for v in vals]))
         if column == "device_id":
             ids = [canon(v) for v in vals]
-            return sensor(or_(s.device_id.in_(ids), s.meta_device_id.in_(ids)))
-        return sensor(s[column].in_(vals))
+            return sensor(f"({w.among('x.device_id', ids)} OR {w.among('x.meta_device_id', ids)})")
+        return sensor(w.among(f"x.{column}", vals))
     if name == "EQ_booleanValue":
         wanted = [v.lower() == "true" for v in vals if v.lower() in ("true", "false")]
         if len(wanted) != len(vals):
             raise QueryError(f"{name}：应为 true 或 false", f"{name}: true or false")
-        return sensor(s.boolean_value.in_(wanted))
+        return sensor(w.among("x.boolean_value", wanted))
     op, _, rest = name.partition("_")
     if op in ("GE", "LT") and rest in _SENSOR_TIMES:
         t = _time(name, vals[0])
-        return sensor(or_(*[_OPS[op](s[c], t) for c in _SENSOR_TIMES[rest]]))
+        return sensor("(" + " OR ".join(compare(f"x.{c}", op, t) for c in _SENSOR_TIMES[rest]) + ")")
     if op in ("GT", "GE", "LT", "LE") and rest == "percRank":
-        return sensor(_OPS[op](s.perc_rank, _number(name, vals[0])))
+        return sensor(compare("x.perc_rank", op, _number(name, vals[0])))
     measure, _, uom = rest.partition("_")
     if op in _OPS and measure in _MEASURE and re.fullmatch(r"[A-Z0-9]{2,4}", uom):
-        measured = s[_MEASURE[measure]]
+        measured = f"x.{_MEASURE[measure]}"
         if op == "EQ":
-            return sensor((s.uom == uom) & measured.in_([_number(name, v) for v in vals]))
-        return sensor((s.uom == uom) & _OPS[op](measured, _number(name, vals[0])))
+            return sensor(f"x.uom = {w.bind(uom)} AND {w.among(measured, [_number(name, v) for v in vals])}")
+        return sensor(f"x.uom = {w.bind(uom)} AND {compare(measured, op, _number(name, vals[0]))}")
+
+    def at(scope: str, names: Sequence[str]) -> str:
+        return f"x.scope = {w.bind(scope)} AND {w.among('x.name', names)}"
+
     if name in ("EQ_transformationID", "EQ_persistentDisposition_set", "EQ_persistentDisposition_unset"):
         words = [canon(v) for v in vals] if name == "EQ_transformationID" else [vocab(v) for v in vals]
-        return field((f.scope == "standard") & (f.name == name.removeprefix("EQ_")) & f.value.in_(words))
+        return field(f"{at('standard', [name.removeprefix('EQ_')])} AND {w.among('x.value', words)}")
     if op in _OPS and (rest == "quantity" or re.fullmatch(r"quantity_[A-Z0-9]{2,4}", rest)):
         # a quantity element: without a uom for ``…_quantity``, in that unit for ``…_quantity_{uom}``
-        at = (f.scope == "standard") & (f.name == rest)
         if op == "EQ":
-            return field(at & f.number.in_([_number(name, v) for v in vals]))
-        return field(at & _OPS[op](f.number, _number(name, vals[0])))
+            return field(f"{at('standard', [rest])} AND {w.among('x.number', [_number(name, v) for v in vals])}")
+        return field(f"{at('standard', [rest])} AND {compare('x.number', op, _number(name, vals[0]))}")
     if name == "EQ_errorReason":
-        return field((f.scope == "declaration") & (f.name == "reason") & f.value.in_([vocab(v) for v in vals]))
+        return field(f"{at('declaration', ['reason'])} AND {w.among('x.value', [vocab(v) for v in vals])}")
     if name == "EQ_correctiveEventID":
-        return field((f.scope == "declaration") & (f.name == "correctiveEventID") & f.value.in_(vals))
+        return field(f"{at('declaration', ['correctiveEventID'])} AND {w.among('x.value', vals)}")
     if op in ("GE", "LT") and rest in ("errorDeclarationTime", "errorDeclaration_Time"):
         bound = _time(name, vals[0]).isoformat(timespec="microseconds")  # as index.utc_text stores it
-        return field((f.scope == "declaration") & (f.name == "declarationTime") & _OPS[op](f.value, bound))
+        return field(f"{at('declaration', ['declarationTime'])} AND {compare('x.value', op, bound)}")
     m = _FIELD.match(name)
     if m is None:
         return None
     op, inner, part, member = m.groups()
     scope = _SCOPES[(inner or "", part or "")]
     forms = index.names(member, extensions)
-    at = (f.scope == scope) & f.name.in_(forms)
     if op == "EXISTS":
-        return field(at)
+        return field(at(scope, forms))
     if op == "EQ":
         numbers = [float(v) for v in vals if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", v)]
-        return field(at & or_(f.value.in_(vals), f.number.in_(numbers)))
-    return field(at & _OPS[op](f.number, _number(name, vals[0])))
+        return field(f"{at(scope, forms)} AND ({w.among('x.value', vals)} OR {w.among('x.number', numbers)})")
+    return field(f"{at(scope, forms)} AND {compare('x.number', op, _number(name, vals[0]))}")
 
 
 def _time(name: str, value: str) -> dt.datetime:
@@ -482,11 +535,10 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
     page's token. With ``owner`` (an enterprise account's USCC), only the events that enterprise captured.
     ``extensions`` maps prefixes used in extension-field parameters to namespaces (the ``GS1-Extensions`` header).
     Parameters that look inside events (sensor reports, error declarations, extension fields): :func:`_inside`."""
-    ev = db.epcis_event.c
-    where: list[ColumnElement[bool]] = []
+    w = _Where(engine.dialect.name)
+    where = w.parts
     if owner is not None:
-        o = db.epcis_event_owner.c
-        where.append(ev.id.in_(select(o.event_pk).where(o.owner == owner)))
+        where.append(w.holds("epcis_event_owner", f"x.owner = {w.bind(owner)}"))
     if "eventCountLimit" in params and "maxEventCount" in params:
         raise QueryError("eventCountLimit 与 maxEventCount 不能同时使用（EPCIS 2.0 §8.2.7.1）",
                          "eventCountLimit and maxEventCount cannot be given together (EPCIS 2.0 §8.2.7.1)")
@@ -498,49 +550,34 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
             bad = [v for v in vals if v not in EVENT_TYPES]
             if bad:
                 raise QueryError(f"eventType：未知事件类型 {', '.join(bad)}", f"eventType: unknown event types {', '.join(bad)}")
-            where.append(ev.event_type.in_(vals))
+            where.append(w.among("e.event_type", vals))
         elif name in ("GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime"):
-            col = ev.event_time if "event" in name else ev.record_time
-            t = _time(name, vals[0])
-            where.append(col >= t if name.startswith("GE") else col < t)
+            column = "e.event_time" if "event" in name else "e.record_time"
+            where.append(f"{column} {'>=' if name.startswith('GE') else '<'} {w.bind(_time(name, vals[0]))}")
         elif name == "EQ_action":
-            where.append(ev.action.in_(vals))
+            where.append(w.among("e.action", vals))
         elif name == "EQ_bizStep":
-            where.append(ev.biz_step.in_([vocab(v) for v in vals]))
+            where.append(w.among("e.biz_step", [vocab(v) for v in vals]))
         elif name == "EQ_disposition":
-            where.append(ev.disposition.in_([vocab(v) for v in vals]))
+            where.append(w.among("e.disposition", [vocab(v) for v in vals]))
         elif name in ("EQ_readPoint", "EQ_bizLocation"):
-            where.append((ev.read_point if "read" in name else ev.biz_location).in_([canon(v) for v in vals]))
+            where.append(w.among("e.read_point" if "read" in name else "e.biz_location", [canon(v) for v in vals]))
         elif name in ("WD_readPoint", "WD_bizLocation"):  # the location or any below it in the master data
             with engine.connect() as conn:
                 below = descendants(conn, LOCATION_TYPES, [canon(v) for v in vals])
-            where.append((ev.read_point if "read" in name else ev.biz_location).in_(below))
-        elif name == "MATCH_epc":
-            where.append(_epc_match(("epc", "child"), vals))
-        elif name == "MATCH_anyEPC":
-            where.append(_epc_match(("epc", "child", "parent", "input", "output"), vals))
-        elif name == "MATCH_parentID":
-            where.append(_epc_match(("parent",), vals))
-        elif name == "MATCH_inputEPC":
-            where.append(_epc_match(("input",), vals))
-        elif name == "MATCH_outputEPC":
-            where.append(_epc_match(("output",), vals))
-        elif name == "MATCH_epcClass":
-            where.append(_epc_match(("quantity", "child_quantity"), vals))
-        elif name in ("MATCH_inputEPCClass", "MATCH_outputEPCClass"):
-            where.append(_epc_match(("input_quantity" if "input" in name else "output_quantity",), vals))
-        elif name == "MATCH_anyEPCClass":
-            where.append(_epc_match(tuple(QUANTITY_ROLES.values()), vals))
+            where.append(w.among("e.read_point" if "read" in name else "e.biz_location", below))
+        elif name in _EPC_ROLES:
+            where.append(_epc_match(w, _EPC_ROLES[name], vals))
         elif name == "EXISTS_errorDeclaration":
-            where.append(ev.declaration.is_(True))
+            where.append(f"e.declaration = {w.bind(True)}")
         elif name == "EQ_eventID":
-            where.append(or_(ev.event_id.in_(vals), ev.declared_id.in_(vals)))
+            where.append(f"({w.among('e.event_id', vals)} OR {w.among('e.declared_id', vals)})")
         elif name.startswith(PREFIXED):
             kind = name.split("_")[1]
             type_ = vocab(name.split("_", 2)[2])
-            a = db.epcis_attr.c
-            where.append(ev.id.in_(select(a.event_pk).where(a.kind == kind, a.type == type_, a.value.in_(vals))))
-        elif (inside := _inside(name, vals, extensions or {})) is not None:
+            where.append(w.holds("epcis_attr", f"{w.among('x.value', vals)} AND x.kind = {w.bind(kind)} "
+                                               f"AND x.type = {w.bind(type_)}", few=True))
+        elif (inside := _inside(w, name, vals, extensions or {})) is not None:
             where.append(inside)
         else:
             supported = f"{', '.join(SUPPORTED)}, EQ_bizTransaction_{{type}}, EQ_source_{{type}}, EQ_destination_{{type}}"
@@ -558,46 +595,70 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
         raise QueryError("perPage：须为整数", "perPage: must be an integer") from exc
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise QueryError(f"perPage：须在 1–{MAX_PER_PAGE}", f"perPage: 1–{MAX_PER_PAGE}")
-    col = ev.event_time if order_by == "eventTime" else ev.record_time
+    col = "e.event_time" if order_by == "eventTime" else "e.record_time"
     # eventCountLimit: only the first N matching events (in the query's order), over all pages
     remaining = _count("eventCountLimit", params["eventCountLimit"]) if "eventCountLimit" in params else None
     if token := params.get("nextPageToken"):
         last_t, last_id, left = _read_token(str(token), order_by, direction)
         remaining = left if remaining is not None else None
-        after = (col > last_t) | ((col == last_t) & (ev.id > last_id)) if direction == "ASC" else \
-            (col < last_t) | ((col == last_t) & (ev.id < last_id))
-        where.append(after)
+        cmp = ">" if direction == "ASC" else "<"
+        t, i = w.bind(last_t), w.bind(last_id)
+        where.append(f"({col} {cmp} {t} OR ({col} = {t} AND e.id {cmp} {i}))")
     elif "maxEventCount" in params:  # the whole result, checked once, before the first page
         most = _count("maxEventCount", params["maxEventCount"])
         with engine.connect() as conn:
-            matching = int(conn.execute(select(func.count()).select_from(db.epcis_event).where(*where)).scalar() or 0)
+            matching = int(conn.execute(w.statement("SELECT count(*) FROM epcis_event e")).scalar() or 0)
         if matching > most:
             raise QueryTooLarge(f"maxEventCount：共 {matching} 个事件匹配，超过 {most}",
                                 f"{matching} events match, more than maxEventCount {most}")
-    order = [col.asc(), ev.id.asc()] if direction == "ASC" else [col.desc(), ev.id.desc()]
     page = per_page if remaining is None else min(per_page, remaining)
-    cap = db.epcis_capture.c
-    stmt = (select(ev.id, ev.event_id, ev.declared_id, ev.record_time, ev.body, cap.context, col.label("k"))
-            .join(db.epcis_capture, cap.id == ev.capture_id).where(*where).order_by(*order).limit(page + 1))
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
+    # the context as a scalar subquery, not a join: a join costs PostgreSQL more planning than the lookup itself
+    stmt = w.statement(f"SELECT e.id, e.event_id, e.record_time, e.body, {col} AS k, "
+                       "(SELECT c.context FROM epcis_capture c WHERE c.id = e.capture_id) AS context FROM epcis_event e",
+                       f" ORDER BY {col} {direction}, e.id {direction} LIMIT {page + 1}")
+    with engine.connect() as conn:  # plain rows, untyped: typing a text() result's columns costs 0.13 ms a query
+        rows = conn.execute(stmt).all()
     more = len(rows) > page
     rows = rows[:page]
     left = None if remaining is None else remaining - len(rows)
     if left is not None and left <= 0:
         more = False
-    next_token = _make_token(rows[-1]["k"], rows[-1]["id"], order_by, direction, left) if more and rows else None
+    next_token = _make_token(_stored_time(rows[-1][4]), rows[-1][0], order_by, direction, left) if more and rows else None
     parsed: dict[str | None, Any] = {}  # a page's events mostly share one document's context: each parsed once
-    contexts = [parsed[r["context"]] if r["context"] in parsed else parsed.setdefault(r["context"], json.loads(r["context"] or "[]"))
-                for r in rows]
-    return {"events": [_event(r) for r in rows], "contexts": contexts, "next_page_token": next_token}
+    contexts = [parsed[ctx] if ctx in parsed else parsed.setdefault(ctx, _loads(ctx or "[]")) for *_, ctx in rows]
+    return {"events": [_event(event_id, record_time, body) for _, event_id, record_time, body, *_ in rows],
+            "contexts": contexts, "next_page_token": next_token}
 
 
-def _event(row: Any) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(row["body"])
-    body.setdefault("eventID", row["event_id"])
-    body["recordTime"] = row["record_time"].isoformat(timespec="milliseconds") + "Z"
-    return body
+def _stored_time(value: dt.datetime | str) -> dt.datetime:
+    """A DateTime column read through text(): PostgreSQL gives a datetime, SQLite the text SQLAlchemy wrote.
+
+    >>> _stored_time("2026-03-01 08:00:00.000000")
+    datetime.datetime(2026, 3, 1, 8, 0)
+    """
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
+def _loads(text: str) -> Any:
+    """JSON as stored: orjson, falling back to the standard library for what orjson refuses and ``json.dumps``
+    may have written (integers beyond 64 bits, NaN).
+
+    >>> _loads('{"n": 123456789012345678901234567890, "x": NaN}')["n"]
+    123456789012345678901234567890
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _event(event_id: str, record_time: dt.datetime | str, body: str) -> dict[str, Any]:
+    """A stored event as the query answers it. orjson, not the standard library: decoding was the largest part of a
+    page of 100 events (5.5 µs against 1.1 µs per event of 500 bytes)."""
+    event: dict[str, Any] = _loads(body)
+    event.setdefault("eventID", event_id)
+    event["recordTime"] = _stored_time(record_time).isoformat(timespec="milliseconds") + "Z"
+    return event
 
 
 def _make_token(key: dt.datetime, pk: int, order_by: str, direction: str, left: int | None = None) -> str:
