@@ -380,8 +380,9 @@ epcis_epc = Table(
     Column("role", String(20), nullable=False, comment="epc, parent, child, input, output, quantity (class)"),
     Column("epc", String(300), nullable=False, comment="as captured"),
     Column("canon", String(300), nullable=False, comment="canonical Digital Link (or as captured)"),
-    # covering: a query by EPC reads the index only, not this table's rows (0020)
-    Index("ix_epcis_epc_lookup", "canon", "role", "event_pk"),
+    Column("event_time", DateTime, nullable=False, comment="the event's time (UTC), as on epcis_event (0021)"),
+    # covering: a query by EPC reads the index only, not this table's rows (0020), in event-time order (0021)
+    Index("ix_epcis_epc_lookup", "canon", "role", "event_time", "event_pk"),
 )
 
 epcis_attr = Table(
@@ -391,7 +392,8 @@ epcis_attr = Table(
     Column("kind", String(20), nullable=False, comment="bizTransaction, source, destination"),
     Column("type", String(300), nullable=True),
     Column("value", String(300), nullable=False),
-    Index("ix_epcis_attr_lookup", "value", "kind", "type", "event_pk"),  # covering, as for EPCs (0020)
+    Column("event_time", DateTime, nullable=False, comment="the event's time (UTC), as on epcis_event (0021)"),
+    Index("ix_epcis_attr_lookup", "value", "kind", "type", "event_time", "event_pk"),  # covering, as for EPCs
 )
 
 epcis_field = Table(

@@ -164,3 +164,58 @@ def test_rest_binding_names_the_epcis_exception(demo_engine: Engine, admin_token
     assert big.status_code == 413 and big.json()["type"] == "epcisException:QueryTooLargeException"
     missing = client.get("/epcis/events/urn:uuid:none")
     assert missing.status_code == 404 and missing.json()["type"] == "epcisException:NoSuchResourceException"
+
+
+BOL = "urn:epcglobal:cbv:bt:0614141000005:BL-77"
+PALLET = "urn:epc:id:sscc:0614141.1234567890"
+
+
+def _journey() -> list[dict[str, Any]]:
+    """17 events of one bill of lading and one pallet: times with ties (the id breaks them), the bill named twice on
+    one event, the pallet as an EPC on some events and as the parent of an aggregation on others (another role,
+    which MATCH_epc does not look at), and three events of neither."""
+    out = []
+    for k in range(17):
+        ev = _ev(1 + k % 3, PALLET if k % 4 else "urn:epc:id:sgtin:0614141.107346.9",
+                 bizTransactionList=[{"type": "bol", "bizTransaction": BOL}] * (2 if k == 5 else 1))
+        ev["eventTime"] = f"2026-03-0{1 + k % 3}T0{8 + k % 2}:00:00+08:00"
+        ev["ex:n"] = k
+        if k % 6 == 0:  # the pallet as a parent instead
+            ev = {k2: v for k2, v in ev.items() if k2 != "epcList"} | {"type": "AggregationEvent", "parentID": PALLET,
+                                                                        "childEPCs": [f"urn:epc:id:sgtin:0614141.107346.{k}"]}
+        out.append(ev)
+    return out + [_ev(4, f"urn:epc:id:sgtin:0614141.107346.{100 + k}", **{"ex:n": 100 + k}) for k in range(3)]
+
+
+@pytest.mark.parametrize("params", [{"EQ_bizTransaction_bol": BOL}, {"MATCH_epc": PALLET}, {"MATCH_anyEPC": PALLET}],
+                         ids=["bill of lading", "EPC", "any EPC role"])
+def test_one_identifiers_events_page_by_page_in_order(any_engine: Engine, params: dict[str, str]) -> None:
+    """A query by one identifier chooses each page inside the side table's index (0021). Paged through 3 at a time
+    in both directions, it gives every matching event exactly once, in (event time, id) order, the same as one big
+    page and as the events worked out from the document."""
+    doc = {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"ex": EX}],
+           "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-03-06T00:00:00Z",
+           "epcisBody": {"eventList": _journey()}}
+    checked = check_document(doc)
+    assert checked.ok, [p.as_dict() for p in checked.problems]
+    repository.store(any_engine, checked, "test")
+    name = next(iter(params))
+    wanted = [e["ex:n"] for e in _journey() if (BOL in str(e.get("bizTransactionList")) if name.startswith("EQ")
+              else PALLET in e.get("epcList", []) or (name == "MATCH_anyEPC" and e.get("parentID") == PALLET))]
+    for direction in ("ASC", "DESC"):
+        base = {**params, "orderBy": "eventTime", "orderDirection": direction}
+        whole = [e["ex:n"] for e in repository.query(any_engine, {**base, "perPage": "100"})["events"]]
+        paged, token = [], None
+        while True:
+            page = repository.query(any_engine, {**base, "perPage": "3", **({"nextPageToken": token} if token else {})})
+            assert 1 <= len(page["events"]) <= 3
+            paged += [e["ex:n"] for e in page["events"]]
+            if not (token := page["next_page_token"]):
+                break
+        assert paged == whole and sorted(whole) == sorted(wanted) and len(set(whole)) == len(whole)
+        times = [(e["eventTime"]) for e in repository.query(any_engine, {**base, "perPage": "100"})["events"]]
+        assert times == sorted(times, reverse=direction == "DESC")
+    limited = repository.query(any_engine, {**params, "orderDirection": "ASC", "eventCountLimit": "4", "perPage": "3"})
+    rest = repository.query(any_engine, {**params, "orderDirection": "ASC", "eventCountLimit": "4", "perPage": "3",
+                                         "nextPageToken": limited["next_page_token"]})
+    assert len(limited["events"]) == 3 and len(rest["events"]) == 1 and rest["next_page_token"] is None
