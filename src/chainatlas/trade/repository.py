@@ -309,7 +309,7 @@ class _Where:
     """The WHERE clause of an event query as SQL text and its bound values.
 
     Text, not SQLAlchemy Core: on an indexed query at 5M events, building and compiling the Core expression cost
-    more than PostgreSQL's own planning and execution (docs/benchmarks.md, "EPCIS query"). Table and column names
+    more than PostgreSQL's own planning and execution (docs/benchmarks.md, "EPCIS query path at 5M events"). Table and column names
     come from this module only; every value a client sends is bound, never written into the text.
 
     >>> w = _Where()
@@ -342,12 +342,13 @@ class _Where:
         ids as an array, which it plans as one index lookup (0.09 ms of planning against 0.23 ms for the
         semi-join) — for a broad condition the semi-join stays, as the planner may then walk the events instead."""
         rows = f"SELECT x.event_pk FROM {table} x{' WHERE ' + condition if condition else ''}"
-        part = self._ids(rows) if few else f"e.id IN ({rows})"
+        part = self.ids(rows) if few else f"e.id IN ({rows})"
         if few and condition:
             self.lookups.append((table, condition, part))
         return part
 
-    def _ids(self, rows: str) -> str:
+    def ids(self, rows: str) -> str:
+        """Events whose id is among the ``event_pk`` of ``rows`` (a SELECT): an array on PostgreSQL."""
         return f"e.id = ANY(ARRAY({rows}))" if self.postgresql else f"e.id IN ({rows})"
 
     def sole_lookup(self) -> tuple[str, str] | None:
@@ -358,9 +359,9 @@ class _Where:
 
     @staticmethod
     def first(table: str, condition: str, direction: str, n: int) -> str:
-        """Events of the first ``n`` rows of ``table`` satisfying ``condition`` in event-time order: the side tables
-        keep each row's event time in their lookup index (0021), so a page of a long history (a bill of lading's
-        hundreds of events) is chosen in the index and only its events are read."""
+        """The first ``n`` events (``event_pk``, ``event_time``) with a row of ``table`` satisfying ``condition``, in
+        the query's order: the side tables keep each row's event time in their lookup index (0021), so a page of a
+        long history (a bill of lading's hundreds of events) is chosen in the index and only its events are read."""
         return (f"SELECT DISTINCT x.event_pk, x.event_time FROM {table} x WHERE {condition} "
                 f"ORDER BY x.event_time {direction}, x.event_pk {direction} LIMIT {n}")
 
@@ -380,8 +381,10 @@ def _epc_match(w: _Where, roles: tuple[str, ...], patterns: list[str]) -> str:
     """Events with one of ``patterns`` in one of ``roles``: an IN over the EPC index (not a correlated EXISTS, which
     SQLite answers by walking the events in sort order)."""
     conds: list[str] = []
+    exact = True  # every pattern one identifier: a lookup of a few rows
     for p in patterns:
         by_prefix = _company_prefix_pattern(p)
+        exact = exact and by_prefix is None and not (p.startswith("urn:epc:idpat:") or p.endswith("*"))
         if by_prefix is not None:
             urn_prefix, link_like = by_prefix
             # captured as EPC URNs: the URN states the company prefix; as Digital Links: its digits at their place
@@ -396,7 +399,6 @@ def _epc_match(w: _Where, roles: tuple[str, ...], patterns: list[str]) -> str:
                 conds.append(f"(x.canon = {w.bind(stem)} OR x.canon LIKE {w.bind(stem + '/%')})")
         else:
             conds.append(f"x.canon = {w.bind(canon(p))}")  # canon is the identifier as given when it has no Digital Link
-    exact = all(c.startswith("x.canon = ") for c in conds)
     return w.holds("epcis_epc", f"{w.among('x.role', roles)} AND ({' OR '.join(conds) or '1 = 0'})", few=exact)
 
 
@@ -640,7 +642,7 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
         if after is not None:
             t, i = after
             condition += f" AND (x.event_time {cmp} {t} OR (x.event_time = {t} AND x.event_pk {cmp} {i}))"
-        where[:] = [w._ids(f"SELECT event_pk FROM ({w.first(table, condition, direction, page + 1)}) AS page")]
+        where[:] = [w.ids(f"SELECT event_pk FROM ({w.first(table, condition, direction, page + 1)}) AS page")]
     elif after is not None:
         t, i = after
         where.append(f"({col} {cmp} {t} OR ({col} = {t} AND e.id {cmp} {i}))")
