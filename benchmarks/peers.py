@@ -391,7 +391,6 @@ def jsonb_query(conn: Any, params: dict[str, str], *, fast_json: bool = False) -
     import json
 
     import orjson
-
     from sqlalchemy import text
 
     where, args = [], {}
