@@ -351,7 +351,6 @@ def jsonb_create(conn: Any, *, indexes: bool = True) -> None:
 def jsonb_capture(conn: Any, doc: dict[str, Any]) -> int:
     """EPCIS document → rows: the official JSON Schema check (the same compiled validator), then COPY of each
     event as JSONB in the caller's transaction. Returns the number of events stored."""
-
     from chainatlas.settings import get_settings
     from chainatlas.trade.capture import _validator
 
@@ -415,9 +414,8 @@ def jsonb_query(conn: Any, params: dict[str, str], *, fast_json: bool = False) -
             raise ValueError(key)
     sql = (f"SELECT {'body::text' if fast_json else 'body'} FROM peer_event WHERE {' AND '.join(where) or 'true'} "
            f"ORDER BY body->>'eventTime' DESC LIMIT {int(params.get('perPage', '100'))}")
-    if fast_json:
-        return [orjson.loads(row[0]) for row in conn.execute(text(sql), args)]
-    return [row[0] for row in conn.execute(text(sql), args)]
+    bodies = [row[0] for row in conn.execute(text(sql), args)]
+    return [orjson.loads(b) for b in bodies] if fast_json else bodies
 
 
 # ---- tiers and policies, hand-written in Polars ---------------------------------------------------------------

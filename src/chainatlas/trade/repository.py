@@ -321,7 +321,7 @@ class _Where:
         self.parts: list[str] = []
         self.values: dict[str, Any] = {}
         self.postgresql = dialect == "postgresql"
-        self.lookups: list[tuple[str, str, str]] = []  # (table, condition, part) of each exact-identifier lookup
+        self.lookups: dict[str, tuple[str, str]] = {}  # part → (table, condition) of each exact-identifier lookup
 
     def bind(self, value: Any) -> str:
         name = f"v{len(self.values)}"
@@ -344,7 +344,7 @@ class _Where:
         rows = f"SELECT x.event_pk FROM {table} x{' WHERE ' + condition if condition else ''}"
         part = self.ids(rows) if few else f"e.id IN ({rows})"
         if few and condition:
-            self.lookups.append((table, condition, part))
+            self.lookups[part] = table, condition
         return part
 
     def ids(self, rows: str) -> str:
@@ -353,17 +353,15 @@ class _Where:
 
     def sole_lookup(self) -> tuple[str, str] | None:
         """The one exact-identifier lookup when it is the query's only condition, else None."""
-        if len(self.parts) == 1 and len(self.lookups) == 1 and self.parts[0] == self.lookups[0][2]:
-            return self.lookups[0][:2]
-        return None
+        return self.lookups.get(self.parts[0]) if len(self.parts) == 1 else None
 
-    @staticmethod
-    def first(table: str, condition: str, direction: str, n: int) -> str:
-        """The first ``n`` events (``event_pk``, ``event_time``) with a row of ``table`` satisfying ``condition``, in
-        the query's order: the side tables keep each row's event time in their lookup index (0021), so a page of a
-        long history (a bill of lading's hundreds of events) is chosen in the index and only its events are read."""
-        return (f"SELECT DISTINCT x.event_pk, x.event_time FROM {table} x WHERE {condition} "
+    def first(self, table: str, condition: str, direction: str, n: int) -> str:
+        """The first ``n`` events with a row of ``table`` satisfying ``condition``, in the query's order: the side
+        tables keep each row's event time in their lookup index (0021), so a page of a long history (a bill of
+        lading's hundreds of events) is chosen in the index and only its events are read."""
+        rows = (f"SELECT DISTINCT x.event_pk, x.event_time FROM {table} x WHERE {condition} "
                 f"ORDER BY x.event_time {direction}, x.event_pk {direction} LIMIT {n}")
+        return self.ids(f"SELECT event_pk FROM ({rows}) AS page")
 
     def statement(self, head: str, tail: str = "") -> Any:
         """The SELECT with this clause; values bound with their types inferred (datetimes as the dialect stores
@@ -384,13 +382,14 @@ def _epc_match(w: _Where, roles: tuple[str, ...], patterns: list[str]) -> str:
     exact = True  # every pattern one identifier: a lookup of a few rows
     for p in patterns:
         by_prefix = _company_prefix_pattern(p)
-        exact = exact and by_prefix is None and not (p.startswith("urn:epc:idpat:") or p.endswith("*"))
         if by_prefix is not None:
+            exact = False
             urn_prefix, link_like = by_prefix
             # captured as EPC URNs: the URN states the company prefix; as Digital Links: its digits at their place
             urns = w.bind(urn_prefix.replace("%", r"\%") + "%")
             conds.append(f"(x.epc LIKE {urns} OR (x.epc NOT LIKE {w.bind('urn:%')} AND x.canon LIKE {w.bind(link_like)}))")
         elif p.startswith("urn:epc:idpat:") or p.endswith("*"):
+            exact = False
             stem = canon(p)
             if stem.endswith("*"):  # a pattern that has no Digital Link form: match as a prefix of the URN
                 prefix = w.bind(stem[:-1].replace("%", r"\%") + "%")
@@ -636,16 +635,19 @@ def query(engine: Engine, params: Mapping[str, str | list[str]], owner: str | No
                                 f"{matching} events match, more than maxEventCount {most}")
     page = per_page if remaining is None else min(per_page, remaining)
     cmp = ">" if direction == "ASC" else "<"
+
+    def beyond(time: str, pk: str, last: tuple[str, str]) -> str:
+        """After the previous page's last event (``last``: its time and id, bound), in the query's order."""
+        return f"({time} {cmp} {last[0]} OR ({time} = {last[0]} AND {pk} {cmp} {last[1]}))"
+
     lookup = w.sole_lookup() if order_by == "eventTime" else None
     if lookup is not None:  # one EPC's or one transaction's events: the page is chosen in the side table's index
         table, condition = lookup
         if after is not None:
-            t, i = after
-            condition += f" AND (x.event_time {cmp} {t} OR (x.event_time = {t} AND x.event_pk {cmp} {i}))"
-        where[:] = [w.ids(f"SELECT event_pk FROM ({w.first(table, condition, direction, page + 1)}) AS page")]
+            condition += " AND " + beyond("x.event_time", "x.event_pk", after)
+        where[:] = [w.first(table, condition, direction, page + 1)]
     elif after is not None:
-        t, i = after
-        where.append(f"({col} {cmp} {t} OR ({col} = {t} AND e.id {cmp} {i}))")
+        where.append(beyond(col, "e.id", after))
     # the context as a scalar subquery, not a join: a join costs PostgreSQL more planning than the lookup itself
     stmt = w.statement(f"SELECT e.id, e.event_id, e.record_time, e.body, {col} AS k, "
                        "(SELECT c.context FROM epcis_capture c WHERE c.id = e.capture_id) AS context FROM epcis_event e",

@@ -2,7 +2,7 @@
 and their covering lookup indexes hold it before the event: (canon, role, event time, event) and (value, kind, type,
 event time, event). A query for one EPC or one bill of lading then picks its page of events inside the index and
 reads only those events, instead of reading every event of the identifier to sort them (docs/benchmarks.md, "EPCIS
-query path").
+query path at 5M events").
 
 Revision ID: 0021
 Revises: 0020
