@@ -146,6 +146,7 @@ def _store(engine: Engine, checked: Checked, actor: str, owner: str | None) -> d
                 seen.add(key)
                 candidates.append((key[0], event))
         pks: dict[tuple[str, bool], int] = {}
+        rows: list[dict[str, Any]] = []
         if candidates:
             rows = [{"event_id": hid, "declaration": "errorDeclaration" in ev, "declared_id": ev.get("eventID"), "event_type": ev["type"],
                      "event_time": to_utc(ev["eventTime"]), "tz_offset": ev.get("eventTimeZoneOffset", "+00:00"),
@@ -167,17 +168,17 @@ def _store(engine: Engine, checked: Checked, actor: str, owner: str | None) -> d
                     pks |= {(a, bool(b)): pk for pk, a, b in conn.execute(
                         ins.returning(db.epcis_event.c.id, db.epcis_event.c.event_id, db.epcis_event.c.declaration),
                         rows[i:i + 2000]).all()}
-        fresh = [(hid, ev) for hid, ev in candidates if (hid, "errorDeclaration" in ev) in pks]
+        # the new events (their row id, the event, its UTC time as on its row): their side rows come next
+        fresh = [(pks[key], ev, row["event_time"]) for (hid, ev), row in zip(candidates, rows, strict=True)
+                 if (key := (hid, row["declaration"])) in pks]
         if fresh:
             epc_rows: list[tuple[Any, ...]] = []
             attr_rows: list[tuple[Any, ...]] = []
             field_rows: list[tuple[Any, ...]] = []
             sensor_rows: list[dict[str, Any]] = []
             ns = namespaces(checked.context)
-            for hid, ev in fresh:
-                pk = pks[(hid, "errorDeclaration" in ev)]
+            for pk, ev, at in fresh:
                 epcs, attrs = _rows(ev)
-                at = to_utc(ev["eventTime"])
                 epc_rows += [(pk, r, e, canon(e), at) for r, e in epcs]
                 attr_rows += [(pk, k, t, v, at) for k, t, v in attrs]
                 field_rows += [(pk, sc, n[:300], v[:500] if v else v, x) for sc, n, v, x in index.field_rows(ev, ns)]
