@@ -258,3 +258,37 @@ def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(
     r = import_files([tmp_path / f"bad.{fmt}"], engine=engine, dry_run=True)
     row = 777 + (2 if fmt == "csv" else 1)  # a spreadsheet row counts the CSV header; a Parquet row does not
     assert not r.ok and [(p.row, p.column) for p in r.problems] == [(row, "amount_yuan")]
+
+
+@pytest.mark.parametrize(("column", "value"), [("seller_uscc", "unknown"), ("buyer_uscc", "unknown"), ("buyer_uscc", None)])
+def test_a_line_naming_an_unknown_or_no_enterprise_leaves_the_fast_path(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: str | None) -> None:
+    """The fast path's party check probes every link's seller and buyer against the known enterprises. One line
+    whose seller or buyer is a well-formed but unknown USCC, or is empty, makes it give up (``None``); the
+    row-by-row pass then names that line and nothing is written."""
+    import chainatlas.exchange.importer as importer
+    from chainatlas.demo.city import generate
+    from chainatlas.registry.uscc import make_uscc
+
+    files = generate("s", seed=3, out_dir=tmp_path / "demo")
+    assert import_files([files.enterprises], engine=engine).ok
+    txn = pl.read_parquet(files.transactions).head(5_000)
+    stranger = make_uscc("91410105MA4YYYYY9")
+    assert stranger not in set(pl.read_parquet(files.enterprises)["uscc"])
+    bad_value = stranger if value == "unknown" else None
+    txn = txn.with_columns(pl.when(pl.int_range(pl.len()) == 1234).then(pl.lit(bad_value, dtype=pl.String))
+                           .otherwise(pl.col(column)).alias(column))
+    txn.write_parquet(tmp_path / "lines.parquet")
+    answers: list[object] = []
+    fast = importer.aggregate_lines_fast
+
+    def spy(*a: object, **k: object) -> object:
+        answers.append(fast(*a, **k))  # type: ignore[arg-type]
+        return answers[-1]
+
+    monkeypatch.setattr(importer, "aggregate_lines_fast", spy)
+    r = import_files([tmp_path / "lines.parquet"], engine=engine, links_out=tmp_path / "links.parquet")
+    assert answers == [None]
+    assert not r.ok and not r.written and not (tmp_path / "links.parquet").exists()
+    assert [(p.row, p.column) for p in r.problems] == [(1235, column)]
+    assert count(engine, "supply_link") == 0
