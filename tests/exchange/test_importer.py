@@ -205,17 +205,34 @@ def test_transactions_aggregate_into_links_and_lines_are_kept_only_on_request(an
     assert count(any_engine, "transaction_line") == 4 and count(any_engine, "supply_link") == 3
 
 
-@pytest.mark.parametrize(("fmt", "mixed_goods", "period"), [("csv", False, "year"), ("parquet", False, "year"),
-                                                          ("parquet", True, "quarter"), ("csv", True, "year")])
+@pytest.mark.parametrize(("fmt", "mixed_goods", "period", "passes"),
+                         [("csv", False, "year", 1), ("parquet", False, "year", 1), ("parquet", True, "quarter", 1),
+                          ("csv", True, "year", 1), ("parquet", False, "year", 4), ("parquet", True, "quarter", 3)])
 def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, mixed_goods: bool, period: str) -> None:
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, mixed_goods: bool, period: str,
+        passes: int) -> None:
     """A clean file is aggregated by the streaming fast path (the row-by-row validator is never called);
     its links equal those of the row-by-row pass; a file with one bad line falls back and names the row.
     ``mixed_goods``: one goods name appears with a tax code that places it on another segment, so the fast path
-    cannot look the segment up by name and joins on (name, tax code)."""
+    cannot look the segment up by name and joins on (name, tax code). ``passes``: the Parquet file is grouped in
+    that many passes over disjoint sellers (setting ``import_pass_lines``); the links are the same."""
+    import chainatlas.exchange.fastpath as fastpath
     import chainatlas.exchange.importer as importer
     from chainatlas.chains.templates import load_chains
     from chainatlas.demo.city import generate
+    from chainatlas.settings import get_settings
+
+    pass_lines = get_settings().model_copy(update={"import_pass_lines": -(-20_000 // passes)})
+    monkeypatch.setattr(fastpath, "get_settings", lambda: pass_lines)
+    concat = pl.concat
+    joined: list[int] = []
+
+    def counting_concat(items: list[pl.DataFrame], *a: object, **k: object) -> pl.DataFrame:
+        items = list(items)
+        joined.append(len(items))
+        return concat(items, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl, "concat", counting_concat)
 
     files = generate("s", seed=3, out_dir=tmp_path / "demo")
     assert import_files([files.enterprises], engine=engine).ok
@@ -241,6 +258,7 @@ def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(
     fast = import_files([tmp_path / f"lines.{fmt}"], engine=engine, dry_run=True, links_out=tmp_path / "fast.parquet",
                         period=period)
     assert fast.ok and fast.rows["transactions"] == 20_000
+    assert (passes in joined) == (passes > 1)  # the passes' links were put together, or there was one pass
     monkeypatch.setattr(importer, "validate_batch", real)
     slow = import_files([tmp_path / f"lines.{fmt}"], engine=engine, dry_run=True, keep_lines=True,
                         links_out=tmp_path / "slow.parquet", period=period)

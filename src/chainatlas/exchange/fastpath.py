@@ -23,6 +23,7 @@ from chainatlas.chains.infer import SegmentMatcher
 from chainatlas.exchange.readers import Sheet
 from chainatlas.exchange.spec import TRANSACTIONS, Kind
 from chainatlas.exchange.validate import Context, column_checks, parse_expr
+from chainatlas.settings import get_settings
 
 KEYS = ["seller_uscc", "buyer_uscc", "goods_name", "goods_tax_code", "source"]
 
@@ -110,16 +111,28 @@ def aggregate_lines_fast(
         group = ["supplier_uscc", "buyer_uscc", *(w.meta.output_name() for w in when), "segment_code",
                  *(["source"] if by_source else [])]
         year_text = pl.col("__year").cast(pl.String)
-        grouped = (lines.group_by(group)
-                   .agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"), pl.len().alias("lines"),
-                        *([] if own_pass else [pl.col("__bad").sum().alias("__bad")]))
-                   .with_columns((year_text if period == "year" else year_text + pl.lit("Q") + pl.col("__quarter").cast(pl.String)).alias("period"),
-                                 *([] if by_source else [pl.lit(label).alias("source")])))
+
+        def grouped(part: pl.Expr | None = None) -> pl.LazyFrame:
+            return ((lines if part is None else lines.filter(part)).group_by(group)
+                    .agg(pl.col("amount_yuan").sum().round(2).alias("value_yuan"), pl.len().alias("lines"),
+                         *([] if own_pass else [pl.col("__bad").sum().alias("__bad")]))
+                    .with_columns((year_text if period == "year" else year_text + pl.lit("Q") + pl.col("__quarter").cast(pl.String)).alias("period"),
+                                  *([] if by_source else [pl.lit(label).alias("source")])))
         if own_pass:
-            counted, links = pl.collect_all([lf.select(bad_line.sum()), grouped], engine="streaming")
+            # A large file is grouped in passes, each over the sellers of one hash bucket: a link belongs to
+            # exactly one pass, and each pass's table holds a fraction of the links (at `l`, 12.6M lines: peak
+            # 1.8 GB in one pass, 1.1 GB in four; docs/benchmarks.md). Re-reading Parquet columns is cheap; a CSV
+            # file would be parsed again per pass, so it is grouped in one.
+            n_lines = int(lf.select(pl.len()).collect().item())  # from the file's metadata
+            passes = max(1, -(-n_lines // get_settings().import_pass_lines))
+            bucket = pl.col("supplier_uscc").hash() % passes
+            counted, links = pl.collect_all([lf.select(bad_line.sum()), grouped(bucket == 0 if passes > 1 else None)],
+                                            engine="streaming")
             n_bad = int(counted.item())
+            if passes > 1 and not n_bad:
+                links = pl.concat([links, *(grouped(bucket == i).collect(engine="streaming") for i in range(1, passes))])
         else:
-            links = grouped.collect(engine="streaming")
+            links = grouped().collect(engine="streaming")
             n_bad = int(links["__bad"].sum())
             links = links.drop("__bad")
     except pl.exceptions.PolarsError:
