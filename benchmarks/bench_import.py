@@ -9,7 +9,9 @@ is its own; times are end to end including reading the known enterprises.
 
     .venv/bin/python benchmarks/bench_import.py [--runs 3] [--scale l] [--impls chainatlas,duckdb,pandas]
 
-Prints a JSON summary; docs/benchmarks.md records the figures with machine and command.
+Prints a JSON summary; docs/benchmarks.md records the figures with machine and command. The summary also gives
+each side's median seconds per step (``median_step_seconds``): ChainAtlas' from ``ImportReport.seconds``, the
+peer's per SQL step.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def run_chainatlas(folder: Path, result: Path) -> dict[str, float]:
     t2 = time.perf_counter()
     assert report.ok, report.problems[:3]
     return {"seconds": t2 - t1, "context_seconds": t1 - t0, "rows": report.rows["transactions"],
-            "links": report.links_from_transactions}
+            "links": report.links_from_transactions,
+            "steps": {"known firms": t1 - t0, **report.seconds}}
 
 
 def run_pandas(folder: Path, result: Path) -> dict[str, float]:
@@ -88,11 +91,12 @@ def run_duckdb(folder: Path, result: Path) -> dict[str, float]:
     from chainatlas.chains.infer import SegmentMatcher  # noqa: F401
 
     t0 = time.perf_counter()
-    stats = links_duckdb(folder / "transactions.parquet", folder / "enterprises.parquet", result)
+    steps: dict[str, float] = {}
+    stats = links_duckdb(folder / "transactions.parquet", folder / "enterprises.parquet", result, timings=steps)
     t1 = time.perf_counter()
     assert stats["bad_lines"] == 0 and stats["unknown_parties"] == 0, stats
     rows = int(__import__("polars").scan_parquet(folder / "transactions.parquet").select(__import__("polars").len()).collect().item())
-    return {"seconds": t1 - t0, "context_seconds": 0.0, "rows": rows, "links": stats["links"]}
+    return {"seconds": t1 - t0, "context_seconds": 0.0, "rows": rows, "links": stats["links"], "steps": steps}
 
 
 IMPLS = {"chainatlas": run_chainatlas, "duckdb": run_duckdb, "pandas": run_pandas}
@@ -134,6 +138,9 @@ def main() -> None:
                          "peak_rss_mb": round(max(r["peak_rss_mb"] for r in rs)),
                          "rows": int(rs[0]["rows"]), "links": int(rs[0]["links"]),
                          "rows_per_second": round(rs[0]["rows"] / statistics.median(r["seconds"] for r in rs))}
+        if all("steps" in r for r in rs):  # where the time went: median seconds per step, in the order run
+            summary[impl]["median_step_seconds"] = {k: round(statistics.median(r["steps"][k] for r in rs), 2)
+                                                    for k in rs[0]["steps"]}
     import polars as pl
 
     ours = pl.read_parquet(OUT / "links-chainatlas.parquet")

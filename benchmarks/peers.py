@@ -37,7 +37,7 @@ def segment_table(goods: list[tuple[str | None, str | None]]) -> dict[str, list[
 
 
 def links_duckdb(lines: Path, enterprises: Path, out: Path, *, label: str | None = None,
-                 threads: int | None = None) -> dict[str, int]:
+                 threads: int | None = None, timings: dict[str, float] | None = None) -> dict[str, int]:
     """Invoice lines → supply links in DuckDB SQL, with the exchange spec's per-line rules.
 
     Rules (as ``exchange/validate.py``): required cells present; amounts numbers ≥ 0 and ≤ 1e13; dates not
@@ -45,9 +45,20 @@ def links_duckdb(lines: Path, enterprises: Path, out: Path, *, label: str | None
     digits; seller and buyer known enterprises whose USCC passes the GB 32100-2015 check (or foreign keys
     ``X-…``). Any failing line: nothing is written (all-or-nothing), the count of bad lines is returned.
     Otherwise links = Σ amount per (seller, buyer, year, segment), ``COPY … TO`` Parquet.
+    ``timings``, when given, receives each step's seconds (``bench_import.py --steps``).
     """
+    import time
+
     import duckdb
     import polars as pl
+
+    clock = [time.perf_counter()]
+
+    def step(name: str) -> None:
+        if timings is not None:
+            now = time.perf_counter()
+            timings[name] = now - clock[0]
+            clock[0] = now
 
     label = label or lines.name
     con = duckdb.connect()
@@ -56,10 +67,12 @@ def links_duckdb(lines: Path, enterprises: Path, out: Path, *, label: str | None
     con.execute(USCC_OK_MACRO)
     con.execute(f"CREATE TEMP TABLE known AS SELECT uscc FROM read_parquet('{enterprises}') "
                 "WHERE uscc_ok(uscc) OR regexp_full_match(uscc, 'X-[A-Z]{2}-[0-9A-F]{12}')")
+    step("known firms, USCC checked")
     goods = con.sql(f"SELECT DISTINCT goods_name, goods_tax_code FROM read_parquet('{lines}')").fetchall()
     seg = pl.DataFrame(segment_table(goods), schema={"goods_name": pl.String, "goods_tax_code": pl.String,
                                                      "segment_code": pl.String})
     con.register("goods", seg)
+    step("distinct goods and their segments")
     con.execute(f"""
         CREATE TEMP TABLE links AS
         SELECT l.seller_uscc AS supplier_uscc, l.buyer_uscc, CAST(year(l.invoice_date) AS VARCHAR) AS period,
@@ -77,13 +90,16 @@ def links_duckdb(lines: Path, enterprises: Path, out: Path, *, label: str | None
         GROUP BY ALL
     """)
     bad = con.sql("""SELECT coalesce(sum(bad), 0) FROM links""").fetchall()[0][0]
+    step("grouping with the per-line rules")
     unknown = con.sql("""SELECT count(*) FROM (SELECT supplier_uscc AS c FROM links UNION SELECT buyer_uscc FROM links)
                          WHERE c NOT IN (SELECT uscc FROM known)""").fetchall()[0][0]
     n = con.sql("SELECT count(*) FROM links").fetchall()[0][0]
+    step("sellers and buyers among the known firms")
     if bad == 0 and unknown == 0:
         con.execute(f"""COPY (SELECT supplier_uscc, buyer_uscc, period, segment_code,
                                      'transactions:{label}' AS source, value_yuan, '' AS product FROM links)
                         TO '{out}' (FORMAT parquet)""")
+    step("writing the links")
     con.close()
     return {"links": int(n), "bad_lines": int(bad), "unknown_parties": int(unknown)}
 

@@ -259,6 +259,7 @@ def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(
                         period=period)
     assert fast.ok and fast.rows["transactions"] == 20_000
     assert (passes in joined) == (passes > 1)  # the passes' links were put together, or there was one pass
+    assert list(fast.seconds) == ["goods", "grouping", "parties", "links_file"] and min(fast.seconds.values()) >= 0
     monkeypatch.setattr(importer, "validate_batch", real)
     slow = import_files([tmp_path / f"lines.{fmt}"], engine=engine, dry_run=True, keep_lines=True,
                         links_out=tmp_path / "slow.parquet", period=period)

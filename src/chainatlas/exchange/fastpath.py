@@ -15,7 +15,8 @@ the all-or-nothing rule and the report are unchanged; only a clean file takes th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -32,6 +33,7 @@ KEYS = ["seller_uscc", "buyer_uscc", "goods_name", "goods_tax_code", "source"]
 class FastResult:
     links: pl.DataFrame  # supplier_uscc, buyer_uscc, period, segment_code, source, value_yuan, lines, product
     lines: int
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per step, in the order they ran
 
 
 def _scan(sheet: Sheet) -> pl.LazyFrame | None:
@@ -72,6 +74,14 @@ def aggregate_lines_fast(
     lf = _scan(sheet)
     if lf is None:
         return None
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(step: str) -> None:
+        nonlocal clock
+        seconds[step] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
     try:
         lf = lf.select(list(rename)).rename(rename)
         schema = lf.collect_schema()
@@ -84,6 +94,7 @@ def aggregate_lines_fast(
         if not all(_keys_ok(goods.select(k), k, ctx) for k in ("goods_name", "goods_tax_code") if k in keys):
             return None
         goods = goods.with_columns(pl.Series("segment_code", [matcher.match(g, c) for g, c in goods.iter_rows()], dtype=pl.String))
+        done("goods")
         # 2. per-line rules. From Parquet they are counted in a pass of their own (a few columns, no grouping:
         # cheap) — as an aggregate inside the group-by they cost more than the grouping itself. A CSV file is
         # parsed once only: there the count is an aggregate of the one pass.
@@ -139,6 +150,7 @@ def aggregate_lines_fast(
         return None  # unreadable or oddly typed: the row-by-row pass reports it properly
     if n_bad:
         return None
+    done("grouping")
     # 4. parties: every distinct code must be a known enterprise. Known enterprises passed the check
     # character when they were imported, and a code needing trimming or upper-casing is not among them,
     # so one anti-join settles it; a failure sends the file to the row-by-row pass, which says which.
@@ -153,4 +165,5 @@ def aggregate_lines_fast(
     links = links.select("supplier_uscc", "buyer_uscc", "period", "segment_code",
                          (pl.lit("transactions:") + pl.col("source")).alias("source"), "value_yuan", "lines",
                          pl.lit("").alias("product"))
-    return FastResult(links, int(links["lines"].sum()))
+    done("parties")
+    return FastResult(links, int(links["lines"].sum()), seconds)

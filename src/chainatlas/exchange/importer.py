@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,9 @@ class ImportReport:
     lines_kept: int = 0
     report_paths: list[str] = field(default_factory=list)
     job_id: int | None = None
+    # wall seconds per step of the invoice-line fast path (goods, grouping, parties) and of writing the links
+    # file (links_file), summed over files: where an import's time went (bench_import.py --steps)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -239,6 +243,8 @@ def import_files(
                         report.rows_read += fast.lines
                         report.rows[tname] = report.rows.get(tname, 0) + fast.lines
                         txn_partials.append(fast.links)
+                        for step, took in fast.seconds.items():
+                            report.seconds[step] = report.seconds.get(step, 0.0) + took
                         if progress:
                             progress(fast.lines, label)
                         continue
@@ -289,7 +295,9 @@ def import_files(
             links = txn_partials[0] if len(txn_partials) == 1 else _aggregate(pl.concat(txn_partials, how="diagonal_relaxed"))
         report.links_from_transactions = 0 if links is None else links.height
         if links_out is not None and links is not None and (skip_invalid or not report.n_problems):
+            began = time.perf_counter()
             links.drop("lines").write_parquet(links_out, compression="snappy")  # snappy: as DuckDB and Spark write
+            report.seconds["links_file"] = time.perf_counter() - began
         if report.n_problems and write_reports and files:
             report.report_paths = [str(p) for p in write_report(report.problems, files[0])]
         if collect is not None and not report.n_problems:
