@@ -4,7 +4,8 @@ A file of invoice lines repeats the same sellers, buyers and goods many times. T
 file through Polars' streaming engine: it applies the per-row rules of
 :func:`~chainatlas.exchange.validate.column_checks` to the columns that vary per line (date, amounts,
 invoice number), counts the lines that break any of them (from Parquet in a light pass of its own, from CSV
-within the one pass), and sums amounts per (seller, buyer, period, segment, source). The same rules are applied to the *distinct* goods names, tax codes and sources, and
+within the one pass), and sums amounts per (seller, buyer, period, segment, source): a large Parquet file in
+several passes, each over the sellers of one hash bucket (setting ``import_pass_lines``), which bounds memory. The same rules are applied to the *distinct* goods names, tax codes and sources, and
 each distinct seller and buyer must be a known enterprise (known enterprises passed the USCC check
 when they were imported). Each distinct goods line gets its segment before the pass.
 
