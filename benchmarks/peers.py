@@ -45,7 +45,7 @@ def links_duckdb(lines: Path, enterprises: Path, out: Path, *, label: str | None
     digits; seller and buyer known enterprises whose USCC passes the GB 32100-2015 check (or foreign keys
     ``X-…``). Any failing line: nothing is written (all-or-nothing), the count of bad lines is returned.
     Otherwise links = Σ amount per (seller, buyer, year, segment), ``COPY … TO`` Parquet.
-    ``timings``, when given, receives each step's seconds (``bench_import.py --steps``).
+    ``timings``, when given, receives each step's seconds (``bench_import.py``'s ``median_step_seconds``).
     """
     import time
 

@@ -132,8 +132,8 @@ def aggregate_lines_fast(
                                   *([] if by_source else [pl.lit(label).alias("source")])))
         if own_pass:
             # A large file is grouped in passes, each over the sellers of one hash bucket: a link belongs to
-            # exactly one pass, and each pass's table holds a fraction of the links (at `l`, 12.6M lines: peak
-            # 1.8 GB in one pass, 1.1 GB in four; docs/benchmarks.md). Re-reading Parquet columns is cheap; a CSV
+            # exactly one pass, and each pass's table holds a fraction of the links (at `l`, 12.6M lines, the grouping
+            # alone peaks at 1.8 GB in one pass and 1.1 GB in four; the whole import at 1.9 and 1.5 GB; docs/benchmarks.md). Re-reading Parquet columns is cheap; a CSV
             # file would be parsed again per pass, so it is grouped in one.
             n_lines = int(lf.select(pl.len()).collect().item())  # from the file's metadata
             passes = max(1, -(-n_lines // get_settings().import_pass_lines))

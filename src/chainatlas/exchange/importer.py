@@ -79,7 +79,7 @@ class ImportReport:
     report_paths: list[str] = field(default_factory=list)
     job_id: int | None = None
     # wall seconds per step of the invoice-line fast path (goods, grouping, parties) and of writing the links
-    # file (links_file), summed over files: where an import's time went (bench_import.py --steps)
+    # file (links_file), summed over files: where an import's time went (docs/benchmarks.md, step by step)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
