@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(default=200_000, ge=1000, description="Rows per batch when streaming imports")
     import_pass_lines: int = Field(default=4_000_000, ge=1000, description="Invoice lines per grouping pass of the "
                                    "import's fast path (Parquet): a larger file is grouped in several passes, each over "
-                                   "its own sellers, which bounds the memory the grouping needs")
+                                   "its own sellers, which bounds the memory the grouping needs (a file of 1M lines or "
+                                   "more takes at least 4 passes)")
     spark_master: str = Field(default="local[*]", description="Spark master of the batch jobs (`chainatlas batch … --engine "
                               "spark`): local[*], spark://host:7077, yarn, k8s://…")
     spark_shuffle_partitions: int = Field(default=8, ge=1, description="spark.sql.shuffle.partitions of the session the "

@@ -215,15 +215,20 @@ def test_clean_invoice_file_takes_the_fast_path_and_agrees_with_the_row_pass(
     its links equal those of the row-by-row pass; a file with one bad line falls back and names the row.
     ``mixed_goods``: one goods name appears with a tax code that places it on another segment, so the fast path
     cannot look the segment up by name and joins on (name, tax code). ``passes``: the Parquet file is grouped in
-    that many passes over disjoint sellers (setting ``import_pass_lines``); the links are the same."""
+    that many passes over disjoint sellers (setting ``import_pass_lines``, or the minimum for a large file); the
+    links are the same."""
     import chainatlas.exchange.fastpath as fastpath
     import chainatlas.exchange.importer as importer
     from chainatlas.chains.templates import load_chains
     from chainatlas.demo.city import generate
     from chainatlas.settings import get_settings
 
-    pass_lines = get_settings().model_copy(update={"import_pass_lines": -(-20_000 // passes)})
-    monkeypatch.setattr(fastpath, "get_settings", lambda: pass_lines)
+    if passes == 4:  # a file of at least MIN_SPLIT_LINES lines takes MIN_PASSES passes, whatever the setting
+        monkeypatch.setattr(fastpath, "MIN_SPLIT_LINES", 20_000)
+        assert passes == fastpath.MIN_PASSES
+    else:  # the setting: at most import_pass_lines lines per pass
+        pass_lines = get_settings().model_copy(update={"import_pass_lines": -(-20_000 // passes)})
+        monkeypatch.setattr(fastpath, "get_settings", lambda: pass_lines)
     concat = pl.concat
     joined: list[int] = []
 

@@ -28,6 +28,10 @@ from chainatlas.exchange.validate import Context, column_checks, parse_expr
 from chainatlas.settings import get_settings
 
 KEYS = ["seller_uscc", "buyer_uscc", "goods_name", "goods_tax_code", "source"]
+# A Parquet file of at least MIN_SPLIT_LINES lines is grouped in at least MIN_PASSES passes: at `m` (2.5M lines)
+# four passes brought the peak from 640 to 490 MB at no measured cost in time (docs/benchmarks.md)
+MIN_SPLIT_LINES = 1_000_000
+MIN_PASSES = 4
 
 
 @dataclass
@@ -136,7 +140,7 @@ def aggregate_lines_fast(
             # alone peaks at 1.8 GB in one pass and 1.1 GB in four; the whole import at 1.9 and 1.5 GB; docs/benchmarks.md). Re-reading Parquet columns is cheap; a CSV
             # file would be parsed again per pass, so it is grouped in one.
             n_lines = int(lf.select(pl.len()).collect().item())  # from the file's metadata
-            passes = max(1, -(-n_lines // get_settings().import_pass_lines))
+            passes = max(-(-n_lines // get_settings().import_pass_lines), MIN_PASSES if n_lines >= MIN_SPLIT_LINES else 1)
             bucket = pl.col("supplier_uscc").hash() % passes
             counted, links = pl.collect_all([lf.select(bad_line.sum()), grouped(bucket == 0 if passes > 1 else None)],
                                             engine="streaming")
