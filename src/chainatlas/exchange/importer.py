@@ -66,6 +66,11 @@ PLAIN_TABLES = {
 
 @dataclass
 class ImportReport:
+    """What an import did (导入报告), returned by :func:`import_files` and, as ``to_dict()``, by ``POST
+    /api/v1/imports`` and the import page: rows read, valid per table and invalid; the problems (file, sheet, row,
+    column, value, reason in Chinese and English); whether anything was written; links aggregated from invoice
+    lines; and ``seconds``, the wall time of the invoice-line steps and of writing a links file."""
+
     files: list[str]
     dry_run: bool
     rows: dict[str, int] = field(default_factory=dict)  # valid rows per table
