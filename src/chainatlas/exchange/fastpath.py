@@ -34,6 +34,16 @@ MIN_SPLIT_LINES = 1_000_000
 MIN_PASSES = 4
 
 
+def grouping_passes(n_lines: int, lines_per_pass: int) -> int:
+    """Passes that group a Parquet file of ``n_lines`` invoice lines: at most ``lines_per_pass`` lines each (setting
+    ``import_pass_lines``), and at least ``MIN_PASSES`` for a file of ``MIN_SPLIT_LINES`` lines or more.
+
+    >>> [grouping_passes(n, 4_000_000) for n in (20_000, 2_500_000, 12_646_182, 50_000_000)]
+    [1, 4, 4, 13]
+    """
+    return max(-(-n_lines // lines_per_pass), MIN_PASSES if n_lines >= MIN_SPLIT_LINES else 1)
+
+
 @dataclass
 class FastResult:
     links: pl.DataFrame  # supplier_uscc, buyer_uscc, period, segment_code, source, value_yuan, lines, product
@@ -140,7 +150,7 @@ def aggregate_lines_fast(
             # alone peaks at 1.8 GB in one pass and 1.1 GB in four; the whole import at 1.9 and 1.5 GB; docs/benchmarks.md). Re-reading Parquet columns is cheap; a CSV
             # file would be parsed again per pass, so it is grouped in one.
             n_lines = int(lf.select(pl.len()).collect().item())  # from the file's metadata
-            passes = max(-(-n_lines // get_settings().import_pass_lines), MIN_PASSES if n_lines >= MIN_SPLIT_LINES else 1)
+            passes = grouping_passes(n_lines, get_settings().import_pass_lines)
             bucket = pl.col("supplier_uscc").hash() % passes
             counted, links = pl.collect_all([lf.select(bad_line.sum()), grouped(bucket == 0 if passes > 1 else None)],
                                             engine="streaming")
