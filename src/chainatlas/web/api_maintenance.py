@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, UploadFile
+from fastapi import APIRouter, Depends, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,8 @@ from chainatlas.maintenance.store import Scope
 from chainatlas.messages import InvalidInput, NotFound
 from chainatlas.web.auth import authorize
 from chainatlas.web.errors import answered, refusal, refused
+
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # as api_collab and api_risk: an id beyond this is a 422, not a 500
 
 router = APIRouter(prefix="/api/v1/maintenance", tags=["maintenance"])
 Caller = Annotated[Principal, Depends(authorize)]
@@ -122,14 +124,14 @@ def open_ticket(body: TicketIn, principal: Caller) -> Any:
 
 
 @router.get("/tickets/{ticket_id}", summary="One ticket: timeline, SLA clocks, photos, the caller's next actions")
-def ticket(ticket_id: int, principal: Caller) -> Any:
+def ticket(ticket_id: RowId, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
     return answered(store.ticket, db.get_engine(), ticket_id, scope_of(principal))
 
 
 @router.post("/tickets/{ticket_id}/photos", status_code=201, summary="Attach a JPEG or PNG (≤ 5 MB)")
-async def add_photo(ticket_id: int, photo: UploadFile, principal: Caller) -> Any:
+async def add_photo(ticket_id: RowId, photo: UploadFile, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
     data = await photo.read(store.MAX_PHOTO_BYTES + 1)
@@ -140,7 +142,7 @@ async def add_photo(ticket_id: int, photo: UploadFile, principal: Caller) -> Any
 
 @router.post("/tickets/{ticket_id}/{action}",
              summary="assign · arrive · leave · resolve (provider); confirm · reopen · cancel (owner)")
-def act(ticket_id: int, action: str, body: ActionIn, principal: Caller) -> Any:
+def act(ticket_id: RowId, action: str, body: ActionIn, principal: Caller) -> Any:
     from chainatlas.maintenance import store
 
     return answered(store.act, db.get_engine(), ticket_id, action, actor=principal.name, scope=scope_of(principal),
@@ -148,7 +150,7 @@ def act(ticket_id: int, action: str, body: ActionIn, principal: Caller) -> Any:
 
 
 @router.get("/tickets/{ticket_id}/photos/{photo_id}", summary="A ticket's photo", response_class=Response)
-def get_photo(ticket_id: int, photo_id: int, principal: Caller) -> Response:
+def get_photo(ticket_id: RowId, photo_id: RowId, principal: Caller) -> Response:
     from chainatlas.maintenance import store
 
     data, kind = answered(store.photo, db.get_engine(), ticket_id, photo_id, scope_of(principal))
